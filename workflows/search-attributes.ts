@@ -1,0 +1,19 @@
+/**
+ * The search attributes supervisors' lists run on. Registered on the dev server by
+ * scripts/dev-stack.ts (and by the test setup) from this one list.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const OnexKind = defineSearchAttributeKey('OnexKind', SearchAttributeType.KEYWORD);
+export const OnexCollege = defineSearchAttributeKey('OnexCollege', SearchAttributeType.KEYWORD);
+export const OnexStage = defineSearchAttributeKey('OnexStage', SearchAttributeType.KEYWORD);
+export const OnexEscalated = defineSearchAttributeKey('OnexEscalated', SearchAttributeType.BOOL);
+export const OnexNextDue = defineSearchAttributeKey('OnexNextDue', SearchAttributeType.DATETIME);
+
+export const allSearchAttributes = [OnexKind, OnexCollege, OnexStage, OnexEscalated, OnexNextDue] as const;
+
+/** `Name=Type` pairs for `temporal server start-dev --search-attribute`. */
+export function searchAttributeFlags(): string[] {
+  const cli: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', INT: 'Int', TEXT: 'Text', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
+  return allSearchAttributes.map((k) => `${k.name}=${cli[k.type] ?? k.type}`);
+}
