@@ -8,6 +8,7 @@
  * derives the Message-ID from it and renders only from this payload (never the wall
  * clock), so a retried activity sends the very same message again, never a different one.
  */
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { ArticleRef } from './errors';
 import type { CertificateLevel } from './pilot';
 import type { Recipient } from './weekly';
@@ -55,3 +56,22 @@ export interface NotificationReceipt {
   accepted: string[];
   rejected: string[];
 }
+
+/**
+ * The retry policy for the notification activity: a mail server that is down delays a
+ * notification, never loses it, so there is no maximum number of attempts. The activity
+ * fails non-retryably (ApplicationFailure) only when retrying cannot help: no recipients,
+ * an unrenderable payload, or the server rejecting every recipient permanently.
+ * Plain data so workflows can import it (this module has no runtime imports).
+ */
+export const notificationRetry = {
+  initialInterval: '5 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '10 minutes',
+} as const satisfies RetryPolicy;
+
+/** Activity options for `sendNotification` (the activity's SMTP timeouts stay under startToCloseTimeout). */
+export const notificationActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: notificationRetry,
+} as const satisfies ActivityOptions;
