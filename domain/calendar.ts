@@ -2,8 +2,11 @@
  * The Chinese working-day calendar (Asia/Shanghai): statutory holidays and 调休 make-up
  * workdays. Pure and deterministic, so workflows may call it.
  *
- * Data: the `chinese-days` library's bundled schedule (years 2004–2026 as of 1.5.7, read
- * from its JSON so no library code runs inside the workflow sandbox), plus
+ * Data: the `chinese-days` library's bundled schedule, read from its JSON so no library
+ * code runs inside the workflow sandbox. Coverage of chinese-days 1.5.7 (checked in
+ * node_modules/chinese-days/dist/chinese-days.json, pinned by test/unit/calendar.test.ts):
+ * every year 2004–2026 inclusive, 22–33 holiday dates and 5–12 make-up workdays (调休)
+ * per year. Nothing for 2027 or later, and nothing before 2004. Plus
  * `domain/data/calendar.json`, which the project owns, for years the library lacks and for
  * local overrides. A date in a year that neither source covers falls back to the weekday
  * rule and is reported through the calendar's warnings, never silently.
@@ -52,7 +55,9 @@ export function toDayNumber(date: IsoDate): number {
   const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${date}`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
+  const at = new Date(0);
+  at.setUTCFullYear(y, mo - 1, d); // Date.UTC would read years 0–99 as 1900–1999
+  const ms = at.getTime();
   if (new Date(ms).getUTCDate() !== d || new Date(ms).getUTCMonth() !== mo - 1) {
     throw new RangeError(`no such date: ${date}`);
   }
@@ -173,10 +178,12 @@ export class WorkingCalendar {
   }
 
   /**
-   * The date n working days after `date` (n ≥ 1), counting the first working day after
-   * it as day 1, as a public notice of n working days starting on `date` would end on it
-   * when `date` itself counts: see {@link workingDaysPeriodEnd}. n = 0 returns the date
-   * moved onto a working day.
+   * The working day n working days after `date`. A `date` that is not a working day is
+   * first moved onto the next working day, as Chinese administrative practice treats an
+   * event on a rest day as happening on the next working day; then n working days are
+   * added. So from Fri 2025-09-26, 1 → Sun 9/28 (a make-up workday); from Sat 2025-09-27,
+   * 0 → Sun 9/28 and 1 → Mon 9/29. n = 0 returns the date moved onto a working day.
+   * Always a working day, and strictly increasing in n.
    */
   addWorkingDays(date: IsoDate, n: number): IsoDate {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`addWorkingDays: n must be a whole number ≥ 0, got ${n}`);

@@ -2,7 +2,11 @@
  * Rule tables: every cap, threshold and period the regulation or our design fixes, as
  * versioned data. A process pins the version current when it starts (its input carries
  * `rulesVersion`) and reads only that version for its whole life, across continue-as-new.
- * To change a value, add a new version; never edit a published one.
+ * To change a value, add a new version; never edit a published one (the published tables
+ * are frozen, and test/unit/tables.test.ts pins the values of version 2023.1).
+ *
+ * Rule functions take the pinned {@link RuleTable} as a parameter; none of them reads
+ * `currentRulesVersion` itself.
  */
 
 export interface RuleTable {
@@ -30,9 +34,26 @@ export interface RuleTable {
   weeklyReport: { weekday: number; time: string; reminderLeadHours: number };
   /** Reminder lead times for other deadlines, in hours before due. */
   reminderLeadHours: { provincialMaterial: number; approvalStep: number; rectification: number };
+  /** Asia/Shanghai time of day (HH:mm) at which a deadline given as a date falls due. */
+  deadlineTime: string;
+  /** Working days each approval step (Art. 13 budget, Art. 6(4) plan, Art. 7 change, Art. 9 application) has before it is overdue. */
+  approvalStepWorkingDays: number;
+  /** Art. 8(5): levels the measures encourage; ranked first in review lists, never a block. */
+  encouragedLevels: readonly CertificateLevelName[];
 }
 
-export const ruleTables: readonly RuleTable[] = [
+/** Same values as `certificateLevels` in pilot.ts (kept literal here: pilot.ts imports this file). */
+export type CertificateLevelName = 'elementary' | 'intermediate' | 'advanced';
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+export const ruleTables: readonly RuleTable[] = deepFreeze<RuleTable[]>([
   {
     version: '2023.1',
     effectiveFrom: '2023-02-20',
@@ -47,13 +68,23 @@ export const ruleTables: readonly RuleTable[] = [
     weeklyMissesToEscalate: 3,
     weeklyReport: { weekday: 5, time: '17:00', reminderLeadHours: 24 },
     reminderLeadHours: { provincialMaterial: 72, approvalStep: 24, rectification: 120 },
+    deadlineTime: '17:00',
+    approvalStepWorkingDays: 5,
+    encouragedLevels: ['intermediate', 'advanced'],
   },
-];
+]);
 
 export const currentRulesVersion: string = ruleTables[ruleTables.length - 1]!.version;
 
 export function ruleTable(version: string): RuleTable {
   const t = ruleTables.find((r) => r.version === version);
   if (!t) throw new RangeError(`unknown rule-table version: ${version}`);
+  return t;
+}
+
+/** The version in force on an Asia/Shanghai date (the latest whose effectiveFrom is on or before it). */
+export function ruleTableAt(date: string): RuleTable {
+  const t = [...ruleTables].reverse().find((r) => r.effectiveFrom <= date);
+  if (!t) throw new RangeError(`no rule table in force on ${date}`);
   return t;
 }
