@@ -1,0 +1,153 @@
+/**
+ * Approval chains as data: who decides, in which order. Used for the budget plan
+ * (Art. 13: college → Academic Affairs → school leader), the application review
+ * (Art. 5(2), 9(2): college leader signs off → Academic Affairs), the examiner-training
+ * plan (Art. 6(4): college → Academic Affairs) and change requests (Art. 7: college →
+ * Academic Affairs, then filing with the province).
+ *
+ * A chain's state is derived from the decisions of the current submission only: when a
+ * step returns the item for revision, the submitter revises and resubmits, and the caller
+ * starts a fresh decision list.
+ */
+import { z } from 'zod';
+import { actorSchema, roleNames, type Actor, type Role } from './actor';
+import type { Bilingual, RuleResult } from './errors';
+import { breach, type RuleDefinition } from './rules';
+import { requiredText } from './validation';
+
+export interface ApprovalStep {
+  /** Stable id of the step within its chain, e.g. `college`. */
+  readonly id: string;
+  readonly role: Role;
+  /** When true, the deciding actor must belong to the subject's college. */
+  readonly collegeScoped: boolean;
+  readonly title: Bilingual;
+}
+
+export interface ApprovalChain {
+  readonly id: string;
+  /** The rule the chain enforces; every refusal cites it. */
+  readonly rule: RuleDefinition;
+  readonly steps: readonly ApprovalStep[];
+}
+
+export const approvalOutcomes = ['approve', 'return', 'reject'] as const;
+export type ApprovalOutcome = (typeof approvalOutcomes)[number];
+
+/** What a person submits to decide a step. A comment is required to return or reject. */
+export const approvalDecisionInputSchema = z.object({
+  outcome: z.enum(approvalOutcomes),
+  comment: z.string().trim().max(2000).optional(),
+}).superRefine((d, ctx) => {
+  if (d.outcome !== 'approve' && !d.comment) {
+    ctx.addIssue({
+      code: 'custom', path: ['comment'],
+      message: 'returning or rejecting needs a comment saying why',
+      params: { zh: '退回修改或不予通过时必须填写意见' },
+    });
+  }
+});
+export type ApprovalDecisionInput = z.output<typeof approvalDecisionInputSchema>;
+
+/** A decision as recorded: the step, the outcome, who and when (workflow time). */
+export const approvalDecisionSchema = z.object({
+  stepId: requiredText(64, '审批环节不能为空', 'the step must not be blank'),
+  outcome: z.enum(approvalOutcomes),
+  comment: z.string().trim().max(2000).optional(),
+  actor: actorSchema,
+  at: z.iso.datetime(),
+});
+export type ApprovalDecision = z.output<typeof approvalDecisionSchema>;
+
+export type ApprovalState =
+  | { status: 'pending'; step: ApprovalStep; stepIndex: number }
+  | { status: 'approved' }
+  | { status: 'returned' | 'rejected'; step: ApprovalStep; comment: string };
+
+/** Where the chain stands after the decisions of the current submission. */
+export function approvalState(chain: ApprovalChain, decisions: readonly Pick<ApprovalDecision, 'stepId' | 'outcome' | 'comment'>[]): ApprovalState {
+  let index = 0;
+  for (const d of decisions) {
+    const step = chain.steps[index];
+    if (!step || d.stepId !== step.id) throw new RangeError(`${chain.id}: decision for step ${d.stepId} out of order`);
+    if (d.outcome === 'return') return { status: 'returned', step, comment: d.comment ?? '' };
+    if (d.outcome === 'reject') return { status: 'rejected', step, comment: d.comment ?? '' };
+    index++;
+  }
+  const step = chain.steps[index];
+  return step ? { status: 'pending', step, stepIndex: index } : { status: 'approved' };
+}
+
+function describeStep(step: ApprovalStep): Bilingual {
+  return { zh: `${step.title.zh}（${roleNames[step.role].zh}）`, en: `${step.title.en} (${roleNames[step.role].en})` };
+}
+
+/**
+ * May `actor` decide the chain's current step for a subject belonging to `subjectCollegeId`?
+ * Returns the refusals (empty when allowed). Input shape (comment required to return) is
+ * checked by {@link approvalDecisionInputSchema}.
+ */
+export function checkApprover(chain: ApprovalChain, state: ApprovalState, actor: Actor, subjectCollegeId: string): RuleResult[] {
+  if (state.status !== 'pending') {
+    return [breach(chain.rule, 'decision', {
+      zh: `该事项当前不在审批中（状态：${state.status}），不能再作决定`,
+      en: `this item is not awaiting a decision (status: ${state.status})`,
+    })];
+  }
+  const step = describeStep(state.step);
+  if (actor.role !== state.step.role) {
+    return [breach(chain.rule, 'actor.role', {
+      zh: `当前环节为${step.zh}，${roleNames[actor.role].zh}不能审批`,
+      en: `the current step is ${step.en}; ${roleNames[actor.role].en} may not decide it`,
+    })];
+  }
+  if (state.step.collegeScoped && actor.college !== subjectCollegeId) {
+    return [breach(chain.rule, 'actor.college', {
+      zh: `${step.zh}须由本学院（${subjectCollegeId}）负责人审批`,
+      en: `${step.en} must be decided by the leader of this college (${subjectCollegeId})`,
+    })];
+  }
+  return [];
+}
+
+/** Records a decision on the current step, or refuses it. `now` is workflow time. */
+export function decide(
+  chain: ApprovalChain,
+  decisions: readonly ApprovalDecision[],
+  input: ApprovalDecisionInput,
+  actor: Actor,
+  subjectCollegeId: string,
+  now: Date,
+): { ok: true; decision: ApprovalDecision; state: ApprovalState } | { ok: false; errors: RuleResult[] } {
+  const state = approvalState(chain, decisions);
+  const errors = checkApprover(chain, state, actor, subjectCollegeId);
+  if (errors.length > 0 || state.status !== 'pending') return { ok: false, errors };
+  const decision: ApprovalDecision = {
+    stepId: state.step.id,
+    outcome: input.outcome,
+    ...(input.comment ? { comment: input.comment } : {}),
+    actor,
+    at: now.toISOString(),
+  };
+  return { ok: true, decision, state: approvalState(chain, [...decisions, decision]) };
+}
+
+/** A step the college leader of the subject's college decides. */
+export const collegeLeaderStep: ApprovalStep = Object.freeze({
+  id: 'college',
+  role: 'collegeLeader',
+  collegeScoped: true,
+  title: Object.freeze({ zh: '二级学院审核', en: 'college review' }),
+});
+
+/** A step Academic Affairs decides (Art. 4: 教务部 is the programme's managing department). */
+export const academicAffairsStep: ApprovalStep = Object.freeze({
+  id: 'academicAffairs',
+  role: 'academicAffairs',
+  collegeScoped: false,
+  title: Object.freeze({ zh: '教务部审核', en: 'Academic Affairs review' }),
+});
+
+export function defineChain(id: string, rule: RuleDefinition, steps: readonly ApprovalStep[]): ApprovalChain {
+  return Object.freeze({ id, rule, steps: Object.freeze([...steps]) });
+}

@@ -1,0 +1,60 @@
+/**
+ * Money: always integer fen (分, 1 CNY = 100 fen), never floating point. Amounts entered
+ * by people as yuan strings ("400.01") are converted digit by digit, so 400.01 yuan is
+ * exactly 40001 fen and no binary fraction ever decides a fee cap (Art. 17) or a ledger
+ * balance (Art. 5(3), 11).
+ */
+import { z } from 'zod';
+
+/** An amount in fen. Always a safe, non-negative integer where the schemas produce it. */
+export type Fen = number;
+
+/** Up to 10^13 fen (100 billion yuan): ample, and far inside Number.MAX_SAFE_INTEGER even when multiplied by 10 000 (basis points). */
+export const MAX_FEN = 10_000_000_000_000;
+
+const YUAN = /^(0|[1-9]\d{0,10})(?:\.(\d{1,2}))?$/;
+
+/**
+ * "400.01" → 40001, "400" → 40000, "0.5" → 50. Returns null for anything else: signs,
+ * separators, more than two decimals, exponents, blanks. No float parsing is involved.
+ */
+export function yuanToFen(yuan: string): Fen | null {
+  const m = YUAN.exec(yuan.trim());
+  if (!m) return null;
+  const cents = (m[2] ?? '').padEnd(2, '0');
+  return Number(m[1]) * 100 + Number(cents);
+}
+
+/** 40001 → "400.01"; 40000 → "400.00". */
+export function fenToYuan(fen: Fen): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`fenToYuan: not a whole number of fen: ${fen}`);
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** For messages: `400.01 元` / `CNY 400.01`. */
+export function formatFen(fen: Fen): { zh: string; en: string } {
+  const y = fenToYuan(fen);
+  return { zh: `${y} 元`, en: `CNY ${y}` };
+}
+
+/** A non-negative amount in fen. */
+export const fenSchema = z.number().int().min(0).max(MAX_FEN);
+
+/** A positive amount in fen (an expense or income entry of zero is meaningless). */
+export const positiveFenSchema = z.number().int().min(1).max(MAX_FEN);
+
+/** A yuan amount as people type it ("400.01"), parsed exactly to fen. */
+export const yuanStringSchema = z.string().transform((s, ctx) => {
+  const fen = yuanToFen(s);
+  if (fen === null || fen > MAX_FEN) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected an amount in yuan with at most two decimals, e.g. 400.01',
+      params: { zh: '金额应为以元为单位、最多两位小数的数字，例如 400.01' },
+    });
+    return z.NEVER;
+  }
+  return fen;
+});
