@@ -1,0 +1,43 @@
+/**
+ * Test harness: real Temporal servers from the project's own binaries (never the SDK
+ * download), a worker over the real workflow bundle, and recording activities that share
+ * the production activity type.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { temporalTestServerPath } from '../../scripts/binaries';
+import type { OnexActivities } from '../../activities/types';
+import type { Notification, NotificationReceipt } from '../../domain/notifications';
+import { workflowsPath } from '../../worker/paths';
+import { registerSearchAttributes } from '../../worker/temporal';
+
+export { workflowsPath };
+
+export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+  await registerSearchAttributes(env.connection.operatorService, env.namespace ?? 'default');
+  return env;
+}
+
+/** Activities that record every notification instead of mailing it (workflow layer only). */
+export function recordingActivities(): OnexActivities & { sent: Notification[] } {
+  const sent: Notification[] = [];
+  return {
+    sent,
+    async sendNotification(n: Notification): Promise<NotificationReceipt> {
+      sent.push(n);
+      return { messageId: `<${n.workflowId}/${n.eventKey}@test>`, accepted: n.to.map((r) => r.email), rejected: [] };
+    },
+  };
+}
+
+export async function createTestWorker(
+  connection: NativeConnection,
+  taskQueue: string,
+  activities: OnexActivities,
+  namespace = 'default',
+): Promise<Worker> {
+  return Worker.create({ connection, namespace, taskQueue, workflowsPath, activities });
+}

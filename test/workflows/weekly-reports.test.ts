@@ -1,0 +1,151 @@
+/**
+ * Art. 5 weekly work reports on the time-skipping test server: weeks of timers in seconds.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChinaCalendar, shanghaiDate, addDays } from '../../domain/calendar';
+import type { WeeklyMissedNotification } from '../../domain/notifications';
+import { pilotRecordSchema, pilotWorkflowId, type PilotRecordInput } from '../../domain/pilot';
+import { firstWeeklyPeriod, followingWeeklyPeriod, type WeeklyPeriod } from '../../domain/weekly';
+import { pilotStateQuery, submitWeeklyReport } from '../../workflows/messages';
+import { pilotWorkflow } from '../../workflows/pilot';
+import { createTestWorker, recordingActivities, startTimeSkippingEnv } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const activities = recordingActivities();
+const taskQueue = 'weekly-test';
+
+beforeAll(async () => {
+  env = await startTimeSkippingEnv();
+  worker = await createTestWorker(env.nativeConnection, taskQueue, activities);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+function pilotInput(id: string, startDate: string, endDate: string): PilotRecordInput {
+  return {
+    id,
+    college: { id: 'forestry', name: '林业学院' },
+    major: { name: '园林技术' },
+    certificate: { name: '花卉园艺', evaluationOrg: '某培训评价组织', level: 'intermediate' },
+    lead: { name: '张老师', email: 'lead@college.test', userId: 'zhang' },
+    collegeLeaderEmail: 'dean@college.test',
+    academicAffairsEmail: 'jwb@college.test',
+    startDate,
+    endDate,
+  };
+}
+
+const calendar = createChinaCalendar();
+const lead = { id: 'zhang', role: 'pilotLead' as const };
+
+async function startPilot(id: string, years: number) {
+  const now = await env.currentTimeMs();
+  const today = shanghaiDate(now);
+  const pilot = pilotRecordSchema.parse(pilotInput(id, today, addDays(today, Math.round(365 * years))));
+  const handle = await env.client.workflow.start(pilotWorkflow, {
+    taskQueue,
+    workflowId: pilotWorkflowId(id),
+    args: [{ pilot }],
+  });
+  const periods: WeeklyPeriod[] = [];
+  let p = firstWeeklyPeriod(pilot, new Date(now).toISOString(), calendar);
+  while (p && periods.length < 10) {
+    periods.push(p);
+    p = followingWeeklyPeriod(pilot, p, calendar);
+  }
+  return { handle, pilot, periods };
+}
+
+async function sleepUntil(instant: string, plusMs = 60_000): Promise<void> {
+  const ms = Date.parse(instant) + plusMs - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+describe('weekly work reports (Art. 5)', () => {
+  it('escalates three consecutive misses: lead, then + college leader, then + Academic Affairs; an on-time report resets', async () => {
+    const { handle, periods } = await startPilot('esc-1', 1);
+    const [p1, p2, p3, p4] = periods as [WeeklyPeriod, WeeklyPeriod, WeeklyPeriod, WeeklyPeriod];
+
+    await sleepUntil(p3.dueAt);
+    const mine = activities.sent.filter((n) => n.workflowId === handle.workflowId);
+    expect(mine.map((n) => `${n.kind}:${'periodId' in n ? n.periodId : ''}`)).toEqual([
+      `weeklyReminder:${p1.id}`, `weeklyMissed:${p1.id}`,
+      `weeklyReminder:${p2.id}`, `weeklyMissed:${p2.id}`,
+      `weeklyReminder:${p3.id}`, `weeklyMissed:${p3.id}`,
+    ]);
+    const misses = mine.filter((n): n is WeeklyMissedNotification => n.kind === 'weeklyMissed');
+    expect(misses.map((n) => [n.level, n.consecutiveMisses, n.to.map((r) => r.email)])).toEqual([
+      [1, 1, ['lead@college.test']],
+      [2, 2, ['lead@college.test', 'dean@college.test']],
+      [3, 3, ['lead@college.test', 'dean@college.test', 'jwb@college.test']],
+    ]);
+    // Reminders go to the lead alone, before the due instant.
+    for (const r of mine.filter((n) => n.kind === 'weeklyReminder')) {
+      expect(r.to.map((x) => x.email)).toEqual(['lead@college.test']);
+      expect(r.occurredAt < (r as { dueAt: string }).dueAt).toBe(true);
+    }
+
+    let state = await handle.query(pilotStateQuery);
+    expect(state.consecutiveMisses).toBe(3);
+    expect(state.escalationLevel).toBe(3);
+    expect(state.escalated).toBe(true);
+    expect(state.periods.map((p) => p.outcome)).toEqual(['missed', 'missed', 'missed', 'pending']);
+    expect(state.nextDue?.periodId).toBe(p4.id);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.getAll().find((p) => p.key.name === 'OnexEscalated')?.value).toBe(true);
+
+    const result = await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: p4.id, content: '本周完成考评员培训。', actor: lead }] });
+    expect(result).toMatchObject({ periodId: p4.id, outcome: 'onTime', consecutiveMisses: 0, escalated: false });
+    state = await handle.query(pilotStateQuery);
+    expect(state.consecutiveMisses).toBe(0);
+    expect(state.escalated).toBe(false);
+    expect(state.periods.find((p) => p.id === p4.id)).toMatchObject({ outcome: 'onTime', excerpt: '本周完成考评员培训。', by: lead });
+
+    // After p4's due instant nothing more is sent for p4 (no miss), and a late report for p1 is recorded as late.
+    await sleepUntil(p4.dueAt);
+    const late = await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: p1.id, content: '补交第一周周报', actor: lead }] });
+    expect(late.outcome).toBe('late');
+    state = await handle.query(pilotStateQuery);
+    expect(state.periods.slice(0, 4).map((p) => p.outcome)).toEqual(['late', 'missed', 'missed', 'onTime']);
+    expect(activities.sent.filter((n) => n.workflowId === handle.workflowId && n.kind === 'weeklyMissed')).toHaveLength(3);
+    await handle.terminate('test done');
+  });
+
+  it('runs a two-year pilot across continue-as-new, keeping counts and every period', async () => {
+    const { handle } = await startPilot('long-1', 2);
+    await env.sleep('365 days');
+    const mid = await handle.query(pilotStateQuery);
+    const open = mid.periods.find((p) => p.outcome === 'pending');
+    expect(open).toBeDefined();
+    const missesBefore = mid.consecutiveMisses;
+    expect(missesBefore).toBe(mid.periods.length - 1);
+    await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: open!.id, content: '年度中期周报', actor: lead }] });
+
+    const outcome = await handle.result();
+    const state = await handle.query(pilotStateQuery);
+    expect(outcome.runs).toBeGreaterThanOrEqual(2);
+    expect(state.runIndex).toBe(outcome.runs);
+    expect(outcome.periods).toBeGreaterThanOrEqual(103);
+    expect(outcome.periods).toBeLessThanOrEqual(106);
+    expect(state.periods).toHaveLength(outcome.periods);
+    expect(outcome.onTime).toBe(1);
+    expect(outcome.missed).toBe(outcome.periods - 1);
+    // The count carried across runs: every period after the on-time one was missed in a row.
+    const afterReport = state.periods.length - 1 - state.periods.findIndex((p) => p.id === open!.id);
+    expect(state.consecutiveMisses).toBe(afterReport);
+    expect(state.escalated).toBe(true);
+    // Period ids are unique and consecutive weeks.
+    expect(new Set(state.periods.map((p) => p.id)).size).toBe(state.periods.length);
+    // Every run stayed well below Temporal's suggested limit.
+    expect(state.historyLength).toBeLessThan(4096);
+  });
+});

@@ -1,0 +1,25 @@
+/** The worker's configuration: one zod schema over the environment, with defaults for the local stack. */
+import { z } from 'zod';
+import { loadTemporalSettings, type TemporalSettings } from './temporal';
+
+export const workerEnvSchema = z.object({
+  /** SMTP server for notifications (the local sink by default). */
+  ONEX_SMTP_URL: z.url().default('smtp://127.0.0.1:2525'),
+  /** From: header of every notification. */
+  ONEX_MAIL_FROM: z.string().min(3).default('onex 1+X 试点管理 <onex@localhost>'),
+  /** Base URL of the admin client, for links in e-mails. */
+  ONEX_ADMIN_URL: z.url().default('http://127.0.0.1:8080'),
+  /** Maximum concurrent activity executions. */
+  ONEX_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+export type WorkerConfig = z.output<typeof workerEnvSchema> & { temporal: TemporalSettings };
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = workerEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`worker configuration is invalid / 工作进程配置无效:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, temporal: loadTemporalSettings(env) };
+}
