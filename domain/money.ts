@@ -12,7 +12,8 @@ export type Fen = number;
 /** Up to 10^13 fen (100 billion yuan): ample, and far inside Number.MAX_SAFE_INTEGER even when multiplied by 10 000 (basis points). */
 export const MAX_FEN = 10_000_000_000_000;
 
-const YUAN = /^(0|[1-9]\d{0,10})(?:\.(\d{1,2}))?$/;
+/** Up to 12 integer digits and 2 decimals: at most ~10^14 fen, a safe integer; schemas cap at MAX_FEN. */
+const YUAN = /^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$/;
 
 /**
  * "400.01" → 40001, "400" → 40000, "0.5" → 50. Returns null for anything else: signs,

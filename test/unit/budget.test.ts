@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { approvalDecisionInputSchema, approvalState, decide, type ApprovalDecision } from '../../domain/approval';
+import { budgetApprovalChain, budgetPlanSchema, budgetTotalFen, checkBudgetPlan, type BudgetPlanInput } from '../../domain/budget';
+import { examinerPlanReviewChain } from '../../domain/examiner';
+import { actors, NOW, refusalsOf, shape } from './fixtures';
+
+const plan = (over: Partial<BudgetPlanInput> = {}) => budgetPlanSchema.parse({
+  id: 'b1', pilotId: 'p1', year: 2026, rationale: '围绕任务书的三项建设任务测算',
+  lines: [{ category: 'teacherTraining', description: '考评员培训', amountFen: 30_000_00 }, { category: 'certificateAssessment', description: '考核费', amountFen: 12_000_00 }],
+  funding: [{ source: 'specialFund', amountFen: 40_000_00 }, { source: 'fiscalAllocation', amountFen: 2_000_00 }],
+  ...over,
+});
+
+describe('Art. 13 budget plan', () => {
+  it('a balanced plan passes', () => {
+    expect(budgetTotalFen(plan())).toBe(42_000_00);
+    expect(checkBudgetPlan(plan())).toEqual([]);
+  });
+  it('funding one fen short of the budget is refused', () => {
+    const r = checkBudgetPlan(plan({ funding: [{ source: 'specialFund', amountFen: 42_000_00 - 1 }] }));
+    expect(shape(r)).toEqual([{ ruleId: 'art13.fundingCoversBudget', article: { article: 13 }, severity: 'hard', field: 'funding' }]);
+  });
+  it('a forbidden budget line is refused citing Art. 11 on that line', () => {
+    const r = checkBudgetPlan(plan({ lines: [{ category: 'managementFees', description: '管理费', amountFen: 100 }] }));
+    expect(shape(r)).toEqual([{ ruleId: 'art11.forbiddenUse', article: { article: 11 }, severity: 'hard', field: 'lines.0.category' }]);
+  });
+  it('needs at least one line', () => {
+    expect(refusalsOf(budgetPlanSchema, { ...plan(), lines: [] }).map((e) => e.field)).toEqual(['lines']);
+  });
+});
+
+describe('Art. 13 approval chain as data: college → Academic Affairs → school leader', () => {
+  it('has the three steps in order', () => {
+    expect(budgetApprovalChain.steps.map((s) => [s.id, s.role, s.collegeScoped])).toEqual([
+      ['college', 'collegeLeader', true], ['academicAffairs', 'academicAffairs', false], ['schoolLeader', 'schoolLeader', false],
+    ]);
+    expect(budgetApprovalChain.rule.article).toEqual({ article: 13 });
+  });
+
+  it('runs to approval in order, recording actor and time', () => {
+    const ds: ApprovalDecision[] = [];
+    for (const actor of [actors.collegeLeader, actors.academicAffairs, actors.schoolLeader]) {
+      const r = decide(budgetApprovalChain, ds, { outcome: 'approve' }, actor, 'forestry', NOW);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      ds.push(r.decision);
+    }
+    expect(ds.map((d) => [d.stepId, d.actor.id, d.at])).toEqual([
+      ['college', 'cl.li', NOW.toISOString()], ['academicAffairs', 'aa.wang', NOW.toISOString()], ['schoolLeader', 'sl.huang', NOW.toISOString()],
+    ]);
+    expect(approvalState(budgetApprovalChain, ds)).toEqual({ status: 'approved' });
+  });
+
+  it('refuses skipping ahead: the school leader cannot approve first', () => {
+    const r = decide(budgetApprovalChain, [], { outcome: 'approve' }, actors.schoolLeader, 'forestry', NOW);
+    expect(r.ok ? [] : shape(r.errors)).toEqual([{ ruleId: 'art13.budgetApproval', article: { article: 13 }, severity: 'hard', field: 'actor.role' }]);
+    expect(r.ok ? '' : r.errors[0]!.message.zh).toBe('当前环节为二级学院审核（二级学院负责人），主管校领导不能审批');
+  });
+
+  it("refuses another college's leader and any decision after approval or return", () => {
+    const other = decide(budgetApprovalChain, [], { outcome: 'approve' }, actors.otherCollegeLeader, 'forestry', NOW);
+    expect(other.ok ? [] : other.errors.map((e) => e.field)).toEqual(['actor.college']);
+    const returned = decide(budgetApprovalChain, [], { outcome: 'return', comment: '补充测算依据' }, actors.collegeLeader, 'forestry', NOW);
+    if (!returned.ok) throw new Error('refused');
+    expect(returned.state).toMatchObject({ status: 'returned', comment: '补充测算依据' });
+    const after = decide(budgetApprovalChain, [returned.decision], { outcome: 'approve' }, actors.academicAffairs, 'forestry', NOW);
+    expect(after.ok ? [] : after.errors.map((e) => [e.ruleId, e.field])).toEqual([['art13.budgetApproval', 'decision']]);
+  });
+
+  it('a return needs a comment', () => {
+    expect(refusalsOf(approvalDecisionInputSchema, { outcome: 'return' }).map((e) => [e.field, e.message.zh])).toEqual([['comment', '退回修改或不予通过时必须填写意见']]);
+  });
+
+  it('decisions out of order are a programming error', () => {
+    expect(() => approvalState(budgetApprovalChain, [{ stepId: 'schoolLeader', outcome: 'approve' }])).toThrow(/out of order/);
+  });
+});
+
+describe('Art. 6(4) examiner-training plan chain', () => {
+  it('college then Academic Affairs, citing Art. 6(4)', () => {
+    expect(examinerPlanReviewChain.steps.map((s) => s.role)).toEqual(['collegeLeader', 'academicAffairs']);
+    const r = decide(examinerPlanReviewChain, [], { outcome: 'approve' }, actors.academicAffairs, 'forestry', NOW);
+    expect(r.ok ? [] : shape(r.errors)).toEqual([{ ruleId: 'art6.examinerPlanReview', article: { article: 6, item: 4 }, severity: 'hard', field: 'actor.role' }]);
+  });
+});
