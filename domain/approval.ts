@@ -11,8 +11,10 @@
  */
 import { z } from 'zod';
 import { actorSchema, roleNames, type Actor, type Role } from './actor';
+import { dateDeadline, shanghaiDate, type Deadline, type WorkingCalendar } from './calendar';
 import type { Bilingual, RuleResult } from './errors';
 import { breach, type RuleDefinition } from './rules';
+import type { RuleTable } from './tables';
 import { requiredText } from './validation';
 
 export interface ApprovalStep {
@@ -130,6 +132,20 @@ export function decide(
     at: now.toISOString(),
   };
   return { ok: true, decision, state: approvalState(chain, [...decisions, decision]) };
+}
+
+/**
+ * The due date of an approval step opened at `openedAt` (workflow time): the table's
+ * number of working days later, at its deadline time; overdue → reminder, then escalation
+ * to the next level (DOMAIN.md).
+ */
+export function approvalStepDeadline(
+  openedAt: Date,
+  table: Pick<RuleTable, 'approvalStepWorkingDays' | 'deadlineTime' | 'reminderLeadHours'>,
+  calendar: WorkingCalendar,
+): Deadline {
+  const dueDate = calendar.addWorkingDays(shanghaiDate(openedAt), table.approvalStepWorkingDays);
+  return dateDeadline(dueDate, table.deadlineTime, table.reminderLeadHours.approvalStep);
 }
 
 /** A step the college leader of the subject's college decides. */

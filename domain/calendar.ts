@@ -248,3 +248,21 @@ export const projectCalendarData: CalendarData = {
 export function createChinaCalendar(onWarning?: (w: CalendarWarning) => void, extra: CalendarData[] = []): WorkingCalendar {
   return new WorkingCalendar([libraryCalendarData, projectCalendarData, ...extra], onWarning);
 }
+
+/** A deadline: the instant it falls due and the instant to remind before it (ISO strings). */
+export interface Deadline {
+  dueDate: IsoDate;
+  dueAt: string;
+  remindAt: string;
+}
+
+/**
+ * The deadline of a date at a wall-clock time in Asia/Shanghai, with a reminder
+ * `reminderLeadHours` before it. The date is taken as given (move it onto a working day
+ * first where the rule counts working days).
+ */
+export function dateDeadline(dueDate: IsoDate, time: string, reminderLeadHours: number): Deadline {
+  if (!Number.isInteger(reminderLeadHours) || reminderLeadHours < 0) throw new RangeError(`reminderLeadHours must be a whole number ≥ 0, got ${reminderLeadHours}`);
+  const due = shanghaiInstant(dueDate, time);
+  return { dueDate, dueAt: due.toISOString(), remindAt: new Date(due.getTime() - reminderLeadHours * 3_600_000).toISOString() };
+}

@@ -8,8 +8,7 @@
  */
 import { z } from 'zod';
 import { actorSchema } from './actor';
-import type { IsoDate, WorkingCalendar } from './calendar';
-import { shanghaiInstant } from './calendar';
+import { dateDeadline, type WorkingCalendar } from './calendar';
 import { citeArticle, type RuleResult } from './errors';
 import { idSchema, isoDateSchema } from './pilot';
 import { accepted, breach, defineRule, refused, reportResults, requireRole, type Outcome } from './rules';
@@ -107,19 +106,22 @@ export function checkInspection(i: Pick<Inspection, 'inspector'>): RuleResult[] 
   });
 }
 
-export interface Rectification {
-  inspectionId: string;
-  pilotId: string;
+/** A rectification (整改) after a failed inspection; small enough for workflow state. */
+export const rectificationSchema = z.object({
+  inspectionId: idSchema,
+  pilotId: idSchema,
   /** The day the notice (通报) went out: the inspection day. */
-  noticeOn: IsoDate;
-  dueDate: IsoDate;
+  noticeOn: isoDateSchema,
+  dueDate: isoDateSchema,
   /** ISO instant: dueDate at the table's deadline time, Asia/Shanghai. */
-  dueAt: string;
-  remindAt: string;
+  dueAt: z.iso.datetime(),
+  remindAt: z.iso.datetime(),
   /** Which contents failed, for the notice. */
-  failed: ('progress' | 'funds' | 'problems')[];
-  closedBy?: string;
-}
+  failed: z.array(z.enum(['progress', 'funds', 'problems'])).min(1),
+  /** The passing re-inspection that closed it. */
+  closedBy: idSchema.optional(),
+});
+export type Rectification = z.output<typeof rectificationSchema>;
 
 /**
  * Art. 18: the rectification a failed inspection opens (null when it passed), due the
@@ -132,14 +134,11 @@ export function rectificationFor(
 ): Rectification | null {
   if (inspectionOutcome(i) === 'pass') return null;
   const dueDate = calendar.addWorkingDays(i.inspectedOn, table.rectificationWorkingDays);
-  const due = shanghaiInstant(dueDate, table.deadlineTime);
   return {
     inspectionId: i.id,
     pilotId: i.pilotId,
     noticeOn: i.inspectedOn,
-    dueDate,
-    dueAt: due.toISOString(),
-    remindAt: new Date(due.getTime() - table.reminderLeadHours.rectification * 3_600_000).toISOString(),
+    ...dateDeadline(dueDate, table.deadlineTime, table.reminderLeadHours.rectification),
     failed: (['progress', 'funds', 'problems'] as const).filter((k) => i[k]?.result !== 'satisfactory'),
   };
 }

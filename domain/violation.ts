@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { actorSchema } from './actor';
+import { dateDeadline, type Deadline, type WorkingCalendar } from './calendar';
 import type { Bilingual, RuleResult } from './errors';
 import { idSchema, isoDateSchema } from './pilot';
 import { breach, defineRule, requireRole } from './rules';
@@ -22,7 +23,7 @@ export const violationRules = {
     article: { article: 19, item: 1 },
     severity: 'hard',
     title: { zh: '连续三次不填报省厅要求报送的材料的，取消试点', en: 'three consecutive missed provincial material submissions cancel the pilot' },
-    enforcedIn: ['domain/violation.ts#consecutiveMisses', 'domain/violation.ts#cancellationGrounds'],
+    enforcedIn: ['domain/violation.ts#provincialMaterialDeadline', 'domain/violation.ts#submissionOutcome', 'domain/violation.ts#consecutiveMisses', 'domain/violation.ts#cancellationGrounds'],
   }),
   laxManagement: defineRule({
     id: 'art19.laxManagement',
@@ -76,7 +77,25 @@ export const provincialMaterialRequestSchema = z.object({
 });
 export type ProvincialMaterialRequest = z.output<typeof provincialMaterialRequestSchema>;
 
+/**
+ * When a provincial request falls due (the province's date at the table's deadline time;
+ * a date on a rest day moves to the next working day) and when to remind the lead.
+ */
+export function provincialMaterialDeadline(
+  r: Pick<ProvincialMaterialRequest, 'dueDate'>,
+  table: Pick<RuleTable, 'deadlineTime' | 'reminderLeadHours'>,
+  calendar: WorkingCalendar,
+): Deadline {
+  return dateDeadline(calendar.onOrNextWorkingDay(r.dueDate), table.deadlineTime, table.reminderLeadHours.provincialMaterial);
+}
+
 export type SubmissionOutcome = 'submitted' | 'missed';
+
+/** Submitted by the due instant, missed after it, pending until then. `now` is workflow time. */
+export function submissionOutcome(deadline: Pick<Deadline, 'dueAt'>, submittedAt: string | undefined, now: Date): SubmissionOutcome | 'pending' {
+  if (submittedAt !== undefined && Date.parse(submittedAt) <= Date.parse(deadline.dueAt)) return 'submitted';
+  return now.getTime() > Date.parse(deadline.dueAt) ? 'missed' : 'pending';
+}
 
 /** Trailing consecutive misses: a submission resets the count. Outcomes in due-date order. */
 export function consecutiveMisses(outcomes: readonly SubmissionOutcome[]): number {

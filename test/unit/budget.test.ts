@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { approvalDecisionInputSchema, approvalState, decide, type ApprovalDecision } from '../../domain/approval';
+import { approvalDecisionInputSchema, approvalState, approvalStepDeadline, decide, type ApprovalDecision } from '../../domain/approval';
 import { budgetApprovalChain, budgetPlanSchema, budgetTotalFen, checkBudgetPlan, type BudgetPlanInput } from '../../domain/budget';
 import { examinerPlanReviewChain } from '../../domain/examiner';
-import { actors, NOW, refusalsOf, shape } from './fixtures';
+import { actors, calendar, NOW, refusalsOf, shape, table } from './fixtures';
 
 const plan = (over: Partial<BudgetPlanInput> = {}) => budgetPlanSchema.parse({
   id: 'b1', pilotId: 'p1', year: 2026, rationale: '围绕任务书的三项建设任务测算',
@@ -80,5 +80,18 @@ describe('Art. 6(4) examiner-training plan chain', () => {
     expect(examinerPlanReviewChain.steps.map((s) => s.role)).toEqual(['collegeLeader', 'academicAffairs']);
     const r = decide(examinerPlanReviewChain, [], { outcome: 'approve' }, actors.academicAffairs, 'forestry', NOW);
     expect(r.ok ? [] : shape(r.errors)).toEqual([{ ruleId: 'art6.examinerPlanReview', article: { article: 6, item: 4 }, severity: 'hard', field: 'actor.role' }]);
+  });
+});
+
+describe('approval step due dates', () => {
+  it('5 working days after the step opens, at 17:00; the Spring Festival is skipped', () => {
+    // Opened Fri 2026-02-13 10:00 Beijing: Sat 2/14 (make-up) 1, holidays 2/15–2/23, Tue 2/24 2 … Fri 2/27 5.
+    expect(approvalStepDeadline(new Date('2026-02-13T02:00:00.000Z'), table, calendar())).toEqual({
+      dueDate: '2026-02-27', dueAt: '2026-02-27T09:00:00.000Z', remindAt: '2026-02-26T09:00:00.000Z',
+    });
+  });
+  it('uses the Beijing date of the opening instant (late evening UTC is the next day in Beijing)', () => {
+    // 2026-03-01T16:30Z is Mon 3/2 00:30 Beijing → five working days later is Mon 3/9.
+    expect(approvalStepDeadline(new Date('2026-03-01T16:30:00.000Z'), table, calendar()).dueDate).toBe('2026-03-09');
   });
 });

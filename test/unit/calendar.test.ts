@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import projectFile from '../../domain/data/calendar.json';
 import {
-  addDays, createChinaCalendar, fromDayNumber, isoWeekId, isoWeekday, libraryCalendarData, mondayOf, shanghaiDate, shanghaiInstant, toDayNumber,
+  addDays, createChinaCalendar, dateDeadline, fromDayNumber, isoWeekId, isoWeekday, libraryCalendarData, mondayOf, shanghaiDate, shanghaiInstant, toDayNumber,
   type CalendarWarning,
 } from '../../domain/calendar';
 
@@ -140,5 +140,12 @@ describe('dates and instants', () => {
     expect(fromDayNumber(toDayNumber('2024-02-29'))).toBe('2024-02-29');
     expect(() => toDayNumber('2025-02-29')).toThrow(/no such date/);
     expect(() => toDayNumber('2025-2-1')).toThrow(/not an ISO date/);
+  });
+});
+
+describe('dateDeadline', () => {
+  it('a date at a Beijing time with a reminder lead', () => {
+    expect(dateDeadline('2026-02-24', '17:00', 24)).toEqual({ dueDate: '2026-02-24', dueAt: '2026-02-24T09:00:00.000Z', remindAt: '2026-02-23T09:00:00.000Z' });
+    expect(() => dateDeadline('2026-02-24', '17:00', -1)).toThrow(RangeError);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkInspection, closeRectification, inspectionOutcome, inspectionSchema, rectificationFor, rectificationStatus, type InspectionInput } from '../../domain/inspection';
+import {
+  checkInspection, closeRectification, inspectionOutcome, inspectionSchema, rectificationFor, rectificationSchema, rectificationStatus, type InspectionInput,
+} from '../../domain/inspection';
 import { actors, calendar, refusalsOf, shape, table } from './fixtures';
 
 const ok = { result: 'satisfactory', notes: '按计划推进' } as const;
@@ -28,6 +30,7 @@ describe('Art. 18 inspection', () => {
       dueAt: '2025-11-13T09:00:00.000Z', remindAt: '2025-11-08T09:00:00.000Z', failed: ['funds'],
     });
     expect(calendar().countWorkingDays('2025-09-27', '2025-11-13')).toBe(30);
+    expect(rectificationSchema.parse(r)).toEqual(r);
   });
   it('a passing inspection opens none', () => {
     expect(rectificationFor(inspectionSchema.parse(input({ funds: ok })), table, calendar())).toBeNull();

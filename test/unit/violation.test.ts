@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assessmentTaskResult, cancellationGrounds, checkViolationRecord, consecutiveMisses, violationSchema } from '../../domain/violation';
+import { createChinaCalendar } from '../../domain/calendar';
+import {
+  assessmentTaskResult, cancellationGrounds, checkViolationRecord, consecutiveMisses, provincialMaterialDeadline, submissionOutcome, violationSchema,
+} from '../../domain/violation';
 import { actors, NOW, shape, table } from './fixtures';
 
 describe('Art. 19(1) provincial material misses', () => {
@@ -41,5 +44,22 @@ describe('Art. 20 assessment task', () => {
     const r = assessmentTaskResult(40, 39);
     expect(r && shape([r])).toEqual([{ ruleId: 'art20.assessmentTask', article: { article: 20 }, severity: 'hard', field: 'assessed' }]);
     expect(r?.message.zh).toBe('考核任务未完成：已考核 39 人次，批准任务 40 人次；将在二级学院和试点负责人考核时酌情追究责任');
+  });
+});
+
+describe('provincial material deadlines', () => {
+  const cal = createChinaCalendar();
+  it('a due date on a holiday moves to the next working day, 17:00 Asia/Shanghai, reminder 72 h before', () => {
+    expect(provincialMaterialDeadline({ dueDate: '2026-10-02' }, table, cal)).toEqual({
+      dueDate: '2026-10-08', dueAt: '2026-10-08T09:00:00.000Z', remindAt: '2026-10-05T09:00:00.000Z',
+    });
+  });
+  it('submitted by the due instant counts; after it, or never, is a miss once the deadline passes', () => {
+    const d = provincialMaterialDeadline({ dueDate: '2026-03-13' }, table, cal);
+    expect(d.dueAt).toBe('2026-03-13T09:00:00.000Z');
+    expect(submissionOutcome(d, '2026-03-13T09:00:00.000Z', new Date('2026-03-20'))).toBe('submitted');
+    expect(submissionOutcome(d, '2026-03-13T09:00:00.001Z', new Date('2026-03-20'))).toBe('missed');
+    expect(submissionOutcome(d, undefined, new Date('2026-03-13T09:00:00.000Z'))).toBe('pending');
+    expect(submissionOutcome(d, undefined, new Date('2026-03-13T09:00:00.001Z'))).toBe('missed');
   });
 });
