@@ -7,6 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainModule } from './main-module';
 
 export const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const venvBin = join(projectRoot, '.tools', 'venv', 'bin');
@@ -47,7 +48,7 @@ export function temporalTestServerPath(): string {
   return path;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMainModule(import.meta.url)) {
   console.log(`[setup] temporal CLI:         ${temporalCliPath()}`);
   console.log(`[setup] temporal test server: ${temporalTestServerPath()}`);
 }

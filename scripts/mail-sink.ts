@@ -13,14 +13,13 @@
  * In code: `const sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir })`, then
  * `sink.smtpUrl`, `sink.httpUrl`, `await sink.list()`, `await sink.close()`.
  */
-import { realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
+import { isMainModule } from './main-module';
 import { beijingMinute } from '../activities/templates';
 import { createHttpHandler } from './mailsink/http';
 import { MailStore, type MessageFilter, type StoredMessage, type StoredMessageSummary } from './mailsink/store';
@@ -218,7 +217,7 @@ async function getJson<T>(base: string, path: string): Promise<T | undefined> {
   return (await res.json()) as T;
 }
 
-async function listCommand(opts: { json?: boolean; url?: string; to?: string }): Promise<void> {
+export async function listCommand(opts: { json?: boolean; url?: string; to?: string }): Promise<void> {
   const query = opts.to ? `?to=${encodeURIComponent(opts.to)}` : '';
   const messages = (await getJson<StoredMessageSummary[]>(opts.url ?? defaultHttpUrl(), `/api/messages${query}`)) ?? [];
   if (opts.json) return void console.log(JSON.stringify(messages, null, 2));
@@ -228,7 +227,7 @@ async function listCommand(opts: { json?: boolean; url?: string; to?: string }):
   console.log(`共 ${messages.length} 封 / ${messages.length} message(s)`);
 }
 
-async function showCommand(id: string, opts: { json?: boolean; url?: string }): Promise<void> {
+export async function showCommand(id: string, opts: { json?: boolean; url?: string }): Promise<void> {
   const m = await getJson<StoredMessage>(opts.url ?? defaultHttpUrl(), `/api/messages/${encodeURIComponent(id)}`);
   if (!m) throw new Error(`没有编号为 ${id} 的邮件 / no message with id ${id}`);
   if (opts.json) return void console.log(JSON.stringify(m, null, 2));
@@ -271,17 +270,7 @@ export function mailSinkProgram(): Command {
   return program;
 }
 
-function invokedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
+if (isMainModule(import.meta.url)) {
   mailSinkProgram()
     .parseAsync(process.argv)
     .catch((err: unknown) => {

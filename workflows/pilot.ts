@@ -19,7 +19,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnexActivities } from '../activities/types';
-import { createChinaCalendar, type CalendarWarning } from '../domain/calendar';
+import { createChinaCalendar, formatShanghai, type CalendarWarning } from '../domain/calendar';
 import { OnexRefusal, inputError, type RuleResult } from '../domain/errors';
 import { notificationActivityOptions, type Notification } from '../domain/notifications';
 import type { PilotRecord } from '../domain/pilot';
@@ -163,8 +163,8 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotOut
             severity: 'hard',
             field: 'periodId',
             message: {
-              zh: `周次 ${period.id} 的工作周报已于 ${period.submittedAt} 提交，不能重复提交`,
-              en: `the weekly report for ${period.id} was already submitted at ${period.submittedAt}; duplicates are refused`,
+              zh: `周次 ${period.id} 的工作周报已于 ${formatShanghai(Date.parse(period.submittedAt ?? ''))} 提交，不能重复提交`,
+              en: `the weekly report for ${period.id} was already submitted at ${formatShanghai(Date.parse(period.submittedAt ?? ''))}; duplicates are refused`,
             },
           }]);
         }
@@ -293,8 +293,8 @@ function waitingOn(rt: Runtime, open: PeriodRecord | undefined): PilotState['wai
   if (!open || !rt.current) return { zh: '等待下一个周报周期开始', en: 'waiting for the next weekly period' };
   if (open.outcome === 'pending') {
     return {
-      zh: `等待试点负责人提交 ${open.id} 工作周报（截止 ${open.dueAt}）`,
-      en: `waiting for the pilot lead's weekly report for ${open.id} (due ${open.dueAt})`,
+      zh: `等待试点负责人提交 ${open.id} 工作周报（截止 ${formatShanghai(Date.parse(open.dueAt))}）`,
+      en: `waiting for the pilot lead's weekly report for ${open.id} (due ${formatShanghai(Date.parse(open.dueAt))})`,
     };
   }
   return { zh: `${open.id} 工作周报已提交，等待下一周期`, en: `report for ${open.id} received; waiting for the next period` };

@@ -4,7 +4,8 @@
  * the production activity type.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection as NativeConnectionImpl, Worker, type NativeConnection } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../scripts/binaries';
 import type { OnexActivities } from '../../activities/types';
 import type { Notification, NotificationReceipt } from '../../domain/notifications';
@@ -40,4 +41,19 @@ export async function createTestWorker(
   namespace = 'default',
 ): Promise<Worker> {
   return Worker.create({ connection, namespace, taskQueue, workflowsPath, activities });
+}
+
+/** A client + worker on the shared e2e dev server (see test/global-setup.ts). */
+export async function connectDevServer(address: string): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnectionImpl.connect({ address });
+  return {
+    client: new Client({ connection, namespace: 'default' }),
+    connection,
+    nativeConnection,
+    async close() {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
 }

@@ -6,10 +6,11 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChinaCalendar, shanghaiDate, addDays } from '../../domain/calendar';
 import type { WeeklyMissedNotification } from '../../domain/notifications';
-import { pilotRecordSchema, pilotWorkflowId, type PilotRecordInput } from '../../domain/pilot';
+import { pilotRecordSchema, pilotWorkflowId } from '../../domain/pilot';
 import { firstWeeklyPeriod, followingWeeklyPeriod, type WeeklyPeriod } from '../../domain/weekly';
 import { pilotStateQuery, submitWeeklyReport } from '../../workflows/messages';
 import { pilotWorkflow } from '../../workflows/pilot';
+import { samplePilot } from '../helpers/pilots';
 import { createTestWorker, recordingActivities, startTimeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -30,27 +31,13 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function pilotInput(id: string, startDate: string, endDate: string): PilotRecordInput {
-  return {
-    id,
-    college: { id: 'forestry', name: '林业学院' },
-    major: { name: '园林技术' },
-    certificate: { name: '花卉园艺', evaluationOrg: '某培训评价组织', level: 'intermediate' },
-    lead: { name: '张老师', email: 'lead@college.test', userId: 'zhang' },
-    collegeLeaderEmail: 'dean@college.test',
-    academicAffairsEmail: 'jwb@college.test',
-    startDate,
-    endDate,
-  };
-}
-
 const calendar = createChinaCalendar();
 const lead = { id: 'zhang', role: 'pilotLead' as const };
 
 async function startPilot(id: string, years: number) {
   const now = await env.currentTimeMs();
   const today = shanghaiDate(now);
-  const pilot = pilotRecordSchema.parse(pilotInput(id, today, addDays(today, Math.round(365 * years))));
+  const pilot = pilotRecordSchema.parse(samplePilot({ id, startDate: today, endDate: addDays(today, Math.round(365 * years)) }));
   const handle = await env.client.workflow.start(pilotWorkflow, {
     taskQueue,
     workflowId: pilotWorkflowId(id),

@@ -1,0 +1,61 @@
+/**
+ * The admin HTTP JSON API (fastify). Every body and query is parsed with the domain's zod
+ * schemas; a refusal answers with `{ error: { message, results: RuleResult[] } }` naming
+ * the field, in Chinese and English, and citing the article where one applies.
+ *
+ * Authentication arrives with the web client (issue 6): until then the actor is part of
+ * each action's body, validated but not authenticated. Bind to loopback.
+ */
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
+import { PilotService, ServiceError } from './service';
+
+export interface ApiDeps {
+  client: Client;
+  taskQueue: string;
+  /** Answers whether Temporal is reachable, for /readyz. */
+  ready?: () => Promise<boolean>;
+  logger?: boolean;
+}
+
+function errorBody(results: RuleResult[]) {
+  return { error: { message: results.map(formatRuleResult).join('\n'), results } };
+}
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 256 * 1024 });
+  const pilots = new PilotService(deps.client, deps.taskQueue);
+
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof ServiceError) return reply.status(err.status).send(errorBody(err.results));
+    if (err instanceof OnexRefusal) return reply.status(400).send(errorBody(err.results));
+    const status = (err as { statusCode?: number }).statusCode;
+    const text = err instanceof Error ? err.message : String(err);
+    if (status && status >= 400 && status < 500) {
+      // fastify's own refusals (malformed JSON, body too large, wrong content type)
+      return reply.status(status).send(errorBody([inputError('(body)', `请求无效：${text}`, `bad request: ${text}`, 'http.badRequest')]));
+    }
+    app.log.error(err);
+    return reply.status(500).send(errorBody([inputError('(server)', '服务器内部错误，请稍后重试', 'internal server error; please retry later', 'http.internal')]));
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send(errorBody([inputError('(path)', `没有这个接口：${req.method} ${req.url}`, `no such endpoint: ${req.method} ${req.url}`, 'http.notFound')])),
+  );
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const ok = deps.ready ? await deps.ready().catch(() => false) : true;
+    return reply.status(ok ? 200 : 503).send({ ok });
+  });
+
+  app.post('/api/pilots', async (req, reply) => reply.status(201).send(await pilots.startPilot(req.body)));
+  app.get('/api/pilots', async (req) => ({ pilots: await pilots.listPilots(req.query) }));
+  app.get<{ Params: { id: string } }>('/api/pilots/:id', async (req) => pilots.pilotState(req.params.id));
+  app.post<{ Params: { id: string } }>('/api/pilots/:id/weekly-reports', async (req) => {
+    const key = req.headers['idempotency-key'];
+    return pilots.submitWeeklyReport(req.params.id, req.body as never, typeof key === 'string' && key ? key : undefined);
+  });
+
+  return app;
+}

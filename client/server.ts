@@ -1,0 +1,42 @@
+/**
+ * The admin API process: `npm run api`. Connects to Temporal (SDK envconfig), serves the
+ * JSON API, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { buildApi } from './api';
+import { loadApiConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadApiConfig();
+  const connection = await Connection.connect(config.temporal.connectionOptions);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = buildApi({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    ready: async () => {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    },
+  });
+  await app.listen({ host: config.ONEX_API_HOST, port: config.ONEX_API_PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.ONEX_API_PORT;
+  console.log(`[api] admin API on http://${config.ONEX_API_HOST}:${port} (Temporal ${config.temporal.address}, namespace ${config.temporal.namespace})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[api] ${signal}: closing`);
+    await app.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error('[api] failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+/**
+ * The admin operations over Temporal, independent of HTTP: start a pilot, submit a weekly
+ * report, read a pilot's state, list pilots. The HTTP API calls these; every input is
+ * parsed with the same domain schemas the CLI and the workflows use.
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { actorSchema, type Actor } from '../domain/actor';
+import { OnexRefusal, inputError, type RuleResult } from '../domain/errors';
+import { pilotRecordSchema, pilotWorkflowId, type PilotRecord } from '../domain/pilot';
+import { parseOrRefuse } from '../domain/validation';
+import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
+import { REFUSAL_FAILURE_TYPE, pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
+import { pilotWorkflow } from '../workflows/pilot';
+import type { PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
+import { OnexCollege, OnexEscalated, OnexKind, OnexNextDue, OnexStage } from '../workflows/search-attributes';
+import { pilotListFilterSchema, pilotListQuery } from './visibility';
+
+/** A refusal with the HTTP status it maps to. */
+export class ServiceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly results: RuleResult[],
+  ) {
+    super(new OnexRefusal(results).message);
+    this.name = 'ServiceError';
+  }
+}
+
+export const startPilotSchema = z.object({ pilot: pilotRecordSchema, actor: actorSchema });
+export type StartPilotRequest = z.input<typeof startPilotSchema>;
+
+export interface PilotListItem {
+  pilotId: string;
+  workflowId: string;
+  status: string;
+  college?: string;
+  stage?: string;
+  escalated?: boolean;
+  nextDue?: string;
+  startTime: string;
+}
+
+/** Art. 4: Academic Affairs (教务部) owns the programme and starts pilots. */
+function mayStartPilot(actor: Actor): RuleResult | null {
+  if (actor.role === 'academicAffairs' || actor.role === 'admin') return null;
+  return {
+    ruleId: 'art4.pilot.start',
+    article: { article: 4 },
+    severity: 'hard',
+    field: 'actor.role',
+    message: { zh: '只有教务部可以启动试点实施流程', en: 'only Academic Affairs may start a pilot' },
+  };
+}
+
+function notFound(pilotId: string): ServiceError {
+  return new ServiceError(404, [inputError('pilotId', `试点 ${pilotId} 不存在`, `pilot ${pilotId} does not exist`, 'pilot.notFound')]);
+}
+
+function refusalFrom(err: unknown): RuleResult[] | undefined {
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure && cause.type === REFUSAL_FAILURE_TYPE) {
+    const details = cause.details?.[0];
+    if (Array.isArray(details)) return details as RuleResult[];
+  }
+  return undefined;
+}
+
+export class PilotService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  async startPilot(input: unknown): Promise<{ workflowId: string; runId: string; pilot: PilotRecord }> {
+    const { pilot, actor } = parseOrRefuse(startPilotSchema, input);
+    const denied = mayStartPilot(actor);
+    if (denied) throw new ServiceError(403, [denied]);
+    try {
+      const handle = await this.client.workflow.start(pilotWorkflow, {
+        taskQueue: this.taskQueue,
+        workflowId: pilotWorkflowId(pilot.id),
+        args: [{ pilot }],
+        typedSearchAttributes: [
+          { key: OnexKind, value: 'pilot' },
+          { key: OnexCollege, value: pilot.college.id },
+          { key: OnexStage, value: 'implementation' },
+          { key: OnexEscalated, value: false },
+        ],
+        memo: { startedBy: actor },
+      });
+      return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, pilot };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new ServiceError(409, [inputError('pilot.id', `试点 ${pilot.id} 已存在`, `pilot ${pilot.id} already exists`, 'pilot.exists')]);
+      }
+      throw err;
+    }
+  }
+
+  async pilotState(pilotId: string): Promise<PilotState> {
+    try {
+      return await this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
+      throw err;
+    }
+  }
+
+  /**
+   * Art. 5: submit a weekly report. `idempotencyKey` becomes the Update id, so a retried
+   * request (e.g. after an API restart) is applied once.
+   */
+  async submitWeeklyReport(pilotId: string, input: WeeklyReportInput, idempotencyKey?: string): Promise<SubmitWeeklyReportResult> {
+    const report = parseOrRefuse(weeklyReportSchema, input);
+    try {
+      return await this.client.workflow
+        .getHandle(pilotWorkflowId(pilotId))
+        .executeUpdate(submitWeeklyReport, { args: [report], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
+      const results = refusalFrom(err);
+      if (results) throw new ServiceError(422, results);
+      throw err;
+    }
+  }
+
+  async listPilots(query: unknown): Promise<PilotListItem[]> {
+    const { limit, ...filter } = parseOrRefuse(pilotListFilterSchema, query);
+    const items: PilotListItem[] = [];
+    for await (const wf of this.client.workflow.list({ query: pilotListQuery(filter), pageSize: Math.min(limit, 1000) })) {
+      const sa = wf.typedSearchAttributes;
+      items.push({
+        pilotId: wf.workflowId.replace(/^pilot:/, ''),
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        college: sa.get(OnexCollege),
+        stage: sa.get(OnexStage),
+        escalated: sa.get(OnexEscalated),
+        nextDue: sa.get(OnexNextDue)?.toISOString(),
+        startTime: wf.startTime.toISOString(),
+      });
+      if (items.length >= limit) break;
+    }
+    return items;
+  }
+}

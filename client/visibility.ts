@@ -1,0 +1,32 @@
+/**
+ * Visibility (list) queries, built from validated filters — never by pasting raw input
+ * into a query string. Values pass a strict schema first and are then quoted with every
+ * quote and backslash escaped, so a filter cannot change the query's structure.
+ */
+import { z } from 'zod';
+import { idSchema } from '../domain/pilot';
+import { OnexCollege, OnexEscalated, OnexKind, OnexStage } from '../workflows/search-attributes';
+
+export const stages = ['implementation', 'completed'] as const;
+
+export const pilotListFilterSchema = z.object({
+  college: idSchema.optional(),
+  escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  stage: z.enum(stages).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type PilotListFilter = z.output<typeof pilotListFilterSchema>;
+
+/** A visibility string literal: double-quoted, with `\` and `"` escaped. */
+export function quote(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+export function pilotListQuery(filter: Omit<PilotListFilter, 'limit'>): string {
+  // A pilot that continued-as-new leaves closed runs behind; list each pilot once.
+  const clauses = [`${OnexKind.name} = ${quote('pilot')}`, `ExecutionStatus != ${quote('ContinuedAsNew')}`];
+  if (filter.college !== undefined) clauses.push(`${OnexCollege.name} = ${quote(filter.college)}`);
+  if (filter.escalated !== undefined) clauses.push(`${OnexEscalated.name} = ${filter.escalated ? 'true' : 'false'}`);
+  if (filter.stage !== undefined) clauses.push(`${OnexStage.name} = ${quote(filter.stage)}`);
+  return clauses.join(' AND ');
+}
