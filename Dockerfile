@@ -1,0 +1,28 @@
+# One image for both onex services (docker-compose.yml): the worker runs
+#   node --import tsx worker/main.ts
+# and the admin API
+#   node --import tsx client/server.ts
+# TypeScript runs through tsx at run time, as in development; there is no build step.
+# Same Node line as the development machines (engines: node >= 20.19).
+ARG NODE_VERSION=20.20.2
+FROM node:${NODE_VERSION}-bookworm-slim
+
+WORKDIR /app
+
+# Dependencies first, so a source change does not reinstall them. The full `npm ci` (with
+# devDependencies) keeps the image identical to what the test suite runs against; NODE_ENV is
+# set only afterwards because npm omits devDependencies when it is "production".
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error \
+ && npm cache clean --force
+
+# Source, owned by root and read-only for the service user.
+COPY . .
+
+ENV NODE_ENV=production
+# Non-root: the `node` user (uid 1000) of the official image.
+USER node
+
+# SIGTERM reaches node directly (exec form; compose adds `init: true` as PID 1), so the worker
+# drains in-flight tasks and the API closes its listener before exiting.
+CMD ["node", "--import", "tsx", "worker/main.ts"]
