@@ -19,7 +19,8 @@ export interface TemporalSettings {
 
 export function loadTemporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
   const { connectionOptions, namespace } = loadClientConnectConfig({
-    overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+    // An empty TEMPORAL_API_KEY or TEMPORAL_TLS_* would count as set (and switch TLS on): drop empties.
+    overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
   });
   const address = connectionOptions.address ?? 'localhost:7233';
   const taskQueue = z.string().min(1).default(DEFAULT_TASK_QUEUE).parse(env.ONEX_TASK_QUEUE || undefined);
