@@ -9,7 +9,8 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
-import { PilotService, ServiceError } from './service';
+import { registerPilotRoutes } from './routes/pilots';
+import { ServiceError } from './service';
 
 export interface ApiDeps {
   client: Client;
@@ -25,7 +26,6 @@ function errorBody(results: RuleResult[]) {
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 256 * 1024 });
-  const pilots = new PilotService(deps.client, deps.taskQueue);
 
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ServiceError) return reply.status(err.status).send(errorBody(err.results));
@@ -49,13 +49,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.status(ok ? 200 : 503).send({ ok });
   });
 
-  app.post('/api/pilots', async (req, reply) => reply.status(201).send(await pilots.startPilot(req.body)));
-  app.get('/api/pilots', async (req) => ({ pilots: await pilots.listPilots(req.query) }));
-  app.get<{ Params: { id: string } }>('/api/pilots/:id', async (req) => pilots.pilotState(req.params.id));
-  app.post<{ Params: { id: string } }>('/api/pilots/:id/weekly-reports', async (req) => {
-    const key = req.headers['idempotency-key'];
-    return pilots.submitWeeklyReport(req.params.id, req.body as never, typeof key === 'string' && key ? key : undefined);
-  });
+  // One module of routes per subject.
+  registerPilotRoutes(app, deps);
 
   return app;
 }

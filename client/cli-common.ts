@@ -1,0 +1,57 @@
+/**
+ * What every CLI command shares: the globals, the API call with bilingual refusals,
+ * local validation, actor parsing and output. Each group of commands lives in its own
+ * module (cli-*.ts) and is added to the program in cli.ts.
+ */
+import { actorSchema, type Actor } from '../domain/actor';
+import { formatRuleResult, type RuleResult } from '../domain/errors';
+import { safeParseBilingual } from '../domain/validation';
+
+export class Refused extends Error {
+  constructor(readonly results: RuleResult[]) {
+    super(results.map(formatRuleResult).join('\n'));
+  }
+}
+
+export interface Globals {
+  api: string;
+  mail: string;
+  json?: boolean;
+}
+
+export function check<T>(r: { ok: true; value: T } | { ok: false; errors: RuleResult[] }): T {
+  if (!r.ok) throw new Refused(r.errors);
+  return r.value;
+}
+
+/** `id:role[:college]`, e.g. `zhang:pilotLead` or `li:collegeStaff:forestry`. */
+export function parseActor(spec: string | undefined, onBehalfOf?: string): Actor {
+  if (!spec) throw new Refused([{ ruleId: 'input.actor', article: null, severity: 'hard', field: 'actor', message: { zh: '请用 --actor id:角色[:学院] 或环境变量 ONEX_ACTOR 注明操作人', en: 'name the actor with --actor id:role[:college] or ONEX_ACTOR' } }]);
+  const [id, role, college] = spec.split(':');
+  return check(safeParseBilingual(actorSchema, { id, role, college: college || undefined, onBehalfOf }, 'actor'));
+}
+
+export async function call<T>(g: Globals, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${g.api.replace(/\/+$/, '')}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+    throw new Error(`无法连接管理接口 / cannot reach the admin API at ${g.api}: ${cause}`, { cause: err });
+  }
+  const payload = (await res.json().catch(() => ({}))) as { error?: { results?: RuleResult[]; message?: string } } & T;
+  if (!res.ok) {
+    if (payload.error?.results?.length && res.status < 500) throw new Refused(payload.error.results);
+    throw new Error(`管理接口错误 / admin API error ${res.status}: ${payload.error?.message ?? ''}`);
+  }
+  return payload;
+}
+
+export function out(g: Globals, data: unknown, human: () => string): void {
+  console.log(g.json ? JSON.stringify(data, null, 2) : human());
+}
+
