@@ -1,5 +1,6 @@
 /** The worker's configuration: one zod schema over the environment, with defaults for the local stack. */
 import { z } from 'zod';
+import { logFormats, logLevels } from './logging';
 import { loadTemporalSettings, type TemporalSettings } from './temporal';
 
 export const workerEnvSchema = z.object({
@@ -11,6 +12,15 @@ export const workerEnvSchema = z.object({
   ONEX_ADMIN_URL: z.url().default('http://127.0.0.1:8080'),
   /** Maximum concurrent activity executions. */
   ONEX_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Port of the health endpoint (/healthz, /readyz); unset: no endpoint; 0: any free port (logged). */
+  ONEX_WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface the health endpoint binds (loopback; 0.0.0.0 in a container). */
+  ONEX_WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Log lines: `json` (one object per line, the default) or the SDK's `text`. */
+  ONEX_LOG_FORMAT: z.enum(logFormats).default('json'),
+  ONEX_LOG_LEVEL: z.enum(logLevels).default('INFO'),
+  /** On SIGTERM/SIGINT: seconds in-flight activities get to finish before they are cancelled. */
+  ONEX_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 });
 
 export type WorkerConfig = z.output<typeof workerEnvSchema> & { temporal: TemporalSettings };

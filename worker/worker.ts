@@ -1,4 +1,5 @@
 /** Builds the onex worker: the workflow bundle plus activities over real SMTP. */
+import { log } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
 import type { WorkerConfig } from './config';
@@ -11,8 +12,15 @@ export async function createOnexWorker(config: WorkerConfig, connection?: Native
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath,
-    activities: createActivities({ transport: config.ONEX_SMTP_URL, from: config.ONEX_MAIL_FROM, adminUrl: config.ONEX_ADMIN_URL }),
+    activities: createActivities({
+      transport: config.ONEX_SMTP_URL,
+      from: config.ONEX_MAIL_FROM,
+      adminUrl: config.ONEX_ADMIN_URL,
+      // The activity context's logger: each line carries workflowId, activityType and attempt.
+      logger: { info: (m, meta) => log.info(m, meta), warn: (m, meta) => log.warn(m, meta) },
+    }),
     maxConcurrentActivityTaskExecutions: config.ONEX_MAX_ACTIVITIES,
+    shutdownGraceTime: config.ONEX_SHUTDOWN_GRACE_SECONDS * 1000,
   });
   return { worker, connection: conn };
 }
