@@ -4,14 +4,16 @@
  */
 import type { OnexActivities } from './types';
 import { createEmailSender, type EmailDeps } from './email';
+import { createRegistryActivities } from './registry';
 
 export type ActivityDeps = EmailDeps;
 
 export function createActivities(deps: ActivityDeps): OnexActivities {
   const email = createEmailSender(deps);
-  return { sendNotification: (n) => email.sendNotification(n) };
+  return { sendNotification: (n) => email.sendNotification(n), ...createRegistryActivities() };
 }
 
 export { emailFailureTypes, notificationMessageId, type ActivityLogger, type EmailDeps, type MailTransport } from './email';
+export { createRegistryActivities } from './registry';
 export { render, type RenderedEmail, type TemplateLinks } from './templates';
 export type { OnexActivities } from './types';

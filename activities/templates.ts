@@ -11,6 +11,7 @@ import { citeArticle, type Bilingual } from '../domain/errors';
 import type { Notification, PilotSummary, WeeklyMissedNotification, WeeklyReminderNotification } from '../domain/notifications';
 import { certificateLevelNames } from '../domain/pilot';
 import type { Recipient, RecipientRole } from '../domain/weekly';
+import { roundLetter } from './round-templates';
 
 export interface TemplateLinks {
   /** Base URL of the admin client, e.g. `http://127.0.0.1:3000`. */
@@ -24,16 +25,16 @@ export interface RenderedEmail {
 }
 
 /** A paragraph is a run of text pieces and links; text and HTML are rendered from it. */
-type Piece = string | { href: string };
-type Paragraph = Piece[];
+export type Piece = string | { href: string };
+export type Paragraph = Piece[];
 
-interface Letter {
+export interface Letter {
   subject: Bilingual;
   zh: Paragraph[];
   en: Paragraph[];
 }
 
-const MEASURES: Bilingual = {
+export const MEASURES: Bilingual = {
   zh: '《1+X 证书制度试点工作管理办法（试行）》',
   en: 'the 1+X certificate pilot management measures (trial)',
 };
@@ -47,6 +48,8 @@ const roleNames: Record<RecipientRole, Bilingual> = {
   pilotLead: { zh: '试点负责人', en: 'pilot lead' },
   collegeLeader: { zh: '二级学院负责人', en: 'college leader' },
   academicAffairs: { zh: '教务部', en: 'Academic Affairs' },
+  schoolLeader: { zh: '主管校领导', en: 'school leader' },
+  collegeStaff: { zh: '二级学院工作小组', en: 'college working group' },
 };
 
 /** Renders a notification into its e-mail. Adding a notification kind fails to compile until it has a template. */
@@ -56,6 +59,13 @@ export function render(n: Notification, links: TemplateLinks): RenderedEmail {
       return compose(weeklyReminder(n, pilotLink(links, n.pilot.id)));
     case 'weeklyMissed':
       return compose(weeklyMissed(n, pilotLink(links, n.pilot.id)));
+    case 'roundOpened':
+    case 'stepReminder':
+    case 'stepOverdue':
+    case 'returnedForRevision':
+    case 'provincialResult':
+    case 'publicNoticeStarted':
+      return compose(roundLetter(n, links));
     default:
       return unknownKind(n);
   }
@@ -93,7 +103,7 @@ export function beijingMinute(iso: string | null): string {
   return iso === null ? '—' : formatShanghai(new Date(iso)).slice(0, 16);
 }
 
-function addressees(to: Recipient[]): Bilingual {
+export function addressees(to: Recipient[]): Bilingual {
   const one = (r: Recipient, lang: keyof Bilingual): string => (r.name ? `${roleNames[r.role][lang]} ${r.name}` : roleNames[r.role][lang]);
   return { zh: `致：${to.map((r) => one(r, 'zh')).join('、')}`, en: `To: ${to.map((r) => one(r, 'en')).join(', ')}` };
 }
@@ -181,7 +191,7 @@ function weeklyMissed(n: WeeklyMissedNotification, link: string): Letter {
   };
 }
 
-function capitalise(s: string): string {
+export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
@@ -196,7 +206,7 @@ function paragraphHtml(p: Paragraph): string {
   return `<p>${inner}</p>`;
 }
 
-function compose(letter: Letter): RenderedEmail {
+export function compose(letter: Letter): RenderedEmail {
   const subject = `${letter.subject.zh} / ${letter.subject.en}`;
   const text = [...letter.zh.map(paragraphText), '——', ...letter.en.map(paragraphText), '——', `${FOOTER.zh} / ${FOOTER.en}`].join('\n\n') + '\n';
   const html = [

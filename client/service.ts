@@ -18,8 +18,9 @@ import { parseOrRefuse } from '../domain/validation';
 import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
 import { REFUSAL_FAILURE_TYPE, pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
+import { pilotStartOptions } from '../workflows/pilot-start';
 import type { PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
-import { OnexCollege, OnexEscalated, OnexKind, OnexNextDue, OnexStage } from '../workflows/search-attributes';
+import { OnexCollege, OnexEscalated, OnexNextDue, OnexStage } from '../workflows/search-attributes';
 import { pilotListFilterSchema, pilotListQuery } from './visibility';
 
 /** A refusal with the HTTP status it maps to. */
@@ -85,14 +86,7 @@ export class PilotService {
     try {
       const handle = await this.client.workflow.start(pilotWorkflow, {
         taskQueue: this.taskQueue,
-        workflowId: pilotWorkflowId(pilot.id),
-        args: [{ pilot }],
-        typedSearchAttributes: [
-          { key: OnexKind, value: 'pilot' },
-          { key: OnexCollege, value: pilot.college.id },
-          { key: OnexStage, value: 'implementation' },
-          { key: OnexEscalated, value: false },
-        ],
+        ...pilotStartOptions(pilot),
         memo: { startedBy: actor },
       });
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, pilot };

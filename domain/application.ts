@@ -15,6 +15,7 @@ import { academicAffairsStep, collegeLeaderStep, defineChain } from './approval'
 import { formatBp, passRate, passRateBelow, totalPassCount, type PassCount } from './assessment';
 import type { IsoDate, WorkingCalendar } from './calendar';
 import type { RuleResult } from './errors';
+import { fenSchema } from './money';
 import { certificateKey, majorKey } from './organisation';
 import { certificateLevelNames, certificateRefSchema, collegeRefSchema, idSchema, isoDateSchema, majorRefSchema, personSchema, type CertificateLevel } from './pilot';
 import { breach, defineRule, reportResults } from './rules';
@@ -27,28 +28,28 @@ export const applicationRules = {
     article: { article: 8, item: 1 },
     severity: 'hard',
     title: { zh: '申报须符合省教育厅及所申报证书的申报要求（须勾选声明）', en: 'the application meets the provincial and certificate requirements (a checked declaration)' },
-    enforcedIn: ['domain/application.ts#checkApplication'],
+    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/application.ts'],
   }),
   onePilotPerMajor: defineRule({
     id: 'art8.onePilotPerMajor',
     article: { article: 8, item: 2 },
     severity: 'waivable',
     title: { zh: '原则上每个专业每轮限申报 1 个证书试点', en: 'in principle one certificate pilot per major per round' },
-    enforcedIn: ['domain/application.ts#checkApplication'],
+    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/round.ts', 'workflows/application.ts'],
   }),
   minExaminees: defineRule({
     id: 'art8.minExaminees',
     article: { article: 8, item: 3 },
     severity: 'waivable',
     title: { zh: '考证人数原则上不低于 30 人', en: 'in principle at least 30 planned examinees' },
-    enforcedIn: ['domain/application.ts#checkApplication'],
+    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/application.ts'],
   }),
   supportingCourse: defineRule({
     id: 'art8.supportingCourse',
     article: { article: 8, item: 4 },
     severity: 'hard',
     title: { zh: '须有与职业技能等级标准相关的课程支撑', en: 'at least one supporting course tied to the skill-level standard' },
-    enforcedIn: ['domain/application.ts#checkApplication'],
+    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/application.ts'],
   }),
   levelEncouraged: defineRule({
     id: 'art8.levelEncouraged',
@@ -62,54 +63,59 @@ export const applicationRules = {
     article: { article: 8, item: 6 },
     severity: 'hard',
     title: { zh: '课证融通：考证内容纳入人才培养方案并落实到具体课程', en: 'course–certificate integration: exam content is in the talent-training plan and named courses' },
-    enforcedIn: ['domain/application.ts#checkApplication'],
+    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/application.ts'],
   }),
   passRateRestriction: defineRule({
     id: 'art12.passRateRestriction',
     article: { article: 12 },
     severity: 'waivable',
     title: { zh: '上一年度证书通过率低于 90% 的试点，限制下一年度试点申报（教务部可豁免）', en: "a pilot whose pass rate was below 90 % is restricted from next year's application (Academic Affairs may waive)" },
-    enforcedIn: ['domain/application.ts#checkPassRateRestriction', 'domain/application.ts#checkApplication', 'domain/assessment.ts#passRateBelow'],
+    enforcedIn: ['domain/application.ts#checkPassRateRestriction', 'domain/application.ts#checkApplication', 'domain/assessment.ts#passRateBelow', 'workflows/application.ts', 'workflows/registry.ts'],
   }),
   internalDeadline: defineRule({
     id: 'art9.internalDeadline',
     article: { article: 9, item: 2 },
     severity: 'hard',
     title: { zh: '校内申报截止时间须早于省教育厅截止时间', en: "the college-internal deadline falls before the province's deadline" },
-    enforcedIn: ['domain/application.ts#applicationRoundSchema'],
+    enforcedIn: ['domain/application.ts#internalDeadlineResults', 'domain/application.ts#applicationRoundSchema', 'domain/round.ts#roundRecordSchema'],
   }),
   reviewChain: defineRule({
     id: 'art9.applicationReview',
     article: { article: 9, item: 2 },
     severity: 'hard',
     title: { zh: '申报材料经二级学院负责人审核（对材料真实性负责，第五条（二）），再由教务部审核汇总报送', en: "the college leader signs the application off (answering for its authenticity, Art. 5(2)), then Academic Affairs reviews and submits it" },
-    enforcedIn: ['domain/application.ts#applicationReviewChain', 'domain/approval.ts#decide'],
+    enforcedIn: ['domain/application.ts#applicationReviewChain', 'domain/approval.ts#decide', 'domain/approval.ts#checkApprover', 'workflows/application.ts'],
   }),
   publicNotice: defineRule({
     id: 'art9.publicNotice',
     article: { article: 9, item: 3 },
     severity: 'hard',
     title: { zh: '省教育厅评审结果经公示（按工作日计算，默认 5 个工作日）后确定批准', en: "the province's results are approved after a public notice counted in working days (default 5)" },
-    enforcedIn: ['domain/application.ts#publicNoticePeriod', 'domain/calendar.ts#WorkingCalendar'],
+    enforcedIn: ['domain/application.ts#publicNoticePeriod', 'domain/calendar.ts#WorkingCalendar', 'domain/round.ts#publicNoticeFor', 'workflows/round.ts'],
   }),
 } as const;
 
-/** Art. 9(1)–(2): the provincial call and the internal round Academic Affairs opens. */
-export const applicationRoundSchema = z.object({
+/** The fields of the provincial call and the internal round (domain/round.ts extends them). */
+export const applicationRoundShape = {
   id: idSchema,
   year: z.number().int().min(2019).max(2100),
   /** 省教育厅申报文件 title or number. */
   provincialCall: requiredText(300, '省教育厅申报文件不能为空', 'the provincial call must not be blank'),
   provincialDeadline: isoDateSchema,
   internalDeadline: isoDateSchema,
-}).superRefine((r, ctx) => {
-  if (r.internalDeadline >= r.provincialDeadline) {
-    reportResults(ctx, [breach(applicationRules.internalDeadline, 'internalDeadline', {
-      zh: `校内截止日期（${r.internalDeadline}）须早于省教育厅截止日期（${r.provincialDeadline}）`,
-      en: `the internal deadline (${r.internalDeadline}) must be before the provincial deadline (${r.provincialDeadline})`,
-    })]);
-  }
-});
+};
+
+/** Art. 9(2): the internal deadline falls before the province's. */
+export function internalDeadlineResults(r: { internalDeadline: string; provincialDeadline: string }): RuleResult[] {
+  if (r.internalDeadline < r.provincialDeadline) return [];
+  return [breach(applicationRules.internalDeadline, 'internalDeadline', {
+    zh: `校内截止日期（${r.internalDeadline}）须早于省教育厅截止日期（${r.provincialDeadline}）`,
+    en: `the internal deadline (${r.internalDeadline}) must be before the provincial deadline (${r.provincialDeadline})`,
+  })];
+}
+
+/** Art. 9(1)–(2): the provincial call and the internal round Academic Affairs opens. */
+export const applicationRoundSchema = z.object(applicationRoundShape).superRefine((r, ctx) => reportResults(ctx, internalDeadlineResults(r)));
 export type ApplicationRound = z.output<typeof applicationRoundSchema>;
 
 export const supportingCourseSchema = z.object({
@@ -146,6 +152,10 @@ export const applicationSchema = z.object({
   }),
   /** Art. 6(1): construction plan and task book, as short summaries (files stay outside history). */
   constructionPlan: z.string().trim().max(5000).optional(),
+  /** Planned special-fund budget (Art. 10–11), integer fen; the approved pilot carries it. */
+  budgetFen: fenSchema.optional(),
+  /** Planned length of the pilot in months (typically one to three years, Art. 9(4)). */
+  plannedDurationMonths: z.number().int().min(6).max(60).default(24),
 });
 export type ApplicationInput = z.input<typeof applicationSchema>;
 export type Application = z.output<typeof applicationSchema>;

@@ -12,6 +12,7 @@ import { citeArticle, type Severity } from './errors';
 import { examinerRules } from './examiner';
 import { fundRules } from './funds';
 import { inspectionRules } from './inspection';
+import { roundRules } from './round';
 import { defineRule, type RuleDefinition } from './rules';
 import { violationRules } from './violation';
 import { weeklyRules } from './weekly-rules';
@@ -50,6 +51,7 @@ export const ruleGroups = {
   examinerRules,
   changeRules,
   applicationRules,
+  roundRules,
   fundRules,
   assessmentRules,
   budgetRules,

@@ -11,6 +11,7 @@
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { ArticleRef } from './errors';
 import type { CertificateLevel } from './pilot';
+import type { RoundNotification } from './round-notifications';
 import type { Recipient } from './weekly';
 
 export interface PilotSummary {
@@ -48,7 +49,7 @@ export interface WeeklyMissedNotification extends NotificationBase {
   level: 1 | 2 | 3;
 }
 
-export type Notification = WeeklyReminderNotification | WeeklyMissedNotification;
+export type Notification = WeeklyReminderNotification | WeeklyMissedNotification | RoundNotification;
 export type NotificationKind = Notification['kind'];
 
 export interface NotificationReceipt {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { toDayNumber } from './calendar';
+import { fenSchema } from './money';
 import { currentRulesVersion, ruleTable, ruleTables } from './tables';
 import { patternString } from './validation';
 
@@ -39,6 +40,11 @@ export const personSchema = z.object({
 
 const defaults = ruleTable(currentRulesVersion).weeklyReport;
 
+/** A rule-table version (domain/tables.ts), the current one when omitted. */
+export const rulesVersionSchema = z.string().default(currentRulesVersion).refine((v) => ruleTables.some((t) => t.version === v), {
+  message: 'unknown rule-table version', params: { zh: '未知的规则表版本' },
+});
+
 /** Art. 5 weekly work report policy: weekday (1 = Mon … 5 = Fri) and time in Asia/Shanghai. */
 export const reportPolicySchema = z.object({
   weekday: z.number().int().min(1).max(5).default(defaults.weekday),
@@ -60,11 +66,13 @@ export const pilotRecordSchema = z.object({
   endDate: isoDateSchema,
   /** Approved assessment task (examinees), Art. 20. */
   approvedTask: z.number().int().min(0).max(100_000).optional(),
+  /** The special-fund budget approved with the application (integer fen). */
+  approvedBudgetFen: fenSchema.optional(),
+  /** The application round and application this pilot was approved from (Art. 9). */
+  source: z.object({ roundId: idSchema, applicationId: idSchema }).optional(),
   reportPolicy: reportPolicySchema.prefault({}),
   /** The rule-table version this pilot is pinned to; the current one when omitted. */
-  rulesVersion: z.string().default(currentRulesVersion).refine((v) => ruleTables.some((t) => t.version === v), {
-    message: 'unknown rule-table version', params: { zh: '未知的规则表版本' },
-  }),
+  rulesVersion: rulesVersionSchema,
 }).superRefine((p, ctx) => {
   try {
     if (toDayNumber(p.endDate) <= toDayNumber(p.startDate)) {

@@ -111,7 +111,7 @@ export function mayReportWeekly(actor: Actor, pilot: Pick<PilotRecord, 'college'
   };
 }
 
-export type RecipientRole = 'pilotLead' | 'collegeLeader' | 'academicAffairs';
+export type RecipientRole = 'pilotLead' | 'collegeLeader' | 'academicAffairs' | 'schoolLeader' | 'collegeStaff';
 export interface Recipient {
   role: RecipientRole;
   email: string;

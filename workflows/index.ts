@@ -1,2 +1,5 @@
 /** The workflow bundle's entry: every workflow type the worker registers. */
 export { pilotWorkflow } from './pilot';
+export { roundWorkflow } from './round';
+export { applicationWorkflow } from './application';
+export { programmeRegistryWorkflow } from './registry';

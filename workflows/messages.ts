@@ -5,3 +5,6 @@
  */
 export * from './messages/common';
 export * from './messages/pilot';
+export * from './messages/round';
+export * from './messages/application';
+export * from './messages/registry';

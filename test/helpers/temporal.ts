@@ -7,6 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection as NativeConnectionImpl, Worker, type NativeConnection } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../scripts/binaries';
+import { createRegistryActivities } from '../../activities/registry';
 import type { OnexActivities } from '../../activities/types';
 import type { Notification, NotificationReceipt } from '../../domain/notifications';
 import { workflowsPath } from '../../worker/paths';
@@ -27,6 +28,7 @@ export function recordingActivities(): OnexActivities & { sent: Notification[] }
   const sent: Notification[] = [];
   return {
     sent,
+    ...createRegistryActivities(),
     async sendNotification(n: Notification): Promise<NotificationReceipt> {
       sent.push(n);
       return { messageId: `<${n.workflowId}/${n.eventKey}@test>`, accepted: n.to.map((r) => r.email), rejected: [] };

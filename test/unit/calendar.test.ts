@@ -50,8 +50,10 @@ describe('years without a schedule: a warning, never silence', () => {
   it('falls back to the weekday rule and warns once per year', () => {
     const seen: CalendarWarning[] = [];
     const c = createChinaCalendar((w) => seen.push(w));
-    expect(c.dayInfo('2027-01-01')).toMatchObject({ working: true, kind: 'weekday', covered: false });
+    expect(c.dayInfo('2027-03-01')).toMatchObject({ working: true, kind: 'weekday', covered: false });
     expect(c.isWorkingDay('2027-01-02')).toBe(false);
+    // A date fixed by statute is in the project data before the year's schedule is published.
+    expect(c.dayInfo('2027-01-01')).toMatchObject({ working: false, kind: 'holiday', covered: false, label: "New Year's Day,元旦,1" });
     c.isWorkingDay('2028-01-03');
     expect(seen.map((w) => [w.code, w.year])).toEqual([['calendar.yearNotLoaded', 2027], ['calendar.yearNotLoaded', 2028]]);
     expect(c.warnings).toEqual(seen);

@@ -1,0 +1,66 @@
+/**
+ * What the round and application workflows share: workflow time, waiting for an instant or
+ * a change, and an ordered mail outbox (handlers post and return at once; a coroutine sends
+ * one mail at a time, so neither an update nor the main loop waits on SMTP). Deterministic.
+ */
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { OnexActivities } from '../activities/types';
+import { notificationActivityOptions, type Notification } from '../domain/notifications';
+import type { Recipient, RecipientRole } from '../domain/weekly';
+import type { EmailSent } from './round-types';
+
+// A mail server that is down must delay a notification, never lose it: retry without limit.
+const { sendNotification } = proxyActivities<OnexActivities>(notificationActivityOptions);
+
+/** Workflow time as an ISO instant. */
+export const nowIso = (): string => new Date(Date.now()).toISOString();
+
+/** Waits until `instant` (workflow time) or until `done()` holds, whichever comes first. */
+export async function waitUntil(instant: string, done: () => boolean): Promise<void> {
+  const ms = Date.parse(instant) - Date.now();
+  if (ms > 0) await condition(done, ms);
+}
+
+export function recipient(role: RecipientRole, p: { email: string; name: string }): Recipient {
+  return { role, email: p.email, name: p.name };
+}
+
+/** Recipients without duplicate addresses (first role wins). */
+export function uniqueRecipients(list: Recipient[]): Recipient[] {
+  const seen = new Set<string>();
+  return list.filter((r) => {
+    const key = r.email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export class Mailer {
+  private readonly queue: Notification[] = [];
+  private sending = false;
+
+  constructor(private readonly emails: EmailSent[]) {
+    void this.run();
+  }
+
+  post(n: Notification): void {
+    this.queue.push(n);
+  }
+
+  /** True when every posted mail has been sent. */
+  idle(): boolean {
+    return this.queue.length === 0 && !this.sending;
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      await condition(() => this.queue.length > 0);
+      const n = this.queue.shift()!;
+      this.sending = true;
+      const receipt = await sendNotification(n);
+      this.emails.push({ eventKey: n.eventKey, kind: n.kind, to: n.to.map((r) => ({ role: r.role, email: r.email })), messageId: receipt.messageId, at: n.occurredAt });
+      this.sending = false;
+    }
+  }
+}
