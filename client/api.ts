@@ -3,12 +3,14 @@
  * schemas; a refusal answers with `{ error: { message, results: RuleResult[] } }` naming
  * the field, in Chinese and English, and citing the article where one applies.
  *
- * Authentication arrives with the web client (issue 6): until then the actor is part of
- * each action's body, validated but not authenticated. Bind to loopback.
+ * Every `/api/` route but the sign-in needs a signed-in user (session cookie + CSRF token
+ * for the web page, bearer token for the CLI); the actor in a body must be that user, and
+ * college-scoped users reach only their own college's processes (client/auth/plugin.ts).
  */
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
+import { registerAuth, type AuthDeps } from './auth/plugin';
 import { registerPilotRoutes } from './routes/pilots';
 import { ServiceError } from './service';
 
@@ -18,6 +20,8 @@ export interface ApiDeps {
   /** Answers whether Temporal is reachable, for /readyz. */
   ready?: () => Promise<boolean>;
   logger?: boolean;
+  /** Users, secrets and the security log (client/auth). */
+  auth: AuthDeps;
 }
 
 function errorBody(results: RuleResult[]) {
@@ -48,6 +52,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const ok = deps.ready ? await deps.ready().catch(() => false) : true;
     return reply.status(ok ? 200 : 503).send({ ok });
   });
+
+  registerAuth(app, { ...deps.auth, client: deps.client });
 
   // One module of routes per subject.
   registerPilotRoutes(app, deps);

@@ -31,12 +31,18 @@ export function parseActor(spec: string | undefined, onBehalfOf?: string): Actor
   return check(safeParseBilingual(actorSchema, { id, role, college: college || undefined, onBehalfOf }, 'actor'));
 }
 
+/** The API token (ONEX_TOKEN) as an Authorization header; the API refuses requests without one. */
+function authorization(): Record<string, string> {
+  const token = process.env.ONEX_TOKEN?.trim();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 export async function call<T>(g: Globals, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${g.api.replace(/\/+$/, '')}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: { ...authorization(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {

@@ -7,6 +7,15 @@ export const apiEnvSchema = z.object({
   ONEX_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** The mail sink's HTTP endpoint (local stack only), for the mail commands. */
   ONEX_MAILSINK_URL: z.url().default('http://127.0.0.1:8025'),
+  /** The users file the deployment owns (JSON; `npm run user:add` writes it). */
+  ONEX_USERS_FILE: z.string().min(1),
+  /** Signs session cookies and CSRF tokens: at least 32 random characters. */
+  ONEX_SESSION_SECRET: z.string().min(32, 'at least 32 characters / 至少 32 个字符'),
+  /** Signs one-click links in e-mails (the worker signs with the same secret). */
+  ONEX_LINK_SECRET: z.string().min(32, 'at least 32 characters / 至少 32 个字符'),
+  ONEX_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
+  /** `1` behind HTTPS: cookies get the Secure attribute. */
+  ONEX_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
 });
 
 export type ApiConfig = z.output<typeof apiEnvSchema> & { temporal: TemporalSettings };

@@ -4,6 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { buildApi } from './api';
+import { UserStore } from './auth/users';
 import { loadApiConfig } from './config';
 
 async function main(): Promise<void> {
@@ -13,6 +14,13 @@ async function main(): Promise<void> {
   const app = buildApi({
     client,
     taskQueue: config.temporal.taskQueue,
+    auth: {
+      users: new UserStore(config.ONEX_USERS_FILE),
+      sessionSecret: config.ONEX_SESSION_SECRET,
+      linkSecret: config.ONEX_LINK_SECRET,
+      sessionTtlSeconds: Math.round(config.ONEX_SESSION_HOURS * 3600),
+      secureCookies: config.ONEX_SECURE_COOKIES === '1',
+    },
     ready: async () => {
       await connection.workflowService.getSystemInfo({});
       return true;

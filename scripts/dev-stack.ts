@@ -8,6 +8,7 @@
  *   ONEX_DATA_DIR (./data)  ONEX_TEMPORAL_PORT (7233)  ONEX_TEMPORAL_UI_PORT (8233)
  *   ONEX_TEMPORAL_HTTP_PORT (7243)  ONEX_TEMPORAL_METRICS_PORT (7253)  ONEX_SMTP_PORT (2525)
  *   ONEX_MAILSINK_HTTP_PORT (8025)  ONEX_API_PORT (8080)  ONEX_TEMPORAL_HEADLESS (0)
+ *   ONEX_USERS_FILE (a demo file in the data folder)  ONEX_SESSION_SECRET, ONEX_LINK_SECRET (kept in the data folder)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { z } from 'zod';
 import { projectRoot } from './binaries';
 import { startTemporalDevServer, stopProcess, waitFor } from './temporal-dev-server';
 import { startMailSink, type MailSink } from './mail-sink';
+import { prepareStackAuth } from './stack-auth';
 
 const port = (fallback: number) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65_535).default(fallback));
 
@@ -100,9 +102,12 @@ async function main(): Promise<void> {
   const sink = await startMailSink({ smtpPort: env.ONEX_SMTP_PORT, httpPort: env.ONEX_MAILSINK_HTTP_PORT, host: HOST, dir: join(dataDir, 'mail') });
   started.sink = sink;
 
-  // 3. Worker and admin API (child processes running TypeScript through tsx).
+  // 3. Worker and admin API (child processes running TypeScript through tsx), with the
+  //    users file and the secrets for sessions and signed links.
+  const auth = await prepareStackAuth(dataDir, process.env);
   const childEnv = {
     ...process.env,
+    ...auth.env,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     ONEX_SMTP_URL: sink.smtpUrl,
@@ -125,10 +130,12 @@ async function main(): Promise<void> {
     `  Temporal 服务 / server (gRPC):     ${temporalAddress}   namespace ${env.TEMPORAL_NAMESPACE}`,
     headless ? '  Temporal 网页 / Web UI:            (headless)' : `  Temporal 网页 / Web UI:            http://${HOST}:${env.ONEX_TEMPORAL_UI_PORT}`,
     `  管理接口 / admin API:              ${apiUrl}`,
+    `  用户文件 / users file:             ${auth.env.ONEX_USERS_FILE}`,
     `  邮件收件箱 / mail sink (web+API):  ${sink.httpUrl}`,
     `  邮件 SMTP / SMTP:                  ${sink.smtpUrl}`,
     `  数据目录 / data folder:            ${dataDir}`,
     `  命令行 / CLI:                      npm run cli -- --help`,
+    ...auth.lines,
     '按 Ctrl-C 停止 / press Ctrl-C to stop',
     '',
   ];

@@ -13,7 +13,8 @@ import { shanghaiDate } from '../../domain/calendar';
 import type { StoredMessageSummary } from '../../scripts/mail-sink';
 import type { PilotState } from '../../workflows/pilot-state';
 import type { PilotListItem } from '../../client/service';
-import { allocateStackPorts, eventually, groupAlive, runCli, startStack, type RunningStack } from '../helpers/stack';
+import { testUsers, type TestUsers } from '../helpers/auth';
+import { allocateStackPorts, eventually, groupAlive, runCli as runCliAs, startStack, type RunningStack } from '../helpers/stack';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'onex-stack-'));
 const suffix = Date.now().toString(36);
@@ -22,6 +23,11 @@ const pilotB = `stack-b-${suffix}`;
 const collegeA = `forestry-${suffix}`;
 const leadA = `lead-a-${suffix}@college.test`;
 let stack: RunningStack | undefined;
+// The deployment's users file (ONEX_USERS_FILE): the CLI signs in with each actor's API token.
+let users: TestUsers;
+const usersReady = testUsers(dataDir, ['jwb:academicAffairs', `zhang:pilotLead:${collegeA}`]).then((u) => (users = u));
+const runCli = (s: RunningStack, args: string[], env: Record<string, string> = {}) => runCliAs({ ...s, tokens: users.tokens, defaultToken: users.tokens.jwb }, args, env);
+const start = async (ports: Awaited<ReturnType<typeof allocateStackPorts>>) => startStack(ports, dataDir, undefined, { ONEX_USERS_FILE: (await usersReady).file });
 
 afterAll(async () => {
   if (stack && groupAlive(stack.process.pid!)) await stack.interrupt();
@@ -47,7 +53,7 @@ describe('the local stack, end to end', () => {
 
   it('comes up with one command, and the CLI drives a pilot through the API', async () => {
     const ports = await portsPromise;
-    stack = await startStack(ports, dataDir);
+    stack = await start(ports);
     expect(stack.output()).toContain(`http://127.0.0.1:${ports.ui}`);
     expect(stack.output()).toContain(stack.apiUrl);
     expect(stack.output()).toContain(stack.mailUrl);
@@ -114,7 +120,7 @@ describe('the local stack, end to end', () => {
     expect(stack!.output()).toContain('stopped / 已停止');
     await eventually(async () => (groupAlive(pgid) ? undefined : true), 15_000, 'every stack process gone');
 
-    stack = await startStack(ports, dataDir);
+    stack = await start(ports);
     const shown = await runCli(stack, ['--json', 'pilot', 'show', pilotA]);
     expect(shown.code).toBe(0);
     const state = JSON.parse(shown.stdout) as PilotState;

@@ -31,7 +31,7 @@ export interface RunningStack {
   interrupt(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startStack(ports: StackPorts, dataDir: string, timeoutMs = 150_000): Promise<RunningStack> {
+export async function startStack(ports: StackPorts, dataDir: string, timeoutMs = 150_000, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
   const child = spawn('npm', ['start'], {
     cwd: projectRoot,
     detached: true,
@@ -46,6 +46,7 @@ export async function startStack(ports: StackPorts, dataDir: string, timeoutMs =
       ONEX_SMTP_PORT: String(ports.smtp),
       ONEX_MAILSINK_HTTP_PORT: String(ports.mailHttp),
       ONEX_API_PORT: String(ports.api),
+      ...extraEnv,
     },
   });
   let out = '';
@@ -100,12 +101,31 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(stack: { apiUrl: string; mailUrl: string }, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * Where the CLI is pointed, and the API tokens it signs in with: `tokens` by user id; the
+ * actor's token is used (from `--actor` or ONEX_ACTOR), else `defaultToken`.
+ */
+export interface CliTarget {
+  apiUrl: string;
+  mailUrl: string;
+  tokens?: Record<string, string>;
+  defaultToken?: string;
+}
+
+function tokenFor(stack: CliTarget, args: string[], env: Record<string, string>): string | undefined {
+  const i = args.indexOf('--actor');
+  const spec = i >= 0 ? args[i + 1] : env.ONEX_ACTOR;
+  const id = spec?.split(':')[0];
+  return (id ? stack.tokens?.[id] : undefined) ?? stack.defaultToken;
+}
+
+export function runCli(stack: CliTarget, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const token = env.ONEX_TOKEN ?? tokenFor(stack, args, env);
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', join(projectRoot, 'client/cli.ts'), '--api', stack.apiUrl, '--mail', stack.mailUrl, ...args],
-      { cwd: projectRoot, env: { ...process.env, ...env }, timeout: 60_000 },
+      { cwd: projectRoot, env: { ...process.env, ...env, ...(token ? { ONEX_TOKEN: token } : {}) }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });

@@ -1,0 +1,89 @@
+/**
+ * Who may see and act on what, enforced in the API (not only in the page):
+ *
+ * - college staff, college leaders and pilot leads see and act only on their own
+ *   college's processes: a list gets an OnexCollege clause, a per-process route checks the
+ *   process's OnexCollege search attribute, a body naming another college is refused;
+ * - Academic Affairs, school leaders and admins read everything (what they may *do* is the
+ *   workflows' rules, Art. 4 ff.).
+ *
+ * A route that no rule here covers is refused to college-scoped users (deny by default):
+ * a new subject adds its rule to {@link scopeRules}.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { FastifyRequest } from 'fastify';
+import { pilotWorkflowId } from '../../domain/pilot';
+import { OnexCollege } from '../../workflows/search-attributes';
+import { isCollegeScoped, type User } from './users';
+
+export interface ScopeContext {
+  client: Client;
+  /** The college of a process by its workflow id (undefined when there is none). */
+  collegeOf(workflowId: string): Promise<string | undefined>;
+}
+
+/** null: allowed; a string: why not (for the log and the message). */
+export type ScopeRule = (req: FastifyRequest, user: User & { college: string }, ctx: ScopeContext) => Promise<string | null> | string | null;
+
+/** Key: `METHOD route-pattern` as fastify registered it; `METHOD prefix*` matches a pattern prefix. */
+export const scopeRules: Record<string, ScopeRule> = {
+  'GET /api/pilots': (req, user) => {
+    const q = req.query as Record<string, unknown>;
+    if (q.college !== undefined && q.college !== user.college) return `college ${String(q.college)} is not the user's college`;
+    q.college = user.college;
+    return null;
+  },
+  'POST /api/pilots': (req, user) => {
+    const college = ((req.body as { pilot?: { college?: { id?: unknown } } } | undefined)?.pilot?.college?.id);
+    return college === undefined || college === user.college ? null : `pilot of college ${String(college)}`;
+  },
+  'GET /api/pilots/:id*': pilotRule,
+  'POST /api/pilots/:id*': pilotRule,
+  'POST /api/provincial-requests': async (req, user, ctx) => {
+    const ids = (req.body as { pilotIds?: unknown } | undefined)?.pilotIds;
+    if (!Array.isArray(ids)) return null; // the route's schema refuses it
+    for (const id of ids) {
+      const college = typeof id === 'string' ? await ctx.collegeOf(pilotWorkflowId(id)) : undefined;
+      if (college !== undefined && college !== user.college) return `pilot ${String(id)} belongs to college ${college}`;
+    }
+    return null;
+  },
+};
+
+async function pilotRule(req: FastifyRequest, user: User & { college: string }, ctx: ScopeContext): Promise<string | null> {
+  const id = (req.params as { id?: string }).id;
+  if (!id) return null;
+  const college = await ctx.collegeOf(pilotWorkflowId(id));
+  // No such pilot: the route answers 404 itself.
+  return college === undefined || college === user.college ? null : `pilot ${id} belongs to college ${college}`;
+}
+
+/** Routes that scope their own answers by the user (the inbox, the dashboard, sessions, links, exports). */
+export const selfScopedRoutes = new Set<string>();
+
+export function scopeContext(client: Client): ScopeContext {
+  return {
+    client,
+    async collegeOf(workflowId) {
+      try {
+        const d = await client.workflow.getHandle(workflowId).describe();
+        return d.typedSearchAttributes.get(OnexCollege);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+  };
+}
+
+/** Checks one request against the rules; null when allowed. */
+export async function checkScope(req: FastifyRequest, user: User, ctx: ScopeContext): Promise<string | null> {
+  if (!isCollegeScoped(user) || !user.college) return null;
+  const route = req.routeOptions.url ?? req.url;
+  if (selfScopedRoutes.has(route)) return null;
+  const key = `${req.method} ${route}`;
+  const exact = scopeRules[key];
+  const rule = exact ?? Object.entries(scopeRules).find(([k]) => k.endsWith('*') && key.startsWith(k.slice(0, -1)))?.[1];
+  if (!rule) return `route ${key} is not open to college-scoped roles`;
+  return rule(req, user as User & { college: string }, ctx);
+}

@@ -1,0 +1,41 @@
+/**
+ * HMAC-signed tokens: `base64url(JSON payload) "." base64url(HMAC-SHA256(purpose "." body))`.
+ * The purpose (session, link) is part of what is signed, so a token made for one purpose
+ * never verifies as another even if an operator reuses a secret. Comparison is
+ * constant-time. Expiry is the caller's business (the payloads carry `exp`).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export type TokenPurpose = 'onex.session.v1' | 'onex.link.v1' | 'onex.csrf.v1';
+
+export function hmac(secret: string, purpose: TokenPurpose, data: string): Buffer {
+  return createHmac('sha256', secret).update(`${purpose}.${data}`).digest();
+}
+
+export function signToken(secret: string, purpose: TokenPurpose, payload: object): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${hmac(secret, purpose, body).toString('base64url')}`;
+}
+
+export type Verified = { ok: true; payload: unknown } | { ok: false; reason: 'malformed' | 'signature' };
+
+export function verifyToken(secret: string, purpose: TokenPurpose, token: string): Verified {
+  const parts = token.split('.');
+  if (parts.length !== 2 || !parts[0] || !parts[1] || token.length > 4096) return { ok: false, reason: 'malformed' };
+  const [body, sig] = parts as [string, string];
+  const given = Buffer.from(sig, 'base64url');
+  const want = hmac(secret, purpose, body);
+  if (given.length !== want.length || !timingSafeEqual(given, want)) return { ok: false, reason: 'signature' };
+  try {
+    return { ok: true, payload: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown };
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+}
+
+/** Constant-time equality of two strings. */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,83 @@
+/**
+ * A real admin API for e2e tests: a worker on its own task queue of the shared dev server
+ * (e-mails recorded by the activity test double), the API on 127.0.0.1 with a users file of
+ * real hashes and tokens, and pilots started through Temporal.
+ */
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApi } from '../../client/api';
+import { addDays, shanghaiDate } from '../../domain/calendar';
+import { pilotRecordSchema } from '../../domain/pilot';
+import { testUsers, type TestUsers } from './auth';
+import { samplePilot } from './pilots';
+import { connectDevServer, createTestWorker, recordingActivities } from './temporal';
+
+export interface TestApi {
+  url: string;
+  client: Client;
+  users: TestUsers;
+  taskQueue: string;
+  dir: string;
+  sent: ReturnType<typeof recordingActivities>['sent'];
+  /** Starts a pilot of a college, led by `lead` (a user id), from today, through the API as Academic Affairs (the first academicAffairs user). */
+  startPilot(id: string, college: string, lead: string, collegeName?: string): Promise<void>;
+  /** fetch with a user's bearer token. */
+  as(userId: string, path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(temporalAddress: string, userSpecs: string[]): Promise<TestApi> {
+  const dir = mkdtempSync(join(tmpdir(), 'onex-api-'));
+  const env = await connectDevServer(temporalAddress);
+  const taskQueue = `api-e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const activities = recordingActivities();
+  const worker: Worker = await createTestWorker(env.nativeConnection, taskQueue, activities);
+  const running = worker.run();
+  const users = await testUsers(dir, userSpecs);
+  const app: FastifyInstance = buildApi({ client: env.client, taskQueue, auth: users.auth });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const started: string[] = [];
+  const as: TestApi['as'] = (userId, path, init = {}) => {
+    const { json, ...rest } = init;
+    return fetch(`${url}${path}`, {
+      ...rest,
+      headers: { authorization: `Bearer ${users.tokens[userId]}`, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(rest.headers as Record<string, string> | undefined) },
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
+  };
+  return {
+    url,
+    client: env.client,
+    users,
+    taskQueue,
+    dir,
+    sent: activities.sent,
+    async startPilot(id, college, lead, collegeName = `${college} 学院`) {
+      const today = shanghaiDate(Date.now());
+      const pilot = pilotRecordSchema.parse(samplePilot({
+        id, startDate: today, endDate: addDays(today, 400),
+        college: { id: college, name: collegeName },
+        lead: { name: `负责人 ${lead}`, email: `${lead}@college.test`, userId: lead },
+      }));
+      const aa = userSpecs.find((s) => s.split(':')[1] === 'academicAffairs')!.split(':')[0]!;
+      const res = await as(aa, '/api/pilots', { method: 'POST', json: { pilot, actor: { id: aa, role: 'academicAffairs' } } });
+      if (res.status !== 201) throw new Error(`starting ${id}: ${res.status} ${await res.text()}`);
+      started.push(id);
+    },
+    as,
+    async close() {
+      await app.close();
+      for (const id of started) await env.client.workflow.getHandle(`pilot:${id}`).terminate('test done').catch(() => undefined);
+      worker.shutdown();
+      await running;
+      await env.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
