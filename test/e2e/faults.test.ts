@@ -30,6 +30,7 @@ import { attributesOf, count, eventKinds, historyEvents } from '../helpers/histo
 import { killAllOnexProcesses, startApiProcess, startWorkerProcess, type ApiProcess, type WorkerProcess } from '../helpers/processes';
 import { freePort, freePorts } from '../helpers/ports';
 import { eventually } from '../helpers/stack';
+import { testUsers } from '../helpers/auth';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate';
 
 const suffix = Date.now().toString(36);
@@ -284,10 +285,13 @@ describe('faults (real processes on loopback)', () => {
 
   it('admin API killed in the middle of a request: the retried POST with the same Idempotency-Key applies the report once', async () => {
     const apiPort = await freePort();
-    const apiEnv = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', ONEX_TASK_QUEUE: taskQueue };
+    // The API signs callers in (issue 6): a users file with API tokens for both actors.
+    const users = await testUsers(dir, ['jwb:academicAffairs', 'zhang:pilotLead:forestry']);
+    const apiEnv = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', ONEX_TASK_QUEUE: taskQueue, ONEX_USERS_FILE: users.file, ONEX_SESSION_SECRET: users.auth.sessionSecret, ONEX_LINK_SECRET: users.auth.linkSecret };
+    const bearer = (id: string) => ({ authorization: `Bearer ${users.tokens[id]}` });
     let api: ApiProcess = await startApiProcess(apiPort, apiEnv);
     const pilot = pilotWithPolicy(`api-${suffix}`, `lead-api-${suffix}@college.test`, { weekday: 5, time: '17:00', reminderLeadHours: 0 });
-    const created = await fetch(`${api.url}/api/pilots`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pilot, actor: academicAffairs }) });
+    const created = await fetch(`${api.url}/api/pilots`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('jwb') }, body: JSON.stringify({ pilot, actor: academicAffairs }) });
     expect(created.status).toBe(201);
     const handle = client.workflow.getHandle(pilotWorkflowId(pilot.id));
     const periodId = (await handle.query(pilotStateQuery)).periods[0]!.id;
@@ -295,7 +299,7 @@ describe('faults (real processes on loopback)', () => {
     const post = () =>
       fetch(`${api.url}/api/pilots/${pilot.id}/weekly-reports`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, ...bearer('zhang') },
         body: JSON.stringify({ periodId, content: '本周完成实训室建设。', actor: lead }),
       });
 
@@ -329,7 +333,7 @@ describe('faults (real processes on loopback)', () => {
     // Another key is another action: refused as a duplicate report, citing Art. 5.
     const other = await fetch(`${api.url}/api/pilots/${pilot.id}/weekly-reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `${key}-other` },
+      headers: { 'content-type': 'application/json', 'idempotency-key': `${key}-other`, ...bearer('zhang') },
       body: JSON.stringify({ periodId, content: '重复提交', actor: lead }),
     });
     expect(other.status).toBe(422);
