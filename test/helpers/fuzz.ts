@@ -8,15 +8,18 @@ import fc from 'fast-check';
 import type { PilotRecord } from '../../domain/pilot';
 import { ruleTables } from '../../domain/tables';
 
+/** `Broken.field` when any named field is a clear enough refusal. */
+export const ANY_FIELD = '*';
+
 export interface Broken<T = unknown> {
   payload: T;
-  /** The field a refusal must name (exactly, or as the prefix of a nested path). */
+  /** The field a refusal must name (exactly, or as the prefix of a nested path), or ANY_FIELD. */
   field: string;
   /** What was broken, for the failure report. */
   what: string;
 }
 
-const noise = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+const noise = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !['__proto__', 'constructor', 'prototype', 'actor'].includes(k)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
 
 /** Any JSON value that is not an object (a payload that is not even shaped). */
 export const notAnObject = fc.oneof(fc.constant(null), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.string({ maxLength: 30 }), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }));
@@ -92,6 +95,27 @@ export function refusedReports(c: ReportContext): fc.Arbitrary<Broken> {
   return fc.oneof(
     broken(c.valid, 'periodId', 'a period that is not open', closedWeek),
     broken(c.valid, 'actor', 'an actor who may not report for this pilot', foreignActor),
+  );
+}
+
+/** An actor that no schema accepts: not an object, or an object without a valid id and role. */
+const junkActor = fc.oneof(
+  notAnObject,
+  fc.record({ id: fc.oneof(blank, notAString), role: fc.constantFrom('pilotLead', 'academicAffairs') }),
+  fc.record({ id: fc.string({ minLength: 1, maxLength: 10 }), role: fc.string({ maxLength: 12 }).filter((r) => !['academicAffairs', 'collegeStaff', 'collegeLeader', 'pilotLead', 'schoolLeader', 'admin'].includes(r)) }),
+);
+
+/**
+ * Payloads for any Update whose input carries an actor (every human action does): not an
+ * object at all, or random fields with the actor missing or malformed.
+ */
+export function anyUpdatePayload(fieldNames: readonly string[] = []): fc.Arbitrary<Broken> {
+  const fields = fc.dictionary(fc.constantFrom(...fieldNames, 'id', 'outcome', 'comment', 'reason'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+  // Validators report the first problem they check, which differs per Update: any named field will do.
+  return fc.oneof(
+    notAnObject.map((payload) => ({ payload, field: ANY_FIELD, what: 'not an object' })),
+    fc.tuple(noise, fields).map(([extra, f]) => ({ payload: { ...extra, ...f }, field: ANY_FIELD, what: 'no actor' })),
+    fc.tuple(noise, fields, junkActor).map(([extra, f, actor]) => ({ payload: { ...extra, ...f, actor }, field: ANY_FIELD, what: 'a malformed actor' })),
   );
 }
 
