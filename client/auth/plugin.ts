@@ -17,7 +17,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { roles } from '../../domain/actor';
+import { actorSchema, roles } from '../../domain/actor';
 import { formatRuleResult, inputError, type RuleResult } from '../../domain/errors';
 import { safeParseBilingual } from '../../domain/validation';
 import { pilotListFilterSchema } from '../visibility';
@@ -109,7 +109,8 @@ export function findActors(value: unknown, path = '', depth = 0, out: Found[] = 
 
 /** Checks and rewrites the body's actors in place; returns the first mismatch. */
 export function bindActors(payload: unknown, user: User, allowOnBehalfOf: boolean): { field: string; given: string } | null {
-  const found = findActors(payload);
+  // A malformed actor is left to the route's schema, which refuses it naming the field (400).
+  const found = findActors(payload).filter((f) => actorSchema.safeParse(f.value).success);
   for (const { path, value } of found) {
     const sameId = value.id === user.id;
     const sameRole = value.role === user.role;

@@ -97,6 +97,9 @@ describe('actor binding', () => {
     expect(bindActors({ actor: { id: 'zhang', role: 'collegeLeader', college: 'forestry' } }, zhang, false)).toMatchObject({ field: 'actor' });
     expect(bindActors({ actor: { id: 'zhang', role: 'pilotLead', college: 'engineering' } }, zhang, false)).toMatchObject({ field: 'actor' });
     expect(bindActors({ inspector: { id: 'zhang', role: 'pilotLead', onBehalfOf: 'li' } }, zhang, false)).toEqual({ field: 'inspector.onBehalfOf', given: 'li' });
+    // A malformed actor is the route schema's to refuse (400 naming the field), not a 403.
+    expect(bindActors({ actor: { id: ' ', role: 'pilotLead' } }, zhang, false)).toBeNull();
+    expect(bindActors({ actor: { id: 'x', role: 'nobody' } }, zhang, false)).toBeNull();
     const aa = { actor: { id: 'jwb', role: 'academicAffairs', onBehalfOf: 'zhang' } };
     expect(bindActors(aa, { ...zhang, id: 'jwb', role: 'academicAffairs', college: undefined }, true)).toBeNull();
     expect(aa.actor).toEqual({ id: 'jwb', role: 'academicAffairs', onBehalfOf: 'zhang' });
