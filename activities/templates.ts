@@ -12,6 +12,7 @@ import type { Notification, PilotSummary, WeeklyMissedNotification, WeeklyRemind
 import { certificateLevelNames } from '../domain/pilot';
 import type { Recipient, RecipientRole } from '../domain/weekly';
 import { roundLetter } from './round-templates';
+import { approvalLetter, rectificationLetter } from './approval-templates';
 
 export interface TemplateLinks {
   /** Base URL of the admin client, e.g. `http://127.0.0.1:3000`. */
@@ -50,6 +51,8 @@ const roleNames: Record<RecipientRole, Bilingual> = {
   academicAffairs: { zh: '教务部', en: 'Academic Affairs' },
   schoolLeader: { zh: '主管校领导', en: 'school leader' },
   collegeStaff: { zh: '二级学院工作小组', en: 'college working group' },
+  delegate: { zh: '受托审批人', en: 'delegate' },
+  cc: { zh: '抄送', en: 'copied' },
 };
 
 /** Renders a notification into its e-mail. Adding a notification kind fails to compile until it has a template. */
@@ -66,6 +69,19 @@ export function render(n: Notification, links: TemplateLinks): RenderedEmail {
     case 'provincialResult':
     case 'publicNoticeStarted':
       return compose(roundLetter(n, links));
+    case 'approvalStepRequested':
+    case 'approvalStepReminder':
+    case 'approvalStepOverdue':
+    case 'approvalReturned':
+    case 'approvalDecided':
+    case 'approvalConcluded':
+    case 'approvalDelegated':
+      return compose(approvalLetter(n, links));
+    case 'rectificationOpened':
+    case 'rectificationReminder':
+    case 'rectificationOverdue':
+    case 'rectificationClosed':
+      return compose(rectificationLetter(n, links));
     default:
       return unknownKind(n);
   }
@@ -92,7 +108,7 @@ export function ordinal(n: number): string {
 }
 
 /** `信息工程学院 软件技术 Web前端开发（中级）` / `… Web前端开发 (intermediate level[, extra])`. */
-function pilotName(p: PilotSummary, enExtra?: string): Bilingual {
+export function pilotName(p: PilotSummary, enExtra?: string): Bilingual {
   const level = certificateLevelNames[p.level];
   const bare = `${p.collegeName} ${p.majorName} ${p.certificateName}`;
   return { zh: `${bare}（${level.zh}）`, en: `${bare} (${level.en} level${enExtra ? `, ${enExtra}` : ''})` };

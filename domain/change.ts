@@ -38,14 +38,14 @@ export const changeRules = {
     article: { article: 7 },
     severity: 'hard',
     title: { zh: '变更申请经二级学院、教务部审核后报省教育厅备案', en: 'a change request is reviewed by the college and Academic Affairs before it is filed with the province' },
-    enforcedIn: ['domain/change.ts#changeReviewChain', 'domain/change.ts#applyChange', 'domain/approval.ts#decide'],
+    enforcedIn: ['domain/change.ts#changeReviewChain', 'domain/change.ts#applyChange', 'domain/approval.ts#decide', 'workflows/approval.ts'],
   }),
   filing: defineRule({
     id: 'art7.provincialFiling',
     article: { article: 7 },
     severity: 'hard',
     title: { zh: '批准的变更须报省教育厅备案，由教务部登记备案情况后方可生效', en: 'an approved change takes effect only once its provincial filing (备案) is recorded by Academic Affairs' },
-    enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#applyChange'],
+    enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#applyChange', 'workflows/approval.ts'],
   }),
 } as const;
 

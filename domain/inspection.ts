@@ -38,14 +38,14 @@ export const inspectionRules = {
     article: { article: 18 },
     severity: 'hard',
     title: { zh: '检查不合格的，予以通报并要求在规定期限内完成整改', en: 'a failed inspection brings a notice and a rectification within a set period' },
-    enforcedIn: ['domain/inspection.ts#rectificationFor', 'domain/inspection.ts#rectificationStatus'],
+    enforcedIn: ['domain/inspection.ts#rectificationFor', 'domain/inspection.ts#rectificationStatus', 'workflows/rectification.ts'],
   }),
   rectificationClosure: defineRule({
     id: 'art18.rectificationClosure',
     article: { article: 18 },
     severity: 'hard',
     title: { zh: '整改经复查合格后方可关闭', en: 'a rectification is closed only by a passing re-inspection' },
-    enforcedIn: ['domain/inspection.ts#closeRectification'],
+    enforcedIn: ['domain/inspection.ts#closeRectification', 'workflows/rectification.ts'],
   }),
 } as const;
 

@@ -49,7 +49,12 @@ export interface WeeklyMissedNotification extends NotificationBase {
   level: 1 | 2 | 3;
 }
 
-export type Notification = WeeklyReminderNotification | WeeklyMissedNotification | RoundNotification;
+export type Notification =
+  | WeeklyReminderNotification
+  | WeeklyMissedNotification
+  | ApprovalNotification
+  | RectificationNotification
+  | RoundNotification;
 export type NotificationKind = Notification['kind'];
 
 export interface NotificationReceipt {
@@ -76,3 +81,120 @@ export const notificationActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: notificationRetry,
 } as const satisfies ActivityOptions;
+
+// ── Approvals (Art. 13 budget, Art. 7 change request, Art. 6(4) examiner plan) ─────────
+
+/** A step of an approval chain as mails name it. */
+export interface ApprovalStepRef {
+  id: string;
+  title: { zh: string; en: string };
+}
+
+interface ApprovalNotificationBase extends NotificationBase {
+  approvalId: string;
+  approvalKind: 'budget' | 'changeRequest' | 'examinerPlan';
+  /** What is being approved, e.g. `2027 年度资金预算方案和经费筹措方案（B-2027）`. */
+  itemTitle: { zh: string; en: string };
+}
+
+/** A step opened (to its approver) or its reminder before the due instant. */
+export interface ApprovalStepNotification extends ApprovalNotificationBase {
+  kind: 'approvalStepRequested' | 'approvalStepReminder';
+  step: ApprovalStepRef;
+  dueAt: string;
+}
+
+/** The step's due instant passed: the approver and the next level are told (once per step). */
+export interface ApprovalStepOverdueNotification extends ApprovalNotificationBase {
+  kind: 'approvalStepOverdue';
+  step: ApprovalStepRef;
+  dueAt: string;
+  /** Who the escalation goes to besides the approver, e.g. Academic Affairs. */
+  escalatedTo: { zh: string; en: string };
+}
+
+/** A step returned the item: to the submitter for revision, or to an earlier step. */
+export interface ApprovalReturnedNotification extends ApprovalNotificationBase {
+  kind: 'approvalReturned';
+  step: ApprovalStepRef;
+  /** `submitter`, or the earlier step that decides again. */
+  returnTo: ApprovalStepRef;
+  comment: string;
+  /** When returned to an earlier step: that step's new due instant. */
+  dueAt?: string;
+  by: { id: string; onBehalfOf?: string };
+}
+
+/** A copy of a step's decision for the people copied (CC) on the approval. */
+export interface ApprovalDecidedNotification extends ApprovalNotificationBase {
+  kind: 'approvalDecided';
+  step: ApprovalStepRef;
+  outcome: 'approve' | 'return' | 'reject';
+  comment?: string;
+  by: { id: string; onBehalfOf?: string };
+}
+
+/** The approval ended: approved (and, for a change, filed), rejected or withdrawn. */
+export interface ApprovalConcludedNotification extends ApprovalNotificationBase {
+  kind: 'approvalConcluded';
+  outcome: 'approved' | 'rejected' | 'withdrawn';
+  comment?: string;
+  /** Art. 7: the provincial filing reference of an approved change request. */
+  filingReference?: string;
+}
+
+/** A step's approver transferred the decision to a delegate until `validUntil`. */
+export interface ApprovalDelegatedNotification extends ApprovalNotificationBase {
+  kind: 'approvalDelegated';
+  step: ApprovalStepRef;
+  delegatorId: string;
+  validUntil: string;
+  dueAt: string;
+}
+
+export type ApprovalNotification =
+  | ApprovalStepNotification
+  | ApprovalStepOverdueNotification
+  | ApprovalReturnedNotification
+  | ApprovalDecidedNotification
+  | ApprovalConcludedNotification
+  | ApprovalDelegatedNotification;
+
+// ── Rectification after a failed inspection (Art. 18) ───────────────────────────────
+
+interface RectificationNotificationBase extends NotificationBase {
+  rectificationId: string;
+  /** The failed inspection that opened the rectification. */
+  inspectionId: string;
+  dueAt: string;
+}
+
+/** The notice (通报) to the college: round 1 after the inspection, 2+ after a failed re-inspection. */
+export interface RectificationOpenedNotification extends RectificationNotificationBase {
+  kind: 'rectificationOpened';
+  round: number;
+  inspectedOn: string;
+  /** Art. 18 contents found unsatisfactory. */
+  failed: ('progress' | 'funds' | 'problems')[];
+}
+
+export interface RectificationReminderNotification extends RectificationNotificationBase {
+  kind: 'rectificationReminder';
+}
+
+/** Overdue: escalated to Academic Affairs and the school leader. */
+export interface RectificationOverdueNotification extends RectificationNotificationBase {
+  kind: 'rectificationOverdue';
+}
+
+export interface RectificationClosedNotification extends RectificationNotificationBase {
+  kind: 'rectificationClosed';
+  reinspectionId: string;
+  reinspectedOn: string;
+}
+
+export type RectificationNotification =
+  | RectificationOpenedNotification
+  | RectificationReminderNotification
+  | RectificationOverdueNotification
+  | RectificationClosedNotification;

@@ -111,7 +111,8 @@ export function mayReportWeekly(actor: Actor, pilot: Pick<PilotRecord, 'college'
   };
 }
 
-export type RecipientRole = 'pilotLead' | 'collegeLeader' | 'academicAffairs' | 'schoolLeader' | 'collegeStaff';
+/** `delegate`: someone an approver delegated a step to; `cc`: someone copied on an approval. */
+export type RecipientRole = 'pilotLead' | 'collegeLeader' | 'academicAffairs' | 'schoolLeader' | 'delegate' | 'cc' | 'collegeStaff';
 export interface Recipient {
   role: RecipientRole;
   email: string;

@@ -3,3 +3,5 @@ export { pilotWorkflow } from './pilot';
 export { roundWorkflow } from './round';
 export { applicationWorkflow } from './application';
 export { programmeRegistryWorkflow } from './registry';
+export { approvalWorkflow } from './approval';
+export { rectificationWorkflow } from './rectification';

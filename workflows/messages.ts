@@ -8,3 +8,5 @@ export * from './messages/pilot';
 export * from './messages/round';
 export * from './messages/application';
 export * from './messages/registry';
+export * from './messages/approval';
+export * from './messages/rectification';

@@ -39,9 +39,13 @@ export function uniqueRecipients(list: Recipient[]): Recipient[] {
 export class Mailer {
   private readonly queue: Notification[] = [];
   private sending = false;
+  private failure: unknown;
 
   constructor(private readonly emails: EmailSent[]) {
-    void this.run();
+    // The coroutine ends only by cancellation or a notification failing for good: keep the cause.
+    void this.run().catch((err: unknown) => {
+      this.failure = err;
+    });
   }
 
   post(n: Notification): void {
@@ -51,6 +55,22 @@ export class Mailer {
   /** True when every posted mail has been sent. */
   idle(): boolean {
     return this.queue.length === 0 && !this.sending;
+  }
+
+  /** True once the mailer has stopped (the workflow was cancelled, or a notification failed for good). */
+  failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** Rethrows what stopped the mailer, if anything. */
+  throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Resolves once every posted mail is sent; rejects with what stopped the mailer. */
+  async drained(): Promise<void> {
+    await condition(() => this.idle() || this.failed());
+    this.throwIfFailed();
   }
 
   private async run(): Promise<void> {

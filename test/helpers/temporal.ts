@@ -41,8 +41,9 @@ export async function createTestWorker(
   taskQueue: string,
   activities: OnexActivities,
   namespace = 'default',
+  bundle: string = workflowsPath,
 ): Promise<Worker> {
-  return Worker.create({ connection, namespace, taskQueue, workflowsPath, activities });
+  return Worker.create({ connection, namespace, taskQueue, workflowsPath: bundle, activities });
 }
 
 /** A client + worker on the shared e2e dev server (see test/global-setup.ts). */
