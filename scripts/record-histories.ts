@@ -43,8 +43,24 @@ import {
   submitApplication,
   submitWeeklyReport,
   withdrawSubmission,
+  approvalStateQuery,
+  approvalWorkflowId,
+  ccApproval,
+  decideApproval,
+  delegateApproval,
+  recordApprovalFiling,
+  recordReinspection,
+  rectificationStateQuery,
+  rectificationWorkflowId,
+  resubmitApproval,
 } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
+import { approvalWorkflow } from '../workflows/approval';
+import type { DecideApprovalInput } from '../workflows/approval-types';
+import { rectificationWorkflow } from '../workflows/rectification';
+import { inspectionSchema, rectificationFor } from '../domain/inspection';
+import { currentRulesVersion, ruleTable } from '../domain/tables';
+import { approvalInput, budgetPlan, changeRequest, childPilot, childRecipients, inspection, people } from '../test/helpers/children';
 import { programmeRegistryWorkflow, registryStartOptions } from '../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../workflows/round';
 import { projectRoot, temporalTestServerPath } from './binaries';
@@ -187,9 +203,71 @@ async function roundToPilot(c: Ctx): Promise<void> {
   }
 }
 
+/**
+ * The pilot's child workflows, started standalone (their parent id names no workflow, so
+ * the conclusion signal is recorded as failed): a budget approval (Art. 13) with CC, a
+ * delegated decision, a return to an earlier step and to the submitter, a resubmission and
+ * the approval; a change request (Art. 7) through its filing; a rectification (Art. 18)
+ * reminded, overdue, re-inspected failing, then passing.
+ */
+async function approvalAndRectification(c: Ctx): Promise<void> {
+  const now = new Date(await c.env.currentTimeMs()).toISOString();
+  const parentId = pilotWorkflowId('replay-children');
+  const budget = await c.client.workflow.start(approvalWorkflow, {
+    taskQueue: c.taskQueue,
+    workflowId: approvalWorkflowId(parentId, 'budget', 1),
+    args: [approvalInput('budget', 'replay-children', parentId, budgetPlan('replay-children'), now)],
+  });
+  c.keep(budget, 'budget');
+  const decide = (h: typeof budget, input: DecideApprovalInput) => h.executeUpdate(decideApproval, { args: [input] });
+  await budget.executeUpdate(ccApproval, { args: [{ people: [{ email: 'finance@college.test' }], actor: people.lead }] });
+  const state = await budget.query(approvalStateQuery);
+  await sleepUntil(c.env, state.currentStep!.dueAt);
+  await until('escalated', async () => (await budget.query(approvalStateQuery)).currentStep?.escalated);
+  const until3Days = new Date((await c.env.currentTimeMs()) + 3 * 86_400_000).toISOString();
+  await budget.executeUpdate(delegateApproval, { args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until3Days, actor: people.dean }] });
+  await decide(budget, { stepId: 'college', outcome: 'approve', actor: { id: 'sec.zhou', role: 'collegeStaff', college: 'forestry' } });
+  await decide(budget, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
+  await decide(budget, { stepId: 'schoolLeader', outcome: 'return', returnTo: 'academicAffairs', comment: '请复核', actor: people.vp });
+  await decide(budget, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
+  await decide(budget, { stepId: 'schoolLeader', outcome: 'return', comment: '请补充', actor: people.vp });
+  await budget.executeUpdate(resubmitApproval, { args: [{ subject: budgetPlan('replay-children', { rationale: '已补充' }), actor: people.lead }] });
+  await decide(budget, { stepId: 'schoolLeader', outcome: 'approve', actor: people.vp });
+  await budget.result();
+
+  const change = await c.client.workflow.start(approvalWorkflow, {
+    taskQueue: c.taskQueue,
+    workflowId: approvalWorkflowId(parentId, 'changeRequest', 1),
+    args: [approvalInput('changeRequest', 'replay-children', parentId, changeRequest('replay-children', now), now)],
+  });
+  c.keep(change, 'change');
+  await decide(change, { stepId: 'college', outcome: 'approve', actor: people.dean });
+  await decide(change, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
+  await change.executeUpdate(recordApprovalFiling, { args: [{ filedOn: shanghaiDate(await c.env.currentTimeMs()), reference: '备 12 号', actor: people.jwb }] });
+  await change.result();
+
+  const calendar = createChinaCalendar();
+  const today = shanghaiDate(await c.env.currentTimeMs());
+  const failed = inspectionSchema.parse(inspection('replay-children', { inspectedOn: today }));
+  const deadline = rectificationFor(failed, ruleTable(currentRulesVersion), calendar)!;
+  const rect = await c.client.workflow.start(rectificationWorkflow, {
+    taskQueue: c.taskQueue,
+    workflowId: rectificationWorkflowId(parentId, failed.id),
+    args: [{ rectificationId: 'R-1', parentWorkflowId: parentId, pilot: childPilot('replay-children'), recipients: childRecipients, inspection: failed, deadline, rulesVersion: currentRulesVersion }],
+  });
+  c.keep(rect, 'rectification');
+  await sleepUntil(c.env, deadline.dueAt);
+  await until('overdue', async () => (await rect.query(rectificationStateQuery)).status === 'overdue');
+  const reDay = shanghaiDate(await c.env.currentTimeMs());
+  await rect.executeUpdate(recordReinspection, { args: [inspection('replay-children', { id: 'I-1-R1', inspectedOn: reDay, reinspectionOf: 'I-1' })] });
+  await rect.executeUpdate(recordReinspection, { args: [inspection('replay-children', { id: 'I-1-R2', inspectedOn: reDay, reinspectionOf: 'I-1', funds: { result: 'satisfactory', notes: '已建立专账' } })] });
+  await rect.result();
+}
+
 export const scenarios: Record<string, (c: Ctx) => Promise<void>> = {
   'pilot-weekly-reports': pilotWeeklyReports,
   'round-to-pilot': roundToPilot,
+  'approval-and-rectification': approvalAndRectification,
 };
 
 /** Every run of a workflow, oldest first, following continue-as-new. */
