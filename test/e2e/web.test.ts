@@ -1,0 +1,212 @@
+/**
+ * The admin web page in a real headless Chromium (Debian's, driven by playwright-core)
+ * against the real API on the dev server: a pilot lead signs in and submits the week's
+ * report from the inbox; a college leader acts on his college's pilot; a college-A user
+ * neither sees nor reaches college B; a supervisor filters escalated pilots; exports
+ * download and parse; a signed e-mail link opens its form after sign-in, a forged one is
+ * refused. Screenshots of the inbox, the dashboard and a pilot page go to docs/screenshots/.
+ */
+import ExcelJS from 'exceljs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signLinkToken } from '../../client/auth/links';
+import { signToken } from '../../client/auth/signing';
+import { projectRoot } from '../../scripts/binaries';
+import type { PilotState } from '../../workflows/pilot-state';
+import { startTestApi, type TestApi } from '../helpers/api';
+import { launchChromium } from '../helpers/browser';
+import { eventually } from '../helpers/stack';
+
+const suffix = Date.now().toString(36);
+const [forestry, engineering] = [`forestry-${suffix}`, `engineering-${suffix}`];
+const [pA, pB, pE] = [`web-a-${suffix}`, `web-b-${suffix}`, `web-esc-${suffix}`];
+const shots = join(projectRoot, 'docs/screenshots');
+let api: TestApi;
+let browser: Browser;
+
+beforeAll(async () => {
+  api = await startTestApi(inject('temporalAddress'), ['jwb:academicAffairs', `zhang:pilotLead:${forestry}`, `dean:collegeLeader:${forestry}`, `chen:pilotLead:${engineering}`, 'vp:schoolLeader']);
+  await api.startPilot(pA, forestry, 'zhang', '林业学院');
+  await api.startPilot(pB, engineering, 'chen', '信息工程学院');
+  await api.startEscalatedPilot(pE, forestry, 'zhang');
+  browser = await launchChromium();
+  mkdirSync(shots, { recursive: true });
+  // The lists run on search attributes: wait until the three pilots are visible.
+  await eventually(async () => {
+    const res = await api.as('vp', '/api/dashboard?limit=1000');
+    const { pilots } = (await res.json()) as { pilots: { pilotId: string }[] };
+    return [pA, pB, pE].every((id) => pilots.some((p) => p.pilotId === id)) ? true : undefined;
+  }, 30_000, 'pilots listed');
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+async function signIn(user: string, path = '/signin', viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${api.url}${path}`);
+  await page.fill('#f-id', user);
+  await page.fill('#f-password', api.users.password(user));
+  await page.click('#signin button[type=submit]');
+  await page.waitForSelector('#who');
+  return page;
+}
+
+const state = async (id: string) => (await (await api.as('jwb', `/api/pilots/${id}`)).json()) as PilotState;
+
+describe('the admin web page in Chromium', () => {
+  it('a pilot lead signs in and submits the week\'s report from the inbox; an empty report is refused beside its field', async () => {
+    const page = await signIn('zhang');
+    await page.waitForSelector('.inbox-item');
+    const item = page.locator(`.inbox-item[data-kind="weeklyReport"][data-pilot="${pA}"]`);
+    await expect(item.count()).resolves.toBe(1);
+    const text = await item.innerText();
+    expect(text).toMatch(/还剩 \d+ 个工作日|已逾期/);
+    expect(text).toContain('working day');
+    // Nothing of college B in this user's inbox.
+    expect(await page.locator(`[data-pilot="${pB}"]`).count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'inbox.png'), fullPage: true });
+
+    await item.locator('a.button').click();
+    await page.waitForSelector('#form-weeklyReport');
+    const period = (await state(pA)).periods[0]!.id;
+    expect(await page.inputValue('#f-periodId')).toBe(period);
+
+    // Client-side check with the same schema: the error appears beside the field, nothing is sent.
+    await page.click('#form-weeklyReport button[type=submit]');
+    await expect(page.locator('#err-content').innerText()).resolves.toMatch(/[\u4e00-\u9fff].* \/ .*[a-z]/);
+    expect((await state(pA)).periods[0]!.outcome).toBe('pending');
+
+    await page.fill('#f-content', '本周完成课证融通教学计划修订，组织考评员培训。');
+    await page.click('#form-weeklyReport button[type=submit]');
+    await page.waitForSelector('#flash-ok');
+    expect(await page.innerText('#flash-ok')).toContain(period);
+    const after = await state(pA);
+    expect(after.periods[0]).toMatchObject({ id: period, outcome: 'onTime', by: { id: 'zhang', role: 'pilotLead', college: forestry } });
+    // The timeline shows it.
+    expect(await page.innerText('#timeline')).toContain(period);
+    await page.context().close();
+  });
+
+  it('a college leader acts on his college\'s escalated pilot from the inbox (approvals are not in the API yet: the weekly report is the closest action)', async () => {
+    const page = await signIn('dean');
+    await page.waitForSelector('.inbox-item');
+    const chase = page.locator(`.inbox-item[data-kind="chase"][data-pilot="${pE}"]`);
+    await expect(chase.count()).resolves.toBe(1);
+    await chase.locator('a.button').click();
+    await page.waitForSelector('#form-weeklyReport');
+    await page.fill('#f-content', '学院督办：已约谈试点负责人，补报本周工作。');
+    await page.click('#form-weeklyReport button[type=submit]');
+    await page.waitForSelector('#flash-ok');
+    expect((await state(pE)).periods[0]).toMatchObject({ outcome: 'onTime', by: { id: 'dean', role: 'collegeLeader', college: forestry } });
+    await page.context().close();
+  });
+
+  it('a college-A user neither sees nor reaches college B: the API answers 403 and the page shows nothing of it', async () => {
+    const page = await signIn('zhang', '/dashboard');
+    await page.goto(`${api.url}/dashboard`);
+    await page.waitForSelector('#pilots');
+    const rows = await page.locator('#pilots tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pilot')));
+    expect(rows).toContain(pA);
+    expect(rows).not.toContain(pB);
+    expect(await page.inputValue('#f-college')).toBe(forestry);
+
+    await page.goto(`${api.url}/pilots/${pB}`);
+    await page.waitForSelector('#page-error');
+    expect(await page.innerText('#page-error')).toContain('只能查看和办理本学院');
+    expect(await page.locator('#pilot-title').count()).toBe(0);
+    expect(await page.content()).not.toContain('信息工程学院');
+    const statuses = await page.evaluate(async (id) => {
+      const csrf = ((await (await fetch('/api/session')).json()) as { csrfToken: string }).csrfToken;
+      const read = await fetch(`/api/pilots/${id}`);
+      const act = await fetch(`/api/pilots/${id}/weekly-reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ periodId: '2026-W01', content: 'x', actor: { id: 'zhang', role: 'pilotLead' } }) });
+      const list = await fetch(`/api/dashboard?college=${encodeURIComponent(id)}`);
+      return [read.status, act.status, list.status];
+    }, pB);
+    expect(statuses).toEqual([403, 403, 403]);
+    expect(api.users.events.filter((e) => e.event === 'scope.refused' && e.user === 'zhang').length).toBeGreaterThanOrEqual(3);
+    await page.context().close();
+  });
+
+  it('a supervisor filters escalated pilots on the dashboard', async () => {
+    const page = await signIn('vp', '/dashboard');
+    await page.goto(`${api.url}/dashboard`);
+    await page.waitForSelector('#pilots');
+    await page.selectOption('#f-escalated', 'true');
+    await page.click('#apply');
+    await page.waitForURL(/escalated=true/);
+    await page.waitForSelector('#pilots');
+    const rows = page.locator('#pilots tbody tr');
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pilot')));
+    expect(ids).toContain(pE);
+    expect(ids).not.toContain(pA);
+    expect(ids).not.toContain(pB);
+    expect(await rows.locator('.badge.escalated').count()).toBe(ids.length);
+    expect(await page.innerText('#counts')).toContain(forestry);
+    await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('exports the audit trail and ledger as XLSX and CSV that parse; the pilot page shows stage, timeline and e-mails', async () => {
+    const page = await signIn('jwb', `/pilots/${pA}`);
+    await page.goto(`${api.url}/pilots/${pA}`);
+    await page.waitForSelector('#pilot-title');
+    expect(await page.getAttribute('#stages li[aria-current="step"]', 'data-stage')).toBe('implementation');
+    expect(await page.locator('#timeline tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(shots, 'pilot.png'), fullPage: true });
+
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
+    expect(xlsx.suggestedFilename()).toBe(`onex-${pA}-all.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync((await xlsx.path())!) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['审计记录 Audit trail', '专项资金账 Fund ledger']);
+    const cells = wb.worksheets[0]!.getSheetValues().flat().map(String).join(' ');
+    expect(cells).toContain('zhang');
+    expect(cells).toContain('工作周报');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const text = readFileSync((await csv.path())!, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trim().split('\r\n');
+    expect(lines[0]!.split(',')[0]).toBe('序号 Seq');
+    expect(lines.length).toBeGreaterThan(1);
+    await page.context().close();
+  });
+
+  it('a signed link from an e-mail opens its form after sign-in; a forged link is refused and logged; usable on a phone; English on request', async () => {
+    const period = (await state(pA)).periods.find((p) => p.outcome === 'pending')?.id ?? 'x';
+    const token = signLinkToken(api.users.auth.linkSecret, { email: 'zhang@college.test', action: 'weeklyReport', pilotId: pA, ref: period });
+    const page = await signIn('zhang', `/l/${token}`, { width: 390, height: 844 });
+    await page.waitForURL(new RegExp(`/pilots/${pA}\\?do=weeklyReport`));
+    await page.waitForSelector('#pilot-title');
+    // A phone screen: nothing wider than the viewport.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.goto(`${api.url}/inbox`);
+    await page.waitForSelector('#inbox, #inbox-empty');
+    await page.screenshot({ path: join(shots, 'inbox-phone.png'), fullPage: true });
+
+    const forged = signToken('f'.repeat(43), 'onex.link.v1', { v: 1, email: 'zhang@college.test', action: 'weeklyReport', pilotId: pA, exp: 4_102_444_800 });
+    await page.goto(`${api.url}/l/${forged}`);
+    await page.waitForSelector('#link-error');
+    expect(await page.innerText('#link-error')).toContain('链接无效或被篡改');
+    expect(api.users.events.filter((e) => e.event === 'link.refused').map((e) => e.reason)).toContain('signature');
+
+    await page.click('#lang');
+    await page.waitForSelector('#nav-inbox');
+    expect(await page.innerText('#nav-inbox')).toBe('My inbox');
+    await page.context().close();
+  });
+
+  it('serves an OpenAPI description generated from the zod schemas, public like the page itself', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const report = doc.paths['/api/pilots/{id}/weekly-reports']!.post!;
+    expect(Object.keys(report.requestBody!.content['application/json']!.schema.properties!)).toEqual(['periodId', 'content', 'actor']);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/pilots', '/api/pilots/{id}', '/api/inbox', '/api/dashboard', '/api/pilots/{id}/export', '/api/session', '/api/links/verify']));
+    expect((await fetch(`${api.url}/`)).headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
