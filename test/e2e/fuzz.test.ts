@@ -28,6 +28,17 @@ import {
   REFUSAL_FAILURE_TYPE,
   abandonApplication,
   applicationStateQuery,
+  approvalStateQuery,
+  approvalWorkflowId,
+  ccApproval,
+  decideApproval,
+  delegateApproval,
+  rectificationStateQuery,
+  rectificationWorkflowId,
+  recordApprovalFiling,
+  recordReinspection,
+  resubmitApproval,
+  withdrawApproval,
   confirmSubmission,
   createApplication,
   editApplication,
@@ -48,6 +59,8 @@ import {
 } from '../../workflows/messages';
 import type { pilotWorkflow } from '../../workflows/pilot';
 import type { PilotState } from '../../workflows/pilot-state';
+import { approvalWorkflow } from '../../workflows/approval';
+import { rectificationWorkflow } from '../../workflows/rectification';
 import { programmeRegistryWorkflow, registryStartOptions } from '../../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import { testUsers, type TestUsers } from '../helpers/auth';
@@ -55,6 +68,9 @@ import { ANY_FIELD, anyUpdatePayload, malformedPilots, malformedReports, notAnOb
 import { count, eventKinds } from '../helpers/history';
 import { samplePilot } from '../helpers/pilots';
 import { aaActor, sampleApplication, sampleRound, staff } from '../helpers/rounds';
+import { approvalInput, budgetPlan, childPilot, childRecipients, inspection } from '../helpers/children';
+import { inspectionSchema, rectificationFor } from '../../domain/inspection';
+import { currentRulesVersion, ruleTable } from '../../domain/tables';
 import { connectDevServer, createTestWorker, recordingActivities } from '../helpers/temporal';
 
 const NUM_RUNS = 100;
@@ -77,6 +93,8 @@ let ctx: ReportContext;
 let roundHandle: WorkflowHandle;
 let applicationHandle: WorkflowHandle;
 let registryHandle: WorkflowHandle;
+let approvalHandle: WorkflowHandle;
+let rectificationHandle: WorkflowHandle;
 let users: TestUsers;
 const dir = mkdtempSync(join(tmpdir(), 'onex-fuzz-'));
 
@@ -103,10 +121,22 @@ beforeAll(async () => {
   roundHandle = await env.client.workflow.start(roundWorkflow, { ...roundStartOptions(round, aaActor), taskQueue });
   await roundHandle.executeUpdate(createApplication, { args: [{ application: sampleApplication({ id: 'F1' }), actor: staff('forestry') }] });
   applicationHandle = env.client.workflow.getHandle(applicationWorkflowId(round.id, 'F1'));
+
+  // The pilot's child workflows, started on their own (no fuzzed action concludes them, so they never signal a parent).
+  const parentId = pilotWorkflowId(`fuzz-parent-${suffix}`);
+  approvalHandle = await env.client.workflow.start(approvalWorkflow, {
+    taskQueue, workflowId: approvalWorkflowId(parentId, 'budget', 1),
+    args: [approvalInput('budget', `fuzz-parent-${suffix}`, parentId, budgetPlan(`fuzz-parent-${suffix}`) as never, new Date().toISOString())],
+  });
+  const failed = inspectionSchema.parse(inspection(`fuzz-parent-${suffix}`, { inspectedOn: today }));
+  rectificationHandle = await env.client.workflow.start(rectificationWorkflow, {
+    taskQueue, workflowId: rectificationWorkflowId(parentId, 'I-1'),
+    args: [{ rectificationId: 'R-1', parentWorkflowId: parentId, pilot: childPilot(`fuzz-parent-${suffix}`), recipients: childRecipients, inspection: failed, deadline: rectificationFor(failed, ruleTable(currentRulesVersion), calendar)!, rulesVersion: currentRulesVersion }],
+  });
 });
 
 afterAll(async () => {
-  for (const h of [handle, roundHandle, applicationHandle, registryHandle]) await h?.terminate('fuzz done').catch(() => undefined);
+  for (const h of [handle, roundHandle, applicationHandle, registryHandle, approvalHandle, rectificationHandle]) await h?.terminate('fuzz done').catch(() => undefined);
   await app?.close();
   worker?.shutdown();
   await running;
@@ -142,6 +172,8 @@ function expectClear(results: RuleResult[], b: Broken): void {
 }
 
 interface FuzzTarget {
+  /** Fewer runs for the generic payloads (the same few shapes per Update). */
+  numRuns?: number;
   handle: WorkflowHandle;
   update: UpdateDefinition<unknown, [never]>;
   /** The workflow's state query, compared before and after. */
@@ -151,6 +183,7 @@ interface FuzzTarget {
 
 const asUpdate = (u: unknown) => u as UpdateDefinition<unknown, [never]>;
 const generic = (h: () => WorkflowHandle, query: { type: 'query'; name: string }, update: unknown, fields: string[]) => (): FuzzTarget => ({
+  numRuns: 50,
   handle: h(),
   update: asUpdate(update),
   query,
@@ -159,6 +192,8 @@ const generic = (h: () => WorkflowHandle, query: { type: 'query'; name: string }
 const round = () => roundHandle;
 const application = () => applicationHandle;
 const registry = () => registryHandle;
+const approval = () => approvalHandle;
+const rectification = () => rectificationHandle;
 
 /**
  * Every Update and the arbitraries that fuzz it. A new Update fails the coverage test below
@@ -182,6 +217,13 @@ const fuzzedUpdates: Record<string, () => FuzzTarget> = {
   reviewApplication: generic(application, applicationStateQuery, reviewApplication, ['returnTo']),
   waiveApplicationRule: generic(application, applicationStateQuery, waiveApplicationRule, ['ruleId']),
   recordPassRecord: generic(registry, registryStateQuery, recordPassRecord, ['record', 'note']),
+  decideApproval: generic(approval, approvalStateQuery, decideApproval, ['stepId', 'outcome', 'returnTo']),
+  resubmitApproval: generic(approval, approvalStateQuery, resubmitApproval, ['subject', 'note']),
+  withdrawApproval: generic(approval, approvalStateQuery, withdrawApproval, []),
+  delegateApproval: generic(approval, approvalStateQuery, delegateApproval, ['stepId', 'delegate', 'validUntil']),
+  ccApproval: generic(approval, approvalStateQuery, ccApproval, ['people']),
+  recordApprovalFiling: generic(approval, approvalStateQuery, recordApprovalFiling, ['filedOn', 'reference']),
+  recordReinspection: generic(rectification, rectificationStateQuery, recordReinspection, ['inspectedOn', 'reinspectionOf', 'funds']),
 };
 
 describe('fuzzing the Updates (Temporal client → dev server)', () => {
@@ -196,7 +238,7 @@ describe('fuzzing the Updates (Temporal client → dev server)', () => {
 
   for (const name of Object.keys(fuzzedUpdates)) {
     it(`${name}: every malformed or refused payload is rejected by the validator, leaving no trace`, async () => {
-      const { handle: h, update, cases, query } = fuzzedUpdates[name]!();
+      const { handle: h, update, cases, query, numRuns } = fuzzedUpdates[name]!();
       const before = await snapshotOf(h, query);
       await fc.assert(
         fc.asyncProperty(cases, async (b) => {
@@ -207,7 +249,7 @@ describe('fuzzing the Updates (Temporal client → dev server)', () => {
           expect((cause as ApplicationFailure).type, b.what).toBe(REFUSAL_FAILURE_TYPE);
           expectClear((cause as ApplicationFailure).details?.[0] as RuleResult[], b);
         }),
-        runOptions,
+        { ...runOptions, numRuns: numRuns ?? NUM_RUNS },
       );
       const after = await snapshotOf(h, query);
       expect(after).toEqual(before);
