@@ -21,29 +21,15 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addDays, createChinaCalendar, shanghaiDate } from '../domain/calendar';
-import { inspectionSchema, rectificationFor } from '../domain/inspection';
 import { pilotRecordSchema, pilotWorkflowId } from '../domain/pilot';
 import { applicationWorkflowId, roundRecordSchema } from '../domain/round';
-import { approvalInput, budgetPlan, changeRequest, childPilot, childRecipients, childWorkflowsPath, inspection, people } from '../test/helpers/children';
 import { samplePilot } from '../test/helpers/pilots';
 import { aaActor, leader, sampleApplication, sampleRound, staff } from '../test/helpers/rounds';
 import { recordingActivities } from '../test/helpers/temporal';
 import { workflowsPath } from '../worker/paths';
 import { registerSearchAttributes } from '../worker/temporal';
-import { signalRecorderWorkflow, stopRecorder } from '../test/workflows/fixtures/parent';
-import { currentRulesVersion, ruleTable } from '../domain/tables';
 import {
-  approvalStateQuery,
-  approvalWorkflowId,
-  rectificationWorkflowId,
-  ccApproval,
   confirmSubmission,
-  decideApproval,
-  delegateApproval,
-  rectificationStateQuery,
-  recordApprovalFiling,
-  recordReinspection,
-  resubmitApproval,
   createApplication,
   editApplication,
   pilotStateQuery,
@@ -57,8 +43,24 @@ import {
   submitApplication,
   submitWeeklyReport,
   withdrawSubmission,
+  approvalStateQuery,
+  approvalWorkflowId,
+  ccApproval,
+  decideApproval,
+  delegateApproval,
+  recordApprovalFiling,
+  recordReinspection,
+  rectificationStateQuery,
+  rectificationWorkflowId,
+  resubmitApproval,
 } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
+import { approvalWorkflow } from '../workflows/approval';
+import type { DecideApprovalInput } from '../workflows/approval-types';
+import { rectificationWorkflow } from '../workflows/rectification';
+import { inspectionSchema, rectificationFor } from '../domain/inspection';
+import { currentRulesVersion, ruleTable } from '../domain/tables';
+import { approvalInput, budgetPlan, changeRequest, childPilot, childRecipients, inspection, people } from '../test/helpers/children';
 import { programmeRegistryWorkflow, registryStartOptions } from '../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../workflows/round';
 import { projectRoot, temporalTestServerPath } from './binaries';
@@ -202,81 +204,70 @@ async function roundToPilot(c: Ctx): Promise<void> {
 }
 
 /**
- * The pilot's child workflows (Art. 6(4), 7, 13, 18), started the way a pilot starts them
- * by the test-only parent of test/workflows/fixtures (whose own history is not kept: it is
- * no production workflow): a budget approval that is reminded, escalated, returned twice,
- * resubmitted, delegated, copied and approved; a change request approved once filed; a
- * rectification that is reminded, overdue, re-inspected (failed) and closed.
+ * The pilot's child workflows, started standalone (their parent id names no workflow, so
+ * the conclusion signal is recorded as failed): a budget approval (Art. 13) with CC, a
+ * delegated decision, a return to an earlier step and to the submitter, a resubmission and
+ * the approval; a change request (Art. 7) through its filing; a rectification (Art. 18)
+ * reminded, overdue, re-inspected failing, then passing.
  */
-async function pilotChildren(c: Ctx): Promise<void> {
-  const worker = await Worker.create({ connection: c.env.nativeConnection, taskQueue: 'record-children', workflowsPath: childWorkflowsPath, activities: recordingActivities() });
-  await worker.runUntil(async () => {
-    const now = () => c.env.currentTimeMs();
-    const startParent = (pilotId: string, args: Parameters<typeof signalRecorderWorkflow>[0]) =>
-      c.client.workflow.start(signalRecorderWorkflow, { taskQueue: 'record-children', workflowId: pilotWorkflowId(pilotId), args: [args], workflowExecutionTimeout: '3650 days' });
-    const child = async (id: string, query: typeof approvalStateQuery | typeof rectificationStateQuery) => {
-      const h = c.client.workflow.getHandle(id);
-      await until(`child ${id}`, async () => (await h.query(query as never)) !== undefined);
-      return h;
-    };
-
-    // A budget approval (Art. 13).
-    const budgetParent = pilotWorkflowId('replay-budget');
-    const budgetId = approvalWorkflowId(budgetParent, 'budget', 1);
-    const budgetStart = new Date(await now()).toISOString();
-    const p1 = await startParent('replay-budget', { approval: { workflowId: budgetId, input: approvalInput('budget', 'replay-budget', budgetParent, budgetPlan('replay-budget') as never, budgetStart) } });
-    const budget = await child(budgetId, approvalStateQuery);
-    c.keep(budget, 'approval-budget');
-    await budget.executeUpdate(ccApproval, { args: [{ people: [{ email: 'finance@college.test', name: '财务处' }], actor: people.lead }] });
-    const step = (await budget.query(approvalStateQuery)).currentStep!;
-    await sleepUntil(c.env, step.dueAt); // reminded, then escalated
-    const until3 = new Date((await now()) + 3 * 86_400_000).toISOString();
-    await budget.executeUpdate(delegateApproval, { args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test', name: '周秘书' }, validUntil: until3, actor: people.dean }] });
-    await budget.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', comment: '代为审核通过', actor: { id: 'sec.zhou', role: 'collegeStaff', college: 'forestry' } }] });
-    await budget.executeUpdate(decideApproval, { args: [{ stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb }] });
-    await budget.executeUpdate(decideApproval, { args: [{ stepId: 'schoolLeader', outcome: 'return', returnTo: 'academicAffairs', comment: '请复核考核费测算', actor: people.vp }] });
-    await budget.executeUpdate(decideApproval, { args: [{ stepId: 'academicAffairs', outcome: 'approve', comment: '已复核', actor: people.jwb }] });
-    await budget.executeUpdate(decideApproval, { args: [{ stepId: 'schoolLeader', outcome: 'return', comment: '请补充经费筹措依据', actor: people.vp }] });
-    await budget.executeUpdate(resubmitApproval, { args: [{ subject: budgetPlan('replay-budget', { rationale: '补充：专项资金已列入学校年度预算' }), note: '已补充', actor: people.lead }] });
-    await budget.executeUpdate(decideApproval, { args: [{ stepId: 'schoolLeader', outcome: 'approve', comment: '同意', actor: people.vp }] });
-    await budget.result();
-    await p1.signal(stopRecorder);
-
-    // A change request (Art. 7): approved once the provincial filing is recorded.
-    const changeParent = pilotWorkflowId('replay-change');
-    const changeId = approvalWorkflowId(changeParent, 'changeRequest', 1);
-    const changeStart = new Date(await now()).toISOString();
-    const p2 = await startParent('replay-change', { approval: { workflowId: changeId, input: approvalInput('changeRequest', 'replay-change', changeParent, changeRequest('replay-change', changeStart) as never, changeStart) } });
-    const change = await child(changeId, approvalStateQuery);
-    c.keep(change, 'approval-change-request');
-    await change.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: people.dean }] });
-    await change.executeUpdate(decideApproval, { args: [{ stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb }] });
-    await change.executeUpdate(recordApprovalFiling, { args: [{ filedOn: shanghaiDate(await now()), reference: '粤教职函〔2027〕备 12 号', actor: people.jwb }] });
-    await change.result();
-    await p2.signal(stopRecorder);
-
-    // A rectification (Art. 18).
-    const rectParent = pilotWorkflowId('replay-rect');
-    const rectId = rectificationWorkflowId(rectParent, 'I-1');
-    const today = shanghaiDate(await now());
-    const failed = inspectionSchema.parse(inspection('replay-rect', { inspectedOn: today }));
-    const deadline = rectificationFor(failed, ruleTable(currentRulesVersion), createChinaCalendar())!;
-    const p3 = await startParent('replay-rect', { rectification: { workflowId: rectId, input: { rectificationId: 'R-1', parentWorkflowId: rectParent, pilot: childPilot('replay-rect'), recipients: childRecipients, inspection: failed, deadline, rulesVersion: currentRulesVersion } } });
-    const rect = await child(rectId, rectificationStateQuery);
-    c.keep(rect, 'rectification');
-    await sleepUntil(c.env, deadline.dueAt); // reminded, then overdue
-    const reDay = shanghaiDate(await now());
-    await rect.executeUpdate(recordReinspection, { args: [inspection('replay-rect', { id: 'I-1-R1', inspectedOn: reDay, reinspectionOf: 'I-1' })] });
-    await rect.executeUpdate(recordReinspection, { args: [inspection('replay-rect', { id: 'I-1-R2', inspectedOn: reDay, reinspectionOf: 'I-1', funds: { result: 'satisfactory', notes: '已建立专账' } })] });
-    await rect.result();
-    await p3.signal(stopRecorder);
+async function approvalAndRectification(c: Ctx): Promise<void> {
+  const now = new Date(await c.env.currentTimeMs()).toISOString();
+  const parentId = pilotWorkflowId('replay-children');
+  const budget = await c.client.workflow.start(approvalWorkflow, {
+    taskQueue: c.taskQueue,
+    workflowId: approvalWorkflowId(parentId, 'budget', 1),
+    args: [approvalInput('budget', 'replay-children', parentId, budgetPlan('replay-children'), now)],
   });
+  c.keep(budget, 'budget');
+  const decide = (h: typeof budget, input: DecideApprovalInput) => h.executeUpdate(decideApproval, { args: [input] });
+  await budget.executeUpdate(ccApproval, { args: [{ people: [{ email: 'finance@college.test' }], actor: people.lead }] });
+  const state = await budget.query(approvalStateQuery);
+  await sleepUntil(c.env, state.currentStep!.dueAt);
+  await until('escalated', async () => (await budget.query(approvalStateQuery)).currentStep?.escalated);
+  const until3Days = new Date((await c.env.currentTimeMs()) + 3 * 86_400_000).toISOString();
+  await budget.executeUpdate(delegateApproval, { args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until3Days, actor: people.dean }] });
+  await decide(budget, { stepId: 'college', outcome: 'approve', actor: { id: 'sec.zhou', role: 'collegeStaff', college: 'forestry' } });
+  await decide(budget, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
+  await decide(budget, { stepId: 'schoolLeader', outcome: 'return', returnTo: 'academicAffairs', comment: '请复核', actor: people.vp });
+  await decide(budget, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
+  await decide(budget, { stepId: 'schoolLeader', outcome: 'return', comment: '请补充', actor: people.vp });
+  await budget.executeUpdate(resubmitApproval, { args: [{ subject: budgetPlan('replay-children', { rationale: '已补充' }), actor: people.lead }] });
+  await decide(budget, { stepId: 'schoolLeader', outcome: 'approve', actor: people.vp });
+  await budget.result();
+
+  const change = await c.client.workflow.start(approvalWorkflow, {
+    taskQueue: c.taskQueue,
+    workflowId: approvalWorkflowId(parentId, 'changeRequest', 1),
+    args: [approvalInput('changeRequest', 'replay-children', parentId, changeRequest('replay-children', now), now)],
+  });
+  c.keep(change, 'change');
+  await decide(change, { stepId: 'college', outcome: 'approve', actor: people.dean });
+  await decide(change, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
+  await change.executeUpdate(recordApprovalFiling, { args: [{ filedOn: shanghaiDate(await c.env.currentTimeMs()), reference: '备 12 号', actor: people.jwb }] });
+  await change.result();
+
+  const calendar = createChinaCalendar();
+  const today = shanghaiDate(await c.env.currentTimeMs());
+  const failed = inspectionSchema.parse(inspection('replay-children', { inspectedOn: today }));
+  const deadline = rectificationFor(failed, ruleTable(currentRulesVersion), calendar)!;
+  const rect = await c.client.workflow.start(rectificationWorkflow, {
+    taskQueue: c.taskQueue,
+    workflowId: rectificationWorkflowId(parentId, failed.id),
+    args: [{ rectificationId: 'R-1', parentWorkflowId: parentId, pilot: childPilot('replay-children'), recipients: childRecipients, inspection: failed, deadline, rulesVersion: currentRulesVersion }],
+  });
+  c.keep(rect, 'rectification');
+  await sleepUntil(c.env, deadline.dueAt);
+  await until('overdue', async () => (await rect.query(rectificationStateQuery)).status === 'overdue');
+  const reDay = shanghaiDate(await c.env.currentTimeMs());
+  await rect.executeUpdate(recordReinspection, { args: [inspection('replay-children', { id: 'I-1-R1', inspectedOn: reDay, reinspectionOf: 'I-1' })] });
+  await rect.executeUpdate(recordReinspection, { args: [inspection('replay-children', { id: 'I-1-R2', inspectedOn: reDay, reinspectionOf: 'I-1', funds: { result: 'satisfactory', notes: '已建立专账' } })] });
+  await rect.result();
 }
 
 export const scenarios: Record<string, (c: Ctx) => Promise<void>> = {
   'pilot-weekly-reports': pilotWeeklyReports,
   'round-to-pilot': roundToPilot,
-  'pilot-children': pilotChildren,
+  'approval-and-rectification': approvalAndRectification,
 };
 
 /** Every run of a workflow, oldest first, following continue-as-new. */
