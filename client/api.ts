@@ -14,6 +14,7 @@ import { registerAuth, type AuthDeps } from './auth/plugin';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
 import { registerPilotRoutes } from './routes/pilots';
+import { registerRoundRoutes } from './routes/rounds';
 import { ServiceError } from './service';
 
 export interface ApiDeps {
@@ -60,6 +61,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   // One module of routes per subject.
   registerPilotRoutes(app, deps);
+  registerRoundRoutes(app, deps);
   registerWebRoutes(app, deps, openapi);
 
   return app;

@@ -16,6 +16,7 @@ import { isMainModule } from '../scripts/main-module';
 import type { PilotState } from '../workflows/pilot-state';
 import type { PilotListItem } from './service';
 import { Refused, call, check, out, parseActor, type Globals } from './cli-common';
+import { addRoundCommands } from './cli-rounds';
 
 const outcomeNames = { pending: '待提交 pending', onTime: '按时 on time', late: '迟交 late', missed: '未交 missed' } as const;
 
@@ -137,6 +138,8 @@ export function buildCli(): Command {
       );
       out(g(), res, () => `已提交 ${res.periodId} 工作周报（${res.outcome === 'onTime' ? '按时' : '迟交'}）/ weekly report for ${res.periodId} submitted (${res.outcome})`);
     });
+
+  addRoundCommands(program, g);
 
   const mail = program.command('mail').description('开发邮件收件箱 / the development mail sink');
   mail

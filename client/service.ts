@@ -64,7 +64,8 @@ function notFound(pilotId: string): ServiceError {
   return new ServiceError(404, [inputError('pilotId', `试点 ${pilotId} 不存在`, `pilot ${pilotId} does not exist`, 'pilot.notFound')]);
 }
 
-function refusalFrom(err: unknown): RuleResult[] | undefined {
+/** The RuleResults of an update a workflow validator refused, if that is what `err` is. */
+export function refusalFrom(err: unknown): RuleResult[] | undefined {
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
   if (cause instanceof ApplicationFailure && cause.type === REFUSAL_FAILURE_TYPE) {
     const details = cause.details?.[0];

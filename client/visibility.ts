@@ -5,12 +5,13 @@
  */
 import { z } from 'zod';
 import { idSchema } from '../domain/pilot';
-import { OnexCollege, OnexEscalated, OnexKind, OnexStage } from '../workflows/search-attributes';
+import { OnexCollege, OnexEscalated, OnexKind, OnexRound, OnexStage } from '../workflows/search-attributes';
 
 export const stages = ['implementation', 'completed'] as const;
 
 export const pilotListFilterSchema = z.object({
   college: idSchema.optional(),
+  round: idSchema.optional(),
   escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   stage: z.enum(stages).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -26,6 +27,7 @@ export function pilotListQuery(filter: Omit<PilotListFilter, 'limit'>): string {
   // A pilot that continued-as-new leaves closed runs behind; list each pilot once.
   const clauses = [`${OnexKind.name} = ${quote('pilot')}`, `ExecutionStatus != ${quote('ContinuedAsNew')}`];
   if (filter.college !== undefined) clauses.push(`${OnexCollege.name} = ${quote(filter.college)}`);
+  if (filter.round !== undefined) clauses.push(`${OnexRound.name} = ${quote(filter.round)}`);
   if (filter.escalated !== undefined) clauses.push(`${OnexEscalated.name} = ${filter.escalated ? 'true' : 'false'}`);
   if (filter.stage !== undefined) clauses.push(`${OnexStage.name} = ${quote(filter.stage)}`);
   return clauses.join(' AND ');

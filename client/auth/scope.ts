@@ -13,6 +13,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import { pilotWorkflowId } from '../../domain/pilot';
+import { roundScopeRules } from '../routes/rounds';
 import { OnexCollege } from '../../workflows/search-attributes';
 import { isCollegeScoped, type User } from './users';
 
@@ -27,6 +28,7 @@ export type ScopeRule = (req: FastifyRequest, user: User & { college: string }, 
 
 /** Key: `METHOD route-pattern` as fastify registered it; `METHOD prefix*` matches a pattern prefix. */
 export const scopeRules: Record<string, ScopeRule> = {
+  ...roundScopeRules,
   'GET /api/pilots': (req, user) => {
     const q = req.query as Record<string, unknown>;
     if (q.college !== undefined && q.college !== user.college) return `college ${String(q.college)} is not the user's college`;

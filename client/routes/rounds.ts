@@ -1,0 +1,108 @@
+/**
+ * Application-round routes (Art. 8, 9, 12): rounds, their applications, the programme's
+ * pass records. Every action is a POST whose body carries the actor; an `Idempotency-Key`
+ * header makes a retried request apply once.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { applicationWorkflowId } from '../../domain/round';
+import type { RoundState } from '../../workflows/round-types';
+import type { ApiDeps } from '../api';
+import type { ScopeRule } from '../auth/scope';
+import { isCollegeScoped } from '../auth/users';
+import { RoundService, applicationActions, roundActions, type ApplicationAction, type RoundAction } from '../round-service';
+
+type RoundParams = { Params: { roundId: string } };
+type ApplicationParams = { Params: { roundId: string; applicationId: string } };
+
+const idempotencyKey = (req: FastifyRequest): string | undefined => {
+  const key = req.headers['idempotency-key'];
+  return typeof key === 'string' && key ? key : undefined;
+};
+
+export function registerRoundRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const rounds = new RoundService(deps.client, deps.taskQueue);
+
+  app.post('/api/rounds', async (req, reply) => reply.status(201).send(await rounds.openRound(req.body)));
+  app.get('/api/rounds', async (req) => ({ rounds: await rounds.listRounds(req.query) }));
+  app.get<RoundParams>('/api/rounds/:roundId', async (req) => ownCollegeOnly(await rounds.roundState(req.params.roundId), req));
+  app.get<RoundParams>('/api/rounds/:roundId/applications', async (req) => ({ applications: await rounds.listApplications(req.params.roundId, req.query) }));
+  for (const action of Object.keys(roundActions) as RoundAction[]) {
+    app.post<RoundParams>(`/api/rounds/:roundId/${action}`, async (req) => rounds.roundAction(req.params.roundId, action, req.body, idempotencyKey(req)));
+  }
+
+  app.get<ApplicationParams>('/api/rounds/:roundId/applications/:applicationId', async (req) => rounds.applicationState(req.params.roundId, req.params.applicationId));
+  for (const action of Object.keys(applicationActions) as ApplicationAction[]) {
+    app.post<ApplicationParams>(`/api/rounds/:roundId/applications/:applicationId/${action}`, async (req) =>
+      rounds.applicationAction(req.params.roundId, req.params.applicationId, action, req.body, idempotencyKey(req)));
+  }
+
+  app.post('/api/pass-records', async (req, reply) => reply.status(201).send(await rounds.recordPassRecord(req.body)));
+  app.get('/api/pass-records', async (req) => ({ records: await rounds.passRecords(req.query) }));
+}
+
+/**
+ * A round is school-wide: a college-scoped user sees it, but only its own college's
+ * applications, results, objections and pilots.
+ */
+function ownCollegeOnly(s: RoundState, req: FastifyRequest): RoundState {
+  const user = req.user;
+  if (!user || !isCollegeScoped(user) || !user.college) return s;
+  const colleges = s.colleges.filter((c) => c.collegeId === user.college);
+  const mine = new Set(colleges.flatMap((c) => c.applications.map((a) => a.applicationId)));
+  return {
+    ...s,
+    colleges,
+    totals: colleges[0]?.counts ?? s.totals,
+    results: s.results.filter((r) => mine.has(r.applicationId)),
+    objections: s.objections.filter((o) => mine.has(o.applicationId)),
+    pilots: s.pilots.filter((p) => mine.has(p.applicationId)),
+    timeline: s.timeline.filter((e) => e.applicationId === undefined || mine.has(e.applicationId)),
+    emails: [],
+  };
+}
+
+/** The application's own college, from its process. */
+const applicationRule: ScopeRule = async (req, user, ctx) => {
+  const { roundId, applicationId } = req.params as { roundId?: string; applicationId?: string };
+  if (!roundId || !applicationId) return null;
+  const college = await ctx.collegeOf(applicationWorkflowId(roundId, applicationId));
+  // No such application: the route answers 404 itself.
+  return college === undefined || college === user.college ? null : `application ${applicationId} belongs to college ${college}`;
+};
+
+/** A list filtered to the user's college: the query parameter `key` is set to it (another college is refused). */
+function ownCollegeFilter(key: string): ScopeRule {
+  return (req, user) => {
+    const q = req.query as Record<string, unknown>;
+    if (q[key] !== undefined && q[key] !== user.college) return `college ${String(q[key])} is not the user's college`;
+    q[key] = user.college;
+    return null;
+  };
+}
+
+/**
+ * College scoping of the round routes (client/auth/scope.ts): a college sees the rounds and
+ * acts on its own applications; what only Academic Affairs may do (waivers, the list,
+ * results, the notice, objections, pass records) the workflows and the service refuse
+ * with the article.
+ */
+export const roundScopeRules: Record<string, ScopeRule> = {
+  'GET /api/rounds': () => null,
+  // Only Academic Affairs opens a round: the service refuses others, citing Art. 4.
+  'POST /api/rounds': () => null,
+  'GET /api/rounds/:roundId': () => null,
+  'GET /api/rounds/:roundId/applications': ownCollegeFilter('college'),
+  'POST /api/rounds/:roundId/applications': (req, user) => {
+    const college = (req.body as { application?: { college?: { id?: unknown } } } | undefined)?.application?.college?.id;
+    return college === undefined || college === user.college ? null : `application of college ${String(college)}`;
+  },
+  'GET /api/rounds/:roundId/applications/:applicationId*': applicationRule,
+  'POST /api/rounds/:roundId/applications/:applicationId*': applicationRule,
+  'POST /api/rounds/:roundId/waivers': () => null,
+  'POST /api/rounds/:roundId/submission': () => null,
+  'POST /api/rounds/:roundId/results': () => null,
+  'POST /api/rounds/:roundId/public-notice': () => null,
+  'POST /api/rounds/:roundId/objections': () => null,
+  'GET /api/pass-records': ownCollegeFilter('collegeId'),
+  'POST /api/pass-records': () => null,
+};
