@@ -19,6 +19,12 @@ export const workerEnvSchema = z.object({
   /** Log lines: `json` (one object per line, the default) or the SDK's `text`. */
   ONEX_LOG_FORMAT: z.enum(logFormats).default('json'),
   ONEX_LOG_LEVEL: z.enum(logLevels).default('INFO'),
+  /**
+   * Workflows kept in the worker's cache (the SDK sizes it from the heap by default). Each
+   * live pilot costs ~2.3 MiB of RSS (docs/benchmarks.md): cap it to bound memory; evicted
+   * workflows are replayed from history when they next have work.
+   */
+  ONEX_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   /** On SIGTERM/SIGINT: seconds in-flight activities get to finish before they are cancelled. */
   ONEX_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 });

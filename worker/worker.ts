@@ -21,6 +21,7 @@ export async function createOnexWorker(config: WorkerConfig, connection?: Native
     }),
     maxConcurrentActivityTaskExecutions: config.ONEX_MAX_ACTIVITIES,
     shutdownGraceTime: config.ONEX_SHUTDOWN_GRACE_SECONDS * 1000,
+    ...(config.ONEX_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.ONEX_MAX_CACHED_WORKFLOWS } : {}),
   });
   return { worker, connection: conn };
 }

@@ -1,0 +1,424 @@
+/**
+ * The benchmark (`npm run bench`; not part of the tests). On a local Temporal dev server it
+ * starts (in memory, headless, free ports on 127.0.0.1):
+ *
+ *   1. N pilots (default 1,000; `--pilots 10000`) through the onex worker process
+ *      (worker/main.ts): start throughput (accepted, and running: first workflow task done);
+ *   2. M weekly-report Updates at a steady rate (`--updates`, `--rate`): latency p50/p99;
+ *   3. the worker's RSS with all pilots live;
+ *   4. the same starts and Update pattern against a minimal baseline workflow
+ *      (scripts/bench/baseline-workflows.ts, its own worker process) — the onex/baseline ratio;
+ *   5. history events per pilot-year, on the time-skipping test server: one pilot reporting
+ *      on time every week, one never reporting (every run of the continue-as-new chain).
+ *
+ * `--write` records the figures and the machine in docs/benchmarks.md. Every phase is
+ * bounded in count and time; the whole run aborts after `--max-minutes` (default 9).
+ *
+ *   npm run bench
+ *   npm run bench -- --pilots 10000 --write
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { addDays, shanghaiDate } from '../domain/calendar';
+import { pilotRecordSchema, type PilotRecord } from '../domain/pilot';
+import { samplePilot } from '../test/helpers/pilots';
+import { pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
+import { pilotWorkflow } from '../workflows/pilot';
+import { OnexCollege, OnexEscalated, OnexKind, OnexStage } from '../workflows/search-attributes';
+import { recordingActivities } from '../test/helpers/temporal';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { workflowsPath } from '../worker/paths';
+import { baselineSubmit, baselineWorkflow } from './bench/baseline-workflows';
+import { projectRoot, temporalCliPath } from './binaries';
+import { freePorts } from '../test/helpers/ports';
+import { isMainModule } from './main-module';
+import { startMailSink } from './mail-sink';
+import { runsOf, startTimeSkipping } from './record-histories';
+import { startTemporalDevServer, stopProcess, waitFor } from './temporal-dev-server';
+
+export interface BenchOptions {
+  pilots: number;
+  updates: number;
+  rate: number;
+  concurrency: number;
+  maxMinutes: number;
+  write: boolean;
+  skipYear: boolean;
+}
+
+interface SideFigures {
+  startAcceptedPerSec: number;
+  startRunningPerSec: number;
+  startSeconds: number;
+  updates: number;
+  updateErrors: number;
+  updateRatePerSec: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+  rssMiB: number;
+  peakRssMiB: number;
+}
+
+interface YearFigures {
+  behaviour: string;
+  periods: number;
+  runs: number;
+  events: number;
+}
+
+const MiB = 1024 * 1024;
+let deadline = Infinity;
+let startLoad = NaN;
+
+function checkDeadline(what: string): void {
+  if (Date.now() > deadline) throw new Error(`benchmark over its time limit during ${what}`);
+}
+
+function log(msg: string): void {
+  console.log(`[bench] ${msg}`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MiB, from /proc. */
+function rssOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: (kb('VmRSS') * 1024) / MiB, peak: (kb('VmHWM') * 1024) / MiB };
+}
+
+/** Runs `fn(i)` for i in [0, n) with at most `concurrency` in flight. */
+async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, async () => {
+    while (next < n) {
+      const i = next++;
+      if (i % 500 === 0) checkDeadline('a batch');
+      await fn(i);
+    }
+  }));
+}
+
+/**
+ * Open-loop Updates: the i-th is sent at t0 + i/rate whatever the earlier ones do (at most
+ * `maxInFlight` outstanding); returns each latency in ms and the errors.
+ */
+async function steadyUpdates(count: number, rate: number, send: (i: number) => Promise<unknown>, maxInFlight = 200): Promise<{ latencies: number[]; errors: number; seconds: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let inFlight = 0;
+  const t0 = performance.now();
+  const all: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = t0 + (i * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    while (inFlight >= maxInFlight) await new Promise((r) => setTimeout(r, 5));
+    checkDeadline('the updates');
+    inFlight++;
+    const sent = performance.now();
+    all.push(send(i).then(
+      () => void latencies.push(performance.now() - sent),
+      () => void errors++,
+    ).finally(() => inFlight--));
+  }
+  await Promise.all(all);
+  return { latencies: latencies.sort((a, b) => a - b), errors, seconds: (performance.now() - t0) / 1000 };
+}
+
+interface Child {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function spawnTs(entry: string, env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, entry)], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  return { child, output: () => out };
+}
+
+function benchPilot(id: string, today: string): PilotRecord {
+  // Due from two weeks ahead: no reminder or miss fires during the run; the first period is open at once.
+  return pilotRecordSchema.parse(samplePilot({ id, startDate: addDays(today, 14), endDate: addDays(today, 14 + 730) }));
+}
+
+async function measureSide(
+  name: 'onex' | 'baseline',
+  client: Client,
+  worker: Child,
+  o: BenchOptions,
+  today: string,
+): Promise<SideFigures> {
+  const taskQueue = `bench-${name}`;
+  const ids = Array.from({ length: o.pilots }, (_, i) => `bench-${name}-${i}`);
+  const typedSearchAttributes = (p: PilotRecord) => [
+    { key: OnexKind, value: 'pilot' },
+    { key: OnexCollege, value: p.college.id },
+    { key: OnexStage, value: 'implementation' },
+    { key: OnexEscalated, value: false },
+  ];
+  // The same start call on both sides: the pilot record as input, the same search attributes.
+  log(`${name}: starting ${o.pilots} workflows (${o.concurrency} at a time)`);
+  const t0 = performance.now();
+  await pool(o.pilots, o.concurrency, async (i) => {
+    const pilot = benchPilot(ids[i]!, today);
+    const opts = { taskQueue, workflowId: `pilot:${ids[i]}`, typedSearchAttributes: typedSearchAttributes(pilot) };
+    if (name === 'onex') await client.workflow.start(pilotWorkflow, { ...opts, args: [{ pilot }] });
+    else await client.workflow.start(baselineWorkflow, { ...opts, args: [{ pilot }] });
+  });
+  const accepted = (performance.now() - t0) / 1000;
+  // Running: the workflow's first task has completed (the same check on both sides).
+  await pool(o.pilots, o.concurrency, async (i) => {
+    const h = client.workflow.getHandle(`pilot:${ids[i]}`);
+    await waitFor(`${name} ${i} running`, async () => ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes), 120_000);
+  });
+  const running = (performance.now() - t0) / 1000;
+  log(`${name}: ${o.pilots} accepted in ${accepted.toFixed(1)} s, all running after ${running.toFixed(1)} s`);
+
+  const periodId = name === 'onex' ? (await client.workflow.getHandle(`pilot:${ids[0]}`).query(pilotStateQuery)).periods[0]!.id : 'n/a';
+  const count = Math.min(o.updates, o.pilots);
+  log(`${name}: ${count} weekly-report Updates at ${o.rate}/s`);
+  const lead = { id: 'zhang', role: 'pilotLead' as const };
+  const u = await steadyUpdates(count, o.rate, (i) => {
+    const h = client.workflow.getHandle(`pilot:${ids[i]}`);
+    const report = { periodId, content: `第 ${i} 份工作周报：本周完成实训与考核准备。`, actor: lead };
+    return name === 'onex' ? h.executeUpdate(submitWeeklyReport, { args: [report] }) : h.executeUpdate(baselineSubmit, { args: [report] });
+  });
+  const mem = rssOf(worker.child.pid!);
+  const figures: SideFigures = {
+    startAcceptedPerSec: o.pilots / accepted,
+    startRunningPerSec: o.pilots / running,
+    startSeconds: running,
+    updates: count,
+    updateErrors: u.errors,
+    updateRatePerSec: u.latencies.length / u.seconds,
+    p50: percentile(u.latencies, 50),
+    p99: percentile(u.latencies, 99),
+    max: u.latencies[u.latencies.length - 1] ?? NaN,
+    mean: u.latencies.reduce((a, b) => a + b, 0) / Math.max(1, u.latencies.length),
+    rssMiB: mem.rss,
+    peakRssMiB: mem.peak,
+  };
+  log(`${name}: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, errors ${u.errors}; worker RSS ${mem.rss.toFixed(0)} MiB (peak ${mem.peak.toFixed(0)})`);
+  if (u.errors > 0) throw new Error(`${name}: ${u.errors} Updates failed`);
+  return figures;
+}
+
+/** One pilot for a simulated year on the time-skipping server; events summed over every run. */
+async function pilotYear(): Promise<YearFigures[]> {
+  const env = await startTimeSkipping();
+  const out: YearFigures[] = [];
+  try {
+    const taskQueue = 'bench-year';
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: recordingActivities() });
+    await worker.runUntil(async () => {
+      for (const behaviour of ['reports on time every week', 'never reports'] as const) {
+        const now = await env.currentTimeMs();
+        const today = shanghaiDate(now);
+        const pilot = pilotRecordSchema.parse(samplePilot({ id: `year-${out.length}`, startDate: today, endDate: addDays(today, 365) }));
+        const handle = await env.client.workflow.start(pilotWorkflow, { taskQueue, workflowId: `pilot:${pilot.id}`, args: [{ pilot }] });
+        if (behaviour === 'never reports') {
+          await env.sleep('366 days');
+        } else {
+          const lead = { id: 'zhang', role: 'pilotLead' as const };
+          for (let week = 0; week < 60; week++) {
+            checkDeadline('the pilot-year');
+            const s = await handle.query(pilotStateQuery);
+            if (!s.nextDue) break;
+            const wait = Date.parse(s.nextDue.remindAt) + 60_000 - (await env.currentTimeMs());
+            if (wait > 0) await env.sleep(wait);
+            await waitFor('reminded', async () => (await handle.query(pilotStateQuery)).periods.find((p) => p.id === s.nextDue!.periodId)?.reminded === true, 30_000);
+            await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: s.nextDue.periodId, content: '本周工作周报', actor: lead }] });
+          }
+        }
+        const outcome = await handle.result();
+        const runs = await runsOf(env.client, handle.workflowId, handle.firstExecutionRunId);
+        const events = runs.reduce((n, r) => n + (r.history.events?.length ?? 0), 0);
+        out.push({ behaviour, periods: outcome.periods, runs: runs.length, events });
+        log(`pilot-year (${behaviour}): ${outcome.periods} periods, ${runs.length} run(s), ${events} events`);
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+  return out;
+}
+
+function machine(): Record<string, string> {
+  const sdk = (JSON.parse(readFileSync(join(projectRoot, 'node_modules/@temporalio/worker/package.json'), 'utf8')) as { version: string }).version;
+  let cli = 'unknown';
+  try {
+    cli = /temporal version (\S+ \(Server [^,]+)/.exec(execFileSync(temporalCliPath(), ['--version']).toString())?.[1]?.concat(')') ?? cli;
+  } catch {
+    /* reported as unknown */
+  }
+  return {
+    'CPU': `${cpus()[0]?.model ?? 'unknown'}`,
+    'cores (nproc)': String(availableParallelism()),
+    'memory': `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    'Node.js': process.version,
+    'Temporal SDK': sdk,
+    'Temporal CLI (dev server)': cli,
+    'OS': `${process.platform} ${process.arch}`,
+    'load average at the start / end (1 min)': `${startLoad.toFixed(2)} / ${loadavg()[0]!.toFixed(2)} (other work on the machine competes for its cores)`,
+  };
+}
+
+function report(o: BenchOptions, onex: SideFigures, base: SideFigures, year: YearFigures[], seconds: number): string {
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+  const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '—');
+  const rows: [string, string, string, string][] = [
+    ['starts accepted per second', f(onex.startAcceptedPerSec), f(base.startAcceptedPerSec), ratio(onex.startAcceptedPerSec, base.startAcceptedPerSec)],
+    ['starts running per second (first task done)', f(onex.startRunningPerSec), f(base.startRunningPerSec), ratio(onex.startRunningPerSec, base.startRunningPerSec)],
+    [`Update latency p50 (ms, ${onex.updates} at ${o.rate}/s)`, f(onex.p50), f(base.p50), ratio(onex.p50, base.p50)],
+    ['Update latency p99 (ms)', f(onex.p99), f(base.p99), ratio(onex.p99, base.p99)],
+    ['Update latency max (ms)', f(onex.max), f(base.max), ratio(onex.max, base.max)],
+    ['Updates completed per second', f(onex.updateRatePerSec), f(base.updateRatePerSec), ratio(onex.updateRatePerSec, base.updateRatePerSec)],
+    [`worker RSS with all ${o.pilots} live (MiB)`, f(onex.rssMiB, 0), f(base.rssMiB, 0), ratio(onex.rssMiB, base.rssMiB)],
+    ['worker peak RSS (MiB)', f(onex.peakRssMiB, 0), f(base.peakRssMiB, 0), ratio(onex.peakRssMiB, base.peakRssMiB)],
+  ];
+  const m = machine();
+  return [
+    `## ${o.pilots.toLocaleString('en-US')} pilots — ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `\`npm run bench -- --pilots ${o.pilots} --updates ${o.updates} --rate ${o.rate}\`, finished in ${f(seconds, 0)} s. Dev server in memory, headless; one worker process per side (\`node --import tsx\`), run one after the other.`,
+    '',
+    '| measure | onex | baseline | onex/baseline |',
+    '|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    'History events per pilot-year (time-skipping server, default continue-as-new at 2,000 events, every run counted):',
+    '',
+    '| behaviour | periods | runs | events | events per period |',
+    '|---|---:|---:|---:|---:|',
+    ...year.map((y) => `| ${y.behaviour} | ${y.periods} | ${y.runs} | ${y.events} | ${f(y.events / Math.max(1, y.periods))} |`),
+    '',
+    'Machine:',
+    '',
+    ...Object.entries(m).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+  ].join('\n');
+}
+
+const DOC_HEADER = `# 性能基准 / Benchmarks
+
+由 \`npm run bench -- --write\` 生成，不属于测试；每次运行在本节前追加一节。
+Written by \`npm run bench -- --write\` (scripts/bench.ts); not part of the tests. Each run adds a
+section at the top. What is measured: starting N pilots on a local Temporal dev server
+(accepted by the server; running, i.e. their first workflow task done), weekly-report Update
+latency at a steady open-loop rate, the worker's memory with every pilot live, and history
+events per pilot-year on the time-skipping server. The baseline is a bench-only workflow that
+accepts the same Update and waits (scripts/bench/baseline-workflows.ts), started and updated
+the same way, so onex/baseline is onex's own cost over bare Temporal on the same machine.
+Latency ratios above 1 and throughput ratios below 1 mean onex is slower.
+
+`;
+
+function writeDoc(section: string): string {
+  const path = join(projectRoot, 'docs', 'benchmarks.md');
+  let previous = '';
+  try {
+    previous = readFileSync(path, 'utf8');
+  } catch {
+    /* first run */
+  }
+  const sections = previous.startsWith('# ') ? previous.slice(previous.indexOf('\n## ') + 1) : '';
+  writeFileSync(path, `${DOC_HEADER}${section}\n${previous.includes('\n## ') ? sections : ''}`);
+  return path;
+}
+
+export async function runBench(o: BenchOptions): Promise<string> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  startLoad = loadavg()[0]!;
+  const started = Date.now();
+  deadline = started + o.maxMinutes * 60_000;
+  const dir = mkdtempSync(join(tmpdir(), 'onex-bench-'));
+  const [port, httpPort, metricsPort, healthPort] = (await freePorts(4)) as [number, number, number, number];
+  log(`dev server on 127.0.0.1:${port} (in memory)`);
+  const server = await startTemporalDevServer({ port, httpPort, metricsPort, startTimeoutMs: 90_000 });
+  const sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir: join(dir, 'mail'), warn: () => undefined });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const children: Child[] = [];
+  const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', ONEX_LOG_LEVEL: 'WARN' };
+  try {
+    const today = shanghaiDate(Date.now());
+    const onexWorker = spawnTs('worker/main.ts', { ...env, ONEX_TASK_QUEUE: 'bench-onex', ONEX_SMTP_URL: sink.smtpUrl, ONEX_WORKER_HEALTH_PORT: String(healthPort) });
+    children.push(onexWorker);
+    await waitFor('onex worker', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, 90_000, () => onexWorker.child.exitCode === null);
+    const onex = await measureSide('onex', client, onexWorker, o, today);
+    await stopProcess(onexWorker.child, 30_000);
+
+    const baselineWorker = spawnTs('scripts/bench/baseline-worker.ts', { ...env, ONEX_TASK_QUEUE: 'bench-baseline' });
+    children.push(baselineWorker);
+    await waitFor('baseline worker', async () => baselineWorker.output().includes('ready'), 90_000, () => baselineWorker.child.exitCode === null);
+    const base = await measureSide('baseline', client, baselineWorker, o, today);
+    await stopProcess(baselineWorker.child, 30_000);
+
+    const year = o.skipYear ? [] : await pilotYear();
+    const text = report(o, onex, base, year, (Date.now() - started) / 1000);
+    console.log(`\n${text}`);
+    if (o.write) log(`written to ${writeDoc(text)}`);
+    return text;
+  } catch (err) {
+    for (const c of children) console.error(c.output().slice(-2000));
+    throw err;
+  } finally {
+    for (const c of children) await stopProcess(c.child, 10_000);
+    await connection.close();
+    await sink.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      pilots: { type: 'string', default: '1000' },
+      updates: { type: 'string', default: '500' },
+      rate: { type: 'string', default: '25' },
+      concurrency: { type: 'string', default: '50' },
+      'max-minutes': { type: 'string', default: '9' },
+      write: { type: 'boolean', default: false },
+      'skip-year': { type: 'boolean', default: false },
+    },
+  });
+  const int = (name: string, v: string, min: number, max: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+  return {
+    pilots: int('pilots', values.pilots, 1, 100_000),
+    updates: int('updates', values.updates, 1, 100_000),
+    rate: int('rate', values.rate, 1, 1000),
+    concurrency: int('concurrency', values.concurrency, 1, 500),
+    maxMinutes: int('max-minutes', values['max-minutes'], 1, 120),
+    write: values.write,
+    skipYear: values['skip-year'],
+  };
+}
+
+if (isMainModule(import.meta.url)) {
+  runBench(parseBenchArgs(process.argv.slice(2))).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error('[bench] failed:', err);
+      process.exit(1);
+    },
+  );
+}
