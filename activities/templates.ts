@@ -8,7 +8,7 @@
  */
 import { formatShanghai } from '../domain/calendar';
 import { citeArticle, type Bilingual } from '../domain/errors';
-import type { Notification, PilotSummary, WeeklyMissedNotification, WeeklyReminderNotification } from '../domain/notifications';
+import type { Notification, PilotNoticeNotification, PilotSummary, WeeklyMissedNotification, WeeklyReminderNotification } from '../domain/notifications';
 import { certificateLevelNames } from '../domain/pilot';
 import type { Recipient, RecipientRole } from '../domain/weekly';
 import { roundLetter } from './round-templates';
@@ -62,6 +62,8 @@ export function render(n: Notification, links: TemplateLinks): RenderedEmail {
       return compose(weeklyReminder(n, pilotLink(links, n.pilot.id)));
     case 'weeklyMissed':
       return compose(weeklyMissed(n, pilotLink(links, n.pilot.id)));
+    case 'pilotNotice':
+      return compose(pilotNotice(n, pilotLink(links, n.pilot.id)));
     case 'roundOpened':
     case 'stepReminder':
     case 'stepOverdue':
@@ -203,6 +205,33 @@ function weeklyMissed(n: WeeklyMissedNotification, link: string): Letter {
           `${f.ruleEn} ${consequence[n.level].en} Please file the overdue report in the admin client as soon as possible: `,
         { href: link },
       ],
+    ],
+  };
+}
+
+/** Lifecycle notices: the workflow wrote the facts (domain/pilot-notices.ts); frame them. */
+function pilotNotice(n: PilotNoticeNotification, link: string): Letter {
+  const to = addressees(n.to);
+  const cite = citeArticle(n.article);
+  const name = pilotName(n.pilot, `id ${n.pilot.id}`);
+  const due = n.dueAt ? beijingMinute(n.dueAt) : undefined;
+  const dueLine: Bilingual | undefined = due ? { zh: `截止时间：${due}（北京时间）。`, en: `Due: ${due} Beijing time.` } : undefined;
+  const action = n.action ?? { zh: '详情请登录管理端查看：', en: 'Details in the admin client: ' };
+  return {
+    subject: { zh: `${n.subject.zh} — ${pilotName(n.pilot).zh}`, en: `${n.subject.en}: ${name.en}` },
+    zh: [
+      [to.zh],
+      [`“${pilotName(n.pilot).zh}”试点（编号 ${n.pilot.id}）。依据${MEASURES.zh}${cite.zh}。`],
+      ...n.paragraphs.map((p) => [p.zh]),
+      ...(dueLine ? [[dueLine.zh]] : []),
+      [action.zh, { href: link }],
+    ],
+    en: [
+      [to.en],
+      [`Pilot ${name.en}, under ${cite.en} of ${MEASURES.en}.`],
+      ...n.paragraphs.map((p) => [p.en]),
+      ...(dueLine ? [[dueLine.en]] : []),
+      [action.en.endsWith(' ') ? action.en : `${action.en} `, { href: link }],
     ],
   };
 }

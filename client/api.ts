@@ -13,6 +13,7 @@ import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../d
 import { registerAuth, type AuthDeps } from './auth/plugin';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
+import { registerLifecycleRoutes } from './routes/lifecycle';
 import { registerPilotRoutes } from './routes/pilots';
 import { registerRoundRoutes } from './routes/rounds';
 import { ServiceError } from './service';
@@ -61,8 +62,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   // One module of routes per subject.
   registerPilotRoutes(app, deps);
-  registerRoundRoutes(app, deps);
   registerWebRoutes(app, deps, openapi);
+  registerRoundRoutes(app, deps);
+  registerLifecycleRoutes(app, deps);
 
   return app;
 }

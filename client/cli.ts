@@ -17,6 +17,7 @@ import type { PilotState } from '../workflows/pilot-state';
 import type { PilotListItem } from './service';
 import { Refused, call, check, out, parseActor, type Globals } from './cli-common';
 import { addRoundCommands } from './cli-rounds';
+import { addLifecycleCommands } from './cli-lifecycle';
 
 const outcomeNames = { pending: '待提交 pending', onTime: '按时 on time', late: '迟交 late', missed: '未交 missed' } as const;
 
@@ -26,7 +27,7 @@ function describePilot(s: PilotState): string {
     `试点 / Pilot:             ${p.id} — ${p.college.name} · ${p.major.name} · ${p.certificate.name}（${certificateLevelNames[p.certificate.level].zh} / ${certificateLevelNames[p.certificate.level].en}）`,
     `负责人 / Lead:            ${p.lead.name} <${p.lead.email}>`,
     `状态 / Status:            ${s.status}（运行第 ${s.runIndex} 段 / run ${s.runIndex}，历史 ${s.historyLength} 事件 / events）`,
-    `等待 / Waiting on:        ${s.waitingOn.zh} / ${s.waitingOn.en}`,
+    ...s.waitingOn.map((w, i) => `${i === 0 ? '等待 / Waiting on:       ' : '                          '} ${w.zh} / ${w.en}`),
     `下次截止 / Next due:      ${s.nextDue ? `${s.nextDue.periodId} ${formatShanghai(Date.parse(s.nextDue.dueAt))}` : '—'}`,
     `连续未交 / Consecutive misses: ${s.consecutiveMisses}（督办级别 / escalation level ${s.escalationLevel}${s.escalated ? '，已升级督办 / escalated' : ''}）`,
     '',
@@ -64,6 +65,8 @@ export function buildCli(): Command {
     .option('--lead-name <name>').option('--lead-email <email>').option('--lead-user <id>')
     .option('--college-leader-email <email>')
     .option('--academic-affairs-email <email>')
+    .option('--school-leader-email <email>', '主管校领导邮箱 / school leader e-mail')
+    .option('--approved-task <n>', '批准考核任务（人次）/ approved assessment task', Number)
     .option('--start <date>', '开始日期 / start date YYYY-MM-DD')
     .option('--end <date>', '结束日期 / end date YYYY-MM-DD')
     .option('--weekday <n>', '周报截止星期（1–5）/ report weekday (1–5)', Number)
@@ -81,6 +84,8 @@ export function buildCli(): Command {
         lead: { name: o.leadName, email: o.leadEmail, userId: o.leadUser },
         collegeLeaderEmail: o.collegeLeaderEmail,
         academicAffairsEmail: o.academicAffairsEmail,
+        ...(o.schoolLeaderEmail ? { schoolLeaderEmail: o.schoolLeaderEmail } : {}),
+        ...(o.approvedTask !== undefined ? { approvedTask: o.approvedTask } : {}),
         startDate: o.start,
         endDate: o.end,
         reportPolicy: policy,
@@ -138,6 +143,8 @@ export function buildCli(): Command {
       );
       out(g(), res, () => `已提交 ${res.periodId} 工作周报（${res.outcome === 'onTime' ? '按时' : '迟交'}）/ weekly report for ${res.periodId} submitted (${res.outcome})`);
     });
+
+  addLifecycleCommands(program, g);
 
   addRoundCommands(program, g);
 

@@ -3,6 +3,7 @@
  * report, read a pilot's state, list pilots. The HTTP API calls these; every input is
  * parsed with the same domain schemas the CLI and the workflows use.
  */
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -16,10 +17,10 @@ import { OnexRefusal, inputError, type RuleResult } from '../domain/errors';
 import { pilotRecordSchema, pilotWorkflowId, type PilotRecord } from '../domain/pilot';
 import { parseOrRefuse } from '../domain/validation';
 import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
-import { REFUSAL_FAILURE_TYPE, pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
+import { REFUSAL_FAILURE_TYPE, pilotAuditQuery, pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
 import { pilotStartOptions } from '../workflows/pilot-start';
-import type { PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
+import type { AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
 import { OnexCollege, OnexEscalated, OnexNextDue, OnexStage } from '../workflows/search-attributes';
 import { pilotListFilterSchema, pilotListQuery } from './visibility';
 
@@ -109,19 +110,34 @@ export class PilotService {
   }
 
   /**
-   * Art. 5: submit a weekly report. `idempotencyKey` becomes the Update id, so a retried
-   * request (e.g. after an API restart) is applied once.
+   * Sends one of the pilot's Updates after parsing its input with the same schema the
+   * workflow's validator uses. `idempotencyKey` becomes the Update id, so a retried request
+   * (e.g. after an API restart) is applied once.
    */
-  async submitWeeklyReport(pilotId: string, input: WeeklyReportInput, idempotencyKey?: string): Promise<SubmitWeeklyReportResult> {
-    const report = parseOrRefuse(weeklyReportSchema, input);
+  async update<Ret, Arg>(pilotId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
+    const parsed = parseOrRefuse(schema, input) as Arg;
     try {
       return await this.client.workflow
         .getHandle(pilotWorkflowId(pilotId))
-        .executeUpdate(submitWeeklyReport, { args: [report], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+        .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       const results = refusalFrom(err);
       if (results) throw new ServiceError(422, results);
+      throw err;
+    }
+  }
+
+  /** Art. 5: submit a weekly report. */
+  async submitWeeklyReport(pilotId: string, input: WeeklyReportInput, idempotencyKey?: string): Promise<SubmitWeeklyReportResult> {
+    return this.update(pilotId, submitWeeklyReport, weeklyReportSchema, input, idempotencyKey);
+  }
+
+  async audit(pilotId: string): Promise<AuditEntry[]> {
+    try {
+      return await this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotAuditQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       throw err;
     }
   }

@@ -52,6 +52,7 @@ export interface WeeklyMissedNotification extends NotificationBase {
 export type Notification =
   | WeeklyReminderNotification
   | WeeklyMissedNotification
+  | PilotNoticeNotification
   | ApprovalNotification
   | RectificationNotification
   | RoundNotification;
@@ -81,6 +82,32 @@ export const notificationActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: notificationRetry,
 } as const satisfies ActivityOptions;
+
+/**
+ * A notice about the pilot's implementation lifecycle (Art. 7, 12, 13, 18, 19, 20): the
+ * workflow composes its bilingual text with the pure builders in domain/pilot-notices.ts
+ * (one per topic), and the single `pilotNotice` template frames it like every other mail.
+ */
+export interface PilotNoticeNotification extends NotificationBase {
+  kind: 'pilotNotice';
+  topic: PilotNoticeTopic;
+  subject: { zh: string; en: string };
+  paragraphs: { zh: string; en: string }[];
+  /** What the reader should do, if anything. */
+  action?: { zh: string; en: string };
+  dueAt?: string;
+}
+
+export type PilotNoticeTopic =
+  | 'provincialRequested'
+  | 'provincialReminder'
+  | 'provincialMissed'
+  | 'inspectionDue'
+  | 'passRateRestricted'
+  | 'cancellationRisk'
+  | 'leadChanged'
+  | 'pilotCancelled'
+  | 'pilotCompleted';
 
 // ── Approvals (Art. 13 budget, Art. 7 change request, Art. 6(4) examiner plan) ─────────
 

@@ -64,6 +64,10 @@ export const pilotRecordSchema = z.object({
   academicAffairsEmail: z.email(),
   startDate: isoDateSchema,
   endDate: isoDateSchema,
+  /** The school leader who approves budgets (Art. 13) and is told of escalations. */
+  schoolLeaderEmail: z.email().optional(),
+  /** Art. 18 periodic inspections: month-days (MM-DD) each year, moved onto working days. */
+  inspectionSchedule: z.array(patternString(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '检查日期格式应为 MM-DD', 'expected a month-day MM-DD')).max(12).default(['04-15', '11-15']),
   /** Approved assessment task (examinees), Art. 20. */
   approvedTask: z.number().int().min(0).max(100_000).optional(),
   /** The special-fund budget approved with the application (integer fen). */

@@ -53,6 +53,15 @@ import {
   rectificationStateQuery,
   rectificationWorkflowId,
   resubmitApproval,
+  cancelPilot,
+  recordAssessment,
+  recordExpense,
+  recordIncome,
+  recordInspection,
+  recordProvincialRequest,
+  recordViolation,
+  submitForApproval,
+  submitProvincialMaterial,
 } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
 import { approvalWorkflow } from '../workflows/approval';
@@ -264,8 +273,43 @@ async function approvalAndRectification(c: Ctx): Promise<void> {
   await rect.result();
 }
 
+/**
+ * The pilot's implementation lifecycle (Art. 11–19): a provincial request submitted and one
+ * missed, ledger income and expense, an assessment with a fee-cap waiver, a failed
+ * inspection (its rectification child), a budget approval child, a violation, and
+ * cancellation closing both children.
+ */
+async function pilotLifecycle(c: Ctx): Promise<void> {
+  const today = shanghaiDate(await c.env.currentTimeMs());
+  const pilotId = 'replay-lifecycle';
+  const pilot = pilotRecordSchema.parse(samplePilot({ id: pilotId, startDate: today, endDate: addDays(today, 300), schoolLeaderEmail: 'vp@college.test', approvedTask: 40 }));
+  const handle = await c.client.workflow.start(pilotWorkflow, { taskQueue: c.taskQueue, workflowId: pilotWorkflowId(pilot.id), args: [{ pilot }] });
+  c.keep(handle, 'pilot');
+  const aa = { id: 'jwb', role: 'academicAffairs' as const };
+  await handle.executeUpdate(recordProvincialRequest, { args: [{ id: 'P1', pilotId, title: '年度总结', requestedOn: today, dueDate: addDays(today, 10), recordedBy: aa }] });
+  await handle.executeUpdate(submitProvincialMaterial, { args: [{ requestId: 'P1', actor: lead }] });
+  await handle.executeUpdate(recordProvincialRequest, { args: [{ id: 'P2', pilotId, title: '中期材料', requestedOn: today, dueDate: addDays(today, 10), recordedBy: aa }] });
+  await handle.executeUpdate(recordIncome, { args: [{ id: 'IN1', pilotId, date: today, source: 'examServiceFee', payer: '评价组织', amountFen: 500_000, actor: lead }] });
+  await handle.executeUpdate(recordExpense, { args: [{ id: 'EX1', pilotId, date: today, category: 'teacherTraining', amountFen: 100_000, description: '培训', actor: lead }] });
+  await handle.executeUpdate(recordAssessment, { args: [{ session: { id: 'S1', pilotId, date: today, components: [{ form: 'written', weightBp: 10_000 }], publishedFeeFen: 20_100, candidates: 40, passed: 35 }, actor: aa, feeCapWaiverReason: '评价组织公告收费' }] });
+  const ok = { result: 'satisfactory' as const, notes: '正常' };
+  await handle.executeUpdate(recordInspection, { args: [{ id: 'K1', pilotId, inspectedOn: today, inspector: aa, progress: ok, funds: { result: 'unsatisfactory', notes: '未到位' }, problems: { ...ok, measures: '整改' } }] });
+  await handle.executeUpdate(submitForApproval, { args: [{ kind: 'budget', subject: { id: 'B1', pilotId, year: 2027, rationale: '培训', lines: [{ category: 'teacherTraining', description: '培训', amountFen: 100_000 }], funding: [{ source: 'specialFund', amountFen: 100_000 }] }, actor: lead }] });
+  await c.env.sleep('12 days'); // P2 is missed; the rectification is reminded
+  await handle.executeUpdate(recordViolation, { args: [{ id: 'V1', pilotId, ground: 'laxManagement', description: '考核管理不严', occurredOn: today, recordedBy: aa }] });
+  await handle.executeUpdate(cancelPilot, { args: [{ actor: aa, reason: '考核管理不严' }] });
+  await handle.result();
+  const state = await handle.query(pilotStateQuery);
+  for (const child of [...state.approvals.map((a) => a.workflowId), ...state.rectifications.map((r) => r.workflowId)]) {
+    const h = c.client.workflow.getHandle(child);
+    await h.result();
+    c.keep(h, child.includes('/budget/') ? 'budget' : 'rectification');
+  }
+}
+
 export const scenarios: Record<string, (c: Ctx) => Promise<void>> = {
   'pilot-weekly-reports': pilotWeeklyReports,
+  'pilot-lifecycle': pilotLifecycle,
   'round-to-pilot': roundToPilot,
   'approval-and-rectification': approvalAndRectification,
 };

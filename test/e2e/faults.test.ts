@@ -183,7 +183,8 @@ describe('faults (real processes on loopback)', () => {
     expect(result).toMatchObject({ periodId, outcome: 'onTime', consecutiveMisses: 0 });
     expect((await service.pilotState(waiting.id)).periods[0]).toMatchObject({ id: periodId, outcome: 'onTime', by: lead });
     // The ended pilot's two misses were mailed once each, before the restart and never again.
-    expect((await mailsTo(`lead-ended-${suffix}@college.test`)).map((m) => m.deliveries)).toEqual([1, 1]);
+    const endedWeekly = (await mailsTo(`lead-ended-${suffix}@college.test`)).filter((m) => m.subject.includes('周报'));
+    expect(endedWeekly.map((m) => m.deliveries)).toEqual([1, 1]);
   });
 
   it('SIGKILL of the worker in the middle of an escalation: after a restart it completes and every e-mail arrives once', async () => {
@@ -215,19 +216,22 @@ describe('faults (real processes on loopback)', () => {
 
     const team = ['dean@college.test', 'jwb@college.test'];
     const expected = keys.map((key, i) => [notificationMessageId(workflowId, key), 1, [leadEmail, ...team.slice(0, Math.min(i, 2))]] as const);
-    expect(byMessageId(await mailsTo(leadEmail))).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
+    // The weekly mails (the pilot also sends its completion notice at the end).
+    const weekly = (await mailsTo(leadEmail)).filter((m) => m.subject.includes('周报') || m.subject.includes('升级督办'));
+    expect(byMessageId(weekly)).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
     const escalation = (await sink.list({ messageId: expected[2]![0] }))[0]!;
     expect(escalation.subject).toContain('升级督办');
 
     const state = await handle.query(pilotStateQuery);
     expect(state).toMatchObject({ escalated: true, escalationLevel: 3, consecutiveMisses: 4, status: 'completed' });
-    expect(state.emails.map((e) => e.messageId)).toEqual(expected.map((e) => e[0]));
+    expect(state.emails.filter((e) => e.kind !== 'pilotNotice').map((e) => e.messageId)).toEqual(expected.map((e) => e[0]));
+    expect(state.emails.filter((e) => e.kind === 'pilotNotice').map((e) => e.topic)).toEqual(['pilotCompleted']);
 
     const events = await historyEvents(handle);
     const kinds = await eventKinds(handle);
     expect(count(kinds, 'workflowTaskFailed')).toBe(0);
-    expect(count(kinds, 'activityTaskScheduled')).toBe(4);
-    expect(count(kinds, 'activityTaskCompleted')).toBe(4);
+    expect(count(kinds, 'activityTaskScheduled')).toBe(5); // four weekly mails and the completion notice
+    expect(count(kinds, 'activityTaskCompleted')).toBe(5);
     expect(count(kinds, 'activityTaskFailed') + count(kinds, 'activityTaskTimedOut')).toBe(0);
     const attempts = attributesOf<{ attempt?: number }>(events, 'activityTaskStarted').map((a) => a.attempt);
     expect(attempts[0]).toBe(1);

@@ -30,6 +30,16 @@ import {
   applicationStateQuery,
   approvalStateQuery,
   approvalWorkflowId,
+  cancelPilot,
+  recordAssessment,
+  recordAssessmentResult,
+  recordExpense,
+  recordIncome,
+  recordInspection,
+  recordProvincialRequest,
+  recordViolation,
+  submitForApproval,
+  submitProvincialMaterial,
   ccApproval,
   decideApproval,
   delegateApproval,
@@ -192,6 +202,7 @@ const generic = (h: () => WorkflowHandle, query: { type: 'query'; name: string }
 const round = () => roundHandle;
 const application = () => applicationHandle;
 const registry = () => registryHandle;
+const thePilot = () => handle as WorkflowHandle;
 const approval = () => approvalHandle;
 const rectification = () => rectificationHandle;
 
@@ -224,6 +235,16 @@ const fuzzedUpdates: Record<string, () => FuzzTarget> = {
   ccApproval: generic(approval, approvalStateQuery, ccApproval, ['people']),
   recordApprovalFiling: generic(approval, approvalStateQuery, recordApprovalFiling, ['filedOn', 'reference']),
   recordReinspection: generic(rectification, rectificationStateQuery, recordReinspection, ['inspectedOn', 'reinspectionOf', 'funds']),
+  recordProvincialRequest: generic(thePilot, pilotStateQuery, recordProvincialRequest, ['id', 'pilotId', 'title', 'dueDate', 'recordedBy']),
+  submitProvincialMaterial: generic(thePilot, pilotStateQuery, submitProvincialMaterial, ['requestId', 'note']),
+  recordExpense: generic(thePilot, pilotStateQuery, recordExpense, ['id', 'pilotId', 'category', 'amountFen']),
+  recordIncome: generic(thePilot, pilotStateQuery, recordIncome, ['id', 'pilotId', 'source', 'amountFen', 'payer']),
+  recordAssessment: generic(thePilot, pilotStateQuery, recordAssessment, ['session', 'feeCapWaiverReason']),
+  recordAssessmentResult: generic(thePilot, pilotStateQuery, recordAssessmentResult, ['sessionId', 'passed']),
+  recordInspection: generic(thePilot, pilotStateQuery, recordInspection, ['id', 'pilotId', 'inspectedOn', 'inspector', 'progress']),
+  recordViolation: generic(thePilot, pilotStateQuery, recordViolation, ['id', 'pilotId', 'ground', 'recordedBy']),
+  cancelPilot: generic(thePilot, pilotStateQuery, cancelPilot, ['reason']),
+  submitForApproval: generic(thePilot, pilotStateQuery, submitForApproval, ['kind', 'subject']),
 };
 
 describe('fuzzing the Updates (Temporal client → dev server)', () => {

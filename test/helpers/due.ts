@@ -5,6 +5,7 @@
  * policies (with the same pure calendar functions the workflow uses) for one whose first
  * reminder is at a wanted instant, or already due.
  */
+import { initialPilotState } from '../../workflows/pilot';
 import { addDays, createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import { pilotRecordSchema, type PilotRecord, type ReportPolicy } from '../../domain/pilot';
 import { firstWeeklyPeriod, followingWeeklyPeriod, type WeeklyPeriod } from '../../domain/weekly';
@@ -78,6 +79,6 @@ export function pastPilot(id: string, leadEmail: string, periods: number, now = 
   const last = list[list.length - 1];
   if (list.length < periods || !last || Date.parse(last.dueAt) >= now) throw new Error(`fewer than ${periods} past periods before ${new Date(now).toISOString()}`);
   const pilot = pilotRecordSchema.parse({ ...draft, endDate: last.nominalDueDate });
-  const carried = { periods: [], consecutiveMisses: 0, escalated: false, emails: [], calendarWarnings: [], startedAt, runIndex: 1 };
+  const carried = initialPilotState(pilot, startedAt, calendar);
   return { pilot, periods: list, carried };
 }

@@ -63,7 +63,7 @@ describe('weekly work reports (Art. 5)', () => {
     const [p1, p2, p3, p4] = periods as [WeeklyPeriod, WeeklyPeriod, WeeklyPeriod, WeeklyPeriod];
 
     await sleepUntil(p3.dueAt);
-    const mine = activities.sent.filter((n) => n.workflowId === handle.workflowId);
+    const mine = activities.sent.filter((n) => n.workflowId === handle.workflowId && (n.kind === 'weeklyReminder' || n.kind === 'weeklyMissed'));
     expect(mine.map((n) => `${n.kind}:${'periodId' in n ? n.periodId : ''}`)).toEqual([
       `weeklyReminder:${p1.id}`, `weeklyMissed:${p1.id}`,
       `weeklyReminder:${p2.id}`, `weeklyMissed:${p2.id}`,

@@ -1,0 +1,152 @@
+/**
+ * CLI commands for the pilot's implementation lifecycle (Art. 11–20). Amounts are given in
+ * yuan (e.g. 400.01) and converted to integer fen exactly; complex subjects (assessment
+ * sessions, inspections) may come from a JSON file. Input is checked locally with the same
+ * schemas as the API and the workflow before anything is sent.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { formatShanghai } from '../domain/calendar';
+import { formatRuleResult, type RuleResult } from '../domain/errors';
+import { fundUses, incomeSources } from '../domain/funds';
+import { yuanStringSchema } from '../domain/money';
+import {
+  assessmentInputSchema,
+  cancelPilotInputSchema,
+  expenseInputSchema,
+  incomeInputSchema,
+  inspectionInputSchema,
+  provincialRequestInputSchema,
+  provincialSubmissionInputSchema,
+  violationInputSchema,
+} from '../domain/pilot-actions';
+import { safeParseBilingual } from '../domain/validation';
+import { violationGrounds } from '../domain/violation';
+import type { ActionResult, AuditEntry } from '../workflows/pilot-state';
+import { call, check, out, parseActor, type Globals } from './cli-common';
+
+const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
+const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const fen = (yuan: string, field: string) => check(safeParseBilingual(yuanStringSchema, yuan, field));
+const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+const enc = encodeURIComponent;
+
+function done(g: Globals, res: ActionResult): void {
+  out(g, res, () => `已记录 / recorded: ${res.audit.summary.zh} / ${res.audit.summary.en}`);
+}
+
+export function addLifecycleCommands(program: Command, g: () => Globals): void {
+  const prov = program.command('provincial').description('省厅材料报送（第十九条第一项）/ provincial material requests (Art. 19(1))');
+  prov
+    .command('request <pilotIds...>')
+    .description('登记省厅材料报送要求，可一次登记多个试点（教务部）/ record a request for one or many pilots (Academic Affairs)')
+    .requiredOption('--id <id>', '要求编号 / request id')
+    .requiredOption('--title <title>', '材料名称 / what is requested')
+    .requiredOption('--due <date>', '截止日期 / due date YYYY-MM-DD')
+    .option('--requested-on <date>', '通知日期 / requested on', today())
+    .option('--dry-run', '只检查，不登记 / check only, record nothing')
+    .addOption(actorOption())
+    .action(async (pilotIds: string[], o: { id: string; title: string; due: string; requestedOn: string; dryRun?: boolean; actor?: string }) => {
+      const actor = parseActor(o.actor);
+      for (const pilotId of pilotIds) check(safeParseBilingual(provincialRequestInputSchema, { id: o.id, pilotId, title: o.title, requestedOn: o.requestedOn, dueDate: o.due, recordedBy: actor }));
+      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/provincial-requests', {
+        pilotIds, request: { id: o.id, title: o.title, requestedOn: o.requestedOn, dueDate: o.due }, actor, dryRun: Boolean(o.dryRun),
+      });
+      out(g(), res, () => [
+        res.dryRun ? '试运行，未登记 / dry run, nothing recorded' : '登记结果 / results',
+        ...res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`),
+      ].join('\n'));
+      if (res.results.some((r) => !r.ok)) process.exitCode = 2;
+    });
+  prov
+    .command('submit <pilotId> <requestId>')
+    .description('登记已报送 / record the submission')
+    .option('--note <text>', '说明 / note')
+    .addOption(actorOption())
+    .option('--on-behalf-of <user>', '代谁登记 / on whose behalf')
+    .action(async (pilotId: string, requestId: string, o: { note?: string; actor?: string; onBehalfOf?: string }) => {
+      const body = check(safeParseBilingual(provincialSubmissionInputSchema, { requestId, note: o.note, actor: parseActor(o.actor, o.onBehalfOf) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/provincial-requests/${enc(requestId)}/submissions`, body));
+    });
+
+  const ledger = program.command('ledger').description('专项资金账（第五条第三项、第十一、十四条）/ the special-fund ledger (Art. 5(3), 11, 14)');
+  ledger
+    .command('expense <pilotId>')
+    .description('登记支出 / record an expense')
+    .requiredOption('--id <id>')
+    .addOption(new Option('--category <category>', '用途 / use').choices(fundUses).makeOptionMandatory())
+    .requiredOption('--amount <yuan>', '金额（元）/ amount in yuan')
+    .requiredOption('--description <text>')
+    .option('--date <date>', '日期 / date', today())
+    .addOption(actorOption())
+    .action(async (pilotId: string, o: { id: string; category: string; amount: string; description: string; date: string; actor?: string }) => {
+      const body = check(safeParseBilingual(expenseInputSchema, { id: o.id, pilotId, date: o.date, category: o.category, amountFen: fen(o.amount, 'amount'), description: o.description, actor: parseActor(o.actor) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/expenses`, body));
+    });
+  ledger
+    .command('income <pilotId>')
+    .description('登记收入 / record income')
+    .requiredOption('--id <id>')
+    .addOption(new Option('--source <source>', '来源 / source').choices(incomeSources).makeOptionMandatory())
+    .requiredOption('--payer <name>', '付款方 / payer')
+    .requiredOption('--amount <yuan>', '金额（元）/ amount in yuan')
+    .option('--date <date>', '日期 / date', today())
+    .addOption(actorOption())
+    .action(async (pilotId: string, o: { id: string; source: string; payer: string; amount: string; date: string; actor?: string }) => {
+      const body = check(safeParseBilingual(incomeInputSchema, { id: o.id, pilotId, date: o.date, source: o.source, payer: o.payer, amountFen: fen(o.amount, 'amount'), actor: parseActor(o.actor) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/incomes`, body));
+    });
+
+  program
+    .command('assessment <pilotId>')
+    .description('登记考核（第十二、十六、十七条），场次内容来自 JSON 文件 / record an assessment session from a JSON file')
+    .requiredOption('--file <path>', '考核场次 JSON / session JSON')
+    .option('--fee-cap-waiver <reason>', '教务部豁免收费上限的理由 / Academic Affairs waiver of the fee cap, with its reason')
+    .addOption(actorOption())
+    .action(async (pilotId: string, o: { file: string; feeCapWaiver?: string; actor?: string }) => {
+      const body = check(safeParseBilingual(assessmentInputSchema, { session: { pilotId, ...readJson(o.file) }, actor: parseActor(o.actor), ...(o.feeCapWaiver ? { feeCapWaiverReason: o.feeCapWaiver } : {}) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/assessments`, body));
+    });
+  program
+    .command('inspection <pilotId>')
+    .description('登记检查结果（第十八条），内容来自 JSON 文件 / record an inspection from a JSON file')
+    .requiredOption('--file <path>', '检查结果 JSON / inspection JSON')
+    .addOption(actorOption())
+    .action(async (pilotId: string, o: { file: string; actor?: string }) => {
+      const body = check(safeParseBilingual(inspectionInputSchema, { pilotId, ...readJson(o.file), inspector: parseActor(o.actor) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/inspections`, body));
+    });
+  program
+    .command('violation <pilotId>')
+    .description('登记第十九条第（二）至（四）项情形（教务部）/ record an Art. 19(2)–(4) violation (Academic Affairs)')
+    .requiredOption('--id <id>')
+    .addOption(new Option('--ground <ground>').choices(violationGrounds).makeOptionMandatory())
+    .requiredOption('--description <text>')
+    .option('--evidence <ref>', '证据 / evidence reference')
+    .option('--occurred-on <date>', '发生日期 / date', today())
+    .addOption(actorOption())
+    .action(async (pilotId: string, o: { id: string; ground: string; description: string; evidence?: string; occurredOn: string; actor?: string }) => {
+      const body = check(safeParseBilingual(violationInputSchema, { id: o.id, pilotId, ground: o.ground, description: o.description, evidence: o.evidence, occurredOn: o.occurredOn, recordedBy: parseActor(o.actor) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/violations`, body));
+    });
+  program
+    .command('cancel <pilotId>')
+    .description('取消试点（第十九条，教务部）/ cancel a pilot (Art. 19, Academic Affairs)')
+    .requiredOption('--reason <text>')
+    .addOption(actorOption())
+    .action(async (pilotId: string, o: { reason: string; actor?: string }) => {
+      const body = check(safeParseBilingual(cancelPilotInputSchema, { reason: o.reason, actor: parseActor(o.actor) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/cancel`, body));
+    });
+  program
+    .command('audit <pilotId>')
+    .description('审计记录：谁、何时、做了什么、代谁、前后值 / the audit trail')
+    .action(async (pilotId: string) => {
+      const { audit } = await call<{ audit: AuditEntry[] }>(g(), 'GET', `/api/pilots/${enc(pilotId)}/audit`);
+      out(g(), audit, () => audit.map((a) => {
+        const who = a.actor ? `${a.actor.id}（${a.actor.role}${a.actor.onBehalfOf ? `，代 ${a.actor.onBehalfOf} / on behalf of ${a.actor.onBehalfOf}` : ''}）` : '系统 / system';
+        const change = a.before !== undefined || a.after !== undefined ? `\t${JSON.stringify(a.before ?? null)} → ${JSON.stringify(a.after ?? null)}` : '';
+        return `${a.seq}\t${formatShanghai(Date.parse(a.at)).slice(0, 16)}\t${who}\t${a.summary.zh} / ${a.summary.en}${change}`;
+      }).join('\n') || '无记录 / no entries');
+    });
+}

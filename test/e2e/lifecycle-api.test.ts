@@ -1,0 +1,150 @@
+/**
+ * The pilot lifecycle end to end on the dev server: every action through the CLI and the
+ * HTTP API (real processes, real HTTP on loopback), e-mail over real SMTP to the sink, and
+ * the audit trail matching what was done, by whom and on whose behalf.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities/index';
+import { buildApi } from '../../client/api';
+import { addDays, shanghaiDate } from '../../domain/calendar';
+import { startMailSink, type MailSink, type StoredMessageSummary } from '../../scripts/mail-sink';
+import { workflowsPath } from '../../worker/paths';
+import type { AuditEntry, PilotState } from '../../workflows/pilot-state';
+import { testUsers } from '../helpers/auth';
+import { runCli, type CliTarget } from '../helpers/stack';
+
+const suffix = Date.now().toString(36);
+const taskQueue = `lifecycle-e2e-${suffix}`;
+const dir = mkdtempSync(join(tmpdir(), 'onex-lifecycle-'));
+const [p1, p2] = [`life-a-${suffix}`, `life-b-${suffix}`];
+const leadEmail = `lead-${suffix}@college.test`;
+let connection: Connection;
+let native: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+let app: FastifyInstance;
+let sink: MailSink;
+let stack: CliTarget;
+
+beforeAll(async () => {
+  const address = inject('temporalAddress');
+  sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir: join(dir, 'mail') });
+  connection = await Connection.connect({ address });
+  native = await NativeConnection.connect({ address });
+  worker = await Worker.create({ connection: native, taskQueue, workflowsPath, activities: createActivities({ transport: sink.smtpUrl, from: 'onex <onex@test>', adminUrl: 'http://admin.test' }) });
+  running = worker.run();
+  // Each actor signs in with its own API token (runCli picks it by --actor / ONEX_ACTOR).
+  const users = await testUsers(dir, ['jwb:academicAffairs', 'wang:academicAffairs', 'zhang:pilotLead:forestry', 'li:collegeStaff:forestry']);
+  app = buildApi({ client: new Client({ connection }), taskQueue, auth: users.auth });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  stack = { apiUrl: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, mailUrl: sink.httpUrl, tokens: users.tokens };
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await native?.close();
+  await connection?.close();
+  await sink?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const AA = 'jwb:academicAffairs';
+const LEAD = 'zhang:pilotLead';
+
+/** Runs the CLI as the user named by `actor` (`id:role[:college]`); runCli passes that user's API token. */
+async function cli(args: string[], actor: string) {
+  const r = await runCli(stack, args, { ONEX_ACTOR: actor });
+  return { ...r, json: () => JSON.parse(r.stdout) as unknown };
+}
+
+describe('the pilot lifecycle through the CLI and the API', () => {
+  it('runs every action and the audit trail matches', async () => {
+    const today = shanghaiDate(Date.now());
+    for (const id of [p1, p2]) {
+      const r = await cli(['pilot', 'start', '--id', id, '--college-id', 'forestry', '--college-name', '林业学院', '--major', '园林技术', '--certificate', '花卉园艺', '--org', '某评价组织', '--level', 'advanced',
+        '--lead-name', '张老师', '--lead-email', leadEmail, '--lead-user', 'zhang', '--college-leader-email', 'dean@college.test', '--academic-affairs-email', 'jwb@college.test',
+        '--school-leader-email', 'vp@college.test', '--approved-task', '40', '--start', today, '--end', addDays(today, 400)], AA);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+
+    // Provincial request for both pilots at once: dry run first, then for real.
+    const dry = await cli(['--json', 'provincial', 'request', p1, p2, '--id', 'rpt-1', '--title', '年度建设总结', '--due', addDays(today, 20), '--dry-run'], AA);
+    expect(dry.json()).toEqual({ dryRun: true, results: [{ pilotId: p1, ok: true }, { pilotId: p2, ok: true }] });
+    expect(((await cli(['--json', 'pilot', 'show', p1], AA)).json() as PilotState).provincial).toHaveLength(0);
+    const bulk = await cli(['--json', 'provincial', 'request', p1, p2, '--id', 'rpt-1', '--title', '年度建设总结', '--due', addDays(today, 20)], AA);
+    expect(bulk.json()).toEqual({ dryRun: false, results: [{ pilotId: p1, ok: true }, { pilotId: p2, ok: true }] });
+    const byLead = await cli(['provincial', 'request', p1, '--id', 'rpt-2', '--title', 'x', '--due', addDays(today, 20)], LEAD);
+    expect(byLead.code).toBe(2);
+    expect(byLead.stdout + byLead.stderr).toContain('第四条');
+
+    expect((await cli(['provincial', 'submit', p1, 'rpt-1', '--note', '已报送'], LEAD)).code).toBe(0);
+
+    // Ledger: income and an expense; a forbidden use refused citing Art. 11.
+    expect((await cli(['ledger', 'income', p1, '--id', 'in-1', '--source', 'examServiceFee', '--payer', '某评价组织', '--amount', '3000.00'], LEAD)).code).toBe(0);
+    expect((await cli(['ledger', 'expense', p1, '--id', 'ex-1', '--category', 'teacherTraining', '--amount', '1200.50', '--description', '考评员培训'], 'li:collegeStaff:forestry')).code).toBe(0);
+    const forbidden = await cli(['ledger', 'expense', p1, '--id', 'ex-2', '--category', 'debtRepayment', '--amount', '1.00', '--description', '还款'], LEAD);
+    expect(forbidden.code).toBe(2);
+    expect(forbidden.stderr).toContain('[category] 第十一条');
+    const badAmount = await cli(['ledger', 'expense', p1, '--id', 'ex-3', '--category', 'teacherTraining', '--amount', '1.234', '--description', 'x'], LEAD);
+    expect(badAmount.code).toBe(2);
+    expect(badAmount.stderr).toContain('[amount]');
+
+    // Assessment from a JSON file, with Academic Affairs entering it on the lead's behalf.
+    const sessionFile = join(dir, 'session.json');
+    writeFileSync(sessionFile, JSON.stringify({ id: 'sess-1', date: today, components: [{ form: 'computer', weightBp: 10000 }], publishedFeeFen: 30000, candidates: 40, passed: 36 }));
+    const assess = await cli(['assessment', p1, '--file', sessionFile], 'wang:academicAffairs');
+    expect(assess.code).toBe(0);
+
+    // A failed inspection, then a violation, then cancellation (Art. 18–19).
+    const inspFile = join(dir, 'inspection.json');
+    writeFileSync(inspFile, JSON.stringify({ id: 'insp-1', inspectedOn: today, progress: { result: 'satisfactory', notes: '正常' }, funds: { result: 'unsatisfactory', notes: '经费未到位' }, problems: { result: 'satisfactory', notes: '无', measures: '落实经费' } }));
+    expect((await cli(['inspection', p2, '--file', inspFile], AA)).code).toBe(0);
+    expect((await cli(['violation', p2, '--id', 'v-1', '--ground', 'irregularFunds', '--description', '专项资金用于其他项目', '--evidence', '审计报告 2026-15'], AA)).code).toBe(0);
+    expect((await cli(['cancel', p2, '--reason', '经费使用不规范'], AA)).code).toBe(0);
+
+    const s1 = (await cli(['--json', 'pilot', 'show', p1], AA)).json() as PilotState;
+    expect(s1.ledger.balanceFen).toBe(300_000 - 120_050);
+    expect(s1.provincial[0]).toMatchObject({ id: 'rpt-1', outcome: 'submitted' });
+    expect(s1.passYears[0]).toMatchObject({ candidates: 40, passed: 36, restricted: false });
+
+    const audit1 = (await cli(['--json', 'audit', p1], AA)).json() as AuditEntry[];
+    expect(audit1.map((a) => [a.action, a.actor?.id, a.actor?.role])).toEqual([
+      ['provincial.request', 'jwb', 'academicAffairs'],
+      ['provincial.submit', 'zhang', 'pilotLead'],
+      ['ledger.income', 'zhang', 'pilotLead'],
+      ['ledger.expense', 'li', 'collegeStaff'],
+      ['assessment.record', 'wang', 'academicAffairs'],
+    ]);
+    expect(audit1[2]).toMatchObject({ before: { balanceFen: 0 }, after: { balanceFen: 300_000 } });
+    expect(audit1[3]).toMatchObject({ before: { balanceFen: 300_000 }, after: { balanceFen: 179_950 } });
+
+    const audit2 = (await cli(['--json', 'audit', p2], AA)).json() as AuditEntry[];
+    expect(audit2.map((a) => a.action)).toEqual(['provincial.request', 'inspection.record', 'rectification.open', 'violation.record', 'pilot.cancel']);
+    const human = await cli(['audit', p2], AA);
+    expect(human.stdout).toContain('jwb（academicAffairs）');
+    expect(human.stdout).toContain('取消试点：经费使用不规范');
+
+    // Both leads were told of the request; everyone of p2 of the cancellation.
+    const mails = async (to: string) => (await (await fetch(`${sink.httpUrl}/api/messages?to=${encodeURIComponent(to)}`)).json()) as StoredMessageSummary[];
+    const deadline = Date.now() + 30_000;
+    let vp: StoredMessageSummary[] = [];
+    while (Date.now() < deadline) {
+      vp = await mails('vp@college.test');
+      if (vp.length > 0) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(vp.map((m) => m.subject.split(' — ')[0])).toEqual(['【试点已取消】']);
+    const leadMails = (await mails(leadEmail)).map((m) => m.subject);
+    expect(leadMails.filter((s) => s.startsWith('【省厅材料报送】年度建设总结'))).toHaveLength(2);
+  });
+});
