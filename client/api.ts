@@ -13,6 +13,7 @@ import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../d
 import { registerAuth, type AuthDeps } from './auth/plugin';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
+import { registerApprovalRoutes } from './routes/approvals';
 import { registerLifecycleRoutes } from './routes/lifecycle';
 import { registerPilotRoutes } from './routes/pilots';
 import { registerRoundRoutes } from './routes/rounds';
@@ -65,6 +66,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerWebRoutes(app, deps, openapi);
   registerRoundRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
+  registerApprovalRoutes(app, deps);
 
   return app;
 }

@@ -17,6 +17,7 @@ import type { PilotState } from '../workflows/pilot-state';
 import type { PilotListItem } from './service';
 import { Refused, call, check, out, parseActor, type Globals } from './cli-common';
 import { addRoundCommands } from './cli-rounds';
+import { addApprovalCommands } from './cli-approvals';
 import { addLifecycleCommands } from './cli-lifecycle';
 
 const outcomeNames = { pending: '待提交 pending', onTime: '按时 on time', late: '迟交 late', missed: '未交 missed' } as const;
@@ -145,6 +146,7 @@ export function buildCli(): Command {
     });
 
   addLifecycleCommands(program, g);
+  addApprovalCommands(program, g);
 
   addRoundCommands(program, g);
 

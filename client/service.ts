@@ -3,7 +3,7 @@
  * report, read a pilot's state, list pilots. The HTTP API calls these; every input is
  * parsed with the same domain schemas the CLI and the workflows use.
  */
-import type { UpdateDefinition } from '@temporalio/common';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -124,6 +124,31 @@ export class PilotService {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       const results = refusalFrom(err);
       if (results) throw new ServiceError(422, results);
+      throw err;
+    }
+  }
+
+  /**
+   * An Update of one of the pilot's child workflows (an approval or a rectification), with
+   * the same parsing and refusal mapping as the pilot's own Updates.
+   */
+  async childUpdate<Ret, Arg>(pilotId: string, workflowId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
+    const parsed = parseOrRefuse(schema, input) as Arg;
+    try {
+      return await this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
+      const results = refusalFrom(err);
+      if (results) throw new ServiceError(422, results);
+      throw err;
+    }
+  }
+
+  async childQuery<Ret>(pilotId: string, workflowId: string, def: QueryDefinition<Ret>): Promise<Ret> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).query(def);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
       throw err;
     }
   }

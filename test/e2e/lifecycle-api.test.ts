@@ -40,7 +40,7 @@ beforeAll(async () => {
   worker = await Worker.create({ connection: native, taskQueue, workflowsPath, activities: createActivities({ transport: sink.smtpUrl, from: 'onex <onex@test>', adminUrl: 'http://admin.test' }) });
   running = worker.run();
   // Each actor signs in with its own API token (runCli picks it by --actor / ONEX_ACTOR).
-  const users = await testUsers(dir, ['jwb:academicAffairs', 'wang:academicAffairs', 'zhang:pilotLead:forestry', 'li:collegeStaff:forestry']);
+  const users = await testUsers(dir, ['jwb:academicAffairs', 'wang:academicAffairs', 'zhang:pilotLead:forestry', 'li:collegeStaff:forestry', 'dean:collegeLeader:forestry', 'vp:schoolLeader', 'deputy:schoolLeader']);
   app = buildApi({ client: new Client({ connection }), taskQueue, auth: users.auth });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
@@ -146,5 +146,70 @@ describe('the pilot lifecycle through the CLI and the API', () => {
     expect(vp.map((m) => m.subject.split(' — ')[0])).toEqual(['【试点已取消】']);
     const leadMails = (await mails(leadEmail)).map((m) => m.subject);
     expect(leadMails.filter((s) => s.startsWith('【省厅材料报送】年度建设总结'))).toHaveLength(2);
+  });
+
+  it('runs a budget approval and a re-inspection through the CLI and the API', async () => {
+    const today = shanghaiDate(Date.now());
+    const p3 = `life-c-${suffix}`;
+    const started = await cli(['pilot', 'start', '--id', p3, '--college-id', 'forestry', '--college-name', '林业学院', '--major', '园林技术', '--certificate', '花卉园艺', '--org', '某评价组织', '--level', 'intermediate',
+      '--lead-name', '张老师', '--lead-email', leadEmail, '--lead-user', 'zhang', '--college-leader-email', 'dean@college.test', '--academic-affairs-email', 'jwb@college.test',
+      '--school-leader-email', 'vp@college.test', '--start', today, '--end', addDays(today, 400)], AA);
+    expect(started.code).toBe(0);
+    const planFile = join(dir, 'budget.json');
+    writeFileSync(planFile, JSON.stringify({ id: 'B-1', year: 2027, rationale: '考评员培训', lines: [{ category: 'teacherTraining', description: '考评员培训', amountFen: 800_000 }], funding: [{ source: 'specialFund', amountFen: 800_000 }] }));
+    const submitted = await cli(['--json', 'approval', 'submit', p3, '--kind', 'budget', '--file', planFile], LEAD);
+    expect(submitted.stderr).toBe('');
+    expect(submitted.json()).toMatchObject({ approvalId: 'budget-1', workflowId: `pilot:${p3}/budget/1` });
+    const show = async () => {
+      for (let i = 0; i < 100; i++) {
+        const r = await cli(['--json', 'approval', 'show', p3, 'budget-1'], AA);
+        if (r.code === 0) return r.json() as { status: string; currentStep?: { id: string }; decisions: { actor: { id: string }; onBehalfOf?: string; outcome: string }[] };
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      throw new Error('approval never started');
+    };
+    expect((await show()).currentStep?.id).toBe('college');
+    // The wrong step or a college leader of another college is refused; then the chain runs.
+    const wrongStep = await cli(['approval', 'decide', p3, 'budget-1', '--step', 'academicAffairs', '--outcome', 'approve'], AA);
+    expect(wrongStep.code).toBe(2);
+    expect((await cli(['approval', 'decide', p3, 'budget-1', '--step', 'college', '--outcome', 'approve'], 'dean:collegeLeader:forestry')).code).toBe(0);
+    expect((await cli(['approval', 'decide', p3, 'budget-1', '--step', 'academicAffairs', '--outcome', 'return', '--return-to', 'submitter', '--comment', '请补充培训计划'], AA)).code).toBe(0);
+    expect((await show()).status).toBe('returned');
+    expect((await cli(['approval', 'resubmit', p3, 'budget-1', '--file', planFile, '--note', '已补充'], LEAD)).code).toBe(0);
+    expect((await show()).currentStep?.id).toBe('academicAffairs');
+    expect((await cli(['approval', 'decide', p3, 'budget-1', '--step', 'academicAffairs', '--outcome', 'approve'], AA)).code).toBe(0);
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    expect((await cli(['approval', 'delegate', p3, 'budget-1', '--step', 'schoolLeader', '--to-user', 'deputy', '--to-email', 'deputy@college.test', '--until', until], 'vp:schoolLeader')).code).toBe(0);
+    expect((await cli(['approval', 'decide', p3, 'budget-1', '--step', 'schoolLeader', '--outcome', 'approve', '--on-behalf-of', 'vp'], 'deputy:schoolLeader')).code).toBe(0);
+    const concluded = await show();
+    expect(concluded.status).toBe('approved');
+    expect(concluded.decisions.at(-1)).toMatchObject({ actor: { id: 'deputy' }, onBehalfOf: 'vp', outcome: 'approve' });
+    let state = (await cli(['--json', 'pilot', 'show', p3], AA)).json() as PilotState;
+    for (let i = 0; i < 50 && state.approvedBudgetFen === undefined; i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      state = (await cli(['--json', 'pilot', 'show', p3], AA)).json() as PilotState;
+    }
+    expect(state.approvedBudgetFen).toBe(800_000);
+
+    // A failed inspection's rectification is closed by a passing re-inspection through the API.
+    const failFile = join(dir, 'inspection-fail.json');
+    writeFileSync(failFile, JSON.stringify({ id: 'K-1', inspectedOn: today, progress: { result: 'satisfactory', notes: '正常' }, funds: { result: 'unsatisfactory', notes: '未到位' }, problems: { result: 'satisfactory', notes: '无', measures: '落实' } }));
+    expect((await cli(['inspection', p3, '--file', failFile], AA)).code).toBe(0);
+    const passFile = join(dir, 'inspection-pass.json');
+    writeFileSync(passFile, JSON.stringify({ id: 'K-1-R', inspectedOn: today, progress: { result: 'satisfactory', notes: '正常' }, funds: { result: 'satisfactory', notes: '已到位' }, problems: { result: 'satisfactory', notes: '无', measures: '保持' } }));
+    let re = await cli(['--json', 'rectification', 'reinspect', p3, 'K-1', '--file', passFile], AA);
+    for (let i = 0; i < 50 && re.code !== 0 && re.stdout.includes('child.notFound'); i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      re = await cli(['--json', 'rectification', 'reinspect', p3, 'K-1', '--file', passFile], AA);
+    }
+    expect(re.json()).toMatchObject({ passed: true, status: 'closed' });
+    for (let i = 0; i < 50 && state.rectifications[0]?.status !== 'closed'; i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      state = (await cli(['--json', 'pilot', 'show', p3], AA)).json() as PilotState;
+    }
+    expect(state.rectifications[0]).toMatchObject({ id: 'K-1', status: 'closed' });
+    const audit = (await cli(['--json', 'audit', p3], AA)).json() as AuditEntry[];
+    expect(audit.map((a) => a.action)).toEqual(['approval.submit', 'budget.approved', 'inspection.record', 'rectification.open', 'rectification.closed']);
+    expect(audit[1]).toMatchObject({ actor: { id: 'deputy', onBehalfOf: 'vp' }, after: { approvedBudgetFen: 800_000 } });
   });
 });
