@@ -16,7 +16,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import type { Notification, NotificationReceipt } from '../domain/notifications';
-import { render, type RenderedEmail } from './templates';
+import { render, type RenderedEmail, type TemplateLinks } from './templates';
 
 /** What the activity needs of a nodemailer transporter (any `nodemailer.createTransport(...)` result fits). */
 export interface MailTransport {
@@ -36,6 +36,8 @@ export interface EmailDeps {
   from: string;
   /** Base URL of the admin client; mails link to `${adminUrl}/pilots/<id>`. */
   adminUrl: string;
+  /** Signs one-click links (see TemplateLinks.signLink); plain links without it. */
+  signLink?: TemplateLinks['signLink'];
   logger?: ActivityLogger;
 }
 
@@ -75,12 +77,12 @@ function invalid(message: string, details: Record<string, unknown>): Application
   return ApplicationFailure.create({ message, type: emailFailureTypes.invalidNotification, nonRetryable: true, details: [details] });
 }
 
-function renderOrFail(n: Notification, adminUrl: string): RenderedEmail {
+function renderOrFail(n: Notification, links: TemplateLinks): RenderedEmail {
   if (!isValidInstant(n.occurredAt)) {
     throw invalid(`通知时间无效 / invalid occurredAt: ${String(n.occurredAt)}`, { eventKey: n.eventKey });
   }
   try {
-    return render(n, { adminUrl });
+    return render(n, links);
   } catch (err) {
     // Rendering is pure: the same payload fails the same way on every attempt.
     throw ApplicationFailure.create({
@@ -110,7 +112,7 @@ export function createEmailSender(deps: EmailDeps): { sendNotification(n: Notifi
           details: [{ workflowId: n.workflowId, eventKey: n.eventKey }],
         });
       }
-      const mail = renderOrFail(n, deps.adminUrl);
+      const mail = renderOrFail(n, { adminUrl: deps.adminUrl, ...(deps.signLink ? { signLink: deps.signLink } : {}) });
       const messageId = notificationMessageId(n.workflowId, n.eventKey);
       const meta = { workflowId: n.workflowId, eventKey: n.eventKey, kind: n.kind, messageId };
       try {

@@ -9,6 +9,7 @@
 import { formatShanghai } from '../domain/calendar';
 import { citeArticle, type Bilingual } from '../domain/errors';
 import type { Notification, PilotNoticeNotification, PilotSummary, WeeklyMissedNotification, WeeklyReminderNotification } from '../domain/notifications';
+import type { LinkAction } from '../domain/links';
 import { certificateLevelNames } from '../domain/pilot';
 import type { Recipient, RecipientRole } from '../domain/weekly';
 import { roundLetter } from './round-templates';
@@ -17,6 +18,18 @@ import { approvalLetter, rectificationLetter } from './approval-templates';
 export interface TemplateLinks {
   /** Base URL of the admin client, e.g. `http://127.0.0.1:3000`. */
   adminUrl: string;
+  /**
+   * Signs a one-click link for one recipient (issue 6: bound to the user and the action,
+   * expiring relative to `issuedAt`). Without it mails link to the pilot's page.
+   */
+  signLink?: (req: { email: string; action: LinkAction; pilotId: string; ref?: string; issuedAt: string }) => string;
+}
+
+/** The lead's one-click link to report for the week, when the mail goes to the lead alone. */
+function weeklyReportLink(n: WeeklyReminderNotification | WeeklyMissedNotification, links: TemplateLinks): string {
+  const only = n.to.length === 1 ? n.to[0] : undefined;
+  if (!links.signLink || only?.role !== 'pilotLead') return pilotLink(links, n.pilot.id);
+  return links.signLink({ email: only.email, action: 'weeklyReport', pilotId: n.pilot.id, ref: n.periodId, issuedAt: n.occurredAt });
 }
 
 export interface RenderedEmail {
@@ -59,9 +72,9 @@ const roleNames: Record<RecipientRole, Bilingual> = {
 export function render(n: Notification, links: TemplateLinks): RenderedEmail {
   switch (n.kind) {
     case 'weeklyReminder':
-      return compose(weeklyReminder(n, pilotLink(links, n.pilot.id)));
+      return compose(weeklyReminder(n, weeklyReportLink(n, links)));
     case 'weeklyMissed':
-      return compose(weeklyMissed(n, pilotLink(links, n.pilot.id)));
+      return compose(weeklyMissed(n, weeklyReportLink(n, links)));
     case 'pilotNotice':
       return compose(pilotNotice(n, pilotLink(links, n.pilot.id)));
     case 'roundOpened':

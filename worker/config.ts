@@ -11,6 +11,8 @@ export const workerEnvSchema = z.object({
   /** Base URL of the admin client, for links in e-mails. */
   ONEX_ADMIN_URL: z.url().default('http://127.0.0.1:8080'),
   /** Maximum concurrent activity executions. */
+  /** The admin API's link secret: e-mails then carry signed one-click links (≥ 32 characters). */
+  ONEX_LINK_SECRET: z.string().min(32).optional(),
   ONEX_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(50),
   /** Port of the health endpoint (/healthz, /readyz); unset: no endpoint; 0: any free port (logged). */
   ONEX_WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),

@@ -2,6 +2,7 @@
 import { log } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
+import { linkSigner } from '../client/auth/links';
 import type { WorkerConfig } from './config';
 import { workflowsPath } from './paths';
 
@@ -16,6 +17,8 @@ export async function createOnexWorker(config: WorkerConfig, connection?: Native
       transport: config.ONEX_SMTP_URL,
       from: config.ONEX_MAIL_FROM,
       adminUrl: config.ONEX_ADMIN_URL,
+      // Signed one-click links (issue 6), with the admin API's secret; plain links without one.
+      ...(config.ONEX_LINK_SECRET ? { signLink: linkSigner(config.ONEX_LINK_SECRET, config.ONEX_ADMIN_URL) } : {}),
       // The activity context's logger: each line carries workflowId, activityType and attempt.
       logger: { info: (m, meta) => log.info(m, meta), warn: (m, meta) => log.warn(m, meta) },
     }),

@@ -22,10 +22,14 @@ export function signLinkToken(secret: string, req: LinkRequest, ttlSeconds = DEF
   return signToken(secret, 'onex.link.v1', payload);
 }
 
-/** A function for the e-mail templates: the full URL of a signed link. */
-export function linkSigner(secret: string, adminUrl: string, ttlSeconds = DEFAULT_LINK_TTL_SECONDS): (req: LinkRequest) => string {
+/**
+ * A function for the e-mail templates: the full URL of a signed link. With `issuedAt` (the
+ * notification's own time) the link expires relative to it, so a retried e-mail activity
+ * renders the very same link and the very same mail.
+ */
+export function linkSigner(secret: string, adminUrl: string, ttlSeconds = DEFAULT_LINK_TTL_SECONDS): (req: LinkRequest & { issuedAt?: string }) => string {
   const base = adminUrl.replace(/\/+$/, '');
-  return (req) => `${base}/l/${signLinkToken(secret, req, ttlSeconds)}`;
+  return ({ issuedAt, ...req }) => `${base}/l/${signLinkToken(secret, req, ttlSeconds, issuedAt ? Date.parse(issuedAt) : Date.now())}`;
 }
 
 export type LinkCheck =
