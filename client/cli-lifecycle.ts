@@ -12,6 +12,7 @@ import { fundUses, incomeSources } from '../domain/funds';
 import { yuanStringSchema } from '../domain/money';
 import {
   assessmentInputSchema,
+  assessmentResultInputSchema,
   cancelPilotInputSchema,
   expenseInputSchema,
   incomeInputSchema,
@@ -106,6 +107,15 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .action(async (pilotId: string, o: { file: string; feeCapWaiver?: string; actor?: string }) => {
       const body = check(safeParseBilingual(assessmentInputSchema, { session: { pilotId, ...readJson(o.file) }, actor: parseActor(o.actor), ...(o.feeCapWaiver ? { feeCapWaiverReason: o.feeCapWaiver } : {}) }));
       done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/assessments`, body));
+    });
+  program
+    .command('assessment-result <pilotId> <sessionId>')
+    .description('登记考核通过人数（第十二条）/ record a session\'s pass count (Art. 12)')
+    .requiredOption('--passed <n>', '通过人数 / number passed', Number)
+    .addOption(actorOption())
+    .action(async (pilotId: string, sessionId: string, o: { passed: number; actor?: string }) => {
+      const body = check(safeParseBilingual(assessmentResultInputSchema, { sessionId, passed: o.passed, actor: parseActor(o.actor) }));
+      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/assessments/${enc(sessionId)}/result`, body));
     });
   program
     .command('inspection <pilotId>')

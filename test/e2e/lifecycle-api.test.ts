@@ -212,4 +212,64 @@ describe('the pilot lifecycle through the CLI and the API', () => {
     expect(audit.map((a) => a.action)).toEqual(['approval.submit', 'budget.approved', 'inspection.record', 'rectification.open', 'rectification.closed']);
     expect(audit[1]).toMatchObject({ actor: { id: 'deputy', onBehalfOf: 'vp' }, after: { approvedBudgetFen: 800_000 } });
   });
+
+  it('runs a filed lead change, a CC, a withdrawn examiner plan and an assessment result through the CLI', async () => {
+    const today = shanghaiDate(Date.now());
+    const p4 = `life-d-${suffix}`;
+    expect((await cli(['pilot', 'start', '--id', p4, '--college-id', 'forestry', '--college-name', '林业学院', '--major', '园林技术', '--certificate', '花卉园艺', '--org', '某评价组织', '--level', 'intermediate',
+      '--lead-name', '张老师', '--lead-email', leadEmail, '--lead-user', 'zhang', '--college-leader-email', 'dean@college.test', '--academic-affairs-email', 'jwb@college.test',
+      '--school-leader-email', 'vp@college.test', '--start', today, '--end', addDays(today, 400)], AA)).code).toBe(0);
+    const ready = async (approvalId: string) => {
+      for (let i = 0; i < 100; i++) {
+        const r = await cli(['--json', 'approval', 'show', p4, approvalId], AA);
+        if (r.code === 0) return r.json() as { status: string; cc: { email: string }[]; filing?: { reference: string } };
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      throw new Error(`approval ${approvalId} never started`);
+    };
+
+    // Art. 6(4): an examiner-training plan, withdrawn by its submitter before the college acts.
+    const planFile = join(dir, 'examiner.json');
+    writeFileSync(planFile, JSON.stringify({ id: 'EX-1', year: 2027, trainees: [{ name: '李老师', email: 'li@college.test' }], content: '考评员培训', provider: '某评价组织', from: today, to: addDays(today, 30) }));
+    expect((await cli(['approval', 'submit', p4, '--kind', 'examinerPlan', '--file', planFile], LEAD)).code).toBe(0);
+    await ready('examinerPlan-1');
+    expect((await cli(['approval', 'withdraw', p4, 'examinerPlan-1', '--reason', '培训计划调整'], LEAD)).code).toBe(0);
+    expect((await ready('examinerPlan-1')).status).toBe('withdrawn');
+
+    // Art. 7: a lead change, copied to the college staff, approved and filed; the pilot's lead changes.
+    const changeFile = join(dir, 'change.json');
+    writeFileSync(changeFile, JSON.stringify({ id: 'CR-1', changes: { lead: { name: '王老师', email: 'wang@college.test', userId: 'wang' } }, reason: '张老师调任' }));
+    expect((await cli(['approval', 'submit', p4, '--kind', 'changeRequest', '--file', changeFile], LEAD)).code).toBe(0);
+    await ready('changeRequest-1');
+    expect((await cli(['approval', 'cc', p4, 'changeRequest-1', 'li@college.test'], LEAD)).code).toBe(0);
+    expect((await cli(['approval', 'decide', p4, 'changeRequest-1', '--step', 'college', '--outcome', 'approve'], 'dean:collegeLeader:forestry')).code).toBe(0);
+    expect((await cli(['approval', 'decide', p4, 'changeRequest-1', '--step', 'academicAffairs', '--outcome', 'approve'], AA)).code).toBe(0);
+    expect((await ready('changeRequest-1')).status).toBe('awaitingFiling');
+    expect((await cli(['approval', 'filing', p4, 'changeRequest-1', '--filed-on', today, '--reference', '粤教职函〔2026〕99号'], AA)).code).toBe(0);
+    const concluded = await ready('changeRequest-1');
+    expect(concluded).toMatchObject({ status: 'approved', cc: [{ email: 'li@college.test' }], filing: { reference: '粤教职函〔2026〕99号' } });
+
+    // Art. 12: a session recorded before its results, then its pass count.
+    const sessionFile = join(dir, 'session-d.json');
+    writeFileSync(sessionFile, JSON.stringify({ id: 'S-D', date: today, components: [{ form: 'written', weightBp: 10000 }], publishedFeeFen: 20000, candidates: 30 }));
+    // Zhang is no longer this pilot's lead: refused; the college's staff records it.
+    const formerLead = await cli(['assessment', p4, '--file', sessionFile], LEAD);
+    expect(formerLead.code).toBe(2);
+    expect(formerLead.stderr).toContain('[actor] 第十二条');
+    expect((await cli(['assessment', p4, '--file', sessionFile], 'li:collegeStaff:forestry')).code).toBe(0);
+    const result = await cli(['assessment-result', p4, 'S-D', '--passed', '27'], 'li:collegeStaff:forestry');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+
+    let state = (await cli(['--json', 'pilot', 'show', p4], AA)).json() as PilotState;
+    for (let i = 0; i < 50 && state.current.lead.email !== 'wang@college.test'; i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      state = (await cli(['--json', 'pilot', 'show', p4], AA)).json() as PilotState;
+    }
+    expect(state.current.lead).toEqual({ name: '王老师', email: 'wang@college.test', userId: 'wang' });
+    expect(state.passYears[0]).toMatchObject({ candidates: 30, passed: 27, restricted: false });
+    const audit = (await cli(['--json', 'audit', p4], AA)).json() as AuditEntry[];
+    expect(audit.map((a) => a.action)).toEqual(['approval.submit', 'approval.withdrawn', 'approval.submit', 'change.applied', 'assessment.record', 'assessment.result']);
+    expect(audit.find((a) => a.action === 'change.applied')).toMatchObject({ before: { lead: { email: leadEmail } }, after: { lead: { email: 'wang@college.test' } } });
+  });
 });
