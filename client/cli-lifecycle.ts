@@ -15,6 +15,7 @@ import {
   assessmentResultInputSchema,
   cancelPilotInputSchema,
   expenseInputSchema,
+  extendDeadlineInputSchema,
   incomeInputSchema,
   inspectionInputSchema,
   provincialRequestInputSchema,
@@ -147,6 +148,41 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .action(async (pilotId: string, o: { reason: string; actor?: string }) => {
       const body = check(safeParseBilingual(cancelPilotInputSchema, { reason: o.reason, actor: parseActor(o.actor) }));
       done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/cancel`, body));
+    });
+  program
+    .command('remind-overdue')
+    .description('提醒所有有逾期事项的试点（教务部，可试运行）/ remind every pilot with something overdue (Academic Affairs; dry run)')
+    .option('--college <id>', '只提醒该学院 / only this college')
+    .option('--note <text>', '备注 / a note in the mail')
+    .option('--dry-run', '只列出，不发送 / list only, send nothing')
+    .addOption(actorOption())
+    .action(async (o: { college?: string; note?: string; dryRun?: boolean; actor?: string }) => {
+      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/bulk/remind-overdue', {
+        actor: parseActor(o.actor), dryRun: Boolean(o.dryRun), ...(o.college ? { college: o.college } : {}), ...(o.note ? { note: o.note } : {}),
+      });
+      out(g(), res, () => [
+        res.dryRun ? '试运行：将提醒以下试点 / dry run: these pilots would be reminded' : '已提醒 / reminded',
+        ...res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`),
+        `共 ${res.results.length} 个 / ${res.results.length} pilot(s)`,
+      ].join('\n'));
+    });
+  program
+    .command('extend-deadline <pilotIds...>')
+    .description('延长截止时间（教务部，可试运行）/ extend a deadline of one or many pilots (Academic Affairs; dry run)')
+    .addOption(new Option('--kind <kind>', '事项 / item').choices(['provincialRequest', 'weeklyPeriod']).makeOptionMandatory())
+    .requiredOption('--item <id>', '省厅材料要求编号或周次 / request id or ISO week')
+    .requiredOption('--to <date>', '新的截止日期 / new due date')
+    .requiredOption('--reason <text>')
+    .option('--dry-run')
+    .addOption(actorOption())
+    .action(async (pilotIds: string[], o: { kind: 'provincialRequest' | 'weeklyPeriod'; item: string; to: string; reason: string; dryRun?: boolean; actor?: string }) => {
+      const actor = parseActor(o.actor);
+      check(safeParseBilingual(extendDeadlineInputSchema, { target: { kind: o.kind, id: o.item }, newDueDate: o.to, reason: o.reason, actor }));
+      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/bulk/extend-deadline', {
+        pilotIds, target: { kind: o.kind, id: o.item }, newDueDate: o.to, reason: o.reason, actor, dryRun: Boolean(o.dryRun),
+      });
+      out(g(), res, () => res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`).join('\n'));
+      if (res.results.some((r) => !r.ok)) process.exitCode = 2;
     });
   program
     .command('audit <pilotId>')

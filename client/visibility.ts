@@ -5,14 +5,16 @@
  */
 import { z } from 'zod';
 import { idSchema } from '../domain/pilot';
-import { OnexCollege, OnexEscalated, OnexKind, OnexRound, OnexStage } from '../workflows/search-attributes';
+import { OnexCancellationRisk, OnexCollege, OnexEscalated, OnexKind, OnexOverdue, OnexRound, OnexStage } from '../workflows/search-attributes';
 
-export const stages = ['implementation', 'completed'] as const;
+export const stages = ['implementation', 'completed', 'cancelled'] as const;
 
 export const pilotListFilterSchema = z.object({
   college: idSchema.optional(),
   round: idSchema.optional(),
   escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  cancellationRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   stage: z.enum(stages).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -29,6 +31,8 @@ export function pilotListQuery(filter: Omit<PilotListFilter, 'limit'>): string {
   if (filter.college !== undefined) clauses.push(`${OnexCollege.name} = ${quote(filter.college)}`);
   if (filter.round !== undefined) clauses.push(`${OnexRound.name} = ${quote(filter.round)}`);
   if (filter.escalated !== undefined) clauses.push(`${OnexEscalated.name} = ${filter.escalated ? 'true' : 'false'}`);
+  if (filter.overdue !== undefined) clauses.push(`${OnexOverdue.name} = ${filter.overdue ? 'true' : 'false'}`);
+  if (filter.cancellationRisk !== undefined) clauses.push(`${OnexCancellationRisk.name} = ${filter.cancellationRisk ? 'true' : 'false'}`);
   if (filter.stage !== undefined) clauses.push(`${OnexStage.name} = ${quote(filter.stage)}`);
   return clauses.join(' AND ');
 }

@@ -107,7 +107,9 @@ export type PilotNoticeTopic =
   | 'cancellationRisk'
   | 'leadChanged'
   | 'pilotCancelled'
-  | 'pilotCompleted';
+  | 'pilotCompleted'
+  | 'manualReminder'
+  | 'deadlineExtended';
 
 // ── Approvals (Art. 13 budget, Art. 7 change request, Art. 6(4) examiner plan) ─────────
 

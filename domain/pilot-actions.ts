@@ -8,7 +8,7 @@ import { approvalKindNames } from './approval-kinds';
 import { assessmentSessionSchema } from './assessment';
 import { expenseSchema, incomeSchema } from './funds';
 import { inspectionSchema } from './inspection';
-import { idSchema } from './pilot';
+import { idSchema, isoDateSchema } from './pilot';
 import { requiredText } from './validation';
 import { provincialMaterialRequestSchema, violationSchema } from './violation';
 
@@ -62,6 +62,25 @@ export const cancelPilotInputSchema = z.object({
   reason: requiredText(2000, '取消试点须写明理由', 'cancelling a pilot needs a written reason'),
 });
 export type CancelPilotInput = z.input<typeof cancelPilotInputSchema>;
+
+/** Academic Affairs reminds the pilot of everything overdue or pending, now. */
+export const remindNowInputSchema = z.object({
+  actor: actorSchema,
+  note: z.string().trim().max(1000).optional(),
+});
+export type RemindNowInput = z.input<typeof remindNowInputSchema>;
+
+/** Academic Affairs extends a deadline (e.g. after a change of the holiday schedule), with a reason. */
+export const extendDeadlineInputSchema = z.object({
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('provincialRequest'), id: idSchema }),
+    z.object({ kind: z.literal('weeklyPeriod'), id: z.string().regex(/^\d{4}-W\d{2}$/) }),
+  ]),
+  newDueDate: isoDateSchema,
+  reason: requiredText(1000, '延期须写明理由', 'an extension needs a written reason'),
+  actor: actorSchema,
+});
+export type ExtendDeadlineInput = z.input<typeof extendDeadlineInputSchema>;
 
 /** Art. 6(4), 7, 13: submit a budget plan, a change request or an examiner-training plan for approval. */
 export const approvalSubmissionInputSchema = z.object({

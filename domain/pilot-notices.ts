@@ -130,3 +130,28 @@ export function completedNotice(assessed: number, approvedTask: number | undefin
     ],
   };
 }
+
+export function manualReminderNotice(items: Bilingual[], note: string | undefined): NoticeText {
+  return {
+    topic: 'manualReminder',
+    article: { article: 5 },
+    subject: { zh: '【教务部提醒】试点待办事项', en: 'Reminder from Academic Affairs: items due' },
+    paragraphs: [
+      { zh: '教务部提醒，以下事项已逾期或即将到期，请尽快办理：', en: 'Academic Affairs reminds you that these items are overdue or due soon:' },
+      ...items.map((i) => ({ zh: `· ${i.zh}`, en: `· ${i.en}` })),
+      ...(note ? [{ zh: `备注：${note}`, en: `Note: ${note}` }] : []),
+    ],
+  };
+}
+
+export function deadlineExtendedNotice(what: Bilingual, from: string, to: string, reason: string): NoticeText {
+  return {
+    topic: 'deadlineExtended',
+    article: { article: 4 },
+    subject: { zh: `【截止时间调整】${what.zh}`, en: `Deadline extended: ${what.en}` },
+    paragraphs: [
+      { zh: `${what.zh}的截止时间由 ${when(from)} 调整为 ${when(to)}。理由：${reason}`, en: `The deadline of ${what.en} moves from ${when(from)} to ${when(to)}. Reason: ${reason}` },
+    ],
+    dueAt: to,
+  };
+}

@@ -39,6 +39,8 @@ import { notificationActivityOptions, type Notification, type PilotSummary } fro
 import type { PilotRecord } from '../domain/pilot';
 import {
   approvalSubmissionInputSchema,
+  extendDeadlineInputSchema,
+  remindNowInputSchema,
   assessmentInputSchema,
   assessmentResultInputSchema,
   cancelPilotInputSchema,
@@ -70,6 +72,8 @@ import {
   approvalConcludedSignal,
   approvalWorkflowId,
   cancelPilot,
+  extendDeadline,
+  remindNow,
   rectificationEventSignal,
   rectificationWorkflowId,
   submitForApproval,
@@ -565,6 +569,51 @@ class PilotRun {
     setHandler(approvalConcludedSignal, (c: ApprovalConcluded) => this.approvalConcluded(c));
     setHandler(rectificationEventSignal, (e: RectificationEvent) => this.rectificationEvent(e));
 
+    // Academic Affairs' reminders and deadline extensions (bulk actions of the admin client).
+    setHandler(remindNow, (raw): ActionResult => {
+      const r = remindNowInputSchema.parse(raw);
+      const items = this.pendingItems();
+      const seq = s.audit.filter((a) => a.action === 'reminder.manual').length + 1;
+      this.notice(`reminder:manual:${seq}`, this.recipients('pilotLead', 'collegeLeader'), notices.manualReminderNotice(items, r.note));
+      return { audit: this.audit('reminder.manual', r.actor, { zh: `教务部发送提醒（${items.length} 项）`, en: `Academic Affairs sent a reminder (${items.length} item(s))` }, { after: { items: items.map((i) => i.en) } }) };
+    }, {
+      validator: (raw) => {
+        const r = parseInput(remindNowInputSchema, raw);
+        this.requireRunning();
+        this.requireAcademicAffairs(r.actor, { zh: '发送提醒', en: 'send reminders' }, 4);
+        if (!this.overdue()) refuse([inputError('(pilot)', '该试点没有逾期事项，无需提醒', 'nothing of this pilot is overdue; no reminder is needed', 'reminder.nothingOverdue')]);
+      },
+    });
+    setHandler(extendDeadline, (raw): ActionResult => {
+      const e = extendDeadlineInputSchema.parse(raw);
+      const item = this.extensionTarget(e.target)!;
+      const before = item.dueAt;
+      const due = this.extendedDue(e.target.kind, e.newDueDate);
+      item.dueAt = due.dueAt;
+      item.remindAt = due.remindAt;
+      item.reminded = false;
+      if ('dueDate' in item) item.dueDate = due.dueDate;
+      if (e.target.kind === 'weeklyPeriod') upsertSearchAttributes([{ key: OnexNextDue, value: new Date(due.dueAt) }]);
+      const what = e.target.kind === 'weeklyPeriod' ? { zh: `${e.target.id} 工作周报`, en: `the weekly report for ${e.target.id}` } : { zh: `省厅材料“${item.title ?? e.target.id}”`, en: `provincial material “${item.title ?? e.target.id}”` };
+      this.notice(`extend:${e.target.kind}:${e.target.id}:${due.dueAt}`, this.recipients('pilotLead', 'collegeLeader'), notices.deadlineExtendedNotice(what, before, due.dueAt, e.reason));
+      this.dirty = true;
+      return { audit: this.audit('deadline.extend', e.actor, { zh: `${what.zh}截止时间延至 ${formatShanghai(Date.parse(due.dueAt))}：${e.reason}`, en: `${what.en} extended to ${formatShanghai(Date.parse(due.dueAt))}: ${e.reason}` }, { before: { dueAt: before }, after: { dueAt: due.dueAt } }) };
+    }, {
+      validator: (raw) => {
+        const e = parseInput(extendDeadlineInputSchema, raw);
+        this.requireRunning();
+        this.requireAcademicAffairs(e.actor, { zh: '调整截止时间', en: 'extend a deadline' }, 4);
+        const item = this.extensionTarget(e.target);
+        if (!item) {
+          refuse([inputError('target.id', `没有可延期的待办事项 ${e.target.id}（须为未截止的省厅材料要求或当前周次）`, `no pending item ${e.target.id} to extend (a provincial request not yet due, or the open week)`, 'deadline.unknown')]);
+        }
+        const due = this.extendedDue(e.target.kind, e.newDueDate);
+        if (due.dueAt <= item.dueAt) {
+          refuse([inputError('newDueDate', `新的截止时间 ${formatShanghai(Date.parse(due.dueAt))} 须晚于原截止时间 ${formatShanghai(Date.parse(item.dueAt))}`, `the new deadline ${formatShanghai(Date.parse(due.dueAt))} must be after the current one, ${formatShanghai(Date.parse(item.dueAt))}`, 'deadline.notLater')]);
+        }
+      },
+    });
+
     // Art. 19(2)–(4): violations, and cancellation by Academic Affairs.
     setHandler(recordViolation, (raw): ActionResult => {
       const v = violationInputSchema.parse(raw);
@@ -600,6 +649,35 @@ class PilotRun {
         }
       },
     });
+  }
+
+  /** What is overdue or pending now, for a reminder. */
+  pendingItems(): Bilingual[] {
+    const s = this.s;
+    const out: Bilingual[] = [];
+    for (const p of s.periods.filter((x) => x.outcome === 'missed').slice(-3)) out.push({ zh: `${p.id} 工作周报逾期未交（第五条）`, en: `weekly report for ${p.id} missed (Art. 5)` });
+    for (const r of s.provincial.filter((x) => x.outcome === 'missed' || x.outcome === 'pending')) {
+      out.push({ zh: `省厅材料“${r.title}”${r.outcome === 'missed' ? '逾期未报送' : `截止 ${formatShanghai(Date.parse(r.dueAt))}`}（第十九条）`, en: `provincial material “${r.title}” ${r.outcome === 'missed' ? 'missed' : `due ${formatShanghai(Date.parse(r.dueAt))}`} (Art. 19)` });
+    }
+    for (const r of s.rectifications.filter((x) => x.status === 'overdue')) out.push({ zh: `检查 ${r.id} 的整改逾期（第十八条）`, en: `rectification of inspection ${r.id} overdue (Art. 18)` });
+    const open = this.openPeriod();
+    if (open && open.outcome === 'pending') out.push({ zh: `${open.id} 工作周报截止 ${formatShanghai(Date.parse(open.dueAt))}`, en: `weekly report for ${open.id} due ${formatShanghai(Date.parse(open.dueAt))}` });
+    return out;
+  }
+
+  extensionTarget(t: { kind: 'provincialRequest' | 'weeklyPeriod'; id: string }): { dueAt: string; remindAt: string; reminded: boolean; title?: string; dueDate?: string } | undefined {
+    if (t.kind === 'provincialRequest') return this.s.provincial.find((r) => r.id === t.id && r.outcome === 'pending');
+    const open = this.openPeriod();
+    return open && open.id === t.id && open.outcome === 'pending' ? open : undefined;
+  }
+
+  /** A new due instant on a working day at the policy's (weekly) or the table's (provincial) time. */
+  extendedDue(kind: 'provincialRequest' | 'weeklyPeriod', date: string): { dueDate: string; dueAt: string; remindAt: string } {
+    if (kind === 'provincialRequest') return provincialMaterialDeadline({ dueDate: date }, this.rules, this.calendar);
+    const policy = this.s.current.reportPolicy;
+    const dueDate = this.calendar.onOrNextWorkingDay(date);
+    const due = shanghaiInstant(dueDate, policy.time);
+    return { dueDate, dueAt: due.toISOString(), remindAt: new Date(due.getTime() - policy.reminderLeadHours * 3_600_000).toISOString() };
   }
 
   /** Art. 18: a failed inspection sends a notice and opens a rectification (a child workflow). */

@@ -14,6 +14,8 @@ import {
   assessmentResultInputSchema,
   cancelPilotInputSchema,
   expenseInputSchema,
+  extendDeadlineInputSchema,
+  remindNowInputSchema,
   incomeInputSchema,
   inspectionInputSchema,
   provincialRequestInputSchema,
@@ -22,6 +24,8 @@ import {
 } from '../../domain/pilot-actions';
 import { parseOrRefuse, requiredText } from '../../domain/validation';
 import {
+  extendDeadline,
+  remindNow,
   cancelPilot,
   recordAssessment,
   recordAssessmentResult,
@@ -64,6 +68,22 @@ export const bulkProvincialRequestSchema = z.object({
   dryRun: z.boolean().default(false),
 });
 
+const bulkRemindSchema = z.object({
+  actor: actorSchema,
+  note: z.string().trim().max(1000).optional(),
+  college: idSchema.optional(),
+  dryRun: z.boolean().default(false),
+});
+
+const bulkExtendSchema = z.object({
+  pilotIds: z.array(idSchema).min(1).max(500),
+  target: extendDeadlineInputSchema.shape.target,
+  newDueDate: isoDateSchema,
+  reason: requiredText(1000, '延期须写明理由', 'an extension needs a written reason'),
+  actor: actorSchema,
+  dryRun: z.boolean().default(false),
+});
+
 export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const pilots = new PilotService(deps.client, deps.taskQueue);
 
@@ -85,6 +105,57 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): vo
     pilots.update(req.params.id, recordViolation, violationInputSchema, withPilot(req.body, req.params.id), keyOf(req)));
   app.post('/api/pilots/:id/cancel', async (req: PilotReq) =>
     pilots.update(req.params.id, cancelPilot, cancelPilotInputSchema, req.body, keyOf(req)));
+  app.post('/api/pilots/:id/remind', async (req: PilotReq) =>
+    pilots.update(req.params.id, remindNow, remindNowInputSchema, req.body, keyOf(req)));
+  app.post('/api/pilots/:id/extend-deadline', async (req: PilotReq) =>
+    pilots.update(req.params.id, extendDeadline, extendDeadlineInputSchema, req.body, keyOf(req)));
+
+  // Bulk actions (Academic Affairs) with a dry run: remind every running pilot with something
+  // overdue (OnexOverdue), or extend one deadline of many pilots (e.g. after a holiday change).
+  app.post('/api/bulk/remind-overdue', async (req) => {
+    const b = parseOrRefuse(bulkRemindSchema, req.body);
+    const overdue = await pilots.listPilots({ overdue: 'true', stage: 'implementation', limit: '1000', ...(b.college ? { college: b.college } : {}) });
+    const results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] = [];
+    for (const p of overdue) {
+      if (b.dryRun) {
+        results.push({ pilotId: p.pilotId, ok: true });
+        continue;
+      }
+      try {
+        await pilots.update(p.pilotId, remindNow, remindNowInputSchema, { actor: b.actor, ...(b.note ? { note: b.note } : {}) });
+        results.push({ pilotId: p.pilotId, ok: true });
+      } catch (err) {
+        if (err instanceof ServiceError) results.push({ pilotId: p.pilotId, ok: false, errors: err.results });
+        else throw err;
+      }
+    }
+    return { dryRun: b.dryRun, results };
+  });
+  app.post('/api/bulk/extend-deadline', async (req) => {
+    const b = parseOrRefuse(bulkExtendSchema, req.body);
+    const results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] = [];
+    for (const pilotId of b.pilotIds) {
+      const input = { target: b.target, newDueDate: b.newDueDate, reason: b.reason, actor: b.actor };
+      try {
+        if (b.dryRun) {
+          parseOrRefuse(extendDeadlineInputSchema, input);
+          const state = await pilots.pilotState(pilotId);
+          const pending = b.target.kind === 'provincialRequest'
+            ? state.provincial.some((r) => r.id === b.target.id && r.outcome === 'pending')
+            : state.nextDue?.periodId === b.target.id;
+          if (!pending) throw new ServiceError(422, [{ ruleId: 'deadline.unknown', article: null, severity: 'hard', field: 'target.id', message: { zh: `试点 ${pilotId} 没有待办事项 ${b.target.id}`, en: `pilot ${pilotId} has no pending item ${b.target.id}` } }]);
+        } else {
+          await pilots.update(pilotId, extendDeadline, extendDeadlineInputSchema, input, `extend:${b.target.kind}:${b.target.id}:${b.newDueDate}:${pilotId}`);
+        }
+        results.push({ pilotId, ok: true });
+      } catch (err) {
+        if (err instanceof ServiceError) results.push({ pilotId, ok: false, errors: err.results });
+        else throw err;
+      }
+    }
+    return { dryRun: b.dryRun, results };
+  });
+
   app.get('/api/pilots/:id/audit', async (req: PilotReq) => ({ audit: await pilots.audit(req.params.id) }));
 
   app.post('/api/provincial-requests', async (req) => {

@@ -31,6 +31,8 @@ import {
   approvalStateQuery,
   approvalWorkflowId,
   cancelPilot,
+  extendDeadline,
+  remindNow,
   recordAssessment,
   recordAssessmentResult,
   recordExpense,
@@ -244,6 +246,8 @@ const fuzzedUpdates: Record<string, () => FuzzTarget> = {
   recordInspection: generic(thePilot, pilotStateQuery, recordInspection, ['id', 'pilotId', 'inspectedOn', 'inspector', 'progress']),
   recordViolation: generic(thePilot, pilotStateQuery, recordViolation, ['id', 'pilotId', 'ground', 'recordedBy']),
   cancelPilot: generic(thePilot, pilotStateQuery, cancelPilot, ['reason']),
+  remindNow: generic(thePilot, pilotStateQuery, remindNow, ['note']),
+  extendDeadline: generic(thePilot, pilotStateQuery, extendDeadline, ['target', 'newDueDate', 'reason']),
   submitForApproval: generic(thePilot, pilotStateQuery, submitForApproval, ['kind', 'subject']),
 };
 

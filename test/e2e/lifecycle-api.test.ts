@@ -18,6 +18,11 @@ import { workflowsPath } from '../../worker/paths';
 import type { AuditEntry, PilotState } from '../../workflows/pilot-state';
 import { testUsers } from '../helpers/auth';
 import { runCli, type CliTarget } from '../helpers/stack';
+import { samplePilot } from '../helpers/pilots';
+import { initialPilotState, pilotWorkflow } from '../../workflows/pilot';
+import { pilotStartOptions } from '../../workflows/pilot-start';
+import { pilotRecordSchema } from '../../domain/pilot';
+import { programmeRegistryWorkflowId } from '../../domain/round';
 
 const suffix = Date.now().toString(36);
 const taskQueue = `lifecycle-e2e-${suffix}`;
@@ -48,6 +53,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The programme registry is a singleton on the shared dev server: the pilots of this file
+  // started it on this file's task queue (by reporting pass records); stop it with our worker.
+  const registry = new Client({ connection }).workflow.getHandle(programmeRegistryWorkflowId());
+  const described = await registry.describe().catch(() => undefined);
+  if (described?.taskQueue === taskQueue && described.status.name === 'RUNNING') await registry.terminate('lifecycle e2e done');
   await app?.close();
   worker?.shutdown();
   await running;
@@ -271,5 +281,47 @@ describe('the pilot lifecycle through the CLI and the API', () => {
     const audit = (await cli(['--json', 'audit', p4], AA)).json() as AuditEntry[];
     expect(audit.map((a) => a.action)).toEqual(['approval.submit', 'approval.withdrawn', 'approval.submit', 'change.applied', 'assessment.record', 'assessment.result']);
     expect(audit.find((a) => a.action === 'change.applied')).toMatchObject({ before: { lead: { email: leadEmail } }, after: { lead: { email: 'wang@college.test' } } });
+  });
+
+  it('bulk actions with a dry run: extend a provincial deadline for many pilots, remind every pilot with something overdue', async () => {
+    const today = shanghaiDate(Date.now());
+    const college = `bulk-${suffix}`;
+    const client = new Client({ connection });
+    // Two pilots that started three weeks ago: their past weeks are missed at once (overdue).
+    const startedAt = new Date(Date.now() - 21 * 86_400_000).toISOString();
+    const ids = [`bulk-a-${suffix}`, `bulk-b-${suffix}`];
+    for (const id of ids) {
+      const pilot = pilotRecordSchema.parse(samplePilot({ id, startDate: shanghaiDate(Date.parse(startedAt)), endDate: addDays(today, 200), college: { id: college, name: '批量学院' }, lead: { name: '张老师', email: `lead-${id}@college.test`, userId: 'zhang' } }));
+      await client.workflow.start(pilotWorkflow, { ...pilotStartOptions(pilot), args: [{ pilot, carried: initialPilotState(pilot, startedAt) }], taskQueue });
+    }
+    await cli(['provincial', 'request', ...ids, '--id', 'R-9', '--title', '年报', '--due', addDays(today, 5)], AA);
+    const dryExtend = await cli(['--json', 'extend-deadline', ...ids, 'no-such-pilot', '--kind', 'provincialRequest', '--item', 'R-9', '--to', addDays(today, 12), '--reason', '省厅延期', '--dry-run'], AA);
+    expect((dryExtend.json() as { results: { pilotId: string; ok: boolean }[] }).results.map((r) => [r.pilotId, r.ok])).toEqual([[ids[0], true], [ids[1], true], ['no-such-pilot', false]]);
+    const extended = await cli(['--json', 'extend-deadline', ...ids, '--kind', 'provincialRequest', '--item', 'R-9', '--to', addDays(today, 12), '--reason', '省厅延期'], AA);
+    expect(extended.json()).toMatchObject({ dryRun: false, results: ids.map((pilotId) => ({ pilotId, ok: true })) });
+    const s0 = (await cli(['--json', 'pilot', 'show', ids[0]!], AA)).json() as PilotState;
+    // Due on (or, off a holiday, after) the new date.
+    expect(s0.provincial[0]!.dueDate >= addDays(today, 12)).toBe(true);
+    expect(s0.audit.filter((a) => a.action === 'deadline.extend').map((a) => a.actor?.id)).toEqual(['jwb']);
+
+    // Remind everyone overdue in that college: listed through OnexOverdue, dry run first.
+    let dry: { results: { pilotId: string; ok: boolean }[] } = { results: [] };
+    for (let i = 0; i < 100 && dry.results.length < 2; i++) {
+      dry = (await cli(['--json', 'remind-overdue', '--college', college, '--dry-run'], AA)).json() as typeof dry;
+      if (dry.results.length < 2) await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(dry.results.map((r) => r.pilotId).sort()).toEqual([...ids].sort());
+    const byLead = await cli(['remind-overdue', '--college', college], LEAD);
+    expect(byLead.code).not.toBe(0);
+    const sent = (await cli(['--json', 'remind-overdue', '--college', college, '--note', '请尽快补交'], AA)).json() as typeof dry;
+    expect(sent.results.every((r) => r.ok)).toBe(true);
+    for (const id of ids) {
+      let subjects: string[] = [];
+      for (let i = 0; i < 100 && !subjects.some((x) => x.startsWith('【教务部提醒】')); i++) {
+        subjects = ((await (await fetch(`${sink.httpUrl}/api/messages?to=${encodeURIComponent(`lead-${id}@college.test`)}`)).json()) as StoredMessageSummary[]).map((m) => m.subject);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(subjects.filter((x) => x.startsWith('【教务部提醒】'))).toHaveLength(1);
+    }
   });
 });

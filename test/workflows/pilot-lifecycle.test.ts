@@ -15,6 +15,8 @@ import type { RuleResult } from '../../domain/errors';
 import type { PilotNoticeNotification } from '../../domain/notifications';
 import { pilotRecordSchema, pilotWorkflowId, type PilotRecordInput } from '../../domain/pilot';
 import {
+  extendDeadline,
+  remindNow,
   applicationStateQuery,
   createApplication,
   passRecordsQuery,
@@ -424,6 +426,52 @@ describe('approvals started by the pilot (Art. 6(4), 7, 13)', () => {
     const open = state.periods.find((p) => p.outcome === 'pending')!;
     expect((await refusedWith(h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: '旧负责人', actor: lead }] })))[0]!.field).toBe('actor');
     await h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: '新负责人提交', actor: { id: 'wang', role: 'pilotLead' } }] });
+    await h.terminate('done');
+  });
+});
+
+describe("Academic Affairs' reminders and deadline extensions", () => {
+  it('reminds only when something is overdue, and only Academic Affairs; the reminder lists what is due', async () => {
+    const h = await start('remind-1', 200);
+    const none = await refusedWith(h.executeUpdate(remindNow, { args: [{ actor: aa }] }));
+    expect(none[0]).toMatchObject({ ruleId: 'reminder.nothingOverdue' });
+    const first = (await h.query(pilotStateQuery)).periods[0]!;
+    await env.sleep(Date.parse(first.dueAt) - (await env.currentTimeMs()) + 3_600_000);
+    const byLead = await refusedWith(h.executeUpdate(remindNow, { args: [{ actor: lead }] }));
+    expect(byLead[0]!.field).toBe('actor.role');
+    await h.executeUpdate(remindNow, { args: [{ actor: aa, note: '请本周内补交' }] });
+    await env.sleep('1m');
+    const sent = notices(h.workflowId, 'manualReminder');
+    expect(sent.map((n) => n.to.map((r) => r.role))).toEqual([['pilotLead', 'collegeLeader']]);
+    expect(sent[0]!.paragraphs.map((p) => p.en)).toContain(`· weekly report for ${first.id} missed (Art. 5)`);
+    expect(sent[0]!.paragraphs.map((p) => p.zh)).toContain('备注：请本周内补交');
+    await h.terminate('done');
+  });
+
+  it('an extended provincial deadline and an extended week are not missed at their old due instants', async () => {
+    const h = await start('extend-1', 200);
+    const t = await today();
+    await request(h, 'x1', 3);
+    const state = await h.query(pilotStateQuery);
+    const week = state.periods[0]!;
+    const later = addDays(t, 20);
+    const byLead = await refusedWith(h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: later, reason: '节假日调整', actor: lead }] }));
+    expect(byLead[0]!.field).toBe('actor.role');
+    const earlier = await refusedWith(h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: t, reason: '提前', actor: aa }] }));
+    expect(earlier[0]).toMatchObject({ ruleId: 'deadline.notLater', field: 'newDueDate' });
+    const r1 = await h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: later, reason: '省厅通知延期', actor: aa }] });
+    expect(r1.audit).toMatchObject({ action: 'deadline.extend', before: { dueAt: state.provincial[0]!.dueAt } });
+    await h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 7), reason: '调休', actor: aa }] });
+    await env.sleep(Date.parse(week.dueAt) - (await env.currentTimeMs()) + 3_600_000);
+    let s = await h.query(pilotStateQuery);
+    expect(s.periods[0]).toMatchObject({ id: week.id, outcome: 'pending' });
+    expect(s.provincial[0]).toMatchObject({ outcome: 'pending' });
+    expect(s.consecutiveMisses).toBe(0);
+    await env.sleep('25d');
+    s = await h.query(pilotStateQuery);
+    expect(s.provincial[0]!.outcome).toBe('missed');
+    expect(s.periods[0]!.outcome).toBe('missed');
+    expect(notices(h.workflowId, 'deadlineExtended')).toHaveLength(2);
     await h.terminate('done');
   });
 });

@@ -5,6 +5,8 @@ import type {
   AssessmentInput,
   AssessmentResultInput,
   CancelPilotInput,
+  ExtendDeadlineInput,
+  RemindNowInput,
   ExpenseInput,
   IncomeInput,
   InspectionInputData,
@@ -35,6 +37,10 @@ export const recordInspection = defineUpdate<ActionResult, [InspectionInputData]
 export const recordViolation = defineUpdate<ActionResult, [ViolationInput]>('recordViolation');
 /** Art. 6(4), 7, 13: start an approval (a child workflow) for a budget, change request or examiner plan. */
 export const submitForApproval = defineUpdate<ActionResult & { approvalId: string; workflowId: string }, [ApprovalSubmissionInput]>('submitForApproval');
+/** Academic Affairs reminds the pilot of everything overdue or pending, now (bulk "remind everyone overdue"). */
+export const remindNow = defineUpdate<ActionResult, [RemindNowInput]>('remindNow');
+/** Academic Affairs extends a pending deadline (a provincial request or the open weekly period). */
+export const extendDeadline = defineUpdate<ActionResult, [ExtendDeadlineInput]>('extendDeadline');
 /** Art. 19: cancel the pilot. */
 export const cancelPilot = defineUpdate<ActionResult, [CancelPilotInput]>('cancelPilot');
 
