@@ -8,12 +8,15 @@
  */
 import { z } from 'zod';
 import { roleNames, type Role } from '../../domain/actor';
+import { approvalKindSpec, approvalKinds, decideApprovalInputSchema, delegateApprovalInputSchema, parseApprovalSubject, recordApprovalFilingInputSchema, withdrawApprovalInputSchema, ccApprovalInputSchema, type ApprovalKind } from '../../domain/approval-kinds';
 import type { Bilingual, RuleResult } from '../../domain/errors';
 import { expenseSchema, fundUses, incomeSchema, incomeSources } from '../../domain/funds';
 import { yuanStringSchema } from '../../domain/money';
+import { approvalSubmissionInputSchema } from '../../domain/pilot-actions';
 import { requiredText, safeParseBilingual } from '../../domain/validation';
 import { provincialMaterialRequestSchema } from '../../domain/violation';
 import { weeklyReportSchema } from '../../domain/weekly';
+import type { ApprovalState } from '../../workflows/approval-types';
 import { timelineOf } from './timeline';
 import type { DashboardRow, InboxItem, PilotView } from './view';
 
@@ -245,7 +248,7 @@ async function renderPilot(id: string): Promise<void> {
     ...s.periods.filter((x) => x.outcome === 'pending').map((x) => [t(`工作周报 ${x.id}`, `weekly report ${x.id}`), beijing(x.dueAt)]),
     ...(s.provincial ?? []).filter((x) => x.outcome === 'pending').map((x) => [t(`省厅材料：${x.title}`, `provincial: ${x.title}`), beijing(x.dueAt)]),
     ...(s.rectifications ?? []).filter((x) => x.status === 'open' || x.status === 'overdue').map((x) => [t(`整改 ${x.id}`, `rectification ${x.id}`), beijing(x.dueAt)]),
-    ...(s.approvals ?? []).filter((x) => x.status === 'pending').map((x) => [tb(x.summary), '—']),
+    ...(s.approvals ?? []).filter((x) => x.status === 'pending').map((x) => [`<a data-nav href="/pilots/${encodeURIComponent((s.current ?? s.pilot).id)}?do=approve&ref=${encodeURIComponent(x.approvalId)}">${tb(x.summary)}</a>`, '—']),
   ];
   const enc = encodeURIComponent(p.id);
   $('#main').innerHTML = `<h1 id="pilot-title">${esc(p.college.name)} ${esc(p.major.name)} ${esc(p.certificate.name)} <span class="muted">${esc(p.id)}</span></h1>
@@ -255,8 +258,9 @@ async function renderPilot(id: string): Promise<void> {
     <div class="notice">${waiting.map(tb).join('<br>')}</div>
     <div id="flash"></div>
     <h2>${t('待办事项', 'Pending')}</h2>${pendingRows.length ? `<table id="pending"><tbody>${pendingRows.map(([a, b]) => `<tr><td>${a}</td><td>${b}</td></tr>`).join('')}</tbody></table>` : `<p class="muted">${t('无', 'none')}</p>`}
+    <div id="approval"></div>
     ${s.status === 'running' ? weeklyForm(s, q.get('do') === 'weeklyReport' ? q.get('ref') : null) + ledgerForms(s) : ''}
-    ${q.get('do') === 'approve' ? `<div class="notice" id="approve-note">${t('审批请在审批流程中办理：审批接口尚未开放，此处显示待审批事项。', 'Approvals are decided in the approval workflow; its API is not open yet — the pending approvals are listed above.')}</div>` : ''}
+    ${approvalList(s, q.get('do') === 'approve' ? q.get('ref') : null)}
     <h2>${t('导出（供检查）', 'Export (for inspections)')}</h2>
     <p><a class="button" id="export-xlsx" href="/api/pilots/${enc}/export?format=xlsx" download>${plain('审计记录与资金账 XLSX', 'Audit trail and ledger, XLSX')}</a>
        <a class="button" id="export-csv" href="/api/pilots/${enc}/export?format=csv&what=audit" download>${plain('审计记录 CSV', 'Audit trail, CSV')}</a>
@@ -291,6 +295,177 @@ async function renderPilot(id: string): Promise<void> {
     void submitForm(income, incomeSchema, (d) => ({ id: d.id, pilotId: p.id, date: today(), source: d.source, payer: d.payer ?? '', amountFen: fen(d.amount), actor: actor() }),
       (b) => api('POST', `/api/pilots/${enc}/incomes`, b), async () => { await renderPilot(id); flash('已登记收入', 'income recorded'); });
   };
+  const submitApproval = document.querySelector<HTMLFormElement>('#form-submitApproval');
+  if (submitApproval) {
+    const kind = submitApproval.querySelector<HTMLSelectElement>('#f-kind')!;
+    kind.onchange = () => (submitApproval.querySelector<HTMLTextAreaElement>('#f-subject')!.value = JSON.stringify(subjectTemplate(kind.value as ApprovalKind), null, 1));
+    submitApproval.onsubmit = (e) => {
+      e.preventDefault();
+      const build = (d: Record<string, string>) => {
+        const raw = json(d.subject);
+        const k = d.kind as ApprovalKind;
+        const subject = typeof raw === 'object' && raw !== null ? { pilotId: p.id, ...(k === 'changeRequest' ? { requestedBy: actor(), requestedAt: new Date().toISOString() } : {}), ...raw } : raw;
+        return { kind: k, subject, actor: actor() };
+      };
+      const body = build(Object.fromEntries([...new FormData(submitApproval).entries()].map(([k, v]) => [k, String(v)]))) as { kind: ApprovalKind; subject: unknown };
+      const errs = subjectErrors(body.kind, body.subject);
+      if (errs.length) return showErrors(submitApproval, errs);
+      void submitForm(submitApproval, approvalSubmissionInputSchema, build, (b) => api<{ approvalId: string }>('POST', `/api/pilots/${enc}/approvals`, b), (r) => {
+        navigate(`/pilots/${enc}?do=approve&ref=${encodeURIComponent(r.approvalId)}`, true);
+      });
+    };
+  }
+  const approvalId = q.get('do') === 'approve' ? q.get('ref') : null;
+  if (approvalId) await renderApproval(s, approvalId, flash);
+}
+
+const statusNames: Record<string, [string, string]> = {
+  starting: ['启动中', 'starting'], pending: ['审批中', 'pending'], returned: ['已退回修改', 'returned for revision'], approved: ['已通过', 'approved'],
+  rejected: ['不予通过', 'rejected'], withdrawn: ['已撤回', 'withdrawn'], awaitingFiling: ['待省厅备案', 'awaiting the provincial filing'], cancelled: ['已取消', 'cancelled'],
+};
+const statusOf = (st: string) => t(...(statusNames[st] ?? [st, st]));
+const outcomeNames: Record<string, [string, string]> = { approve: ['同意', 'approve'], return: ['退回修改', 'return for revision'], reject: ['不予通过', 'reject'] };
+
+/** The pilot's approvals (budget plan, change requests, examiner plan) and, for pilot-side users, the form to submit one. */
+function approvalList(s: PilotView, ref: string | null): string {
+  const enc = encodeURIComponent((s.current ?? s.pilot).id);
+  const list = s.approvals ?? [];
+  const pilotSide = me?.role === 'pilotLead' || me?.role === 'collegeStaff' || me?.role === 'collegeLeader';
+  const rows = list.map((a) => `<tr data-approval="${esc(a.approvalId)}" class="${a.approvalId === ref ? 'current' : ''}"><td><a data-nav href="/pilots/${enc}?do=approve&ref=${encodeURIComponent(a.approvalId)}">${esc(a.approvalId)}</a></td><td>${tb(a.summary)}</td><td>${statusOf(a.status)}</td><td class="hide-sm">${beijing(a.submittedAt)}</td></tr>`).join('');
+  const kinds = (Object.keys(approvalKinds) as ApprovalKind[]).map((k) => `<option value="${k}">${plain(...kindName(k))}</option>`).join('');
+  return `<h2>${t('审批事项（第六、七、十三条）', 'Approvals (Art. 6, 7, 13)')}</h2>
+    ${list.length ? `<div class="scroll"><table id="approvals"><tbody>${rows}</tbody></table></div>` : `<p class="muted">${t('无', 'none')}</p>`}
+    ${pilotSide && s.status === 'running' ? `<details class="card"><summary>${t('提交审批', 'Submit for approval')}</summary><form id="form-submitApproval" class="stack" novalidate>
+      ${field('kind', '类型', 'Kind', `<select id="f-kind" name="kind">${kinds}</select>`)}
+      ${field('subject', '内容（JSON，按所选类型的格式）', 'Content (JSON, in the kind\'s format)', `<textarea id="f-subject" name="subject" rows="8">${esc(JSON.stringify(subjectTemplate('budget'), null, 1))}</textarea>`)}
+      <div class="form-error"></div><button class="primary" type="submit">${plain('提交', 'Submit')}</button></form></details>` : ''}`;
+}
+
+function kindName(k: ApprovalKind): [string, string] {
+  return k === 'budget' ? ['资金预算与经费筹措方案', 'budget and funding plan'] : k === 'changeRequest' ? ['变更申请', 'change request'] : ['考评人员培训计划', 'examiner-training plan'];
+}
+
+/** A starting point for the subject of each kind (the schema checks it; the API fills in the pilot id). */
+function subjectTemplate(k: ApprovalKind): unknown {
+  const year = Number(today().slice(0, 4));
+  if (k === 'budget') return { id: `B-${year}`, year, rationale: '', lines: [{ category: 'teacherTraining', description: '', amountFen: 0 }], funding: [{ source: 'specialFund', amountFen: 0 }] };
+  if (k === 'changeRequest') return { id: `C-${year}-1`, changes: { lead: { name: '', email: '' } }, reason: '' };
+  return { id: `E-${year}`, year, trainees: [{ name: '' }], content: '', provider: '', from: today(), to: today() };
+}
+
+/** JSON text → a value, or the text itself (then the schema refuses it beside the field). */
+function json(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return text ?? '';
+  }
+}
+
+/** Refusals for a subject, named under `field` so they land beside its textarea. */
+const subjectErrors = (kind: ApprovalKind, raw: unknown, fieldName = 'subject'): RuleResult[] => {
+  if (typeof raw !== 'object' || raw === null) return [{ ruleId: 'input', article: null, severity: 'hard', field: fieldName, message: { zh: '内容须为 JSON 对象', en: 'the content must be a JSON object' } }];
+  const r = parseApprovalSubject(kind, raw, fieldName);
+  return r.ok ? [] : r.errors.map((e) => ({ ...e, field: fieldName, message: { zh: `${e.field}：${e.message.zh}`, en: `${e.field}: ${e.message.en}` } }));
+};
+
+/** One approval: its chain, its decisions, and the forms the signed-in user may use on it. */
+async function renderApproval(s: PilotView, approvalId: string, flash: (zh: string, en: string) => void): Promise<void> {
+  const p = s.current ?? s.pilot;
+  const enc = encodeURIComponent(p.id);
+  const path = `/api/pilots/${enc}/approvals/${encodeURIComponent(approvalId)}`;
+  let a: ApprovalState;
+  try {
+    // Just submitted: the approval's workflow may take a moment to start.
+    for (let i = 0; ; i++) {
+      try {
+        a = await api<ApprovalState>('GET', path);
+        break;
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 404 || i >= 10 || !(s.approvals ?? []).some((x) => x.approvalId === approvalId)) throw err;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  } catch (err) {
+    $('#approval').innerHTML = `<div class="notice error" id="approval-error">${esc(err instanceof Error ? err.message : String(err))}</div>`;
+    return;
+  }
+  const spec = approvalKindSpec(a.kind);
+  const step = a.currentStep;
+  const now = Date.now();
+  const myDelegation = step ? a.delegations.find((d) => d.stepId === step.id && d.delegate.userId === me!.id && Date.parse(d.validUntil) > now) : undefined;
+  const myStep = !!step && me!.role === step.role && (!spec.chain.steps.find((x) => x.id === step.id)?.collegeScoped || me!.college === p.college.id);
+  const deciding = a.status === 'pending' && !!step && step.id !== 'provincialFiling' && (myStep || !!myDelegation);
+  const filing = a.status === 'awaitingFiling' && me!.role === 'academicAffairs';
+  const mine = a.submittedBy.id === me!.id;
+  const open = a.status === 'pending' || a.status === 'returned' || a.status === 'awaitingFiling';
+  const index = step ? spec.chain.steps.findIndex((x) => x.id === step.id) : -1;
+  const earlier = index > 0 ? spec.chain.steps.slice(0, index) : [];
+  const outcomes = ['approve', 'return', ...(step && spec.rejectableSteps.includes(step.id) ? ['reject'] : [])];
+  const chain = `<ol class="stages" id="approval-chain">${spec.chain.steps.map((x, i) => `<li class="${index < 0 ? (a.status === 'approved' || a.status === 'awaitingFiling' ? 'done' : '') : i < index ? 'done' : i === index ? 'current' : ''}" data-step="${esc(x.id)}">${tb(x.title)}</li>`).join('')}</ol>`;
+
+  $('#approval').innerHTML = `<div class="card" id="approval-card" data-approval="${esc(a.approvalId)}" data-status="${esc(a.status)}">
+    <h2>${tb(a.title)} <span class="muted">${esc(a.approvalId)}</span> <span class="badge" id="approval-status">${statusOf(a.status)}</span></h2>
+    <p class="muted">${t('提交人', 'Submitted by')}：${esc(a.submittedBy.id)} · ${beijing(a.submittedAt)} · ${t(`第 ${a.round} 次提交`, `submission ${a.round}`)}</p>
+    ${chain}
+    ${step ? `<p>${t('当前环节', 'Current step')}：<strong>${tb(step.title)}</strong> · ${t('截止', 'due')} ${beijing(step.dueAt)}${step.escalated ? ` <span class="badge escalated">${t('已升级督办', 'escalated')}</span>` : ''}</p>` : ''}
+    ${a.returnedBy ? `<div class="notice">${t('退回意见', 'Returned with')}：${esc(a.returnedBy.comment)}</div>` : ''}
+    ${a.decisions.length ? `<div class="scroll"><table id="approval-decisions"><tbody>${a.decisions.map((d) => `<tr><td>${beijing(d.at)}</td><td>${tb(d.stepTitle)}</td><td>${t(...(outcomeNames[d.outcome] ?? [d.outcome, d.outcome]))}</td><td>${esc(d.actor.id)}${d.onBehalfOf ? ` ${t(`代 ${d.onBehalfOf}`, `for ${d.onBehalfOf}`)}` : ''}</td><td>${esc(d.comment ?? '')}</td></tr>`).join('')}</tbody></table></div>` : ''}
+    ${a.delegations.length ? `<p class="muted" id="approval-delegations">${a.delegations.map((d) => t(`${d.delegator.id} 委托 ${d.delegate.userId} 审批“${d.stepId}”至 ${beijing(d.validUntil)}`, `${d.delegator.id} delegated “${d.stepId}” to ${d.delegate.userId} until ${beijing(d.validUntil)}`)).join('<br>')}</p>` : ''}
+    <details><summary>${t('审批内容', 'The item')}</summary><pre class="scroll">${esc(JSON.stringify(a.subject, null, 1))}</pre></details>
+  </div>
+  ${deciding ? `<form id="form-decide" class="stack card" novalidate><h2>${t(`审批：${step!.title.zh}`, `Decide: ${step!.title.en}`)}${myDelegation && !myStep ? ` <span class="badge">${t(`代 ${myDelegation.delegator.id}`, `for ${myDelegation.delegator.id}`)}</span>` : ''}</h2>
+    <input type="hidden" name="stepId" value="${esc(step!.id)}">
+    ${field('outcome', '决定', 'Decision', `<select id="f-outcome" name="outcome">${outcomes.map((o) => `<option value="${o}">${plain(...outcomeNames[o]!)}</option>`).join('')}</select>`)}
+    ${field('returnTo', '退回至', 'Return to', `<select id="f-returnTo" name="returnTo"><option value="submitter">${plain('提交人', 'the submitter')}</option>${earlier.map((x) => `<option value="${esc(x.id)}">${plain(x.title.zh, x.title.en)}</option>`).join('')}</select>`)}
+    ${field('comment', '意见（退回或不予通过时必填）', 'Comment (required to return or reject)', '<textarea id="f-comment" name="comment"></textarea>')}
+    <div class="form-error"></div><button class="primary" type="submit" id="decide">${plain('提交决定', 'Decide')}</button></form>` : ''}
+  ${filing ? `<form id="form-filing" class="stack card" novalidate><h2>${t('登记省教育厅备案（第七条）', 'Record the provincial filing (Art. 7)')}</h2>
+    ${field('filedOn', '备案日期', 'Filed on', `<input id="f-filedOn" name="filedOn" type="date" value="${today()}">`)}
+    ${field('reference', '回执或文号', 'Reference', '<input id="f-reference" name="reference">')}
+    <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form>` : ''}
+  ${a.status === 'returned' && mine ? `<form id="form-resubmit" class="stack card" novalidate><h2>${t('修改后重新提交', 'Amend and resubmit')}</h2>
+    ${field('subject', '内容（JSON）', 'Content (JSON)', `<textarea id="f-resubject" name="subject" rows="8">${esc(JSON.stringify(a.subject, null, 1))}</textarea>`)}
+    ${field('note', '修改说明', 'What changed', '<input id="f-note" name="note">')}
+    <div class="form-error"></div><button class="primary" type="submit">${plain('重新提交', 'Resubmit')}</button></form>` : ''}
+  ${a.status === 'pending' && step && myStep ? `<details class="card"><summary>${t('委托他人审批', 'Delegate this step')}</summary><form id="form-delegate" class="stack" novalidate>
+    <input type="hidden" name="stepId" value="${esc(step.id)}">
+    ${field('delegate.userId', '受托人账号', 'Delegate\'s user id', '<input name="delegate.userId">')}
+    ${field('delegate.email', '受托人邮箱', 'Delegate\'s e-mail', '<input name="delegate.email" type="email">')}
+    ${field('validUntil', '委托有效期至', 'Valid until', '<input name="validUntil" type="date">')}
+    <div class="form-error"></div><button class="secondary" type="submit">${plain('委托', 'Delegate')}</button></form></details>` : ''}
+  ${open && (mine || myStep || me!.role === 'academicAffairs') ? `<details class="card"><summary>${t('抄送', 'CC')}</summary><form id="form-cc" class="stack" novalidate>
+    ${field('people', '抄送邮箱（逗号分隔）', 'E-mails to copy (comma-separated)', '<input name="people">')}
+    <div class="form-error"></div><button class="secondary" type="submit">${plain('抄送', 'CC')}</button></form></details>` : ''}
+  ${open && mine ? `<details class="card"><summary>${t('撤回', 'Withdraw')}</summary><form id="form-withdraw" class="stack" novalidate>
+    ${field('reason', '理由', 'Reason', '<input name="reason">')}
+    <div class="form-error"></div><button class="secondary" type="submit" id="withdraw">${plain('撤回申请', 'Withdraw')}</button></form></details>` : ''}`;
+
+  const actor = () => ({ id: me!.id, role: me!.role, ...(me!.college ? { college: me!.college } : {}), ...(myDelegation && !myStep ? { onBehalfOf: myDelegation.delegator.id } : {}) });
+  const again = (zh: string, en: string) => async () => {
+    await renderPilot(p.id);
+    flash(zh, en);
+  };
+  const on = (sel: string, schema: z.ZodType, build: (d: Record<string, string>) => unknown, action: string, zh: string, en: string, extra?: (body: unknown) => RuleResult[]) => {
+    const form = document.querySelector<HTMLFormElement>(sel);
+    if (!form) return;
+    form.onsubmit = (e) => {
+      e.preventDefault();
+      const data = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
+      const more = extra?.(build(data)) ?? [];
+      if (more.length) return showErrors(form, more);
+      void submitForm(form, schema, build, (b) => api('POST', `${path}/${action}`, b), again(zh, en));
+    };
+  };
+  on('#form-decide', decideApprovalInputSchema, (d) => ({ stepId: d.stepId, outcome: d.outcome, ...(d.outcome === 'return' ? { returnTo: d.returnTo } : {}), ...(d.comment?.trim() ? { comment: d.comment } : {}), actor: actor() }),
+    'decide', `已提交审批决定：${approvalId}`, `decision recorded on ${approvalId}`);
+  on('#form-filing', recordApprovalFilingInputSchema, (d) => ({ filedOn: d.filedOn, reference: d.reference ?? '', actor: actor() }), 'filing', '已登记备案', 'filing recorded');
+  on('#form-resubmit', z.object({ subject: z.unknown(), note: z.string().optional() }), (d) => ({ subject: json(d.subject), ...(d.note?.trim() ? { note: d.note } : {}), actor: actor() }),
+    'resubmit', '已重新提交', 'resubmitted', (b) => subjectErrors(a.kind, (b as { subject: unknown }).subject));
+  on('#form-delegate', delegateApprovalInputSchema, (d) => ({ stepId: d.stepId, delegate: { userId: d['delegate.userId'] ?? '', email: d['delegate.email'] ?? '' }, validUntil: d.validUntil ? new Date(`${d.validUntil}T23:59:59+08:00`).toISOString() : '', actor: actor() }),
+    'delegate', '已委托', 'delegated');
+  on('#form-cc', ccApprovalInputSchema, (d) => ({ people: (d.people ?? '').split(/[\s,，;；]+/).filter(Boolean).map((email) => ({ email })), actor: actor() }), 'cc', '已抄送', 'copied');
+  on('#form-withdraw', withdrawApprovalInputSchema, (d) => ({ ...(d.reason?.trim() ? { reason: d.reason } : {}), actor: actor() }), 'withdraw', '已撤回', 'withdrawn');
 }
 
 async function renderBulk(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The admin web page in a real headless Chromium (Debian's, driven by playwright-core)
  * against the real API on the dev server: a pilot lead signs in and submits the week's
- * report from the inbox; a college leader acts on his college's pilot; a college-A user
+ * report from the inbox; a college leader approves a budget plan's college step from the
+ * inbox and follows up an escalated pilot; a college-A user
  * neither sees nor reaches college B; a supervisor filters escalated pilots; exports
  * download and parse; a signed e-mail link opens its form after sign-in, a forged one is
  * refused. Screenshots of the inbox, the dashboard and a pilot page go to docs/screenshots/.
@@ -21,7 +22,7 @@ import { eventually } from '../helpers/stack';
 
 const suffix = Date.now().toString(36);
 const [forestry, engineering] = [`forestry-${suffix}`, `engineering-${suffix}`];
-const [pA, pB, pE] = [`web-a-${suffix}`, `web-b-${suffix}`, `web-esc-${suffix}`];
+const [pA, pB, pE, pC] = [`web-a-${suffix}`, `web-b-${suffix}`, `web-esc-${suffix}`, `web-budget-${suffix}`];
 const shots = join(projectRoot, 'docs/screenshots');
 let api: TestApi;
 let browser: Browser;
@@ -31,13 +32,14 @@ beforeAll(async () => {
   await api.startPilot(pA, forestry, 'zhang', '林业学院');
   await api.startPilot(pB, engineering, 'chen', '信息工程学院');
   await api.startEscalatedPilot(pE, forestry, 'zhang');
+  await api.startPilot(pC, forestry, 'zhang', '林业学院', { schoolLeaderEmail: 'vp@college.test' });
   browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
   // The lists run on search attributes: wait until the three pilots are visible.
   await eventually(async () => {
     const res = await api.as('vp', '/api/dashboard?limit=1000');
     const { pilots } = (await res.json()) as { pilots: { pilotId: string }[] };
-    return [pA, pB, pE].every((id) => pilots.some((p) => p.pilotId === id)) ? true : undefined;
+    return [pA, pB, pE, pC].every((id) => pilots.some((p) => p.pilotId === id)) ? true : undefined;
   }, 30_000, 'pilots listed');
 });
 afterAll(async () => {
@@ -92,7 +94,7 @@ describe('the admin web page in Chromium', () => {
     await page.context().close();
   });
 
-  it('a college leader acts on his college\'s escalated pilot from the inbox (approvals are not in the API yet: the weekly report is the closest action)', async () => {
+  it('a college leader follows up his college\'s escalated pilot from the inbox and reports for the week', async () => {
     const page = await signIn('dean');
     await page.waitForSelector('.inbox-item');
     const chase = page.locator(`.inbox-item[data-kind="chase"][data-pilot="${pE}"]`);
@@ -103,6 +105,49 @@ describe('the admin web page in Chromium', () => {
     await page.click('#form-weeklyReport button[type=submit]');
     await page.waitForSelector('#flash-ok');
     expect((await state(pE)).periods[0]).toMatchObject({ outcome: 'onTime', by: { id: 'dean', role: 'collegeLeader', college: forestry } });
+    await page.context().close();
+  });
+
+  it('a college leader approves a budget plan\'s college step from the inbox; a return without a comment is refused beside the field', async () => {
+    const plan = { id: 'B-1', year: 2027, rationale: '考评员培训与考核场地建设', lines: [{ category: 'teacherTraining', description: '考评员培训', amountFen: 800_000 }], funding: [{ source: 'specialFund', amountFen: 800_000 }] };
+    const submitted = await api.as('zhang', `/api/pilots/${pC}/approvals`, { method: 'POST', json: { kind: 'budget', subject: plan, actor: { id: 'zhang', role: 'pilotLead' } } });
+    expect(submitted.status).toBe(201);
+    expect(await submitted.json()).toMatchObject({ approvalId: 'budget-1' });
+    const approval = async () => (await (await api.as('jwb', `/api/pilots/${pC}/approvals/budget-1`)).json()) as { status: string; currentStep?: { id: string }; decisions: { stepId: string; outcome: string; actor: { id: string; role: string } }[] };
+    await eventually(async () => ((await approval()).currentStep?.id === 'college' ? true : undefined), 20_000, 'approval started');
+    await eventually(async () => {
+      const { items } = (await (await api.as('dean', '/api/inbox')).json()) as { items: { kind: string; pilotId: string }[] };
+      return items.some((i) => i.kind === 'approval' && i.pilotId === pC) ? true : undefined;
+    }, 20_000, 'approval in the inbox');
+
+    const page = await signIn('dean');
+    await page.waitForSelector('.inbox-item');
+    const item = page.locator(`.inbox-item[data-kind="approval"][data-pilot="${pC}"]`);
+    await expect(item.count()).resolves.toBe(1);
+    await item.locator('a.button').click();
+    await page.waitForSelector('#form-decide');
+    expect(await page.getAttribute('#approval-chain li.current', 'data-step')).toBe('college');
+    // The college step may approve or return, not reject (only the school leader rejects a budget).
+    expect(await page.locator('#f-outcome option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['approve', 'return']);
+
+    // A return needs a comment: refused beside the field, in Chinese with English, nothing sent.
+    await page.selectOption('#f-outcome', 'return');
+    await page.click('#decide');
+    await expect(page.locator('#err-comment').innerText()).resolves.toMatch(/[\u4e00-\u9fff].* \/ .*[a-z]/);
+    expect((await approval()).decisions).toHaveLength(0);
+
+    await page.selectOption('#f-outcome', 'approve');
+    await page.fill('#f-comment', '同意，报教务部审核。');
+    await page.click('#decide');
+    await page.waitForSelector('#flash-ok');
+    await page.waitForSelector('#approval-chain li.current[data-step="academicAffairs"]');
+    expect(await page.innerText('#approval-decisions')).toContain('dean');
+    await page.screenshot({ path: join(shots, 'approval.png'), fullPage: true });
+    const after = await approval();
+    expect(after.currentStep?.id).toBe('academicAffairs');
+    expect(after.decisions[0]).toMatchObject({ stepId: 'college', outcome: 'approve', actor: { id: 'dean', role: 'collegeLeader', college: forestry } });
+    // The college's decision is done: no decision form for the college leader at the next step.
+    expect(await page.locator('#form-decide').count()).toBe(0);
     await page.context().close();
   });
 

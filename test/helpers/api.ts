@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '../../client/api';
 import { addDays, shanghaiDate } from '../../domain/calendar';
-import { pilotRecordSchema } from '../../domain/pilot';
+import { pilotRecordSchema, type PilotRecordInput } from '../../domain/pilot';
 import { pilotWorkflow } from '../../workflows/pilot';
 import { pilotStartOptions } from '../../workflows/pilot-start';
 import { OnexEscalated } from '../../workflows/search-attributes';
@@ -27,7 +27,7 @@ export interface TestApi {
   dir: string;
   sent: ReturnType<typeof recordingActivities>['sent'];
   /** Starts a pilot of a college, led by `lead` (a user id), from today, through the API as Academic Affairs (the first academicAffairs user). */
-  startPilot(id: string, college: string, lead: string, collegeName?: string): Promise<void>;
+  startPilot(id: string, college: string, lead: string, collegeName?: string, extra?: Partial<PilotRecordInput>): Promise<void>;
   /**
    * Starts a pilot directly on Temporal with its OnexEscalated search attribute set, as the
    * workflow sets it after the third consecutive miss (test setup for the supervisors'
@@ -67,12 +67,13 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[])
     taskQueue,
     dir,
     sent: activities.sent,
-    async startPilot(id, college, lead, collegeName = `${college} 学院`) {
+    async startPilot(id, college, lead, collegeName = `${college} 学院`, extra = {}) {
       const today = shanghaiDate(Date.now());
       const pilot = pilotRecordSchema.parse(samplePilot({
         id, startDate: today, endDate: addDays(today, 400),
         college: { id: college, name: collegeName },
         lead: { name: `负责人 ${lead}`, email: `${lead}@college.test`, userId: lead },
+        ...extra,
       }));
       const aa = userSpecs.find((s) => s.split(':')[1] === 'academicAffairs')!.split(':')[0]!;
       const res = await as(aa, '/api/pilots', { method: 'POST', json: { pilot, actor: { id: aa, role: 'academicAffairs' } } });
