@@ -65,14 +65,25 @@ function approvalFacts(n: ApprovalNotification) {
 const by = (b: { id: string; onBehalfOf?: string }): Bilingual =>
   b.onBehalfOf ? { zh: `${b.id}（代 ${b.onBehalfOf}）`, en: `${b.id} (on behalf of ${b.onBehalfOf})` } : { zh: b.id, en: b.id };
 
+/**
+ * A step mail to one approver carries a signed one-click "approve" link bound to that approver
+ * and the approval, expiring relative to the notification's own time (a retried activity
+ * renders the same mail); mails to several people, or without a signer, use the plain link.
+ */
+function approveLink(n: ApprovalStepNotification | ApprovalStepOverdueNotification, links: TemplateLinks, plain: string): string {
+  const only = n.to.length === 1 ? n.to[0] : undefined;
+  if (!links.signLink || !only) return plain;
+  return links.signLink({ email: only.email, action: 'approve', pilotId: n.pilot.id, ref: n.approvalId, issuedAt: n.occurredAt });
+}
+
 export function approvalLetter(n: ApprovalNotification, links: TemplateLinks): Letter {
   const link = approvalLink(links, n.pilot.id, n.approvalId);
   switch (n.kind) {
     case 'approvalStepRequested':
     case 'approvalStepReminder':
-      return stepLetter(n, link);
+      return stepLetter(n, approveLink(n, links, link));
     case 'approvalStepOverdue':
-      return overdueLetter(n, link);
+      return overdueLetter(n, approveLink(n, links, link));
     case 'approvalReturned':
       return returnedLetter(n, link);
     case 'approvalDecided':

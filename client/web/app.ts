@@ -525,6 +525,9 @@ async function route(): Promise<void> {
   header();
   try {
     if (path.startsWith('/l/')) return await openLink(decodeURIComponent(path.slice(3)));
+    // An approval's own address (the plain link in approval e-mails) opens it on its pilot's page.
+    const approval = /^\/pilots\/([^/]+)\/approvals\/([^/]+)$/.exec(path);
+    if (approval) return navigate(`/pilots/${approval[1]}?do=approve&ref=${approval[2]}`, true);
     if (path.startsWith('/pilots/')) return await renderPilot(decodeURIComponent(path.slice('/pilots/'.length)));
     if (path === '/dashboard') return await renderDashboard();
     if (path === '/bulk') return await renderBulk();

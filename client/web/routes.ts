@@ -70,7 +70,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
   const page = async (_req: FastifyRequest, reply: FastifyReply) =>
     reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'").header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').send(html);
   // `/l/*`: a signed link's token is longer than a path parameter may be.
-  for (const path of ['/', '/signin', '/inbox', '/dashboard', '/bulk', '/pilots/:id', '/l/*']) app.get(path, page);
+  for (const path of ['/', '/signin', '/inbox', '/dashboard', '/bulk', '/pilots/:id', '/pilots/:id/approvals/:approvalId', '/l/*']) app.get(path, page);
   app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await appBundle()));
   app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css));
   app.get('/openapi.json', async () => openapi.document());

@@ -148,6 +148,13 @@ describe('the admin web page in Chromium', () => {
     expect(after.decisions[0]).toMatchObject({ stepId: 'college', outcome: 'approve', actor: { id: 'dean', role: 'collegeLeader', college: forestry } });
     // The college's decision is done: no decision form for the college leader at the next step.
     expect(await page.locator('#form-decide').count()).toBe(0);
+    // The signed "approve" link of an approval e-mail, and the plain link, open the approval.
+    const token = signLinkToken(api.users.auth.linkSecret, { email: 'dean@college.test', action: 'approve', pilotId: pC, ref: 'budget-1' });
+    for (const path of [`/l/${token}`, `/pilots/${pC}/approvals/budget-1`]) {
+      await page.goto(`${api.url}${path}`);
+      await page.waitForURL(new RegExp(`/pilots/${pC}\\?do=approve&ref=budget-1$`));
+      await page.waitForSelector('#approval-card[data-approval="budget-1"]');
+    }
     await page.context().close();
   });
 
