@@ -67,7 +67,10 @@ export const pilotRecordSchema = z.object({
   /** The school leader who approves budgets (Art. 13) and is told of escalations. */
   schoolLeaderEmail: z.email().optional(),
   /** Art. 18 periodic inspections: month-days (MM-DD) each year, moved onto working days. */
-  inspectionSchedule: z.array(patternString(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '检查日期格式应为 MM-DD', 'expected a month-day MM-DD')).max(12).default(['04-15', '11-15']),
+  inspectionSchedule: z.array(patternString(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '检查日期格式应为 MM-DD', 'expected a month-day MM-DD')
+    // Every year has it: 02-29, 02-30 or 04-31 would not exist in some year of the pilot.
+    .refine((md) => { try { toDayNumber(`2023-${md}`); return true; } catch { return false; } }, { message: 'a month-day every year has (not 02-29)', params: { zh: '检查日期须每年都存在（不能是 02-29 等）' } }))
+    .max(12).default(['04-15', '11-15']),
   /** Approved assessment task (examinees), Art. 20. */
   approvedTask: z.number().int().min(0).max(100_000).optional(),
   /** The special-fund budget approved with the application (integer fen). */

@@ -21,6 +21,8 @@ export interface PeriodRecord {
   reminded: boolean;
   /** The due instant has been processed (a miss counted if there was no on-time report). */
   closed?: boolean;
+  /** Set when Academic Affairs moved the deadline (new reminders get their own mail). */
+  extended?: boolean;
   submittedAt?: string;
   by?: Actor;
   /** First characters of the report; the full text is in the update's history event. */
@@ -36,6 +38,8 @@ export interface EmailRecord {
   messageId: string;
   at: string;
   periodId?: string;
+  /** Why the mail server refused it for good (then messageId is empty); the pilot goes on. */
+  failed?: string;
 }
 
 /** Art. 19(1): a material request from the province. */
@@ -50,6 +54,10 @@ export interface ProvincialRequestRecord {
   /** submitted: by the due instant; late: after it (the miss still counts). */
   outcome: 'pending' | 'submitted' | 'missed' | 'late';
   recordedBy: Actor;
+  /** The due instant has been processed: a miss counted, or the count reset by an on-time submission. */
+  counted?: boolean;
+  /** Set when Academic Affairs moved the deadline (new reminders get their own mail). */
+  extended?: boolean;
   submittedAt?: string;
   submittedBy?: Actor;
   note?: string;

@@ -13,11 +13,13 @@
  * outbox is empty, carrying the whole state with absolute dates.
  */
 import {
+  ActivityFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -27,7 +29,7 @@ import {
 import type { OnexActivities } from '../activities/types';
 import type { Actor } from '../domain/actor';
 import { passRate, passRateBelow, feeCapFen, checkAssessmentFees, totalPassCount, formatPassRate } from '../domain/assessment';
-import { createChinaCalendar, formatShanghai, shanghaiInstant, type CalendarWarning, type WorkingCalendar } from '../domain/calendar';
+import { createChinaCalendar, formatShanghai, shanghaiDate, shanghaiInstant, type CalendarWarning, type WorkingCalendar } from '../domain/calendar';
 import { inputError, type Bilingual, type RuleResult } from '../domain/errors';
 import { emptyLedger, postToLedger, fundUseNames, incomeSourceNames } from '../domain/funds';
 import { checkInspection, inspectionOutcome, rectificationFor, type Inspection } from '../domain/inspection';
@@ -175,7 +177,8 @@ function inspectionSchedule(pilot: PilotRecord, startedAt: string, calendar: Wor
       if (nominal < pilot.startDate || nominal > pilot.endDate) continue;
       const date = calendar.onOrNextWorkingDay(nominal);
       const at = shanghaiInstant(date, INSPECTION_NOTICE_TIME).toISOString();
-      if (at > startedAt) out.push({ date, at, noticeSent: false });
+      // Two month-days moved onto the same working day are one inspection.
+      if (at > startedAt && !out.some((x) => x.date === date)) out.push({ date, at, noticeSent: false });
     }
   }
   return out.sort((a, b) => a.at.localeCompare(b.at));
@@ -367,6 +370,14 @@ class PilotRun {
             },
           }]);
         }
+        // At most the coming week may be reported ahead: a week starting more than seven days
+        // from now is refused, so reports cannot be filed for weeks on end in advance.
+        if (period.monday && Date.now() < shanghaiInstant(period.monday, '00:00').getTime() - 7 * 86_400_000) {
+          refuse([{
+            ruleId: 'art5.weeklyReport.period', article: ART5, severity: 'hard', field: 'periodId',
+            message: { zh: `周次 ${period.id} 尚未开始（${period.monday} 起），不能提前提交工作周报`, en: `week ${period.id} has not started yet (it starts ${period.monday}); a report cannot be filed that far ahead` },
+          }]);
+        }
         if (period.outcome === 'onTime' || period.outcome === 'late') {
           const at = formatShanghai(Date.parse(period.submittedAt ?? ''));
           refuse([{
@@ -406,8 +417,8 @@ class PilotRun {
       req.submittedAt = now;
       req.submittedBy = r.actor;
       if (r.note) req.note = r.note;
-      // A submission by the deadline resets the consecutive count (Art. 19(1)).
-      if (onTime) s.consecutiveProvincialMisses = 0;
+      // The count moves in due order, at each due instant (processDue): an on-time submission
+      // resets it there, a late one still counts as the miss it was (Art. 19(1)).
       this.syncOverdue();
       this.dirty = true;
       return { audit: this.audit('provincial.submit', r.actor, { zh: `报送省厅材料“${req.title}”（${onTime ? '按时' : '逾期'}）`, en: `provincial material “${req.title}” submitted (${onTime ? 'on time' : 'late'})` }, { before: { outcome: before }, after: { outcome: req.outcome } }) };
@@ -592,6 +603,7 @@ class PilotRun {
       item.dueAt = due.dueAt;
       item.remindAt = due.remindAt;
       item.reminded = false;
+      item.extended = true;
       if ('dueDate' in item) item.dueDate = due.dueDate;
       if (e.target.kind === 'weeklyPeriod') upsertSearchAttributes([{ key: OnexNextDue, value: new Date(due.dueAt) }]);
       const what = e.target.kind === 'weeklyPeriod' ? { zh: `${e.target.id} 工作周报`, en: `the weekly report for ${e.target.id}` } : { zh: `省厅材料“${item.title ?? e.target.id}”`, en: `provincial material “${item.title ?? e.target.id}”` };
@@ -608,6 +620,11 @@ class PilotRun {
           refuse([inputError('target.id', `没有可延期的待办事项 ${e.target.id}（须为未截止的省厅材料要求或当前周次）`, `no pending item ${e.target.id} to extend (a provincial request not yet due, or the open week)`, 'deadline.unknown')]);
         }
         const due = this.extendedDue(e.target.kind, e.newDueDate);
+        const open = this.openPeriod();
+        const following = e.target.kind === 'weeklyPeriod' && open?.monday ? followingWeeklyPeriod(this.s.current, { monday: open.monday }, this.calendar) : undefined;
+        if (following && due.dueAt >= following.dueAt) {
+          refuse([inputError('newDueDate', `本周周报的截止时间须早于下一周的截止时间 ${formatShanghai(Date.parse(following.dueAt))}`, `a week's report must stay due before the next week's, ${formatShanghai(Date.parse(following.dueAt))}`, 'deadline.pastNextWeek')]);
+        }
         if (due.dueAt <= item.dueAt) {
           refuse([inputError('newDueDate', `新的截止时间 ${formatShanghai(Date.parse(due.dueAt))} 须晚于原截止时间 ${formatShanghai(Date.parse(item.dueAt))}`, `the new deadline ${formatShanghai(Date.parse(due.dueAt))} must be after the current one, ${formatShanghai(Date.parse(item.dueAt))}`, 'deadline.notLater')]);
         }
@@ -665,7 +682,7 @@ class PilotRun {
     return out;
   }
 
-  extensionTarget(t: { kind: 'provincialRequest' | 'weeklyPeriod'; id: string }): { dueAt: string; remindAt: string; reminded: boolean; title?: string; dueDate?: string } | undefined {
+  extensionTarget(t: { kind: 'provincialRequest' | 'weeklyPeriod'; id: string }): { dueAt: string; remindAt: string; reminded: boolean; extended?: boolean; title?: string; dueDate?: string } | undefined {
     if (t.kind === 'provincialRequest') return this.s.provincial.find((r) => r.id === t.id && r.outcome === 'pending');
     const open = this.openPeriod();
     return open && open.id === t.id && open.outcome === 'pending' ? open : undefined;
@@ -682,7 +699,9 @@ class PilotRun {
 
   /** Art. 18: a failed inspection sends a notice and opens a rectification (a child workflow). */
   openRectification(i: Inspection): void {
-    const deadline = rectificationFor(i, this.rules, this.calendar);
+    // The deadline counts from the day the notice goes out (a failure recorded late is not overdue at once).
+    const today = shanghaiDate(Date.now());
+    const deadline = rectificationFor({ ...i, inspectedOn: i.inspectedOn > today ? i.inspectedOn : today }, this.rules, this.calendar);
     if (!deadline) return;
     const workflowId = rectificationWorkflowId(this.workflowId, i.id);
     this.s.rectifications.push({ id: i.id, workflowId, noticeOn: deadline.noticeOn, dueAt: deadline.dueAt, status: 'open', reinspectionFailures: 0 });
@@ -697,7 +716,8 @@ class PilotRun {
   approvalConcluded(c: ApprovalConcluded): void {
     const s = this.s;
     const rec = s.approvals.find((x) => x.approvalId === c.approvalId);
-    if (!rec || rec.status === 'approved' || rec.status === 'rejected' || rec.status === 'withdrawn') return; // a repeated signal
+    // A repeated signal, or one arriving after the pilot ended and closed its approvals.
+    if (!rec || rec.status === 'approved' || rec.status === 'rejected' || rec.status === 'withdrawn' || rec.status === 'cancelled' || s.status !== 'running') return;
     rec.status = c.outcome;
     rec.concludedAt = c.concludedAt;
     rec.subject = c.subject;
@@ -729,17 +749,18 @@ class PilotRun {
       ...(schedule?.endDate ? { endDate: schedule.endDate } : {}),
     };
     const after = { lead: s.current.lead, startDate: s.current.startDate, endDate: s.current.endDate };
+    this.dirty = true;
     const filing = c.filing ? `${c.filing.reference}` : '—';
     this.audit('change.applied', c.decisions[c.decisions.length - 1]?.actor, { zh: `变更申请 ${req.id} 经审核并报省厅备案（${filing}）后生效`, en: `change request ${req.id} approved and filed with the province (${filing}); in effect` }, { before, after, ruleIds: ['art7.filing'] });
     if (lead) {
       const text = notices.leadChangedNotice(before.lead, lead, filing);
-      this.notice(`change:${req.id}:lead`, [{ role: 'pilotLead', email: before.lead.email, name: before.lead.name }, ...this.recipients('pilotLead', 'collegeLeader')], text);
+      this.notice(`change:${c.approvalId}:lead`, [{ role: 'pilotLead', email: before.lead.email, name: before.lead.name }, ...this.recipients('pilotLead', 'collegeLeader')], text);
     }
   }
 
   rectificationEvent(e: RectificationEvent): void {
     const rec = this.s.rectifications.find((r) => r.id === e.rectificationId);
-    if (!rec || rec.status === 'closed' || rec.status === 'cancelled') return;
+    if (!rec || rec.status === 'closed' || rec.status === 'cancelled' || this.s.status !== 'running') return;
     if (e.event === 'overdue') {
       if (rec.status === 'overdue') return;
       rec.status = 'overdue';
@@ -827,7 +848,8 @@ class PilotRun {
       if (!p) {
         const last = s.periods[s.periods.length - 1];
         const next: WeeklyPeriod | undefined = last?.monday
-          ? followingWeeklyPeriod(s.current, { monday: last.monday }, this.calendar)
+          ? // After a change of schedule (Art. 7) the following week may lie before the new start.
+            (followingWeeklyPeriod(s.current, { monday: last.monday }, this.calendar) ?? firstWeeklyPeriod(s.current, last.dueAt, this.calendar))
           : last
             ? undefined
             : firstWeeklyPeriod(s.current, s.startedAt, this.calendar);
@@ -838,7 +860,7 @@ class PilotRun {
       }
       if (now >= p.remindAt && !p.reminded && p.outcome === 'pending' && now < p.dueAt) {
         p.reminded = true;
-        this.outbox.push({ kind: 'notify', notification: { kind: 'weeklyReminder', workflowId: this.workflowId, eventKey: `weekly:${p.id}:reminder`, occurredAt: now, to: escalationRecipients(1, s.current), pilot: this.summary(), article: ART5, periodId: p.id, dueAt: p.dueAt } });
+        this.outbox.push({ kind: 'notify', notification: { kind: 'weeklyReminder', workflowId: this.workflowId, eventKey: `weekly:${p.id}:reminder${p.extended ? `:${p.dueAt}` : ''}`, occurredAt: now, to: escalationRecipients(1, s.current), pilot: this.summary(), article: ART5, periodId: p.id, dueAt: p.dueAt } });
       }
       // An on-time report closes the week at once, so the next week is open to report on.
       if (now < p.dueAt && p.outcome !== 'onTime') break;
@@ -861,23 +883,27 @@ class PilotRun {
 
     // Provincial material requests (Art. 19(1)), in due order.
     for (const r of [...s.provincial].sort((a, b) => a.dueAt.localeCompare(b.dueAt))) {
-      if (r.outcome !== 'pending') continue;
-      if (now >= r.remindAt && !r.reminded && now < r.dueAt) {
+      if (r.counted) continue;
+      if (r.outcome === 'pending' && now >= r.remindAt && !r.reminded && now < r.dueAt) {
         r.reminded = true;
-        this.notice(`provincial:${r.id}:reminder`, this.recipients('pilotLead'), notices.provincialReminderNotice(r));
+        this.notice(`provincial:${r.id}:reminder${r.extended ? `:${r.dueAt}` : ''}`, this.recipients('pilotLead'), notices.provincialReminderNotice(r));
       }
-      if (now >= r.dueAt) {
-        r.outcome = 'missed';
-        s.consecutiveProvincialMisses += 1;
-        this.audit('provincial.missed', undefined, { zh: `省厅材料“${r.title}”未按时报送（连续第 ${s.consecutiveProvincialMisses} 次）`, en: `provincial material “${r.title}” missed (${s.consecutiveProvincialMisses} in a row)` }, { ruleIds: ['art19.provincialMisses'] });
-        this.notice(`provincial:${r.id}:missed`, this.recipients('pilotLead', 'collegeLeader', 'academicAffairs'), notices.provincialMissedNotice(r, s.consecutiveProvincialMisses, this.rules.provincialMissesToCancel));
-        this.syncOverdue();
-        const grounds = cancellationGrounds({ consecutiveProvincialMisses: s.consecutiveProvincialMisses, violations: [] }, this.rules);
-        if (grounds.length > 0) {
-          this.audit('pilot.cancel', undefined, { zh: '连续三次未报送省厅材料，自动取消试点', en: 'three consecutive provincial misses: the pilot is cancelled' }, { ruleIds: grounds.map((g) => g.ruleId) });
-          this.cancel(grounds);
-          return;
-        }
+      if (now < r.dueAt) continue;
+      r.counted = true;
+      if (r.outcome === 'submitted') {
+        s.consecutiveProvincialMisses = 0;
+        continue;
+      }
+      if (r.outcome === 'pending') r.outcome = 'missed';
+      s.consecutiveProvincialMisses += 1;
+      this.audit('provincial.missed', undefined, { zh: `省厅材料“${r.title}”未按时报送（连续第 ${s.consecutiveProvincialMisses} 次）`, en: `provincial material “${r.title}” missed (${s.consecutiveProvincialMisses} in a row)` }, { ruleIds: ['art19.provincialMisses'] });
+      this.notice(`provincial:${r.id}:missed`, this.recipients('pilotLead', 'collegeLeader', 'academicAffairs'), notices.provincialMissedNotice(r, s.consecutiveProvincialMisses, this.rules.provincialMissesToCancel));
+      this.syncOverdue();
+      const grounds = cancellationGrounds({ consecutiveProvincialMisses: s.consecutiveProvincialMisses, violations: [] }, this.rules);
+      if (grounds.length > 0) {
+        this.audit('pilot.cancel', undefined, { zh: '连续三次未报送省厅材料，自动取消试点', en: 'three consecutive provincial misses: the pilot is cancelled' }, { ruleIds: grounds.map((g) => g.ruleId) });
+        this.cancel(grounds);
+        return;
       }
     }
 
@@ -907,8 +933,8 @@ class PilotRun {
       times.push(p.dueAt);
     }
     for (const r of s.provincial) {
-      if (r.outcome !== 'pending') continue;
-      if (!r.reminded) times.push(r.remindAt);
+      if (r.counted) continue;
+      if (!r.reminded && r.outcome === 'pending') times.push(r.remindAt);
       times.push(r.dueAt);
     }
     for (const x of s.schedule) if (!x.noticeSent) times.push(x.at);
@@ -921,6 +947,7 @@ class PilotRun {
     while (this.outbox.length > 0) {
       const item = this.outbox.shift()!;
       if (item.kind === 'startApproval') {
+        if (this.s.approvals.find((a) => a.workflowId === item.workflowId)?.status === 'cancelled') continue;
         // ABANDON: the approval outlives this run when the pilot continues-as-new.
         await startChild(approvalWorkflow, { workflowId: item.workflowId, args: [item.input], parentClosePolicy: ParentClosePolicy.ABANDON });
         const rec = this.s.approvals.find((a) => a.workflowId === item.workflowId);
@@ -928,11 +955,15 @@ class PilotRun {
         continue;
       }
       if (item.kind === 'startRectification') {
+        if (this.s.rectifications.find((r) => r.workflowId === item.workflowId)?.status === 'cancelled') continue;
         await startChild(rectificationWorkflow, { workflowId: item.workflowId, args: [item.input], parentClosePolicy: ParentClosePolicy.ABANDON });
         continue;
       }
       if (item.kind === 'reportPassRecord') {
-        await reportPassRecord(item.report);
+        await reportPassRecord(item.report).catch((err: unknown) => {
+          if (!(err instanceof ActivityFailure)) throw err;
+          this.audit('registry.reportFailed', undefined, { zh: `通过率记录未能报送至登记簿：${err.cause?.message ?? err.message}`, en: `the pass record could not be reported to the registry: ${err.cause?.message ?? err.message}` });
+        });
         continue;
       }
       if (item.kind === 'cancelChild') {
@@ -942,16 +973,24 @@ class PilotRun {
       }
       const n = item.notification;
       if (n.to.length === 0) continue;
-      const receipt = await sendNotification(n);
       const record: EmailRecord = {
         eventKey: n.eventKey,
         kind: n.kind,
         ...(n.kind === 'pilotNotice' ? { topic: n.topic } : {}),
         to: n.to.map((r) => ({ role: r.role, email: r.email })),
-        messageId: receipt.messageId,
+        messageId: '',
         at: n.occurredAt,
         ...('periodId' in n ? { periodId: n.periodId } : {}),
       };
+      try {
+        record.messageId = (await sendNotification(n)).messageId;
+      } catch (err) {
+        // The server refused it for good (e.g. a mistyped address): recorded and audited, never
+        // fatal — a three-year pilot must not end over one address. Retryable faults never get here.
+        if (!(err instanceof ActivityFailure)) throw err;
+        record.failed = err.cause?.message ?? err.message;
+        this.audit('email.failed', undefined, { zh: `邮件未能送达（${n.eventKey}）：${record.failed}`, en: `an e-mail could not be delivered (${n.eventKey}): ${record.failed}` });
+      }
       this.s.emails.push(record);
     }
   }
@@ -970,13 +1009,17 @@ class PilotRun {
 
   async run(): Promise<PilotOutcome> {
     const s = this.s;
+    // v2 of the loop resets the wake-up flag before processing, so a change made by a handler
+    // while the loop was sending mail is not lost (pilots started before run the v1 loop).
+    const resetBeforeProcessing = patched('pilot-loop-dirty-before-process');
     while (s.status === 'running') {
+      if (resetBeforeProcessing) this.dirty = false;
       this.processDue();
       await this.drainOutbox();
       if (s.status !== 'running') break;
       await this.maybeContinueAsNew();
       const next = this.nextWake();
-      this.dirty = false;
+      if (!resetBeforeProcessing) this.dirty = false;
       const done = () => this.dirty || s.status !== 'running';
       if (next === undefined) await condition(done);
       else if (next > Date.now()) await condition(done, next - Date.now());

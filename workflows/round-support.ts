@@ -3,7 +3,7 @@
  * a change, and an ordered mail outbox (handlers post and return at once; a coroutine sends
  * one mail at a time, so neither an update nor the main loop waits on SMTP). Deterministic.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, condition, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { OnexActivities } from '../activities/types';
 import { notificationActivityOptions, type Notification } from '../domain/notifications';
 import type { Recipient, RecipientRole } from '../domain/weekly';
@@ -78,8 +78,16 @@ export class Mailer {
       await condition(() => this.queue.length > 0);
       const n = this.queue.shift()!;
       this.sending = true;
-      const receipt = await sendNotification(n);
-      this.emails.push({ eventKey: n.eventKey, kind: n.kind, to: n.to.map((r) => ({ role: r.role, email: r.email })), messageId: receipt.messageId, at: n.occurredAt });
+      const to = n.to.map((r) => ({ role: r.role, email: r.email }));
+      try {
+        const receipt = await sendNotification(n);
+        this.emails.push({ eventKey: n.eventKey, kind: n.kind, to, messageId: receipt.messageId, at: n.occurredAt });
+      } catch (err) {
+        // A mail the server refuses for good (a wrong address) is recorded, never fatal:
+        // the workflow goes on. Cancellation still stops the mailer.
+        if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+        this.emails.push({ eventKey: n.eventKey, kind: n.kind, to, messageId: '', at: n.occurredAt, failed: err.cause?.message ?? err.message });
+      }
       this.sending = false;
     }
   }

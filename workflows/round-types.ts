@@ -18,6 +18,8 @@ export interface EmailSent {
   to: { role: RecipientRole; email: string }[];
   messageId: string;
   at: string;
+  /** Why the mail server refused it for good (then messageId is empty). */
+  failed?: string;
 }
 
 // ── Round ────────────────────────────────────────────────────────────────────

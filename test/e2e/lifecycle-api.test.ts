@@ -53,14 +53,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The programme registry is a singleton on the shared dev server: the pilots of this file
-  // started it on this file's task queue (by reporting pass records); stop it with our worker.
-  const registry = new Client({ connection }).workflow.getHandle(programmeRegistryWorkflowId());
-  const described = await registry.describe().catch(() => undefined);
-  if (described?.taskQueue === taskQueue && described.status.name === 'RUNNING') await registry.terminate('lifecycle e2e done');
   await app?.close();
   worker?.shutdown();
   await running;
+  // The programme registry is a singleton on the shared dev server: the pilots of this file
+  // started it on this file's task queue (by reporting pass records). With our worker gone no
+  // report can restart it: stop it, or later files would query a registry nobody serves.
+  const registry = new Client({ connection }).workflow.getHandle(programmeRegistryWorkflowId());
+  const described = await registry.describe().catch(() => undefined);
+  if (described?.taskQueue === taskQueue && described.status.name === 'RUNNING') await registry.terminate('lifecycle e2e done');
   await native?.close();
   await connection?.close();
   await sink?.close();

@@ -5,6 +5,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, Connection } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection as NativeConnectionImpl, Worker, type NativeConnection } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../scripts/binaries';
 import { createRegistryActivities } from '../../activities/registry';
@@ -30,6 +31,10 @@ export function recordingActivities(): OnexActivities & { sent: Notification[] }
     sent,
     ...createRegistryActivities(),
     async sendNotification(n: Notification): Promise<NotificationReceipt> {
+      // Like the real activity when the server refuses every recipient for good (5xx).
+      if (n.to.length > 0 && n.to.every((r) => r.email.startsWith('bounce'))) {
+        throw ApplicationFailure.create({ type: 'OnexSmtpRejected', message: `550 no such user ${n.eventKey}`, nonRetryable: true });
+      }
       sent.push(n);
       return { messageId: `<${n.workflowId}/${n.eventKey}@test>`, accepted: n.to.map((r) => r.email), rejected: [] };
     },

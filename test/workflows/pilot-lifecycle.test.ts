@@ -461,7 +461,8 @@ describe("Academic Affairs' reminders and deadline extensions", () => {
     expect(earlier[0]).toMatchObject({ ruleId: 'deadline.notLater', field: 'newDueDate' });
     const r1 = await h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: later, reason: '省厅通知延期', actor: aa }] });
     expect(r1.audit).toMatchObject({ action: 'deadline.extend', before: { dueAt: state.provincial[0]!.dueAt } });
-    await h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 7), reason: '调休', actor: aa }] });
+    expect((await refusedWith(h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 7), reason: '调休', actor: aa }] })))[0]!.ruleId).toBe('deadline.pastNextWeek');
+    await h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 3), reason: '调休', actor: aa }] });
     await env.sleep(Date.parse(week.dueAt) - (await env.currentTimeMs()) + 3_600_000);
     let s = await h.query(pilotStateQuery);
     expect(s.periods[0]).toMatchObject({ id: week.id, outcome: 'pending' });
@@ -472,6 +473,56 @@ describe("Academic Affairs' reminders and deadline extensions", () => {
     expect(s.provincial[0]!.outcome).toBe('missed');
     expect(s.periods[0]!.outcome).toBe('missed');
     expect(notices(h.workflowId, 'deadlineExtended')).toHaveLength(2);
+    await h.terminate('done');
+  });
+});
+
+describe('robustness (review findings)', () => {
+  it('a mail the server refuses for good is recorded and audited; the pilot goes on', async () => {
+    const h = await start('bounce-1', 60, { lead: { name: '张老师', email: 'bounce-lead@college.test', userId: 'zhang' }, reportPolicy: { weekday: 5, time: '17:00', reminderLeadHours: 168 } });
+    await env.sleep('1h');
+    const state = await h.query(pilotStateQuery);
+    expect(state.status).toBe('running');
+    expect(state.emails[0]).toMatchObject({ kind: 'weeklyReminder', messageId: '', failed: expect.stringContaining('550') });
+    expect(state.audit.map((a) => a.action)).toContain('email.failed');
+    await h.terminate('done');
+  });
+
+  it('reports cannot be filed for weeks ahead: at most the coming week', async () => {
+    const h = await start('ahead-1', 200);
+    // Report each week as soon as it opens: within two weeks one starts more than seven days ahead and is refused.
+    let refused: RuleResult[] | undefined;
+    for (let i = 0; i < 3 && !refused; i++) {
+      await env.sleep('1m');
+      const open = (await h.query(pilotStateQuery)).periods.at(-1)!;
+      const err = await h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: `第 ${i + 1} 份`, actor: lead }] }).then(() => undefined, (e: unknown) => e);
+      if (err) {
+        refused = ((err as WorkflowUpdateFailedError).cause as ApplicationFailure).details?.[0] as RuleResult[];
+        expect(Date.parse(`${open.monday}T00:00:00+08:00`) - (await env.currentTimeMs())).toBeGreaterThan(7 * 86_400_000);
+      }
+    }
+    expect(refused?.[0]).toMatchObject({ ruleId: 'art5.weeklyReport.period', field: 'periodId' });
+    expect(refused?.[0]?.message.zh).toContain('尚未开始');
+    await h.terminate('done');
+  });
+
+  it('provincial misses count in due order: a later request submitted early does not reset an earlier miss', async () => {
+    const h = await start('order-1', 400);
+    await request(h, 'A', 20);
+    await request(h, 'B', 30);
+    await h.executeUpdate(submitProvincialMaterial, { args: [{ requestId: 'B', actor: lead }] });
+    await env.sleep('21d');
+    expect((await h.query(pilotStateQuery)).consecutiveProvincialMisses).toBe(1);
+    await env.sleep('10d');
+    // B was submitted on time: at its due instant the count resets.
+    expect((await h.query(pilotStateQuery)).consecutiveProvincialMisses).toBe(0);
+    // A late submission made before the loop reached the due instant still counts as the miss.
+    await request(h, 'C', 2);
+    await env.sleep('3d');
+    await h.executeUpdate(submitProvincialMaterial, { args: [{ requestId: 'C', actor: lead }] });
+    const s = await h.query(pilotStateQuery);
+    expect(s.provincial.find((r) => r.id === 'C')).toMatchObject({ outcome: 'late', counted: true });
+    expect(s.consecutiveProvincialMisses).toBe(1);
     await h.terminate('done');
   });
 });
