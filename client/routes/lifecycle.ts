@@ -68,14 +68,14 @@ export const bulkProvincialRequestSchema = z.object({
   dryRun: z.boolean().default(false),
 });
 
-const bulkRemindSchema = z.object({
+export const bulkRemindSchema = z.object({
   actor: actorSchema,
   note: z.string().trim().max(1000).optional(),
   college: idSchema.optional(),
   dryRun: z.boolean().default(false),
 });
 
-const bulkExtendSchema = z.object({
+export const bulkExtendSchema = z.object({
   pilotIds: z.array(idSchema).min(1).max(500),
   target: extendDeadlineInputSchema.shape.target,
   newDueDate: isoDateSchema,

@@ -12,9 +12,11 @@ import { approvalKindSpec, approvalKinds, decideApprovalInputSchema, delegateApp
 import type { Bilingual, RuleResult } from '../../domain/errors';
 import { expenseSchema, fundUses, incomeSchema, incomeSources } from '../../domain/funds';
 import { yuanStringSchema } from '../../domain/money';
-import { approvalSubmissionInputSchema } from '../../domain/pilot-actions';
+import { assessmentForms } from '../../domain/assessment';
+import { findingResults } from '../../domain/inspection';
+import { approvalSubmissionInputSchema, assessmentInputSchema, cancelPilotInputSchema, extendDeadlineInputSchema, inspectionInputSchema, provincialSubmissionInputSchema, remindNowInputSchema, violationInputSchema } from '../../domain/pilot-actions';
 import { requiredText, safeParseBilingual } from '../../domain/validation';
-import { provincialMaterialRequestSchema } from '../../domain/violation';
+import { provincialMaterialRequestSchema, violationGrounds } from '../../domain/violation';
 import { weeklyReportSchema } from '../../domain/weekly';
 import type { ApprovalState } from '../../workflows/approval-types';
 import { timelineOf } from './timeline';
@@ -219,6 +221,53 @@ function weeklyForm(s: PilotView, ref: string | null): string {
     <div class="form-error"></div><button class="primary" type="submit">${plain('提交', 'Submit')}</button></form>`;
 }
 
+const pilotSide = () => me?.role === 'pilotLead' || me?.role === 'collegeStaff' || me?.role === 'collegeLeader';
+const opt = (v: string, label: string, selected = false) => `<option value="${esc(v)}" ${selected ? 'selected' : ''}>${esc(label)}</option>`;
+
+/** Art. 19(1): the pilot records that the requested material went to the province (pilot side only). */
+function provincialForm(s: PilotView, ref: string | null): string {
+  const open = (s.provincial ?? []).filter((r) => r.outcome === 'pending' || r.outcome === 'missed');
+  if (!pilotSide() || open.length === 0) return '';
+  return `<form id="form-provincialSubmission" class="stack card" novalidate><h2>${t('登记省厅材料报送（第十九条）', 'Record a provincial submission (Art. 19(1))')}</h2>
+    ${field('requestId', '报送要求', 'Request', `<select id="f-requestId" name="requestId">${open.map((r) => opt(r.id, `${r.id} ${r.title}（${plain('截止', 'due')} ${r.dueDate}）`, r.id === ref)).join('')}</select>`)}
+    ${field('note', '说明', 'Note', '<input id="f-prov-note" name="note">')}
+    <div class="form-error"></div><button class="primary" type="submit">${plain('登记报送', 'Record')}</button></form>`;
+}
+
+/** Assessments (pilot side and Academic Affairs); inspections, violations and cancellation (Academic Affairs). */
+function lifecycleForms(s: PilotView, doing: string | null): string {
+  const aa = me?.role === 'academicAffairs';
+  const out: string[] = [];
+  if (pilotSide() || aa) {
+    out.push(`<details class="card" ${doing === 'assessment' ? 'open' : ''}><summary>${t('登记考核（第十二、十六、十七条）', 'Record an assessment (Art. 12, 16, 17)')}</summary><form id="form-assessment" class="stack" novalidate>
+      ${field('id', '考核编号', 'Session id', '<input id="f-as-id" name="id">')}${field('date', '考核日期', 'Date', `<input name="date" type="date" value="${today()}">`)}
+      ${field('components', '各考核形式权重（%）', 'Weight of each form (%)', `<div class="grid2">${assessmentForms.map((f) => `<label>${esc(f)} <input name="w.${f}" inputmode="decimal" size="5"></label>`).join('')}</div>`)}
+      ${field('publishedFeeFen', '公布的收费标准（元/人次）', 'Published fee (yuan per person-time)', '<input name="publishedFee" inputmode="decimal">')}
+      ${field('candidates', '参考人数', 'Candidates', '<input name="candidates" inputmode="numeric">')}${field('passed', '通过人数（可稍后登记）', 'Passed (may come later)', '<input name="passed" inputmode="numeric">')}
+      ${aa ? field('feeCapWaiverReason', '豁免收费上限的理由（教务部）', 'Reason to waive the fee cap (Academic Affairs)', '<input name="feeCapWaiverReason">') : ''}
+      <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form></details>`);
+  }
+  if (aa) {
+    const finding = (k: string, zh: string, en: string, measures = false) => `<fieldset><legend>${t(zh, en)}</legend>
+      ${field(`${k}.result`, '结论', 'Result', `<select name="${k}.result">${findingResults.map((r) => opt(r, r === 'satisfactory' ? plain('合格', 'satisfactory') : plain('不合格', 'unsatisfactory'))).join('')}</select>`)}
+      ${field(`${k}.notes`, '检查意见', 'Findings', `<textarea name="${k}.notes"></textarea>`)}${measures ? field(`${k}.measures`, '改进措施', 'Improvement measures', `<textarea name="${k}.measures"></textarea>`) : ''}</fieldset>`;
+    out.push(`<details class="card" ${doing === 'inspection' ? 'open' : ''}><summary>${t('登记检查（第十八条）', 'Record an inspection (Art. 18)')}</summary><form id="form-inspection" class="stack" novalidate>
+      ${field('id', '检查编号', 'Inspection id', '<input id="f-in-id" name="id">')}${field('inspectedOn', '检查日期', 'Inspected on', `<input name="inspectedOn" type="date" value="${today()}">`)}
+      ${finding('progress', '（一）试点建设进展情况', '(1) progress')}${finding('funds', '（二）经费落实、资金使用情况', '(2) funds and their use')}${finding('problems', '（三）主要问题和改进措施', '(3) problems and measures', true)}
+      <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form></details>`);
+    const grounds: Record<string, [string, string]> = { laxManagement: ['管理混乱', 'lax management'], forcedParticipation: ['强制学生参加', 'forced participation'], irregularFunds: ['违规使用资金', 'irregular use of funds'] };
+    out.push(`<details class="card"><summary>${t('登记违规情形（第十九条）', 'Record a violation (Art. 19)')}</summary><form id="form-violation" class="stack" novalidate>
+      ${field('id', '编号', 'Id', '<input id="f-vi-id" name="id">')}${field('ground', '情形', 'Ground', `<select name="ground">${violationGrounds.map((g) => opt(g, plain(...(grounds[g] ?? [g, g])))).join('')}</select>`)}
+      ${field('description', '情况说明', 'Description', '<textarea name="description"></textarea>')}${field('evidence', '证据（文号、档案号）', 'Evidence (reference)', '<input name="evidence">')}
+      ${field('occurredOn', '发生日期', 'Occurred on', `<input name="occurredOn" type="date" value="${today()}">`)}
+      <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form></details>`);
+    out.push(`<details class="card"><summary>${t('取消试点（第十九条）', 'Cancel the pilot (Art. 19)')}</summary><form id="form-cancel" class="stack" novalidate>
+      ${field('reason', '理由（须有已登记的情形）', 'Reason (a recorded ground is required)', '<textarea name="reason"></textarea>')}
+      <div class="form-error"></div><button class="danger primary" type="submit" id="cancel-pilot">${plain('取消试点', 'Cancel the pilot')}</button></form></details>`);
+  }
+  return out.join('');
+}
+
 function ledgerForms(s: PilotView): string {
   if (!s.ledger) return '';
   const opts = (xs: readonly string[]) => xs.map((x) => `<option value="${x}">${x}</option>`).join('');
@@ -259,7 +308,7 @@ async function renderPilot(id: string): Promise<void> {
     <div id="flash"></div>
     <h2>${t('待办事项', 'Pending')}</h2>${pendingRows.length ? `<table id="pending"><tbody>${pendingRows.map(([a, b]) => `<tr><td>${a}</td><td>${b}</td></tr>`).join('')}</tbody></table>` : `<p class="muted">${t('无', 'none')}</p>`}
     <div id="approval"></div>
-    ${s.status === 'running' ? weeklyForm(s, q.get('do') === 'weeklyReport' ? q.get('ref') : null) + ledgerForms(s) : ''}
+    ${s.status === 'running' ? weeklyForm(s, q.get('do') === 'weeklyReport' ? q.get('ref') : null) + provincialForm(s, q.get('do') === 'provincialSubmission' ? q.get('ref') : null) + ledgerForms(s) + lifecycleForms(s, q.get('do')) : ''}
     ${approvalList(s, q.get('do') === 'approve' ? q.get('ref') : null)}
     <h2>${t('导出（供检查）', 'Export (for inspections)')}</h2>
     <p><a class="button" id="export-xlsx" href="/api/pilots/${enc}/export?format=xlsx" download>${plain('审计记录与资金账 XLSX', 'Audit trail and ledger, XLSX')}</a>
@@ -295,6 +344,32 @@ async function renderPilot(id: string): Promise<void> {
     void submitForm(income, incomeSchema, (d) => ({ id: d.id, pilotId: p.id, date: today(), source: d.source, payer: d.payer ?? '', amountFen: fen(d.amount), actor: actor() }),
       (b) => api('POST', `/api/pilots/${enc}/incomes`, b), async () => { await renderPilot(id); flash('已登记收入', 'income recorded'); });
   };
+  const wire = (sel: string, schema: z.ZodType, build: (d: Record<string, string>) => unknown, url: (d: Record<string, string>) => string, zh: string, en: string) => {
+    const form = document.querySelector<HTMLFormElement>(sel);
+    if (form) form.onsubmit = (e) => {
+      e.preventDefault();
+      const data = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
+      void submitForm(form, schema, build, (b) => api('POST', url(data), b), async () => { history.replaceState(null, '', `/pilots/${enc}`); await renderPilot(id); flash(zh, en); });
+    };
+  };
+  const opt1 = (v: string | undefined) => (v?.trim() ? v : undefined);
+  const int = (v: string | undefined) => (v?.trim() && /^\d+$/.test(v.trim()) ? Number(v) : v?.trim() ? v : undefined);
+  wire('#form-provincialSubmission', provincialSubmissionInputSchema, (d) => ({ requestId: d.requestId, ...(opt1(d.note) ? { note: d.note } : {}), actor: actor() }),
+    (d) => `/api/pilots/${enc}/provincial-requests/${encodeURIComponent(d.requestId ?? '')}/submissions`, '已登记省厅材料报送', 'provincial submission recorded');
+  wire('#form-assessment', assessmentInputSchema, (d) => ({
+    session: {
+      id: d.id, pilotId: p.id, date: d.date, publishedFeeFen: fen(d.publishedFee), studentFeeFen: 0, candidates: int(d.candidates) ?? 0,
+      components: assessmentForms.filter((f) => opt1(d[`w.${f}`])).map((f) => ({ form: f, weightBp: Math.round(Number(d[`w.${f}`]) * 100) })),
+      ...(int(d.passed) !== undefined ? { passed: int(d.passed) } : {}),
+    },
+    ...(opt1(d.feeCapWaiverReason) ? { feeCapWaiverReason: d.feeCapWaiverReason } : {}), actor: actor(),
+  }), () => `/api/pilots/${enc}/assessments`, '已登记考核', 'assessment recorded');
+  const finding = (d: Record<string, string>, k: string) => ({ result: d[`${k}.result`], notes: d[`${k}.notes`] ?? '', ...(k === 'problems' ? { measures: d[`${k}.measures`] ?? '' } : {}) });
+  wire('#form-inspection', inspectionInputSchema, (d) => ({ id: d.id, pilotId: p.id, inspectedOn: d.inspectedOn, inspector: actor(), progress: finding(d, 'progress'), funds: finding(d, 'funds'), problems: finding(d, 'problems') }),
+    () => `/api/pilots/${enc}/inspections`, '已登记检查', 'inspection recorded');
+  wire('#form-violation', violationInputSchema, (d) => ({ id: d.id, pilotId: p.id, ground: d.ground, description: d.description ?? '', ...(opt1(d.evidence) ? { evidence: d.evidence } : {}), occurredOn: d.occurredOn, recordedBy: actor() }),
+    () => `/api/pilots/${enc}/violations`, '已登记违规情形', 'violation recorded');
+  wire('#form-cancel', cancelPilotInputSchema, (d) => ({ reason: d.reason ?? '', actor: actor() }), () => `/api/pilots/${enc}/cancel`, '试点已取消', 'the pilot is cancelled');
   const submitApproval = document.querySelector<HTMLFormElement>('#form-submitApproval');
   if (submitApproval) {
     const kind = submitApproval.querySelector<HTMLSelectElement>('#f-kind')!;
@@ -479,7 +554,56 @@ async function renderBulk(): Promise<void> {
       <div class="form-error"></div>
       <button class="secondary" type="submit" name="mode" value="dry" id="bulk-dry">${plain('试运行（不登记）', 'Dry run (records nothing)')}</button>
       <button class="primary" type="submit" name="mode" value="real" id="bulk-real">${plain('登记', 'Record')}</button>
-    </form><div id="bulk-results"></div>`;
+    </form><div id="bulk-results"></div>
+    <form id="form-remind" class="stack card" novalidate><h2>${t('提醒所有逾期试点', 'Remind everyone overdue')}</h2>
+      ${field('college', '学院（不填为全部）', 'College (blank: all)', '<input id="f-remind-college" name="college">')}
+      ${field('note', '附言', 'Note', '<input id="f-remind-note" name="note">')}
+      <div class="form-error"></div>
+      <button class="secondary" type="submit" name="mode" value="dry" id="remind-dry">${plain('试运行（不发送）', 'Dry run (sends nothing)')}</button>
+      <button class="primary" type="submit" name="mode" value="real" id="remind-real" disabled>${plain('发送提醒', 'Send reminders')}</button>
+    </form><div id="remind-results"></div>
+    <form id="form-extend" class="stack card" novalidate><h2>${t('延长截止日期（如节假日调整后）', 'Extend a deadline (e.g. after a holiday change)')}</h2>
+      ${field('pilotIds', '试点编号（每行一个）', 'Pilot ids (one per line)', '<textarea id="f-extend-pilotIds" name="pilotIds"></textarea>')}
+      ${field('target.kind', '事项', 'What', `<select id="f-extend-kind" name="target.kind"><option value="provincialRequest">${plain('省厅材料报送要求', 'provincial request')}</option><option value="weeklyPeriod">${plain('工作周报周次', 'weekly report week')}</option></select>`)}
+      ${field('target.id', '编号或周次（如 2026-W49）', 'Id or week (e.g. 2026-W49)', '<input id="f-extend-id" name="target.id">')}
+      ${field('newDueDate', '新截止日期', 'New due date', '<input id="f-extend-due" name="newDueDate" type="date">')}
+      ${field('reason', '理由', 'Reason', '<input id="f-extend-reason" name="reason">')}
+      <div class="form-error"></div>
+      <button class="secondary" type="submit" name="mode" value="dry" id="extend-dry">${plain('试运行（不修改）', 'Dry run (changes nothing)')}</button>
+      <button class="primary" type="submit" name="mode" value="real" id="extend-real" disabled>${plain('延期', 'Extend')}</button>
+    </form><div id="extend-results"></div>`;
+  type BulkResult = { dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] };
+  const showResults = (box: string, r: BulkResult, done: [string, string]) => {
+    $(box).innerHTML = `<div class="notice ${r.results.every((x) => x.ok) ? 'ok' : 'error'}">${r.dryRun ? t(`试运行：涉及 ${r.results.length} 个试点，未做任何改动`, `dry run: ${r.results.length} pilot(s), nothing was changed`) : t(...done)}</div>
+      <table class="bulk-table"><tbody>${r.results.map((x) => `<tr data-pilot="${esc(x.pilotId)}"><td>${esc(x.pilotId)}</td><td>${x.ok ? '✓' : `✗ ${(x.errors ?? []).map((er) => tb(er.message)).join('；')}`}</td></tr>`).join('')}</tbody></table>`;
+  };
+  /** A bulk form: the dry run first; the real run is enabled only after a dry run of the same input. */
+  const bulkForm = (sel: string, box: string, url: string, schema: z.ZodType, build: (d: Record<string, string>) => Record<string, unknown>, done: [string, string]) => {
+    const f = $(sel) as HTMLFormElement;
+    const real = f.querySelector<HTMLButtonElement>('button[value="real"]')!;
+    let dried = '';
+    f.oninput = () => (real.disabled = true);
+    f.onsubmit = (e) => {
+      e.preventDefault();
+      const dryRun = (e.submitter as HTMLButtonElement | null)?.value !== 'real';
+      const d = Object.fromEntries([...new FormData(f).entries()].map(([k, v]) => [k, String(v)]));
+      const body = { ...build(d), actor: { id: me!.id, role: me!.role }, dryRun };
+      const checked = safeParseBilingual(schema, body);
+      if (!checked.ok) return showErrors(f, checked.errors);
+      showErrors(f, []);
+      const key = JSON.stringify(build(d));
+      if (!dryRun && key !== dried) return;
+      api<BulkResult>('POST', url, body).then((r) => {
+        showResults(box, r, done);
+        dried = dryRun ? key : '';
+        real.disabled = !dryRun;
+      }).catch((err: unknown) => showErrors(f, err instanceof ApiError ? err.results : []));
+    };
+  };
+  bulkForm('#form-remind', '#remind-results', '/api/bulk/remind-overdue', remindNowInputSchema.extend({ college: z.string().optional(), dryRun: z.boolean() }),
+    (d) => ({ ...(d.college?.trim() ? { college: d.college.trim() } : {}), ...(d.note?.trim() ? { note: d.note } : {}) }), ['已发送提醒', 'reminders sent']);
+  bulkForm('#form-extend', '#extend-results', '/api/bulk/extend-deadline', extendDeadlineInputSchema.extend({ pilotIds: z.array(z.string()).refine((xs) => xs.length > 0, { message: 'name at least one pilot', params: { zh: '至少填写一个试点编号' } }), dryRun: z.boolean() }),
+    (d) => ({ pilotIds: (d.pilotIds ?? '').split(/[\s,，]+/).filter(Boolean), target: { kind: d['target.kind'], id: d['target.id'] ?? '' }, newDueDate: d.newDueDate, reason: d.reason ?? '' }), ['已延期', 'extended']);
   const form = $('#form-bulk') as HTMLFormElement;
   form.onsubmit = (e) => {
     e.preventDefault();

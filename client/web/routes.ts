@@ -24,6 +24,9 @@ import { pilotListFilterSchema, quote } from '../visibility';
 import { auditTable, ledgerTable, toCsv, toXlsx } from './export';
 import { inboxFor } from './inbox';
 import { describeRoute } from './openapi';
+import { ccApprovalInputSchema, decideApprovalInputSchema, delegateApprovalInputSchema, recordApprovalFilingInputSchema, resubmitApprovalInputSchema, withdrawApprovalInputSchema } from '../../domain/approval-kinds';
+import { approvalSubmissionInputSchema, assessmentInputSchema, assessmentResultInputSchema, cancelPilotInputSchema, expenseInputSchema, extendDeadlineInputSchema, incomeInputSchema, inspectionInputSchema, provincialRequestInputSchema, provincialSubmissionInputSchema, remindNowInputSchema, violationInputSchema } from '../../domain/pilot-actions';
+import { bulkExtendSchema, bulkProvincialRequestSchema, bulkRemindSchema } from '../routes/lifecycle';
 import type { DashboardRow, PilotView } from './view';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -155,6 +158,33 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
   describeRoute('GET', '/api/pilots', { summary: '按搜索属性列出试点 / list pilots through search attributes', query: pilotListFilterSchema });
   describeRoute('GET', '/api/pilots/:id', { summary: '试点的全部状态 / the pilot\'s whole state' });
   describeRoute('POST', '/api/pilots/:id/weekly-reports', { summary: '提交工作周报（第五条）；Idempotency-Key 头使重试只生效一次 / submit a weekly report (Art. 5)', body: weeklyReportSchema });
+  // The lifecycle (Art. 11–20), approvals (Art. 6(4), 7, 13) and bulk actions: bodies from the schemas their routes parse with.
+  const lifecycle: [string, string, z.ZodType | undefined, string][] = [
+    ['POST', '/api/pilots/:id/provincial-requests', provincialRequestInputSchema, '登记省厅材料报送要求（教务部，第十九条（一））/ record a provincial request (Academic Affairs, Art. 19(1))'],
+    ['POST', '/api/pilots/:id/provincial-requests/:sub/submissions', provincialSubmissionInputSchema.omit({ requestId: true }), '登记省厅材料已报送 / record that the material went to the province'],
+    ['POST', '/api/pilots/:id/expenses', expenseInputSchema, '登记专项资金支出（第十一条）/ record an expense (Art. 11)'],
+    ['POST', '/api/pilots/:id/incomes', incomeInputSchema, '登记专项资金收入（第十二、十四条）/ record income (Art. 12, 14)'],
+    ['POST', '/api/pilots/:id/assessments', assessmentInputSchema, '登记考核（第十二、十六、十七条）/ record an assessment (Art. 12, 16, 17)'],
+    ['POST', '/api/pilots/:id/assessments/:sub/result', assessmentResultInputSchema.omit({ sessionId: true }), '登记考核通过人数 / record the pass count of a session'],
+    ['POST', '/api/pilots/:id/inspections', inspectionInputSchema, '登记检查（教务部，第十八条）/ record an inspection (Academic Affairs, Art. 18)'],
+    ['POST', '/api/pilots/:id/violations', violationInputSchema, '登记违规情形（教务部，第十九条）/ record a violation (Academic Affairs, Art. 19)'],
+    ['POST', '/api/pilots/:id/cancel', cancelPilotInputSchema, '取消试点（教务部，第十九条）/ cancel the pilot (Academic Affairs, Art. 19)'],
+    ['POST', '/api/pilots/:id/remind', remindNowInputSchema, '立即提醒逾期与待办事项（教务部）/ remind the pilot now (Academic Affairs)'],
+    ['POST', '/api/pilots/:id/extend-deadline', extendDeadlineInputSchema, '延长截止日期（教务部）/ extend a deadline (Academic Affairs)'],
+    ['GET', '/api/pilots/:id/audit', undefined, '审计记录 / the audit trail'],
+    ['POST', '/api/provincial-requests', bulkProvincialRequestSchema, '为多个试点登记同一报送要求，可试运行 / one provincial request for many pilots, with a dry run'],
+    ['POST', '/api/bulk/remind-overdue', bulkRemindSchema, '提醒所有逾期试点，可试运行 / remind everyone overdue, with a dry run'],
+    ['POST', '/api/bulk/extend-deadline', bulkExtendSchema, '为多个试点延长同一截止日期，可试运行 / extend one deadline of many pilots, with a dry run'],
+    ['POST', '/api/pilots/:id/approvals', approvalSubmissionInputSchema, '提交审批（预算方案、变更申请、考评人员培训计划）/ submit for approval'],
+    ['GET', '/api/pilots/:id/approvals/:approvalId', undefined, '审批的全部状态 / the approval\'s whole state'],
+    ['POST', '/api/pilots/:id/approvals/:approvalId/decide', decideApprovalInputSchema, '审批决定：通过、退回（至提交人或之前环节）、不予通过 / decide: approve, return, reject'],
+    ['POST', '/api/pilots/:id/approvals/:approvalId/resubmit', resubmitApprovalInputSchema, '修改后重新提交 / resubmit after a return'],
+    ['POST', '/api/pilots/:id/approvals/:approvalId/withdraw', withdrawApprovalInputSchema, '撤回 / withdraw'],
+    ['POST', '/api/pilots/:id/approvals/:approvalId/delegate', delegateApprovalInputSchema, '委托审批（有效期内，代为审批）/ delegate a step for a period'],
+    ['POST', '/api/pilots/:id/approvals/:approvalId/cc', ccApprovalInputSchema, '抄送 / CC'],
+    ['POST', '/api/pilots/:id/approvals/:approvalId/filing', recordApprovalFilingInputSchema, '登记省教育厅备案（第七条）/ record the provincial filing (Art. 7)'],
+  ];
+  for (const [method, url, body, summary] of lifecycle) describeRoute(method, url, { summary, ...(body ? { body } : {}), tag: url.includes('/approvals') ? 'approvals' : url.startsWith('/api/bulk') || url === '/api/provincial-requests' ? 'bulk' : 'pilots' });
   describeRoute('POST', '/api/session', { summary: '登录 / sign in', body: z.object({ id: z.string(), password: z.string() }), tag: 'session' });
   describeRoute('GET', '/api/session', { summary: '当前用户与防跨站令牌 / the signed-in user and CSRF token', tag: 'session' });
   describeRoute('DELETE', '/api/session', { summary: '退出 / sign out', tag: 'session' });

@@ -253,12 +253,49 @@ describe('the admin web page in Chromium', () => {
     await page.context().close();
   });
 
+  it('Academic Affairs extends a deadline in bulk: the dry run first, then the real run; the pilot page offers the inspection form', async () => {
+    const before = (await state(pC)).periods.find((x) => x.outcome === 'pending')!;
+    const newDue = new Date(Date.parse(before.dueAt) + 8 * 3600_000 + 1 * 86_400_000).toISOString().slice(0, 10);
+    const page = await signIn('jwb', '/bulk');
+    await page.goto(`${api.url}/bulk`);
+    await page.waitForSelector('#form-extend');
+    expect(await page.isDisabled('#extend-real')).toBe(true);
+    await page.fill('#f-extend-pilotIds', `${pC}\nno-such-${suffix}`);
+    await page.selectOption('#f-extend-kind', 'weeklyPeriod');
+    await page.fill('#f-extend-id', before.id);
+    await page.fill('#f-extend-due', newDue);
+    await page.click('#extend-dry');
+    await expect(page.locator('#err-reason').innerText()).resolves.toMatch(/[\u4e00-\u9fff].* \/ .*[a-z]/);
+    await page.fill('#f-extend-reason', '国务院调整节假日安排');
+    await page.click('#extend-dry');
+    await page.waitForSelector(`#extend-results tr[data-pilot="${pC}"]`);
+    expect(await page.innerText('#extend-results')).toContain('试运行');
+    expect((await state(pC)).periods.find((x) => x.id === before.id)!.dueAt).toBe(before.dueAt);
+    expect(await page.isDisabled('#extend-real')).toBe(false);
+    await page.click('#extend-real');
+    await page.waitForFunction(() => !document.querySelector('#extend-results')?.textContent?.includes('试运行'));
+    expect(await page.innerText(`#extend-results tr[data-pilot="${pC}"]`)).toContain('✓');
+    expect(await page.innerText(`#extend-results tr[data-pilot="no-such-${suffix}"]`)).toContain('✗');
+    expect((await state(pC)).periods.find((x) => x.id === before.id)!.dueAt).not.toBe(before.dueAt);
+
+    // The inspection form (Academic Affairs only): a finding without notes is refused beside its field.
+    await page.goto(`${api.url}/pilots/${pC}?do=inspection`);
+    await page.waitForSelector('#form-inspection');
+    await page.fill('#f-in-id', 'I-1');
+    await page.click('#form-inspection button[type=submit]');
+    await expect(page.locator('#form-inspection .err[data-for="progress.notes"]').innerText()).resolves.toMatch(/[\u4e00-\u9fff]/);
+    await page.context().close();
+  });
+
   it('serves an OpenAPI description generated from the zod schemas, public like the page itself', async () => {
     const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
     expect(doc.openapi).toBe('3.1.0');
     const report = doc.paths['/api/pilots/{id}/weekly-reports']!.post!;
     expect(Object.keys(report.requestBody!.content['application/json']!.schema.properties!)).toEqual(['periodId', 'content', 'actor']);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/pilots', '/api/pilots/{id}', '/api/inbox', '/api/dashboard', '/api/pilots/{id}/export', '/api/session', '/api/links/verify']));
+    for (const [path, keys] of [['/api/bulk/extend-deadline', ['pilotIds', 'target', 'newDueDate', 'reason']], ['/api/bulk/remind-overdue', ['actor', 'dryRun']], ['/api/pilots/{id}/cancel', ['actor', 'reason']], ['/api/pilots/{id}/approvals/{approvalId}/delegate', ['stepId', 'delegate', 'validUntil']]] as const) {
+      expect(Object.keys(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema.properties!)).toEqual(expect.arrayContaining([...keys]));
+    }
     expect((await fetch(`${api.url}/`)).headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 });
