@@ -58,10 +58,14 @@ afterAll(async () => {
   await running;
   // The programme registry is a singleton on the shared dev server: the pilots of this file
   // started it on this file's task queue (by reporting pass records). With our worker gone no
-  // report can restart it: stop it, or later files would query a registry nobody serves.
+  // report can restart it: delete it, or later files would query a registry nobody serves
+  // (a closed workflow is still queried through a worker of its task queue).
   const registry = new Client({ connection }).workflow.getHandle(programmeRegistryWorkflowId());
   const described = await registry.describe().catch(() => undefined);
-  if (described?.taskQueue === taskQueue && described.status.name === 'RUNNING') await registry.terminate('lifecycle e2e done');
+  if (described?.taskQueue === taskQueue) {
+    await connection.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: programmeRegistryWorkflowId() } });
+    for (let i = 0; i < 50 && (await registry.describe().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  }
   await native?.close();
   await connection?.close();
   await sink?.close();
