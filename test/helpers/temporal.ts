@@ -4,6 +4,7 @@
  * the production activity type.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection as NativeConnectionImpl, Worker, type NativeConnection } from '@temporalio/worker';
@@ -64,4 +65,30 @@ export async function connectDevServer(address: string): Promise<{ client: Clien
       await connection.close();
     },
   };
+}
+
+/**
+ * One time-skipping test server and a worker on `taskQueue` for a test file: registers the
+ * file's beforeAll/afterAll. `onReady` receives the environment once the server is up.
+ */
+export function useTimeSkippingWorker(
+  taskQueue: string,
+  activities: OnexActivities,
+  onReady: (env: TestWorkflowEnvironment) => void,
+  bundle: string = workflowsPath,
+): void {
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    env = await startTimeSkippingEnv();
+    onReady(env);
+    worker = await createTestWorker(env.nativeConnection, taskQueue, activities, 'default', bundle);
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
 }

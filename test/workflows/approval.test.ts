@@ -8,8 +8,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvalStepDeadline } from '../../domain/approval';
 import { addDays, createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import type { ApprovalNotification } from '../../domain/notifications';
@@ -27,28 +26,16 @@ import {
   withdrawApproval,
 } from '../../workflows/messages';
 import { approvalInput, budgetPlan, changeRequest, childHandle, childWorkflowsPath, mailCount as mailCountOf, people, sentBy, sleepUntil as sleepUntilOf } from '../helpers/children';
-import { createTestWorker, recordingActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 import { recordedSignalsQuery, signalRecorderWorkflow, stopRecorder, type SignalRecorderInput } from './fixtures/parent';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const activities = recordingActivities();
 const taskQueue = 'approval-test';
 const calendar = createChinaCalendar();
 const table = ruleTable(currentRulesVersion);
 
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-  worker = await createTestWorker(env.nativeConnection, taskQueue, activities, 'default', childWorkflowsPath);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+useTimeSkippingWorker(taskQueue, activities, (e) => (env = e), childWorkflowsPath);
 
 /** Starts the recorder parent `pilot:<id>` and its approval child `pilot:<id>/<kind>/1`. */
 async function startApproval(pilotId: string, kind: 'budget' | 'changeRequest' | 'examinerPlan' = 'budget') {

@@ -8,8 +8,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import type { RuleResult } from '../../domain/errors';
 import type { PilotNoticeNotification } from '../../domain/notifications';
@@ -44,27 +43,15 @@ import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import { applicationWorkflowId, programmeRegistryWorkflowId, roundRecordSchema } from '../../domain/round';
 import { aaActor, sampleApplication, sampleRound, staff } from '../helpers/rounds';
 import { samplePilot } from '../helpers/pilots';
-import { createTestWorker, recordingActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const activities = recordingActivities();
 const taskQueue = 'lifecycle-test';
 const aa = { id: 'jwb', role: 'academicAffairs' as const };
 const lead = { id: 'zhang', role: 'pilotLead' as const };
 
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-  worker = await createTestWorker(env.nativeConnection, taskQueue, activities);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+useTimeSkippingWorker(taskQueue, activities, (e) => (env = e));
 
 const calendarOf = createChinaCalendar();
 

@@ -5,8 +5,7 @@
  * the passing re-inspection that closes it — with exactly the signals the parent receives.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import { inspectionSchema, rectificationFor } from '../../domain/inspection';
 import type { RectificationNotification } from '../../domain/notifications';
@@ -14,28 +13,16 @@ import { currentRulesVersion, ruleTable } from '../../domain/tables';
 import { rectificationStateQuery, rectificationWorkflowId, recordReinspection } from '../../workflows/messages';
 import type { rectificationWorkflow } from '../../workflows/rectification';
 import { childHandle, childPilot, childRecipients, childWorkflowsPath, inspection, mailCount as mailCountOf, sentBy, sleepUntil as sleepUntilOf } from '../helpers/children';
-import { createTestWorker, recordingActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 import { recordedSignalsQuery, signalRecorderWorkflow, stopRecorder } from './fixtures/parent';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const activities = recordingActivities();
 const taskQueue = 'rectification-test';
 const calendar = createChinaCalendar();
 const table = ruleTable(currentRulesVersion);
 
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-  worker = await createTestWorker(env.nativeConnection, taskQueue, activities, 'default', childWorkflowsPath);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+useTimeSkippingWorker(taskQueue, activities, (e) => (env = e), childWorkflowsPath);
 
 const sentOf = (workflowId: string) => sentBy(activities.sent, workflowId) as RectificationNotification[];
 const mailCount = async (workflowId: string, count: number) => (await mailCountOf(activities.sent, workflowId, count)) as RectificationNotification[];

@@ -9,8 +9,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import libraryData from 'chinese-days/dist/chinese-days.json';
 import projectData from '../../domain/data/calendar.json';
 import { addDays, createChinaCalendar, isoWeekday, shanghaiDate } from '../../domain/calendar';
@@ -41,27 +40,15 @@ import { programmeRegistryWorkflow, registryStartOptions } from '../../workflows
 import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import type { ApplicationState, RoundState } from '../../workflows/round-types';
 import { aaActor, leader, sampleApplication, sampleRound, staff } from '../helpers/rounds';
-import { createTestWorker, recordingActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const activities = recordingActivities();
 const taskQueue = 'rounds-test';
 const calendar = createChinaCalendar();
 const table = ruleTable('2023.1');
 
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-  worker = await createTestWorker(env.nativeConnection, taskQueue, activities);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+useTimeSkippingWorker(taskQueue, activities, (e) => (env = e));
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

@@ -2,8 +2,7 @@
  * Art. 5 weekly work reports on the time-skipping test server: weeks of timers in seconds.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChinaCalendar, shanghaiDate, addDays } from '../../domain/calendar';
 import type { WeeklyMissedNotification } from '../../domain/notifications';
 import { pilotRecordSchema, pilotWorkflowId } from '../../domain/pilot';
@@ -11,25 +10,13 @@ import { firstWeeklyPeriod, followingWeeklyPeriod, type WeeklyPeriod } from '../
 import { pilotStateQuery, submitWeeklyReport } from '../../workflows/messages';
 import { pilotWorkflow } from '../../workflows/pilot';
 import { samplePilot } from '../helpers/pilots';
-import { createTestWorker, recordingActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const activities = recordingActivities();
 const taskQueue = 'weekly-test';
 
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-  worker = await createTestWorker(env.nativeConnection, taskQueue, activities);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+useTimeSkippingWorker(taskQueue, activities, (e) => (env = e));
 
 const calendar = createChinaCalendar();
 const lead = { id: 'zhang', role: 'pilotLead' as const };
