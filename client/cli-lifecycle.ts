@@ -185,6 +185,16 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
       if (res.results.some((r) => !r.ok)) process.exitCode = 2;
     });
   program
+    .command('calendar-refresh')
+    .description('把当前节假日与调休安排交给所有进行中的试点（教务部，可试运行）/ hand every running pilot the current working-day schedule (Academic Affairs; dry run)')
+    .option('--college <id>', '只更新该学院的试点 / only this college\'s pilots')
+    .option('--dry-run', '只列出，不更新 / list only')
+    .addOption(actorOption())
+    .action(async (o: { college?: string; dryRun?: boolean; actor?: string }) => {
+      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/calendar/refresh', { actor: parseActor(o.actor), dryRun: Boolean(o.dryRun), ...(o.college ? { college: o.college } : {}) });
+      out(g(), res, () => res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`).join('\n') || '没有进行中的试点 / no running pilots');
+    });
+  program
     .command('audit <pilotId>')
     .description('审计记录：谁、何时、做了什么、代谁、前后值 / the audit trail')
     .action(async (pilotId: string) => {

@@ -244,6 +244,26 @@ export const projectCalendarData: CalendarData = {
   coveredYears: projectData.coveredYears as number[],
 };
 
+/**
+ * The merged schedule (library overlaid by the project's file) for the years
+ * [fromYear, toYear], as plain data: what a long-running process pins at start, so a later
+ * edit of the bundled data cannot change the due instants a replay recomputes. A process
+ * takes newer data only when it is handed a new snapshot (an Update carrying it).
+ */
+export function calendarSnapshot(fromYear: number, toYear: number, sources: CalendarData[] = [libraryCalendarData, projectCalendarData]): CalendarData {
+  const inRange = (d: string) => Number(d.slice(0, 4)) >= fromYear && Number(d.slice(0, 4)) <= toYear;
+  const holidays: Record<IsoDate, string> = {};
+  const workdays: Record<IsoDate, string> = {};
+  const covered = new Set<number>();
+  for (const src of sources) {
+    for (const [d, label] of Object.entries(src.holidays)) if (inRange(d)) { delete workdays[d]; holidays[d] = label; }
+    for (const [d, label] of Object.entries(src.workdays)) if (inRange(d)) { delete holidays[d]; workdays[d] = label; }
+    for (const y of src.coveredYears) if (y >= fromYear && y <= toYear) covered.add(y);
+  }
+  const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return { holidays: sorted(holidays), workdays: sorted(workdays), coveredYears: [...covered].sort((a, b) => a - b) };
+}
+
 /** A calendar with the library's data overlaid by the project's. */
 export function createChinaCalendar(onWarning?: (w: CalendarWarning) => void, extra: CalendarData[] = []): WorkingCalendar {
   return new WorkingCalendar([libraryCalendarData, projectCalendarData, ...extra], onWarning);

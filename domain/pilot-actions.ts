@@ -82,6 +82,20 @@ export const extendDeadlineInputSchema = z.object({
 });
 export type ExtendDeadlineInput = z.input<typeof extendDeadlineInputSchema>;
 
+/** A working-day schedule as data (domain/calendar.ts CalendarData), at most ten years' worth. */
+export const calendarDataSchema = z.object({
+  holidays: z.record(isoDateSchema, z.string().max(100)).refine((r) => Object.keys(r).length <= 800, { message: 'too many dates', params: { zh: '日期过多' } }),
+  workdays: z.record(isoDateSchema, z.string().max(100)).refine((r) => Object.keys(r).length <= 400, { message: 'too many dates', params: { zh: '日期过多' } }),
+  coveredYears: z.array(z.number().int().min(2000).max(2100)).max(20),
+});
+
+/** Academic Affairs hands a pilot the current working-day schedule (e.g. when a new year's is published). */
+export const refreshCalendarInputSchema = z.object({
+  calendar: calendarDataSchema,
+  actor: actorSchema,
+});
+export type RefreshCalendarInput = z.input<typeof refreshCalendarInputSchema>;
+
 /** Art. 6(4), 7, 13: submit a budget plan, a change request or an examiner-training plan for approval. */
 export const approvalSubmissionInputSchema = z.object({
   kind: z.enum(approvalKindNames),

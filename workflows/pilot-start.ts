@@ -6,6 +6,7 @@
  * notice ends). Imports only workflow-safe modules.
  */
 import type { SearchAttributePair } from '@temporalio/common';
+import { calendarSnapshot } from '../domain/calendar';
 import { pilotWorkflowId, type PilotRecord } from '../domain/pilot';
 import type { PilotWorkflowInput } from './pilot-state';
 import { OnexCollege, OnexEscalated, OnexKind, OnexRound, OnexStage } from './search-attributes';
@@ -24,5 +25,7 @@ export function pilotStartOptions(pilot: PilotRecord): PilotStartOptions {
     { key: OnexEscalated, value: false },
   ];
   if (pilot.source) attributes.push({ key: OnexRound, value: pilot.source.roundId });
-  return { workflowId: pilotWorkflowId(pilot.id), args: [{ pilot }], typedSearchAttributes: attributes };
+  // Pin the working-day schedule of the pilot's years (and the next, for a late last week).
+  const calendar = calendarSnapshot(Number(pilot.startDate.slice(0, 4)), Number(pilot.endDate.slice(0, 4)) + 1);
+  return { workflowId: pilotWorkflowId(pilot.id), args: [{ pilot, calendar }], typedSearchAttributes: attributes };
 }

@@ -1,6 +1,6 @@
 /** Types of the pilot workflow's state, shared with the client through the query. */
 import type { Actor } from '../domain/actor';
-import type { CalendarWarning } from '../domain/calendar';
+import type { CalendarData, CalendarWarning } from '../domain/calendar';
 import type { Bilingual, RuleResult } from '../domain/errors';
 import type { Ledger } from '../domain/funds';
 import type { NotificationKind, PilotNoticeTopic } from '../domain/notifications';
@@ -206,6 +206,12 @@ export interface SubmitWeeklyReportResult {
 
 export interface PilotWorkflowInput {
   pilot: PilotRecord;
+  /**
+   * The working-day schedule pinned for this pilot (domain/calendar.ts calendarSnapshot);
+   * refreshed only by the refreshCalendar Update. Absent for pilots started before it
+   * existed: they read the bundled data.
+   */
+  calendar?: CalendarData;
   /** State carried over by continue-as-new; absent on the first run. */
   carried?: PilotCarriedState;
   /** Continue-as-new once history reaches this many events (default 2,000; Temporal suggests at 4,096). */

@@ -29,7 +29,7 @@ import {
 import type { OnexActivities } from '../activities/types';
 import type { Actor } from '../domain/actor';
 import { passRate, passRateBelow, feeCapFen, checkAssessmentFees, totalPassCount, formatPassRate } from '../domain/assessment';
-import { createChinaCalendar, formatShanghai, shanghaiDate, shanghaiInstant, type CalendarWarning, type WorkingCalendar } from '../domain/calendar';
+import { WorkingCalendar, createChinaCalendar, formatShanghai, shanghaiDate, shanghaiInstant, type CalendarData, type CalendarWarning } from '../domain/calendar';
 import { inputError, type Bilingual, type RuleResult } from '../domain/errors';
 import { emptyLedger, postToLedger, fundUseNames, incomeSourceNames } from '../domain/funds';
 import { checkInspection, inspectionOutcome, rectificationFor, type Inspection } from '../domain/inspection';
@@ -42,6 +42,7 @@ import type { PilotRecord } from '../domain/pilot';
 import {
   approvalSubmissionInputSchema,
   extendDeadlineInputSchema,
+  refreshCalendarInputSchema,
   remindNowInputSchema,
   assessmentInputSchema,
   assessmentResultInputSchema,
@@ -75,6 +76,7 @@ import {
   approvalWorkflowId,
   cancelPilot,
   extendDeadline,
+  refreshCalendar,
   remindNow,
   rectificationEventSignal,
   rectificationWorkflowId,
@@ -188,7 +190,10 @@ class PilotRun {
   readonly pilot: PilotRecord;
   readonly s: PilotCarriedState;
   readonly rules: RuleTable;
-  readonly calendar: WorkingCalendar;
+  calendar: WorkingCalendar;
+  /** The pinned schedule (input.calendar, or a refreshed one); undefined: the bundled data. */
+  calendarData: CalendarData | undefined;
+  private readonly onCalendarWarning: (w: CalendarWarning) => void;
   readonly workflowId = workflowInfo().workflowId;
   private outbox: OutboxItem[] = [];
   private dirty = false;
@@ -197,9 +202,11 @@ class PilotRun {
     this.pilot = input.pilot;
     this.rules = ruleTable(input.pilot.rulesVersion);
     const warnings: CalendarWarning[] = input.carried?.calendarWarnings ?? [];
-    this.calendar = createChinaCalendar((w) => {
+    this.onCalendarWarning = (w) => {
       if (!warnings.some((x) => x.year === w.year)) warnings.push(w);
-    });
+    };
+    this.calendarData = input.calendar;
+    this.calendar = input.calendar ? new WorkingCalendar([input.calendar], this.onCalendarWarning) : createChinaCalendar(this.onCalendarWarning);
     this.s = input.carried ?? initialPilotState(input.pilot, nowIso(), this.calendar);
     this.s.calendarWarnings = warnings;
   }
@@ -631,6 +638,23 @@ class PilotRun {
       },
     });
 
+    // A new working-day schedule (e.g. the State Council publishes next year's holidays): the
+    // data travels in the Update, so a replay rebuilds the very same calendar.
+    setHandler(refreshCalendar, (raw): ActionResult => {
+      const r = refreshCalendarInputSchema.parse(raw);
+      const before = this.calendarData?.coveredYears ?? null;
+      this.calendarData = r.calendar;
+      this.calendar = new WorkingCalendar([r.calendar], this.onCalendarWarning);
+      this.dirty = true;
+      return { audit: this.audit('calendar.refresh', r.actor, { zh: `更新节假日与调休安排（已载入 ${r.calendar.coveredYears.join('、')} 年）`, en: `working-day schedule updated (years loaded: ${r.calendar.coveredYears.join(', ')})` }, { before: { coveredYears: before }, after: { coveredYears: r.calendar.coveredYears } }) };
+    }, {
+      validator: (raw) => {
+        const r = parseInput(refreshCalendarInputSchema, raw);
+        this.requireRunning();
+        this.requireAcademicAffairs(r.actor, { zh: '更新节假日安排', en: 'update the working-day schedule' }, 4);
+      },
+    });
+
     // Art. 19(2)–(4): violations, and cancellation by Academic Affairs.
     setHandler(recordViolation, (raw): ActionResult => {
       const v = violationInputSchema.parse(raw);
@@ -1004,7 +1028,12 @@ class PilotRun {
       await condition(allHandlersFinished);
       await this.drainOutbox();
     }
-    await continueAsNew<typeof pilotWorkflow>({ pilot: this.pilot, carried: { ...this.s, runIndex: this.s.runIndex + 1 }, continueAsNewAfterEvents: this.input.continueAsNewAfterEvents });
+    await continueAsNew<typeof pilotWorkflow>({
+      pilot: this.pilot,
+      carried: { ...this.s, runIndex: this.s.runIndex + 1 },
+      continueAsNewAfterEvents: this.input.continueAsNewAfterEvents,
+      ...(this.calendarData ? { calendar: this.calendarData } : {}),
+    });
   }
 
   async run(): Promise<PilotOutcome> {

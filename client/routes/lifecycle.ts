@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorSchema } from '../../domain/actor';
+import { calendarSnapshot } from '../../domain/calendar';
 import type { RuleResult } from '../../domain/errors';
 import { idSchema, isoDateSchema } from '../../domain/pilot';
 import {
@@ -15,6 +16,7 @@ import {
   cancelPilotInputSchema,
   expenseInputSchema,
   extendDeadlineInputSchema,
+  refreshCalendarInputSchema,
   remindNowInputSchema,
   incomeInputSchema,
   inspectionInputSchema,
@@ -25,6 +27,7 @@ import {
 import { parseOrRefuse, requiredText } from '../../domain/validation';
 import {
   extendDeadline,
+  refreshCalendar,
   remindNow,
   cancelPilot,
   recordAssessment,
@@ -67,6 +70,8 @@ export const bulkProvincialRequestSchema = z.object({
   actor: actorSchema,
   dryRun: z.boolean().default(false),
 });
+
+export const bulkCalendarSchema = z.object({ actor: actorSchema, college: idSchema.optional(), dryRun: z.boolean().default(false) });
 
 export const bulkRemindSchema = z.object({
   actor: actorSchema,
@@ -150,6 +155,27 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): vo
         results.push({ pilotId, ok: true });
       } catch (err) {
         if (err instanceof ServiceError) results.push({ pilotId, ok: false, errors: err.results });
+        else throw err;
+      }
+    }
+    return { dryRun: b.dryRun, results };
+  });
+
+  // Hand every running pilot the current working-day schedule (e.g. after the State Council
+  // publishes next year's holidays): each pilot keeps the schedule pinned at its start until
+  // then, so a change of the bundled data never alters a running pilot behind its back.
+  app.post('/api/calendar/refresh', async (req) => {
+    const b = parseOrRefuse(bulkCalendarSchema, req.body);
+    const running = await pilots.listPilots({ stage: 'implementation', limit: '1000', ...(b.college ? { college: b.college } : {}) });
+    const results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] = [];
+    for (const p of running) {
+      try {
+        const state = await pilots.pilotState(p.pilotId);
+        const calendar = calendarSnapshot(Number(state.current.startDate.slice(0, 4)), Number(state.current.endDate.slice(0, 4)) + 1);
+        if (!b.dryRun) await pilots.update(p.pilotId, refreshCalendar, refreshCalendarInputSchema, { calendar, actor: b.actor });
+        results.push({ pilotId: p.pilotId, ok: true });
+      } catch (err) {
+        if (err instanceof ServiceError) results.push({ pilotId: p.pilotId, ok: false, errors: err.results });
         else throw err;
       }
     }

@@ -32,6 +32,7 @@ import {
   approvalWorkflowId,
   cancelPilot,
   extendDeadline,
+  refreshCalendar,
   remindNow,
   recordAssessment,
   recordAssessmentResult,
@@ -247,6 +248,7 @@ const fuzzedUpdates: Record<string, () => FuzzTarget> = {
   recordViolation: generic(thePilot, pilotStateQuery, recordViolation, ['id', 'pilotId', 'ground', 'recordedBy']),
   cancelPilot: generic(thePilot, pilotStateQuery, cancelPilot, ['reason']),
   remindNow: generic(thePilot, pilotStateQuery, remindNow, ['note']),
+  refreshCalendar: generic(thePilot, pilotStateQuery, refreshCalendar, ['calendar']),
   extendDeadline: generic(thePilot, pilotStateQuery, extendDeadline, ['target', 'newDueDate', 'reason']),
   submitForApproval: generic(thePilot, pilotStateQuery, submitForApproval, ['kind', 'subject']),
 };

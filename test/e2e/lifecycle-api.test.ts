@@ -319,6 +319,14 @@ describe('the pilot lifecycle through the CLI and the API', () => {
     const byLead = await cli(['remind-overdue', '--college', college], LEAD);
     expect(byLead.code).not.toBe(0);
     const sent = (await cli(['--json', 'remind-overdue', '--college', college, '--note', '请尽快补交'], AA)).json() as typeof dry;
+
+    // The current working-day schedule handed to every running pilot (dry run first).
+    const calDry = (await cli(['--json', 'calendar-refresh', '--college', college, '--dry-run'], AA)).json() as typeof dry;
+    expect(calDry.results.map((r) => r.pilotId).sort()).toEqual([...ids].sort());
+    expect(((await cli(['--json', 'audit', ids[0]!], AA)).json() as AuditEntry[]).some((a) => a.action === 'calendar.refresh')).toBe(false);
+    const cal = (await cli(['--json', 'calendar-refresh', '--college', college], AA)).json() as typeof dry;
+    expect(cal.results.every((r) => r.ok)).toBe(true);
+    expect(((await cli(['--json', 'audit', ids[0]!], AA)).json() as AuditEntry[]).filter((a) => a.action === 'calendar.refresh').map((a) => a.actor?.id)).toEqual(['jwb']);
     expect(sent.results.every((r) => r.ok)).toBe(true);
     for (const id of ids) {
       let subjects: string[] = [];

@@ -15,6 +15,7 @@ import type { PilotNoticeNotification } from '../../domain/notifications';
 import { pilotRecordSchema, pilotWorkflowId, type PilotRecordInput } from '../../domain/pilot';
 import {
   extendDeadline,
+  refreshCalendar,
   remindNow,
   applicationStateQuery,
   createApplication,
@@ -39,6 +40,8 @@ import {
   submitWeeklyReport,
 } from '../../workflows/messages';
 import { pilotWorkflow } from '../../workflows/pilot';
+import { pilotStartOptions } from '../../workflows/pilot-start';
+import { firstWeeklyPeriod, followingWeeklyPeriod } from '../../domain/weekly';
 import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import { applicationWorkflowId, programmeRegistryWorkflowId, roundRecordSchema } from '../../domain/round';
 import { aaActor, sampleApplication, sampleRound, staff } from '../helpers/rounds';
@@ -511,5 +514,38 @@ describe('robustness (review findings)', () => {
     expect(s.provincial.find((r) => r.id === 'C')).toMatchObject({ outcome: 'late', counted: true });
     expect(s.consecutiveProvincialMisses).toBe(1);
     await h.terminate('done');
+  });
+});
+
+describe('the pinned working-day calendar', () => {
+  it('a pilot keeps the schedule it started with and takes a new one only through refreshCalendar', async () => {
+    const t = await today();
+    const pilot = pilotRecordSchema.parse(samplePilot({ id: 'calendar-1', startDate: t, endDate: addDays(t, 120) }));
+    const first = firstWeeklyPeriod(pilot, new Date(await env.currentTimeMs()).toISOString(), calendarOf)!;
+    const second = followingWeeklyPeriod(pilot, first, calendarOf)!;
+    // A schedule in which the first week's Friday is a holiday (whatever the bundled data says).
+    const pinned = { holidays: { [first.nominalDueDate]: '测试假日 test holiday' }, workdays: {}, coveredYears: [] };
+    const h = await env.client.workflow.start(pilotWorkflow, { taskQueue, workflowId: pilotWorkflowId(pilot.id), args: [{ pilot, calendar: pinned }] });
+    let s = await h.query(pilotStateQuery);
+    expect(s.periods[0]).toMatchObject({ id: first.id, shifted: true });
+    expect(s.periods[0]!.dueAt > first.dueAt).toBe(true);
+    // Academic Affairs hands over a schedule where the second week's Friday is a holiday too.
+    const refreshed = { holidays: { ...pinned.holidays, [second.nominalDueDate]: '新假日 new holiday' }, workdays: {}, coveredYears: [] };
+    expect((await refusedWith(h.executeUpdate(refreshCalendar, { args: [{ calendar: refreshed, actor: lead }] })))[0]!.field).toBe('actor.role');
+    const r = await h.executeUpdate(refreshCalendar, { args: [{ calendar: refreshed, actor: aa }] });
+    expect(r.audit.action).toBe('calendar.refresh');
+    await env.sleep(Date.parse(s.periods[0]!.dueAt) - (await env.currentTimeMs()) + 60_000);
+    s = await h.query(pilotStateQuery);
+    expect(s.periods[1]).toMatchObject({ id: second.id, shifted: true });
+    await h.terminate('done');
+  });
+
+  it('pilotStartOptions pins the schedule of the pilot\'s years', () => {
+    const pilot = pilotRecordSchema.parse(samplePilot({ id: 'pin-1', startDate: '2025-09-01', endDate: '2026-06-30' }));
+    const cal = pilotStartOptions(pilot).args[0].calendar!;
+    expect(cal.coveredYears).toEqual([2025, 2026]);
+    expect(cal.holidays['2026-02-17']).toContain('春节');
+    expect(cal.workdays['2026-02-14']).toBeDefined();
+    expect(Object.keys(cal.holidays).every((d) => d >= '2025-01-01' && d <= '2027-12-31')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import type {
   AssessmentResultInput,
   CancelPilotInput,
   ExtendDeadlineInput,
+  RefreshCalendarInput,
   RemindNowInput,
   ExpenseInput,
   IncomeInput,
@@ -41,6 +42,8 @@ export const submitForApproval = defineUpdate<ActionResult & { approvalId: strin
 export const remindNow = defineUpdate<ActionResult, [RemindNowInput]>('remindNow');
 /** Academic Affairs extends a pending deadline (a provincial request or the open weekly period). */
 export const extendDeadline = defineUpdate<ActionResult, [ExtendDeadlineInput]>('extendDeadline');
+/** Academic Affairs hands the pilot the current working-day schedule (its pinned calendar is replaced). */
+export const refreshCalendar = defineUpdate<ActionResult, [RefreshCalendarInput]>('refreshCalendar');
 /** Art. 19: cancel the pilot. */
 export const cancelPilot = defineUpdate<ActionResult, [CancelPilotInput]>('cancelPilot');
 
