@@ -205,16 +205,16 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
 
   // ── Applications ─────────────────────────────────────────────────────────
   /** The application as the round accepts it: the round's id and year, the college's name from the round. */
-  const normalise = (raw: unknown) => {
+  const normalise = (raw: unknown, strict = true) => {
     const a = (raw as { application?: Record<string, unknown> } | undefined)?.application ?? {};
     const college = a.college as { id?: unknown } | undefined;
     const known = typeof college?.id === 'string' ? collegeOf(college.id) : undefined;
-    return safeParseBilingual(applicationSchema, { ...a, roundId: round.id, year: round.year, ...(known ? { college: { id: known.id, name: known.name } } : {}) }, 'application');
+    return safeParseBilingual(applicationSchema, { ...a, roundId: round.id, year: round.year, ...(known ? { college: { id: known.id, name: known.name } } : {}) }, 'application', { strict });
   };
   setHandler(
     createApplication,
     async (raw) => {
-      const application = (normalise(raw) as { ok: true; value: Application }).value;
+      const application = (normalise(raw, false) as { ok: true; value: Application }).value;
       const wfId = applicationWorkflowId(round.id, application.id);
       const now = nowIso();
       progressById.set(application.id, {

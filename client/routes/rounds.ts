@@ -23,9 +23,9 @@ export function registerRoundRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const rounds = new RoundService(deps.client, deps.taskQueue);
 
   app.post('/api/rounds', async (req, reply) => reply.status(201).send(await rounds.openRound(req.body)));
-  app.get('/api/rounds', async (req) => ({ rounds: await rounds.listRounds(req.query) }));
+  app.get('/api/rounds', { config: { query: true } }, async (req) => ({ rounds: await rounds.listRounds(req.query) }));
   app.get<RoundParams>('/api/rounds/:roundId', async (req) => ownCollegeOnly(await rounds.roundState(req.params.roundId), req));
-  app.get<RoundParams>('/api/rounds/:roundId/applications', async (req) => ({ applications: await rounds.listApplications(req.params.roundId, req.query) }));
+  app.get<RoundParams>('/api/rounds/:roundId/applications', { config: { query: true } }, async (req) => ({ applications: await rounds.listApplications(req.params.roundId, req.query) }));
   for (const action of Object.keys(roundActions) as RoundAction[]) {
     app.post<RoundParams>(`/api/rounds/:roundId/${action}`, async (req) => rounds.roundAction(req.params.roundId, action, req.body, idempotencyKey(req)));
   }
@@ -37,7 +37,7 @@ export function registerRoundRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }
 
   app.post('/api/pass-records', async (req, reply) => reply.status(201).send(await rounds.recordPassRecord(req.body)));
-  app.get('/api/pass-records', async (req) => ({ records: await rounds.passRecords(req.query) }));
+  app.get('/api/pass-records', { config: { query: true } }, async (req) => ({ records: await rounds.passRecords(req.query) }));
 }
 
 /**

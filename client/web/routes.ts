@@ -73,10 +73,12 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
   const page = async (_req: FastifyRequest, reply: FastifyReply) =>
     reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'").header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').send(html);
   // `/l/*`: a signed link's token is longer than a path parameter may be.
-  for (const path of ['/', '/signin', '/inbox', '/dashboard', '/bulk', '/pilots/:id', '/pilots/:id/approvals/:approvalId', '/l/*']) app.get(path, page);
-  app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await appBundle()));
-  app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css));
-  app.get('/openapi.json', async () => openapi.document());
+  // The page's shell and static files are public (they hold no data); everything they load is not.
+  const open = { config: { auth: 'public' as const, query: true } };
+  for (const path of ['/', '/signin', '/inbox', '/dashboard', '/bulk', '/pilots/:id', '/pilots/:id/approvals/:approvalId', '/l/*']) app.get(path, open, page);
+  app.get('/assets/app.js', open, async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await appBundle()));
+  app.get('/assets/app.css', open, async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css));
+  app.get('/openapi.json', { config: { auth: 'public' } }, async () => openapi.document());
 
   const cal = createChinaCalendar();
   const stateOf = async (pilotId: string): Promise<PilotView | undefined> => {
@@ -115,7 +117,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
   describeRoute('GET', '/api/inbox', { summary: '我的待办：等待当前用户办理的事项 / what waits on the signed-in user', tag: 'web' });
 
   // The supervisors' dashboard: pilots filtered through search attributes, counts per college.
-  app.get('/api/dashboard', async (req) => {
+  app.get('/api/dashboard', { config: { query: true } }, async (req) => {
     const user = req.user!;
     const { limit, ...filter } = parseOrRefuse(dashboardFilterSchema, req.query);
     if (isCollegeScoped(user)) {
@@ -140,7 +142,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
 
   // Exports for inspections: the audit trail and the ledger, CSV or XLSX. Scoped like every /api/pilots/:id route.
   const exportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx'), what: z.enum(['audit', 'ledger', 'all']).default('all') });
-  app.get<{ Params: { id: string } }>('/api/pilots/:id/export', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/pilots/:id/export', { config: { query: true } }, async (req, reply) => {
     const q = parseOrRefuse(exportQuery, req.query);
     const s = await stateOf(req.params.id);
     if (!s) throw new ServiceError(404, [inputError('pilotId', `试点 ${req.params.id} 不存在`, `pilot ${req.params.id} does not exist`, 'pilot.notFound')]);

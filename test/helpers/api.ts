@@ -47,7 +47,7 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[])
   const worker: Worker = await createTestWorker(env.nativeConnection, taskQueue, activities);
   const running = worker.run();
   const users = await testUsers(dir, userSpecs);
-  const app: FastifyInstance = buildApi({ client: env.client, taskQueue, auth: users.auth });
+  const app: FastifyInstance = buildApi({ client: env.client, taskQueue, auth: users.auth, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
