@@ -181,7 +181,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       req.authVia = 'token';
     } else if (cookies[SESSION_COOKIE]) {
       const s = checkSession(deps.sessionSecret, cookies[SESSION_COOKIE], (id) => deps.users.byId(id));
-      if (s.ok && deps.state.sessionAlive(s.payload.sid, s.user.id)) {
+      if (s.ok && deps.state.sessionAlive(s.payload.sid, s.user.id, s.user.sessionsValidFrom ? Date.parse(s.user.sessionsValidFrom) : 0)) {
         req.user = s.user;
         req.session = s.payload;
         req.authVia = 'session';

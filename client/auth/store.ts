@@ -63,10 +63,13 @@ export class ApiStateStore {
     this.db.prepare('INSERT INTO sessions (sid_hash, user_id, created_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?)').run(sha256(sid), userId, nowMs, expiresMs, ip);
   }
 
-  /** True while the session exists on the server, belongs to `userId` and has not expired. */
-  sessionAlive(sid: string, userId: string, nowMs = Date.now()): boolean {
-    const row = this.db.prepare('SELECT user_id, expires_ms FROM sessions WHERE sid_hash = ?').get(sha256(sid)) as { user_id: string; expires_ms: number } | undefined;
-    return row !== undefined && row.user_id === userId && row.expires_ms > nowMs;
+  /**
+   * True while the session exists on the server, belongs to `userId`, has not expired and
+   * was opened at or after `notBeforeMs` (the user's sessionsValidFrom, to the millisecond).
+   */
+  sessionAlive(sid: string, userId: string, notBeforeMs = 0, nowMs = Date.now()): boolean {
+    const row = this.db.prepare('SELECT user_id, created_ms, expires_ms FROM sessions WHERE sid_hash = ?').get(sha256(sid)) as { user_id: string; created_ms: number; expires_ms: number } | undefined;
+    return row !== undefined && row.user_id === userId && row.expires_ms > nowMs && row.created_ms >= notBeforeMs;
   }
 
   endSession(sid: string): void {

@@ -150,7 +150,10 @@ describe('the API state store (SQLite)', () => {
     expect(other.sessionAlive('s2', 'zhang')).toBe(true);
     expect(other.endUserSessions('zhang')).toBe(1);
     expect(st.sessionAlive('s2', 'zhang')).toBe(false);
-    expect(st.sessionAlive('s3', 'zhang', t0 + 120_000)).toBe(false);
+    expect(st.sessionAlive('s3', 'zhang', 0, t0 + 120_000)).toBe(false);
+    st.createSession('s4', 'zhang', t0 + 60_000, '127.0.0.1', t0);
+    expect(st.sessionAlive('s4', 'zhang', t0 + 1)).toBe(false);
+    expect(st.sessionAlive('s4', 'zhang', t0)).toBe(true);
   });
 
   it('binds an Idempotency-Key to its user, route and body', () => {
