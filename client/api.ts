@@ -59,12 +59,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger,
     bodyLimit: 256 * 1024,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? deps.trustedProxies : false,
     // Our own request ids (never a caller's), in every log line and on every answer.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'requestId',
   });
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);

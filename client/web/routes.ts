@@ -26,7 +26,7 @@ import { inboxFor } from './inbox';
 import { describeRoute } from './openapi';
 import { ccApprovalInputSchema, decideApprovalInputSchema, delegateApprovalInputSchema, recordApprovalFilingInputSchema, resubmitApprovalInputSchema, withdrawApprovalInputSchema } from '../../domain/approval-kinds';
 import { approvalSubmissionInputSchema, assessmentInputSchema, assessmentResultInputSchema, cancelPilotInputSchema, expenseInputSchema, extendDeadlineInputSchema, incomeInputSchema, inspectionInputSchema, provincialRequestInputSchema, provincialSubmissionInputSchema, remindNowInputSchema, violationInputSchema } from '../../domain/pilot-actions';
-import { bulkExtendSchema, bulkProvincialRequestSchema, bulkRemindSchema } from '../routes/lifecycle';
+import { bulkCalendarSchema, bulkExtendSchema, bulkProvincialRequestSchema, bulkRemindSchema } from '../routes/lifecycle';
 import type { DashboardRow, PilotView } from './view';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -185,10 +185,14 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
     ['POST', '/api/pilots/:id/approvals/:approvalId/delegate', delegateApprovalInputSchema, '委托审批（有效期内，代为审批）/ delegate a step for a period'],
     ['POST', '/api/pilots/:id/approvals/:approvalId/cc', ccApprovalInputSchema, '抄送 / CC'],
     ['POST', '/api/pilots/:id/approvals/:approvalId/filing', recordApprovalFilingInputSchema, '登记省教育厅备案（第七条）/ record the provincial filing (Art. 7)'],
+    ['POST', '/api/pilots/:id/rectifications/:inspectionId/reinspection', inspectionInputSchema, '登记整改复查结果（教务部，第十八条）/ record a re-inspection (Academic Affairs, Art. 18)'],
+    ['GET', '/api/pilots/:id/rectifications/:inspectionId', undefined, '整改的全部状态 / the rectification\'s whole state'],
+    ['POST', '/api/calendar/refresh', bulkCalendarSchema, '为运行中的试点更新工作日历（教务部），可试运行 / hand running pilots the current working-day calendar, with a dry run'],
   ];
   for (const [method, url, body, summary] of lifecycle) describeRoute(method, url, { summary, ...(body ? { body } : {}), tag: url.includes('/approvals') ? 'approvals' : url.startsWith('/api/bulk') || url === '/api/provincial-requests' ? 'bulk' : 'pilots' });
   describeRoute('POST', '/api/session', { summary: '登录 / sign in', body: z.object({ id: z.string(), password: z.string() }), tag: 'session' });
   describeRoute('GET', '/api/session', { summary: '当前用户与防跨站令牌 / the signed-in user and CSRF token', tag: 'session' });
-  describeRoute('DELETE', '/api/session', { summary: '退出 / sign out', tag: 'session' });
+  describeRoute('DELETE', '/api/session', { summary: '退出：会话在服务器端结束 / sign out: the session ends on the server', tag: 'session' });
+  describeRoute('POST', '/api/session/everywhere', { summary: '在所有设备上退出 / sign out everywhere', tag: 'session' });
   describeRoute('POST', '/api/links/verify', { summary: '验证邮件中的一键链接 / verify a signed link from an e-mail', body: z.object({ token: z.string() }), tag: 'session' });
 }

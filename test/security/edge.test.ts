@@ -304,7 +304,7 @@ describe('11. no 5xx from bad input; every 5xx logged with its request id', () =
     expect(err.message).toContain(err.requestId!);
     expect(err.message).toContain('服务器内部错误');
     expect(err.message).not.toContain('a bug');
-    const logged = logLines.map((l) => JSON.parse(l) as { requestId?: string; level: number; err?: { message: string } }).find((l) => l.requestId === err.requestId && l.level >= 50);
+    const logged = logLines.map((l) => JSON.parse(l) as { reqId?: string; level: number; err?: { message: string } }).find((l) => l.reqId === err.requestId && l.level >= 50);
     expect(logged?.err?.message).toBe('a bug');
   });
 });
