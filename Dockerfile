@@ -12,9 +12,13 @@ WORKDIR /app
 # Dependencies first, so a source change does not reinstall them. The full `npm ci` (with
 # devDependencies) keeps the image identical to what the test suite runs against; NODE_ENV is
 # set only afterwards because npm omits devDependencies when it is "production".
+# better-sqlite3 (the API's sessions) ships prebuilt binaries; where none can be fetched it
+# compiles, which needs python3, make and g++ in the image.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error \
- && npm cache clean --force
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+ && npm ci --no-audit --no-fund --loglevel=error \
+ && npm cache clean --force \
+ && apt-get purge -y make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 
 # Source, owned by root and read-only for the service user.
 COPY . .

@@ -72,7 +72,9 @@ export function stripControlCharacters(s: string): string {
 /** How deep any input may nest (objects and arrays); deeper input is refused, never walked. */
 export const MAX_INPUT_DEPTH = 32;
 
-const join = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+/** `a.b`, `a[0]`, and `a[" "]` for a key that is not a plain name (so a field is always visible). */
+const join = (path: string, key: string | number) =>
+  typeof key === 'number' ? `${path}[${key}]` : !/^[A-Za-z_$][\w$-]*$/.test(key) ? `${path}[${JSON.stringify(stripControlCharacters(key))}]` : path ? `${path}.${key}` : key;
 
 export function unknownFieldResult(field: string, key: string): RuleResult {
   return inputError(field, `不接受字段“${stripControlCharacters(key).slice(0, 64)}”：请删除该字段或检查拼写`, `unknown field “${stripControlCharacters(key).slice(0, 64)}”: remove it or check its spelling`, 'input.unknownField');

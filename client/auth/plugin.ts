@@ -8,7 +8,8 @@
  *    `config: { auth: 'public' }` — a session cookie (the web page) whose session is still
  *    alive on the server (./store.ts), or `Authorization: Bearer onex_…` (the CLI). A change
  *    made with a cookie must also carry the CSRF token in `x-csrf-token`, and a browser's
- *    Origin, when sent, must be this server. A request that matches no route gets the 404.
+ *    Origin, when sent, must be this server. A request that matches no route gets 401 without
+ *    a user, the 404 with one.
  * 2. `preValidation`: input integrity before anything reads the input: nesting depth, every
  *    path parameter checked as an id with one schema, no query fields on a route that takes
  *    none (`config: { query: true }` marks those that do; their own strict schema checks them).
@@ -84,6 +85,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     user?: User;
     session?: SessionPayload;
+    /** The Idempotency-Key this request claimed first (released again if it is refused). */
+    idempotencyClaim?: string;
     authVia?: 'session' | 'token';
   }
   interface FastifyContextConfig {
@@ -153,6 +156,16 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** Where an Idempotency-Key applies: the method, the matched route and its path parameters. */
+export function idempotencyScope(method: string, route: string, params: unknown): string {
+  return `${method} ${route} ${JSON.stringify(params ?? {})}`;
+}
+
+/** The key a route receives (and Temporal sees as the Update id) for a user's Idempotency-Key in a scope. */
+export function boundIdempotencyKey(userId: string, scope: string, key: string): string {
+  return `k-${sha256(`${userId}\n${scope}\n${key}`).slice(0, 48)}`;
+}
+
 export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Client }): { scope: ScopeContext } {
   const log = deps.securityLog ?? defaultSecurityLog;
   const ttl = deps.sessionTtlSeconds ?? 8 * 3600;
@@ -166,9 +179,9 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
   };
 
   app.addHook('onRequest', async (req, reply) => {
-    // The matched route decides, never the raw URL. No route matched: the 404 handler answers.
-    if (req.routeOptions.url === undefined) return;
-    if (req.routeOptions.config?.auth === 'public') return;
+    // The matched route decides, never the raw URL. Only a route declared public skips
+    // sign-in; a path that matches no route is not public either (401 before the 404).
+    if (req.routeOptions.url !== undefined && req.routeOptions.config?.auth === 'public') return;
     const cookies = parseCookies(req.headers.cookie);
     const authz = req.headers.authorization;
     if (authz !== undefined) {
@@ -194,6 +207,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     if (!req.user) {
       return refuse(req, reply, 401, 'auth.refused', 'not signed in', authError('(session)', '请先登录', 'please sign in first', 'auth.required'));
     }
+    if (req.routeOptions.url === undefined) return; // signed in: the 404 handler answers
     if (req.authVia === 'session' && MUTATING.has(req.method)) {
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== 'null') {
@@ -238,6 +252,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     }
   });
 
+  // A refused request (4xx) changed nothing: it does not keep its Idempotency-Key (as with
+  // Stripe's keys, only a request that ran is remembered), so a corrected retry may reuse it.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.idempotencyClaim !== undefined && reply.statusCode >= 400 && reply.statusCode < 500) deps.state.releaseIdempotencyKey(req.idempotencyClaim);
+  });
+
   app.addHook('preHandler', async (req, reply) => {
     const user = req.user;
     if (!user || req.routeOptions.url === undefined || req.routeOptions.config?.auth === 'public') return;
@@ -258,15 +278,16 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       }
       // Bound to who, which route (with its path) and which body. Routes see a key of their
       // own for that binding, so the same key from someone else can never meet this one.
-      const where = `${req.method} ${route} ${JSON.stringify(req.params ?? {})}`;
+      const where = idempotencyScope(req.method, route, req.params);
       const claim = deps.state.claimIdempotencyKey(user.id, key, where, JSON.stringify(req.body ?? null));
+      if (claim === 'new') req.idempotencyClaim = key;
       if (claim === 'conflict') {
         return refuse(req, reply, 409, 'idempotency.refused', 'Idempotency-Key reused for another request', authError('Idempotency-Key',
           `幂等键“${key}”已用于另一个请求（其他用户、其他接口或不同内容），本次操作未执行；请换一个新的键`,
           `the Idempotency-Key “${key}” was already used for another request (another user, endpoint or body); nothing was done — use a new key`,
           'input.idempotencyKeyReused'));
       }
-      req.headers['idempotency-key'] = `k-${sha256(`${user.id}\n${where}\n${key}`).slice(0, 48)}`;
+      req.headers['idempotency-key'] = boundIdempotencyKey(user.id, where, key);
     }
     if (req.method === 'GET' && route === '/api/pilots') {
       // A filter is a value, never query syntax: anything the strict schema refuses

@@ -138,4 +138,9 @@ export class ApiStateStore {
       return row.user_id === userId && row.route === route && row.body_hash === bodyHash ? 'replay' : 'conflict';
     })();
   }
+
+  /** A request that was refused (4xx) did nothing: its key is free again, as if never sent. */
+  releaseIdempotencyKey(key: string): void {
+    this.db.prepare('DELETE FROM idempotency WHERE key_hash = ?').run(sha256(key));
+  }
 }

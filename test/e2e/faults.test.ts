@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationMessageId } from '../../activities/email';
+import { boundIdempotencyKey, idempotencyScope } from '../../client/auth/plugin';
 import { PilotService } from '../../client/service';
 import { pilotWorkflowId, type PilotRecord } from '../../domain/pilot';
 import { startMailSink, type MailSink, type StoredMessageSummary } from '../../scripts/mail-sink';
@@ -299,6 +300,8 @@ describe('faults (real processes on loopback)', () => {
     const handle = client.workflow.getHandle(pilotWorkflowId(pilot.id));
     const periodId = (await handle.query(pilotStateQuery)).periods[0]!.id;
     const key = `report-${suffix}`;
+    // The API binds the key to the user, route and path (client/auth/plugin.ts) and sends that as the Update id.
+    const updateId = boundIdempotencyKey('zhang', idempotencyScope('POST', '/api/pilots/:id/weekly-reports', { id: pilot.id }), key);
     const post = () =>
       fetch(`${api.url}/api/pilots/${pilot.id}/weekly-reports`, {
         method: 'POST',
@@ -314,7 +317,7 @@ describe('faults (real processes on loopback)', () => {
       await eventually(async () => {
         const r = await client.workflowService.pollWorkflowExecutionUpdate({
           namespace: 'default',
-          updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId: key },
+          updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId },
           identity: 'faults-test',
           waitPolicy: { lifecycleStage: 1 }, // UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED
         });
@@ -346,7 +349,7 @@ describe('faults (real processes on loopback)', () => {
     // The report is recorded once; the workflow has moved on to the next week's period.
     expect(state.periods).toMatchObject([{ id: periodId, outcome: 'onTime', submittedAt: body.submittedAt, excerpt: '本周完成实训室建设。' }, { outcome: 'pending' }]);
     const accepted = attributesOf<{ acceptedRequest?: { meta?: { updateId?: string } } }>(await historyEvents(handle), 'workflowExecutionUpdateAccepted');
-    expect(accepted.map((a) => a.acceptedRequest?.meta?.updateId)).toEqual([key]);
+    expect(accepted.map((a) => a.acceptedRequest?.meta?.updateId)).toEqual([updateId]);
     expect(count(await eventKinds(handle), 'workflowTaskFailed')).toBe(0);
     await api.stop();
     expect(await api.exited).toEqual({ code: 0, signal: null });

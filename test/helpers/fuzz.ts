@@ -45,7 +45,15 @@ export function withField<T>(base: T, path: string, value: unknown): T {
 }
 
 function broken<T>(base: T, field: string, what: string, value: fc.Arbitrary<unknown>, path = field): fc.Arbitrary<Broken<T>> {
-  return fc.tuple(noise, value).map(([extra, v]) => ({ payload: withField({ ...extra, ...base } as T, path, v), field, what }));
+  // No extra fields here: an undeclared field is a refusal of its own (see withUnknownField).
+  return value.map((v) => ({ payload: withField(base, path, v), field, what }));
+}
+
+/** A valid payload plus one field no schema declares: refused, naming that field. */
+export function withUnknownField<T extends object>(base: T): fc.Arbitrary<Broken<T>> {
+  return fc
+    .tuple(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => /^[A-Za-z][A-Za-z0-9]*$/.test(k) && !(k in base) && !['__proto__', 'constructor', 'prototype'].includes(k)), fc.jsonValue({ maxDepth: 2 }))
+    .map(([k, v]) => ({ payload: { ...base, [k]: v } as T, field: k, what: `an unknown field ${k}` }));
 }
 
 export interface ReportContext {
@@ -75,6 +83,7 @@ export function malformedReports(c: ReportContext): fc.Arbitrary<Broken> {
     broken(c.valid, 'actor', 'actor role unknown', fc.string({ maxLength: 12 }).filter((r) => !['academicAffairs', 'collegeStaff', 'collegeLeader', 'pilotLead', 'schoolLeader', 'admin'].includes(r)), 'actor.role'),
     broken(c.valid, 'actor', 'actor id blank', blank, 'actor.id'),
     broken(c.valid, 'actor', 'college role without a college', fc.constantFrom('collegeStaff', 'collegeLeader'), 'actor.role'),
+    withUnknownField(c.valid),
   );
 }
 

@@ -3,25 +3,37 @@
  * Academic Affairs API token, on the real dev server: generated bodies, queries and path
  * parameters for every operation. It fails on any 5xx, any status the description does not
  * list, and any answer that breaks the documented schema or content type.
+ *
+ * It runs on a dev server of its own: the bulk operations, the calendar refresh and the inbox
+ * read every running pilot, and on the layer's shared server the other files' pilots have no
+ * worker left to answer.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/binaries';
+import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { startTestApi, type TestApi } from '../helpers/api';
+import { freePorts } from '../helpers/ports';
 
 const schemathesis = join(projectRoot, '.tools/venv/bin/schemathesis');
 const suffix = Date.now().toString(36);
 let api: TestApi;
+let server: DevServer;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  api = await startTestApi(inject('temporalAddress'), ['jwb:academicAffairs', `zhang:pilotLead:st-${suffix}`], { logLines });
+  const [port, httpPort, metricsPort] = (await freePorts(3)) as [number, number, number];
+  server = await startTemporalDevServer({ port, httpPort, metricsPort, startTimeoutMs: 90_000 });
+  api = await startTestApi(server.address, ['jwb:academicAffairs', `zhang:pilotLead:st-${suffix}`], { logLines });
   await api.startPilot(`st-${suffix}`, `st-${suffix}`, 'zhang');
 });
-afterAll(async () => api?.close());
+afterAll(async () => {
+  await api?.close();
+  await server?.stop();
+});
 
 it('finds no 5xx, no undocumented status and no answer that breaks the schema', async () => {
   expect(existsSync(schemathesis), 'schemathesis is installed by scripts/setup.sh into .tools/venv').toBe(true);

@@ -129,7 +129,11 @@ describe('provincial material requests (Art. 19(1))', () => {
     await env.sleep('6d');
     await request(h, 'd', 5);
     await env.sleep('6d');
-    const state = await h.query(pilotStateQuery);
+    // Wait for the workflow to have handled the fourth request's due instant (it may not have when the sleep returns).
+    const state = await until(async () => {
+      const s = await h.query(pilotStateQuery);
+      return s.provincial[3]?.outcome === 'pending' ? undefined : s;
+    });
     expect(state.status).toBe('running');
     expect(state.provincial.map((r) => r.outcome)).toEqual(['missed', 'missed', 'submitted', 'missed']);
     expect(state.consecutiveProvincialMisses).toBe(1);
