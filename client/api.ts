@@ -22,8 +22,8 @@ import { ServiceError } from './service';
 export interface ApiDeps {
   client: Client;
   taskQueue: string;
-  /** Answers whether Temporal is reachable, for /readyz. */
-  ready?: () => Promise<boolean>;
+  /** Answers whether Temporal is reachable and a worker polls (with what is missing), for /readyz. */
+  ready?: () => Promise<boolean | { ok: boolean }>;
   logger?: boolean;
   /** Users, secrets and the security log (client/auth). */
   auth: AuthDeps;
@@ -54,8 +54,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
-    const ok = deps.ready ? await deps.ready().catch(() => false) : true;
-    return reply.status(ok ? 200 : 503).send({ ok });
+    const r = deps.ready ? await deps.ready().catch((err: unknown) => ({ ok: false, reason: { zh: `就绪检查失败：${String(err)}`, en: `readiness check failed: ${String(err)}` } })) : true;
+    const body = typeof r === 'boolean' ? { ok: r } : r;
+    return reply.status(body.ok ? 200 : 503).send(body);
   });
 
   const openapi = collectRoutes(app);

@@ -13,7 +13,9 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { actorSchema, type Actor } from '../domain/actor';
-import { OnexRefusal, inputError, type RuleResult } from '../domain/errors';
+import { inputError, type RuleResult } from '../domain/errors';
+import { ServiceError } from './service-error';
+import { withWorkflowDeadline } from './workflow-deadline';
 import { pilotRecordSchema, pilotWorkflowId, type PilotRecord } from '../domain/pilot';
 import { parseOrRefuse } from '../domain/validation';
 import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
@@ -24,16 +26,7 @@ import type { AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workfl
 import { OnexCollege, OnexEscalated, OnexNextDue, OnexStage } from '../workflows/search-attributes';
 import { pilotListFilterSchema, pilotListQuery } from './visibility';
 
-/** A refusal with the HTTP status it maps to. */
-export class ServiceError extends Error {
-  constructor(
-    readonly status: number,
-    readonly results: RuleResult[],
-  ) {
-    super(new OnexRefusal(results).message);
-    this.name = 'ServiceError';
-  }
-}
+export { ServiceError } from './service-error';
 
 export const startPilotSchema = z.object({ pilot: pilotRecordSchema, actor: actorSchema });
 export type StartPilotRequest = z.input<typeof startPilotSchema>;
@@ -86,11 +79,11 @@ export class PilotService {
     const denied = mayStartPilot(actor);
     if (denied) throw new ServiceError(403, [denied]);
     try {
-      const handle = await this.client.workflow.start(pilotWorkflow, {
+      const handle = await withWorkflowDeadline(this.client, () => this.client.workflow.start(pilotWorkflow, {
         taskQueue: this.taskQueue,
         ...pilotStartOptions(pilot),
         memo: { startedBy: actor },
-      });
+      }), { action: true });
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, pilot };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -102,7 +95,7 @@ export class PilotService {
 
   async pilotState(pilotId: string): Promise<PilotState> {
     try {
-      return await this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotStateQuery);
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotStateQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       throw err;
@@ -117,9 +110,9 @@ export class PilotService {
   async update<Ret, Arg>(pilotId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
     const parsed = parseOrRefuse(schema, input) as Arg;
     try {
-      return await this.client.workflow
+      return await withWorkflowDeadline(this.client, () => this.client.workflow
         .getHandle(pilotWorkflowId(pilotId))
-        .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+        .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), { action: true });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       const results = refusalFrom(err);
@@ -135,7 +128,7 @@ export class PilotService {
   async childUpdate<Ret, Arg>(pilotId: string, workflowId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
     const parsed = parseOrRefuse(schema, input) as Arg;
     try {
-      return await this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), { action: true });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
       const results = refusalFrom(err);
@@ -146,7 +139,7 @@ export class PilotService {
 
   async childQuery<Ret>(pilotId: string, workflowId: string, def: QueryDefinition<Ret>): Promise<Ret> {
     try {
-      return await this.client.workflow.getHandle(workflowId).query(def);
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(workflowId).query(def));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
       throw err;
@@ -160,7 +153,7 @@ export class PilotService {
 
   async audit(pilotId: string): Promise<AuditEntry[]> {
     try {
-      return await this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotAuditQuery);
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotAuditQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       throw err;
@@ -169,21 +162,23 @@ export class PilotService {
 
   async listPilots(query: unknown): Promise<PilotListItem[]> {
     const { limit, ...filter } = parseOrRefuse(pilotListFilterSchema, query);
-    const items: PilotListItem[] = [];
-    for await (const wf of this.client.workflow.list({ query: pilotListQuery(filter), pageSize: Math.min(limit, 1000) })) {
-      const sa = wf.typedSearchAttributes;
-      items.push({
-        pilotId: wf.workflowId.replace(/^pilot:/, ''),
-        workflowId: wf.workflowId,
-        status: wf.status.name,
-        college: sa.get(OnexCollege),
-        stage: sa.get(OnexStage),
-        escalated: sa.get(OnexEscalated),
-        nextDue: sa.get(OnexNextDue)?.toISOString(),
-        startTime: wf.startTime.toISOString(),
-      });
-      if (items.length >= limit) break;
-    }
-    return items;
+    return withWorkflowDeadline(this.client, async () => {
+      const items: PilotListItem[] = [];
+      for await (const wf of this.client.workflow.list({ query: pilotListQuery(filter), pageSize: Math.min(limit, 1000) })) {
+        const sa = wf.typedSearchAttributes;
+        items.push({
+          pilotId: wf.workflowId.replace(/^pilot:/, ''),
+          workflowId: wf.workflowId,
+          status: wf.status.name,
+          college: sa.get(OnexCollege),
+          stage: sa.get(OnexStage),
+          escalated: sa.get(OnexEscalated),
+          nextDue: sa.get(OnexNextDue)?.toISOString(),
+          startTime: wf.startTime.toISOString(),
+        });
+        if (items.length >= limit) break;
+      }
+      return items;
+    });
   }
 }
