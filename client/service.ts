@@ -19,14 +19,32 @@ import { withWorkflowDeadline } from './workflow-deadline';
 import { pilotRecordSchema, pilotWorkflowId, type PilotRecord } from '../domain/pilot';
 import { parseOrRefuse } from '../domain/validation';
 import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
-import { REFUSAL_FAILURE_TYPE, pilotAuditQuery, pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
+import { bookedEntry, bookingOf, fundRules, sameBooking, type LedgerBooking } from '../domain/funds';
+import { expenseInputSchema, incomeInputSchema } from '../domain/pilot-actions';
+import { REFUSAL_FAILURE_TYPE, pilotAuditQuery, pilotStateQuery, recordExpense, recordIncome, submitWeeklyReport } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
 import { pilotStartOptions } from '../workflows/pilot-start';
-import type { AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
+import type { ActionResult, AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
 import { OnexCollege, OnexEscalated, OnexNextDue, OnexStage } from '../workflows/search-attributes';
 import { pilotListFilterSchema, pilotListQuery } from './visibility';
 
 export { ServiceError } from './service-error';
+
+/** A ledger entry booked now (with its audit entry), or an earlier booking of the same entry. */
+export type LedgerAnswer = (ActionResult & { replayed: false; entry: LedgerBooking }) | { replayed: true; entry: LedgerBooking };
+
+/** 409: the id is booked with other content; names the id and each field that differs. */
+function conflictingEntry(prior: LedgerBooking, given: LedgerBooking): ServiceError {
+  const keys = [...new Set([...Object.keys(prior), ...Object.keys(given)])].filter((k) => (prior as Record<string, unknown>)[k] !== (given as Record<string, unknown>)[k]);
+  const diff = keys.map((k) => `${k}: ${JSON.stringify((prior as Record<string, unknown>)[k] ?? null)} ≠ ${JSON.stringify((given as Record<string, unknown>)[k] ?? null)}`).join('; ');
+  return new ServiceError(409, [{
+    ruleId: fundRules.uniqueEntry.id, article: fundRules.uniqueEntry.article, severity: 'hard', field: 'id',
+    message: {
+      zh: `编号 ${prior.id} 已用于另一笔内容不同的${prior.kind === 'income' ? '收入' : '支出'}（第五条（三）专账核算，每笔收支只记一次），未记账；不同之处：${diff}`,
+      en: `entry id ${prior.id} is already booked as ${prior.kind === 'income' ? 'income' : 'an expense'} with different content (Art. 5(3): each entry is booked once); nothing booked. Differences: ${diff}`,
+    },
+  }]);
+}
 
 export const startPilotSchema = z.object({ pilot: pilotRecordSchema, actor: actorSchema });
 export type StartPilotRequest = z.input<typeof startPilotSchema>;
@@ -142,6 +160,38 @@ export class PilotService {
       return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(workflowId).query(def));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
+      throw err;
+    }
+  }
+
+  /**
+   * Art. 5(3) 专账核算: books an income or an expense under its id, once. The pilot's state
+   * is read first: an id already booked with the same content is answered as a replay of that
+   * booking (nothing is sent again); with different content it is refused (409), naming the
+   * id and what differs. Two requests racing past the read meet the workflow's validator,
+   * which refuses the second; that refusal is answered the same way.
+   */
+  async bookLedgerEntry(pilotId: string, kind: 'income' | 'expense', input: unknown, idempotencyKey?: string): Promise<LedgerAnswer> {
+    const booking = kind === 'income'
+      ? bookingOf({ kind, entry: parseOrRefuse(incomeInputSchema, input) })
+      : bookingOf({ kind, entry: parseOrRefuse(expenseInputSchema, input) });
+    const prior = async () => bookedEntry((await this.pilotState(pilotId)).ledger, booking.id);
+    const answer = (p: LedgerBooking): LedgerAnswer => {
+      if (sameBooking(p, booking)) return { replayed: true, entry: p };
+      throw conflictingEntry(p, booking);
+    };
+    const existing = await prior();
+    if (existing) return answer(existing);
+    try {
+      const result = kind === 'income'
+        ? await this.update(pilotId, recordIncome, incomeInputSchema, input, idempotencyKey)
+        : await this.update(pilotId, recordExpense, expenseInputSchema, input, idempotencyKey);
+      return { ...result, replayed: false, entry: booking };
+    } catch (err) {
+      if (err instanceof ServiceError && err.status === 422 && err.results.some((r) => r.ruleId === fundRules.uniqueEntry.id)) {
+        const now = await prior();
+        if (now) return answer(now);
+      }
       throw err;
     }
   }
