@@ -199,6 +199,12 @@ describe('12. worker stopped → a fast, honest 503', () => {
         return b.items.some((i) => i.pilotId === pilot.id) ? true : undefined;
       }, 30_000, 'the pilot in the lead\'s inbox');
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      // A closed pilot: Temporal answers a query of a closed workflow through a worker too (it
+      // replays the history), so its page needs the worker as much as a running one's.
+      const closed = pilotRecordSchema.parse(samplePilot({ id: `closed-${suffix}`, startDate: today, endDate: addDays(today, 400), lead: { name: '张老师', email: 'zhang@college.test', userId: 'zhang' } }));
+      expect((await as('jwb', '/api/pilots', { method: 'POST', json: { pilot: closed, actor: { id: 'jwb', role: 'academicAffairs' } } })).status).toBe(201);
+      await eventually(async () => ((await as('zhang', `/api/pilots/${closed.id}`)).ok ? true : undefined), 30_000, 'the closed pilot answered once');
+      await api.client.workflow.getHandle(pilotWorkflowId(closed.id)).terminate('closed for the test');
 
       await worker.stop();
       const timed = async (path: string, init?: RequestInit & { json?: unknown }) => {
@@ -209,6 +215,7 @@ describe('12. worker stopped → a fast, honest 503', () => {
       for (const [path, init] of [
         ['/api/inbox', undefined],
         [`/api/pilots/${pilot.id}`, undefined],
+        [`/api/pilots/${closed.id}`, undefined],
         [`/api/pilots/${pilot.id}/incomes`, { method: 'POST', json: { id: 'in-down', date: today, source: 'examServiceFee', payer: '某培训评价组织', amountFen: 100, actor: { id: 'zhang', role: 'pilotLead' } } }],
       ] as const) {
         const r = await timed(path, init);
