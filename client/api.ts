@@ -9,6 +9,8 @@
  */
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { stripControlCharacters } from '../domain/validation';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
 import { registerAuth, type AuthDeps } from './auth/plugin';
 import { collectRoutes } from './web/openapi';
@@ -24,36 +26,71 @@ export interface ApiDeps {
   taskQueue: string;
   /** Answers whether Temporal is reachable and a worker polls (with what is missing), for /readyz. */
   ready?: () => Promise<boolean | { ok: boolean }>;
-  logger?: boolean;
+  /**
+   * The request log: JSON lines through fastify's logger (pino), one per request with its
+   * id, and every 5xx with its error. `false` turns it off; default: level `info` on stdout.
+   */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (fastify's trustProxy); default none. */
+  trustedProxies?: string[];
   /** Users, secrets and the security log (client/auth). */
   auth: AuthDeps;
 }
 
-function errorBody(results: RuleResult[]) {
-  return { error: { message: results.map(formatRuleResult).join('\n'), results } };
+function errorBody(results: RuleResult[], requestId?: string) {
+  return { error: { message: results.map(formatRuleResult).join('\n'), results, ...(requestId ? { requestId } : {}) } };
+}
+
+/** fastify's own refusals, in words a person can act on. */
+function httpRefusal(status: number, code: string | undefined, text: string): RuleResult {
+  const known: Record<number, [string, string]> = {
+    413: ['请求内容过大（上限 256 KB）', 'the request body is too large (limit 256 KB)'],
+    414: ['请求地址过长', 'the request URL is too long'],
+    415: ['请求格式不支持：请以 JSON（application/json）提交', 'unsupported content type: send JSON (application/json)'],
+  };
+  const [zh, en] = known[status] ?? (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(text)
+    ? ['请求内容不是有效的 JSON', 'the body is not valid JSON']
+    : [`请求无效：${text}`, `bad request: ${text}`]);
+  return inputError('(body)', zh, en, `http.${status}`);
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 256 * 1024 });
+  const logger = deps.logger === false ? false : { level: 'info', ...(deps.logger === true || deps.logger === undefined ? {} : deps.logger) };
+  const app = Fastify({
+    logger,
+    bodyLimit: 256 * 1024,
+    routerOptions: { maxParamLength: 200 },
+    trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? deps.trustedProxies : false,
+    // Our own request ids (never a caller's), in every log line and on every answer.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+  });
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
 
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ServiceError) return reply.status(err.status).send(errorBody(err.results));
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ServiceError) {
+      if (err.status >= 500) req.log.error({ err, status: err.status }, 'service unavailable');
+      return reply.status(err.status).send(errorBody(err.results, err.status >= 500 ? req.id : undefined));
+    }
     if (err instanceof OnexRefusal) return reply.status(400).send(errorBody(err.results));
     const status = (err as { statusCode?: number }).statusCode;
     const text = err instanceof Error ? err.message : String(err);
     if (status && status >= 400 && status < 500) {
       // fastify's own refusals (malformed JSON, body too large, wrong content type)
-      return reply.status(status).send(errorBody([inputError('(body)', `请求无效：${text}`, `bad request: ${text}`, 'http.badRequest')]));
+      return reply.status(status).send(errorBody([httpRefusal(status, (err as { code?: string }).code, text)]));
     }
-    app.log.error(err);
-    return reply.status(500).send(errorBody([inputError('(server)', '服务器内部错误，请稍后重试', 'internal server error; please retry later', 'http.internal')]));
+    req.log.error({ err }, 'internal error');
+    return reply.status(500).send(errorBody([inputError('(server)', `服务器内部错误，请稍后重试；如需报告，请提供请求编号 ${req.id}`, `internal server error; please retry later, and quote request id ${req.id} if you report it`, 'http.internal')], req.id));
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send(errorBody([inputError('(path)', `没有这个接口：${req.method} ${req.url}`, `no such endpoint: ${req.method} ${req.url}`, 'http.notFound')])),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = stripControlCharacters(req.url.split('?')[0]!).slice(0, 200);
+    return reply.status(404).send(errorBody([inputError('(path)', `没有这个接口：${req.method} ${path}`, `no such endpoint: ${req.method} ${path}`, 'http.notFound')]));
+  });
 
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/healthz', { config: { auth: 'public' } }, async () => ({ ok: true }));
+  app.get('/readyz', { config: { auth: 'public' } }, async (_req, reply) => {
     const r = deps.ready ? await deps.ready().catch((err: unknown) => ({ ok: false, reason: { zh: `就绪检查失败：${String(err)}`, en: `readiness check failed: ${String(err)}` } })) : true;
     const body = typeof r === 'boolean' ? { ok: r } : r;
     return reply.status(body.ok ? 200 : 503).send(body);

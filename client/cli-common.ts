@@ -5,7 +5,7 @@
  */
 import { actorSchema, type Actor } from '../domain/actor';
 import { formatRuleResult, type RuleResult } from '../domain/errors';
-import { safeParseBilingual } from '../domain/validation';
+import { safeParseBilingual, stripControlCharacters } from '../domain/validation';
 
 export class Refused extends Error {
   constructor(readonly results: RuleResult[]) {
@@ -57,7 +57,12 @@ export async function call<T>(g: Globals, method: string, path: string, body?: u
   return payload;
 }
 
+/**
+ * Prints to the operator's terminal. Control characters are stripped from human output (an
+ * ESC sequence or RTL override in a stored text must never drive the terminal); JSON output
+ * escapes them itself (`\u001b`).
+ */
 export function out(g: Globals, data: unknown, human: () => string): void {
-  console.log(g.json ? JSON.stringify(data, null, 2) : human());
+  console.log(g.json ? JSON.stringify(data, null, 2) : stripControlCharacters(human()));
 }
 

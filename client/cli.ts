@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { formatShanghai } from '../domain/calendar';
 import { certificateLevelNames, certificateLevels, pilotRecordSchema, type PilotRecordInput } from '../domain/pilot';
-import { safeParseBilingual } from '../domain/validation';
+import { safeParseBilingual, stripControlCharacters } from '../domain/validation';
 import { weeklyReportSchema } from '../domain/weekly';
 import { listCommand as mailList, showCommand as mailShow } from '../scripts/mail-sink';
 import { isMainModule } from '../scripts/main-module';
@@ -170,10 +170,10 @@ if (isMainModule(import.meta.url)) {
     .catch((err: unknown) => {
       if (err instanceof Refused) {
         if (process.argv.includes('--json')) console.log(JSON.stringify({ error: { results: err.results } }, null, 2));
-        else console.error(`操作被拒绝 / refused:\n${err.message}`);
+        else console.error(stripControlCharacters(`操作被拒绝 / refused:\n${err.message}`));
         process.exit(2);
       }
-      console.error((err as Error).message);
+      console.error(stripControlCharacters((err as Error).message));
       process.exit(1);
     });
 }

@@ -22,6 +22,14 @@ export const apiEnvSchema = z.object({
   ONEX_WORKFLOW_TIMEOUT_MS: workflowTimeoutSchema,
   /** /readyz: a worker must have polled the task queue within this many ms. */
   ONEX_WORKER_POLL_STALE_MS: workerPollStaleSchema,
+  /** The API's own state (sessions, sign-in attempts, idempotency keys): a SQLite file shared by the API processes of one host. Default: beside the users file. */
+  ONEX_API_STATE_FILE: z.string().min(1).optional(),
+  /** Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; default none. */
+  ONEX_TRUSTED_PROXIES: z.string().default('').transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Sign-in requests per minute from one address before 429; default 60. */
+  ONEX_SIGNINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
+  /** Request log level (JSON lines on stdout): fatal, error, warn, info, debug; default info. */
+  ONEX_API_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
 export type ApiConfig = z.output<typeof apiEnvSchema> & { temporal: TemporalSettings };

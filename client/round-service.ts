@@ -7,6 +7,7 @@
  * Refusals: 400 malformed input, 403 a role that may not act, 404 unknown round or
  * application, 409 a round that exists, 422 refused by a rule (the validator's RuleResults).
  */
+import { applicationActionInputSchemas, atEdge, roundActionInputSchemas } from '../domain/round-inputs';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
@@ -100,7 +101,6 @@ export const roundActions = {
 } as const;
 export type RoundAction = keyof typeof roundActions;
 
-const bodySchema = z.object({ actor: actorSchema }).loose();
 
 function academicAffairsOnly(actor: Actor, zh: string, en: string): void {
   if (actor.role === 'academicAffairs') return;
@@ -149,7 +149,7 @@ export class RoundService {
   }
 
   async roundAction(roundId: string, action: RoundAction, body: unknown, idempotencyKey?: string): Promise<unknown> {
-    parseOrRefuse(bodySchema, body);
+    parseOrRefuse(atEdge(roundActionInputSchemas[action]), body);
     const h = this.round(roundId);
     return this.guard(() => h.executeUpdate(roundActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId, undefined, true);
   }
@@ -160,7 +160,7 @@ export class RoundService {
   }
 
   async applicationAction(roundId: string, applicationId: string, action: ApplicationAction, body: unknown, idempotencyKey?: string): Promise<unknown> {
-    parseOrRefuse(bodySchema, body);
+    parseOrRefuse(atEdge(applicationActionInputSchemas[action]), body);
     const handle = this.application(roundId, applicationId);
     return this.guard(() => handle.executeUpdate(applicationActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId, applicationId, true);
   }

@@ -4,6 +4,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { buildApi } from './api';
+import { dirname, join } from 'node:path';
+import { ApiStateStore } from './auth/store';
 import { UserStore } from './auth/users';
 import { loadApiConfig } from './config';
 import { temporalReadiness } from './readiness';
@@ -12,10 +14,15 @@ async function main(): Promise<void> {
   const config = loadApiConfig();
   const connection = await Connection.connect(config.temporal.connectionOptions);
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const state = new ApiStateStore(config.ONEX_API_STATE_FILE ?? join(dirname(config.ONEX_USERS_FILE), 'api-state.sqlite'));
   const app = buildApi({
     client,
     taskQueue: config.temporal.taskQueue,
+    logger: { level: config.ONEX_API_LOG_LEVEL },
+    trustedProxies: config.ONEX_TRUSTED_PROXIES,
     auth: {
+      state,
+      signInsPerMinute: config.ONEX_SIGNINS_PER_MINUTE,
       users: new UserStore(config.ONEX_USERS_FILE),
       sessionSecret: config.ONEX_SESSION_SECRET,
       linkSecret: config.ONEX_LINK_SECRET,
@@ -35,6 +42,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[api] ${signal}: closing`);
     await app.close();
+    state.close();
     await connection.close();
     process.exit(0);
   };

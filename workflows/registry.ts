@@ -82,7 +82,7 @@ export async function programmeRegistryWorkflow(input: RegistryWorkflowInput): P
   );
 
   setHandler(passRecordReported, (report) => {
-    const parsed = safeParseBilingual(passRecordInputSchema, report?.record, 'record');
+    const parsed = safeParseBilingual(passRecordInputSchema, report?.record, 'record', { strict: false });
     const pilotId = typeof report?.pilotId === 'string' && report.pilotId ? report.pilotId : '';
     if (!parsed.ok || !pilotId) {
       const errors = parsed.ok ? [] : parsed.errors;

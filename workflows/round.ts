@@ -30,7 +30,7 @@ import { applicationRules, applicationSchema, checkApplication, type Application
 import { createChinaCalendar, formatShanghai, shanghaiDate, toDayNumber, type CalendarWarning } from '../domain/calendar';
 import { inputError, type Bilingual, type RuleResult } from '../domain/errors';
 import { majorKey } from '../domain/organisation';
-import { isoDateSchema, pilotRecordSchema } from '../domain/pilot';
+import { pilotRecordSchema } from '../domain/pilot';
 import type { ApplicationSummary, RoundSummary } from '../domain/round-notifications';
 import {
   ART9_2,
@@ -59,7 +59,15 @@ import { ruleTable } from '../domain/tables';
 import { safeParseBilingual } from '../domain/validation';
 import { evaluateRules, grantWaiver, type Waiver } from '../domain/waivers';
 import type { Recipient } from '../domain/weekly';
-import { z } from 'zod';
+import {
+  confirmSubmissionInputSchema,
+  createApplicationInputSchema,
+  grantRoundWaiverInputSchema,
+  recordObjectionInputSchema,
+  recordProvincialResultInputSchema,
+  recordPublicNoticeInputSchema,
+} from '../domain/round-inputs';
+import type { z } from 'zod';
 import { applicationWorkflow } from './application';
 import {
   applicationProgress,
@@ -174,6 +182,11 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   const approvedIds = () => submittedIds().filter((id) => resultOf(id)?.outcome === 'approved');
 
   // ── Validators' shared checks ────────────────────────────────────────────
+  /** The whole input has the action's shape: no unknown fields (the details are checked after). */
+  const shapeOf = (schema: z.ZodType, raw: unknown) => {
+    const parsed = safeParseBilingual(schema, raw);
+    if (!parsed.ok) refuse(parsed.errors);
+  };
   const actorOf = (raw: unknown): Actor => {
     const parsed = safeParseBilingual(actorSchema, (raw as { actor?: unknown } | undefined)?.actor, 'actor');
     if (!parsed.ok) refuse(parsed.errors);
@@ -205,16 +218,16 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
 
   // ── Applications ─────────────────────────────────────────────────────────
   /** The application as the round accepts it: the round's id and year, the college's name from the round. */
-  const normalise = (raw: unknown) => {
+  const normalise = (raw: unknown, strict = true) => {
     const a = (raw as { application?: Record<string, unknown> } | undefined)?.application ?? {};
     const college = a.college as { id?: unknown } | undefined;
     const known = typeof college?.id === 'string' ? collegeOf(college.id) : undefined;
-    return safeParseBilingual(applicationSchema, { ...a, roundId: round.id, year: round.year, ...(known ? { college: { id: known.id, name: known.name } } : {}) }, 'application');
+    return safeParseBilingual(applicationSchema, { ...a, roundId: round.id, year: round.year, ...(known ? { college: { id: known.id, name: known.name } } : {}) }, 'application', { strict });
   };
   setHandler(
     createApplication,
     async (raw) => {
-      const application = (normalise(raw) as { ok: true; value: Application }).value;
+      const application = (normalise(raw, false) as { ok: true; value: Application }).value;
       const wfId = applicationWorkflowId(round.id, application.id);
       const now = nowIso();
       progressById.set(application.id, {
@@ -247,6 +260,7 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
     },
     {
       validator: (raw) => {
+        shapeOf(createApplicationInputSchema, raw);
         const actor = actorOf(raw);
         const given = (raw as { application?: { roundId?: unknown; year?: unknown } }).application;
         if (given?.roundId !== undefined && given.roundId !== round.id) {
@@ -294,6 +308,7 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
     },
     {
       validator: (raw) => {
+        shapeOf(grantRoundWaiverInputSchema, raw);
         const actor = actorOf(raw);
         const r = raw as { ruleId?: unknown; subjectId?: unknown; reason?: unknown };
         const granted = grantWaiver({ ruleId: r.ruleId, subjectId: r.subjectId, reason: r.reason }, actor, new Date(Date.now()));
@@ -321,12 +336,7 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   });
 
   // ── Consolidated submission (Art. 9(2)) ──────────────────────────────────
-  const confirmSchema = z.object({
-    applicationIds: z.array(z.string()).max(500),
-    submittedOn: isoDateSchema.optional(),
-    note: z.string().trim().max(2000).optional(),
-    actor: z.unknown(),
-  });
+  const confirmSchema = confirmSubmissionInputSchema;
   setHandler(
     confirmSubmission,
     async (raw) => {
@@ -390,7 +400,7 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   );
 
   // ── Provincial results, public notice, objections (Art. 9(3)) ────────────
-  const resultSchema = z.object({ applicationId: z.string(), outcome: z.enum(['approved', 'rejected']), reason: z.string().trim().max(2000).optional(), actor: z.unknown() });
+  const resultSchema = recordProvincialResultInputSchema;
   setHandler(
     recordProvincialResult,
     async (raw) => {
@@ -436,7 +446,7 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
     },
   );
 
-  const noticeSchema = z.object({ startDate: isoDateSchema, actor: z.unknown() });
+  const noticeSchema = recordPublicNoticeInputSchema;
   setHandler(
     recordPublicNotice,
     async (raw) => {
@@ -487,7 +497,7 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
     },
   );
 
-  const objectionSchema = z.object({ applicationId: z.string(), content: z.string().trim().min(1).max(2000), actor: z.unknown() });
+  const objectionSchema = recordObjectionInputSchema;
   setHandler(
     recordObjection,
     async (raw) => {

@@ -1,16 +1,24 @@
 /**
- * Authentication for the admin API, as fastify hooks, so the subject routes need no change:
+ * Authentication for the admin API, as fastify hooks, so the subject routes need no change.
+ * Every decision uses the route fastify matched (`req.routeOptions`), never the raw URL, so
+ * no spelling of a path (percent-encoded, double slashes, dots, case, `;`, a trailing slash)
+ * reaches a route without passing the same checks.
  *
- * 1. `onRequest`: every `/api/` route but the sign-in needs a user — a session cookie (the
- *    web page) or `Authorization: Bearer onex_…` (the CLI, ONEX_TOKEN). A change made with
- *    a cookie must also carry the CSRF token in `x-csrf-token`, and a browser's Origin, when
- *    sent, must be this server.
- * 2. `preHandler`: the actor comes from the user. Every actor in the body (`actor`,
+ * 1. `onRequest`: deny by default. Every matched route needs a user unless it declares
+ *    `config: { auth: 'public' }` — a session cookie (the web page) whose session is still
+ *    alive on the server (./store.ts), or `Authorization: Bearer onex_…` (the CLI). A change
+ *    made with a cookie must also carry the CSRF token in `x-csrf-token`, and a browser's
+ *    Origin, when sent, must be this server. A request that matches no route gets the 404.
+ * 2. `preValidation`: input integrity before anything reads the input: nesting depth, every
+ *    path parameter checked as an id with one schema, no query fields on a route that takes
+ *    none (`config: { query: true }` marks those that do; their own strict schema checks them).
+ * 3. `preHandler`: the actor comes from the user. Every actor in the body (`actor`,
  *    `recordedBy`, `inspector`, … or any object with a role) must be the user; it is then
  *    replaced by the user's own actor (college filled in), so routes receive exactly the
  *    user. Only Academic Affairs may act `onBehalfOf` someone (and delegates, on approval
- *    routes, where the approval workflow checks the delegation). Then college scoping
- *    (./scope.ts).
+ *    routes, where the route checks for a live delegation). An `Idempotency-Key` is bound to
+ *    the user, route and body (the same key reused otherwise is refused, 409) and handed to
+ *    the route as a key of its own for that binding. Then college scoping (./scope.ts).
  *
  * Every refusal is logged as one structured line (`{"msg":"security",…}`).
  */
@@ -19,15 +27,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorSchema, roles } from '../../domain/actor';
 import { formatRuleResult, inputError, type RuleResult } from '../../domain/errors';
-import { safeParseBilingual } from '../../domain/validation';
+import { MAX_INPUT_DEPTH, nestedDeeperThan, safeParseBilingual } from '../../domain/validation';
+import { idSchema } from '../../domain/pilot';
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import { pilotListFilterSchema } from '../visibility';
 import { checkLinkToken } from './links';
 import { dummyHash, verifyPassword } from './passwords';
 import { checkScope, scopeContext, selfScopedRoutes, type ScopeContext } from './scope';
+import { signOutEverywhere } from './accounts';
+import { defaultThrottlePolicy, type ApiStateStore, type ThrottlePolicy } from './store';
 import {
   CSRF_HEADER,
   SESSION_COOKIE,
-  SignInThrottle,
   checkSession,
   csrfToken,
   csrfValid,
@@ -60,6 +72,12 @@ export interface AuthDeps {
   secureCookies?: boolean;
   /** Where refused attempts go; default one JSON line on stderr. */
   securityLog?: (e: SecurityEvent) => void;
+  /** Sessions, sign-in attempts and idempotency keys, kept server-side (./store.ts). */
+  state: ApiStateStore;
+  /** The sign-in throttle; defaults in ./store.ts. */
+  throttle?: ThrottlePolicy;
+  /** Sign-ins per minute from one address (a coarse flood guard before the throttle); default 60. */
+  signInsPerMinute?: number;
 }
 
 declare module 'fastify' {
@@ -69,8 +87,10 @@ declare module 'fastify' {
     authVia?: 'session' | 'token';
   }
   interface FastifyContextConfig {
-    /** `public`: no sign-in needed (the sign-in itself). */
+    /** `public`: no sign-in needed (the sign-in itself, the page's static files, health). */
     auth?: 'public';
+    /** The route reads query fields (with its own strict schema); others take none. */
+    query?: boolean;
   }
 }
 
@@ -128,20 +148,27 @@ export function bindActors(payload: unknown, user: User, allowOnBehalfOf: boolea
 
 const signInSchema = z.object({ id: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) });
 
+/** An Idempotency-Key as clients may send it. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
 export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Client }): { scope: ScopeContext } {
   const log = deps.securityLog ?? defaultSecurityLog;
   const ttl = deps.sessionTtlSeconds ?? 8 * 3600;
   const secure = deps.secureCookies ?? false;
-  const throttle = new SignInThrottle();
+  const policy = deps.throttle ?? defaultThrottlePolicy;
   const scope = scopeContext(deps.client);
 
   const refuse = (req: FastifyRequest, reply: FastifyReply, status: number, event: string, reason: string, result: RuleResult, extra: Record<string, unknown> = {}) => {
-    log({ event, reason, user: req.user?.id, ip: req.ip, method: req.method, url: req.url.split('?')[0], ...extra });
+    log({ event, reason, user: req.user?.id, ip: req.ip, method: req.method, url: req.url.split('?')[0], route: req.routeOptions.url, requestId: req.id, ...extra });
     return reply.status(status).send(body([result]));
   };
 
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
+    // The matched route decides, never the raw URL. No route matched: the 404 handler answers.
+    if (req.routeOptions.url === undefined) return;
+    if (req.routeOptions.config?.auth === 'public') return;
     const cookies = parseCookies(req.headers.cookie);
     const authz = req.headers.authorization;
     if (authz !== undefined) {
@@ -154,15 +181,16 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       req.authVia = 'token';
     } else if (cookies[SESSION_COOKIE]) {
       const s = checkSession(deps.sessionSecret, cookies[SESSION_COOKIE], (id) => deps.users.byId(id));
-      if (s.ok) {
+      if (s.ok && deps.state.sessionAlive(s.payload.sid, s.user.id, s.user.sessionsValidFrom ? Date.parse(s.user.sessionsValidFrom) : 0)) {
         req.user = s.user;
         req.session = s.payload;
         req.authVia = 'session';
-      } else if (s.reason !== 'expired') {
-        log({ event: 'auth.refused', reason: `session ${s.reason}`, ip: req.ip, method: req.method, url: req.url.split('?')[0] });
+      } else if (!s.ok && s.reason === 'expired') {
+        // an expired session is the ordinary end of a day's work, not an attack
+      } else {
+        log({ event: 'auth.refused', reason: `session ${s.ok ? 'ended' : s.reason}`, ip: req.ip, method: req.method, url: req.url.split('?')[0], requestId: req.id });
       }
     }
-    if (req.routeOptions.config?.auth === 'public') return;
     if (!req.user) {
       return refuse(req, reply, 401, 'auth.refused', 'not signed in', authError('(session)', '请先登录', 'please sign in first', 'auth.required'));
     }
@@ -186,11 +214,35 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     }
   });
 
+  // Input integrity, before any route or hook reads the input.
+  app.addHook('preValidation', async (req, reply) => {
+    if (req.routeOptions.url === undefined) return;
+    if (nestedDeeperThan(req.body)) {
+      return refuse(req, reply, 400, 'input.refused', 'body nested too deep', authError('(body)', `请求内容嵌套超过 ${MAX_INPUT_DEPTH} 层`, `the body is nested more than ${MAX_INPUT_DEPTH} levels deep`, 'input.tooDeep'));
+    }
+    for (const [name, value] of Object.entries((req.params ?? {}) as Record<string, string>)) {
+      if (name === '*') continue; // the page's `/l/*` (a signed link's token), checked by its signature
+      const r = safeParseBilingual(idSchema, value, name);
+      if (!r.ok || r.value !== value) {
+        const result = r.ok ? authError(name, '编号前后不能有空格', 'an id must not start or end with spaces', 'input.invalid') : r.errors[0]!;
+        return refuse(req, reply, 400, 'input.refused', `bad path parameter ${name}`, result, { field: name });
+      }
+    }
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    if (req.routeOptions.config?.query !== true) {
+      const unknown = Object.keys(query);
+      if (unknown.length > 0) {
+        const k = unknown[0]!;
+        return refuse(req, reply, 400, 'input.refused', `query field on a route without one: ${k}`, authError(k, `该接口不接受查询参数“${k}”`, `this endpoint takes no query parameter “${k}”`, 'input.unknownField'), { field: k });
+      }
+    }
+  });
+
   app.addHook('preHandler', async (req, reply) => {
     const user = req.user;
-    if (!user || !req.url.startsWith('/api/')) return;
+    if (!user || req.routeOptions.url === undefined || req.routeOptions.config?.auth === 'public') return;
+    const route = req.routeOptions.url;
     if (MUTATING.has(req.method) && req.body !== undefined) {
-      const route = req.routeOptions.url ?? '';
       const mismatch = bindActors(req.body, user, user.role === 'academicAffairs' || route.includes('/approvals'));
       if (mismatch) {
         return refuse(req, reply, 403, 'actor.refused', `body names ${mismatch.given}`, authError(mismatch.field,
@@ -199,7 +251,24 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
           'auth.actor'), { field: mismatch.field });
       }
     }
-    if (req.method === 'GET' && req.routeOptions.url === '/api/pilots') {
+    const key = req.headers['idempotency-key'];
+    if (key !== undefined) {
+      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key) || !MUTATING.has(req.method)) {
+        return refuse(req, reply, 400, 'input.refused', 'bad Idempotency-Key', authError('Idempotency-Key', '幂等键须为 1–128 位字母、数字或 . _ : -，且只用于提交类请求', 'an Idempotency-Key is 1–128 letters, digits or . _ : - and goes only with a change (POST)', 'input.idempotencyKey'));
+      }
+      // Bound to who, which route (with its path) and which body. Routes see a key of their
+      // own for that binding, so the same key from someone else can never meet this one.
+      const where = `${req.method} ${route} ${JSON.stringify(req.params ?? {})}`;
+      const claim = deps.state.claimIdempotencyKey(user.id, key, where, JSON.stringify(req.body ?? null));
+      if (claim === 'conflict') {
+        return refuse(req, reply, 409, 'idempotency.refused', 'Idempotency-Key reused for another request', authError('Idempotency-Key',
+          `幂等键“${key}”已用于另一个请求（其他用户、其他接口或不同内容），本次操作未执行；请换一个新的键`,
+          `the Idempotency-Key “${key}” was already used for another request (another user, endpoint or body); nothing was done — use a new key`,
+          'input.idempotencyKeyReused'));
+      }
+      req.headers['idempotency-key'] = `k-${sha256(`${user.id}\n${where}\n${key}`).slice(0, 48)}`;
+    }
+    if (req.method === 'GET' && route === '/api/pilots') {
       // A filter is a value, never query syntax: anything the strict schema refuses
       // (quotes, operators, unknown stages) is refused here and logged as an attempt.
       const f = safeParseBilingual(pilotListFilterSchema, req.query);
@@ -214,38 +283,66 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     }
   });
 
-  // Sign-in, the current session, sign-out.
-  app.post('/api/session', { config: { auth: 'public' } }, async (req, reply) => {
+  // Sign-in, the current session, sign-out. A coarse per-address flood guard
+  // (@fastify/rate-limit) stands before the throttle, which counts each attempt before the
+  // (slow) password check, per account (every alias) and per address (./store.ts).
+  void app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (req, ctx) => {
+      log({ event: 'auth.throttled', reason: 'sign-in flood from one address', ip: req.ip, method: req.method, url: req.url.split('?')[0], requestId: req.id });
+      return { statusCode: 429, ...body([authError('id', `登录请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`, `too many sign-in requests; try again in ${Math.ceil(ctx.ttl / 1000)} seconds`, 'auth.throttled')]) };
+    },
+  });
+  // In a plugin of its own, registered after the rate limiter, so that its onRoute hook sees the route.
+  void app.register(async (scoped) => scoped.post('/api/session', { config: { auth: 'public', rateLimit: { max: deps.signInsPerMinute ?? 60, timeWindow: 60_000 } } }, async (req, reply) => {
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return refuse(req, reply, 415, 'auth.refused', 'sign-in without a JSON body', authError('(body)', '请求格式无效', 'expected a JSON body', 'auth.contentType'));
     }
     const parsed = signInSchema.safeParse(req.body);
     if (!parsed.success) return reply.status(400).send(body([authError('id', '请输入账号和密码', 'enter your user id and password', 'auth.input')]));
     const { id, password } = parsed.data;
-    const key = `${req.ip}|${id.toLowerCase()}`;
-    if (throttle.blocked(key)) {
-      return refuse(req, reply, 429, 'auth.throttled', `too many failed sign-ins for ${id}`, authError('id', '登录失败次数过多，请 15 分钟后再试', 'too many failed sign-ins; try again in 15 minutes', 'auth.throttled'));
-    }
     const user = deps.users.byId(id) ?? (id.includes('@') ? deps.users.byEmail(id) : undefined);
+    // One account, whichever alias (id or e-mail) names it; an unknown name is its own account.
+    const account = user ? `user:${user.id}` : `unknown:${id.toLowerCase()}`;
+    const attempt = deps.state.signInAttempt(account, req.ip, policy);
+    if (!attempt.ok) {
+      void reply.header('retry-after', String(attempt.retryAfterSeconds));
+      return refuse(req, reply, 429, 'auth.throttled', `too many failed sign-ins (${attempt.reason})`, authError('id',
+        `登录失败次数过多，请 ${attempt.retryAfterSeconds} 秒后再试`,
+        `too many failed sign-ins; try again in ${attempt.retryAfterSeconds} seconds`, 'auth.throttled'), { attempted: id, by: attempt.reason });
+    }
     const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummyHash()), false);
     if (!user || !ok) {
-      throttle.fail(key);
       return refuse(req, reply, 401, 'auth.signInFailed', 'wrong id or password', authError('password', '账号或密码错误', 'wrong user id or password', 'auth.signIn'), { attempted: id });
     }
-    throttle.succeed(key);
+    deps.state.signInSucceeded(attempt.attemptId, account);
     const s = newSession(deps.sessionSecret, user, ttl);
+    deps.state.createSession(s.payload.sid, user.id, s.payload.exp * 1000, req.ip);
     void reply.header('set-cookie', sessionCookie(s.token, ttl, secure));
     return { user: publicUser(user), csrfToken: csrfToken(deps.sessionSecret, s.payload), expiresAt: new Date(s.payload.exp * 1000).toISOString() };
-  });
+  }));
   app.get('/api/session', async (req) => ({
     user: publicUser(req.user!),
     via: req.authVia,
     ...(req.session ? { csrfToken: csrfToken(deps.sessionSecret, req.session), expiresAt: new Date(req.session.exp * 1000).toISOString() } : {}),
   }));
-  app.delete('/api/session', async (_req, reply) => {
+  // Sign-out ends the session on the server: the cookie, copied or not, no longer works.
+  app.delete('/api/session', async (req, reply) => {
+    if (req.session) deps.state.endSession(req.session.sid);
+    log({ event: 'auth.signedOut', user: req.user?.id, ip: req.ip, requestId: req.id });
     void reply.header('set-cookie', sessionCookie('', 0, secure));
     return { ok: true };
   });
+  // Sign out everywhere: every session of this user, on every device, ends.
+  app.post('/api/session/everywhere', async (req, reply) => {
+    const user = req.user!;
+    signOutEverywhere(deps.users.path, user.id);
+    const ended = deps.state.endUserSessions(user.id);
+    log({ event: 'auth.signedOutEverywhere', user: user.id, ip: req.ip, requestId: req.id, ended });
+    void reply.header('set-cookie', sessionCookie('', 0, secure));
+    return { ok: true, ended };
+  });
+  selfScopedRoutes.add('/api/session/everywhere');
 
   // A one-click link from an e-mail, opened after sign-in: which page does it lead to?
   app.post('/api/links/verify', async (req, reply) => {

@@ -26,7 +26,7 @@ export function newSession(secret: string, user: User, ttlSeconds: number, nowMs
   return { token: signToken(secret, 'onex.session.v1', payload), payload };
 }
 
-export type SessionCheck = { ok: true; payload: SessionPayload; user: User } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'unknownUser' | 'passwordChanged' };
+export type SessionCheck = { ok: true; payload: SessionPayload; user: User } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'unknownUser' | 'passwordChanged' | 'revoked' };
 
 export function checkSession(secret: string, token: string, findUser: (id: string) => User | undefined, nowMs = Date.now()): SessionCheck {
   const v = verifyToken(secret, 'onex.session.v1', token);
@@ -37,6 +37,7 @@ export function checkSession(secret: string, token: string, findUser: (id: strin
   const user = findUser(p.data.sub);
   if (!user) return { ok: false, reason: 'unknownUser' };
   if (p.data.pw !== fingerprint(user)) return { ok: false, reason: 'passwordChanged' };
+  if (user.sessionsValidFrom && p.data.iat < Math.floor(Date.parse(user.sessionsValidFrom) / 1000)) return { ok: false, reason: 'revoked' };
   return { ok: true, payload: p.data, user };
 }
 
@@ -66,28 +67,4 @@ export function parseCookies(header: string | undefined): Record<string, string>
 
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
   return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
-}
-
-/** Failed sign-ins per account and address: after `max` failures in `windowMs`, wait. */
-export class SignInThrottle {
-  private readonly failures = new Map<string, number[]>();
-  constructor(
-    private readonly max = 5,
-    private readonly windowMs = 15 * 60_000,
-  ) {}
-
-  blocked(key: string, nowMs = Date.now()): boolean {
-    const recent = (this.failures.get(key) ?? []).filter((t) => nowMs - t < this.windowMs);
-    this.failures.set(key, recent);
-    return recent.length >= this.max;
-  }
-
-  fail(key: string, nowMs = Date.now()): void {
-    this.failures.set(key, [...(this.failures.get(key) ?? []), nowMs]);
-    if (this.failures.size > 10_000) this.failures.clear();
-  }
-
-  succeed(key: string): void {
-    this.failures.delete(key);
-  }
 }

@@ -2,7 +2,7 @@
  * HMAC-signed tokens: `base64url(JSON payload) "." base64url(HMAC-SHA256(purpose "." body))`.
  * The purpose (session, link) is part of what is signed, so a token made for one purpose
  * never verifies as another even if an operator reuses a secret. Comparison is
- * constant-time. Expiry is the caller's business (the payloads carry `exp`).
+ * constant-time, over the canonical base64url text. Expiry is the caller's business (the payloads carry `exp`).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -23,9 +23,10 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
   const parts = token.split('.');
   if (parts.length !== 2 || !parts[0] || !parts[1] || token.length > 4096) return { ok: false, reason: 'malformed' };
   const [body, sig] = parts as [string, string];
-  const given = Buffer.from(sig, 'base64url');
-  const want = hmac(secret, purpose, body);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) return { ok: false, reason: 'signature' };
+  // Compared as canonical strings, not as decoded bytes: base64url decoding forgives a changed
+  // last character (`c`→`d`), `+`/`/` for `-`/`_` and padding, so a byte comparison would
+  // accept altered tokens. The body is signed as the string it is, so it is canonical too.
+  if (!safeEqual(sig, hmac(secret, purpose, body).toString('base64url'))) return { ok: false, reason: 'signature' };
   try {
     return { ok: true, payload: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown };
   } catch {

@@ -39,6 +39,12 @@ export const userSchema = z
     passwordHash: z.string().optional(),
     tokens: z.array(apiTokenSchema).default([]),
     disabled: z.boolean().default(false),
+    /**
+     * Sessions signed in before this instant are over: set when the password changes, when
+     * the user is disabled and by "sign out everywhere", so re-enabling a user never revives
+     * an old cookie.
+     */
+    sessionsValidFrom: z.iso.datetime().optional(),
   })
   .superRefine((u, ctx) => {
     if (collegeScopedRoles.includes(u.role) && !u.college) ctx.addIssue({ code: 'custom', path: ['college'], message: `role ${u.role} must name its college / 该角色必须注明所属学院` });

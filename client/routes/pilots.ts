@@ -6,7 +6,7 @@ import { PilotService } from '../service';
 export function registerPilotRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const pilots = new PilotService(deps.client, deps.taskQueue);
   app.post('/api/pilots', async (req, reply) => reply.status(201).send(await pilots.startPilot(req.body)));
-  app.get('/api/pilots', async (req) => ({ pilots: await pilots.listPilots(req.query) }));
+  app.get('/api/pilots', { config: { query: true } }, async (req) => ({ pilots: await pilots.listPilots(req.query) }));
   app.get<{ Params: { id: string } }>('/api/pilots/:id', async (req) => pilots.pilotState(req.params.id));
   app.post<{ Params: { id: string } }>('/api/pilots/:id/weekly-reports', async (req) => {
     const key = req.headers['idempotency-key'];

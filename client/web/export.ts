@@ -2,10 +2,11 @@
  * Exports for inspections (Art. 18): a pilot's audit trail and its fund ledger as CSV
  * (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese) and XLSX.
  * Cells that a spreadsheet would run as a formula (= + - @ at the start) are quoted with
- * a leading apostrophe.
+ * a leading apostrophe. Control characters never reach a file (they are stripped).
  */
 import ExcelJS from 'exceljs';
 import { formatShanghai } from '../../domain/calendar';
+import { stripControlCharacters } from '../../domain/validation';
 import { timelineOf } from './timeline';
 import type { PilotView } from './view';
 
@@ -39,7 +40,7 @@ export function ledgerTable(s: PilotView): Table {
 }
 
 function cell(v: string | number): string {
-  let s = String(v);
+  let s = stripControlCharacters(String(v));
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -57,7 +58,7 @@ export async function toXlsx(s: PilotView, tables: Table[]): Promise<Buffer> {
     ws.addRow([`试点 Pilot: ${s.pilot.id} — ${s.pilot.college.name} ${s.pilot.major.name} ${s.pilot.certificate.name}`]);
     const head = ws.addRow(t.header);
     head.font = { bold: true };
-    for (const r of t.rows) ws.addRow(r.map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)));
+    for (const r of t.rows) ws.addRow(r.map((v) => (typeof v !== 'string' ? v : /^[=+\-@]/.test(v) ? `'${stripControlCharacters(v)}` : stripControlCharacters(v))));
     ws.columns.forEach((c) => (c.width = 22));
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -34,6 +34,24 @@ const errorSchema = {
   properties: { error: { type: 'object', properties: { message: { type: 'string' }, results: { type: 'array', items: { type: 'object', properties: { ruleId: { type: 'string' }, article: {}, severity: { type: 'string' }, field: { type: 'string' }, message: { type: 'object', properties: { zh: { type: 'string' }, en: { type: 'string' } } } } } } } } },
 };
 
+const err = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
+
+/** Every refusal the API can answer, each with the same bilingual error body. */
+const errorResponses = {
+  400: err('输入无效（字段、未知字段、控制字符、编号、嵌套过深）/ bad input (a field, an unknown field, a control character, an id, nesting too deep)'),
+  401: err('未登录或凭据无效 / not signed in, or the credentials are invalid'),
+  403: err('无权：操作人、学院范围、防跨站令牌、委托 / not allowed: actor, college scope, CSRF, delegation'),
+  404: err('不存在 / not found'),
+  409: err('冲突：已存在，或幂等键已用于另一请求 / conflict: exists already, or the Idempotency-Key was used for another request'),
+  413: err('请求内容过大 / body too large'),
+  414: err('请求地址过长 / URL too long'),
+  415: err('请求格式不支持（须为 JSON）/ unsupported content type (JSON only)'),
+  422: err('被规则拒绝（注明条款）/ refused by a rule (cites the article)'),
+  429: err('请求过于频繁（登录限流）/ too many requests (sign-in throttle); see Retry-After'),
+  500: err('服务器内部错误（附请求编号）/ internal error (with the request id)'),
+  503: err('工作流服务暂时不可用 / the workflow service is unavailable'),
+};
+
 /** Collects the routes as they are registered; call before registering any. */
 export function collectRoutes(app: FastifyInstance): { document(): unknown } {
   const routes: { method: string; url: string; public: boolean }[] = [];
@@ -47,7 +65,7 @@ export function collectRoutes(app: FastifyInstance): { document(): unknown } {
       for (const r of routes) {
         const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
         const doc = docs.get(`${r.method} ${r.url}`);
-        const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+        const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, description: '编号 / id', schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } }));
         const query = doc?.query ? Object.entries((jsonSchema(doc.query) as { properties?: Record<string, unknown> }).properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })) : [];
         (paths[path] ??= {})[r.method.toLowerCase()] = {
           summary: doc?.summary ?? `${r.method} ${r.url}`,
@@ -57,11 +75,8 @@ export function collectRoutes(app: FastifyInstance): { document(): unknown } {
           ...(r.public ? { security: [] } : {}),
           responses: {
             200: { description: '成功 / OK' },
-            400: { description: '输入无效 / bad input', content: { 'application/json': { schema: errorSchema } } },
-            401: { description: '未登录 / not signed in' },
-            403: { description: '无权 / not allowed (actor, college scope, CSRF)', content: { 'application/json': { schema: errorSchema } } },
-            404: { description: '不存在 / not found' },
-            422: { description: '被规则拒绝 / refused by a rule (cites the article)', content: { 'application/json': { schema: errorSchema } } },
+            ...(r.method === 'POST' ? { 201: { description: '已创建 / created' } } : {}),
+            ...errorResponses,
           },
         };
       }

@@ -27,7 +27,7 @@ import { inboxFor } from './inbox';
 import { describeRoute } from './openapi';
 import { ccApprovalInputSchema, decideApprovalInputSchema, delegateApprovalInputSchema, recordApprovalFilingInputSchema, resubmitApprovalInputSchema, withdrawApprovalInputSchema } from '../../domain/approval-kinds';
 import { approvalSubmissionInputSchema, assessmentInputSchema, assessmentResultInputSchema, cancelPilotInputSchema, expenseInputSchema, extendDeadlineInputSchema, incomeInputSchema, inspectionInputSchema, provincialRequestInputSchema, provincialSubmissionInputSchema, remindNowInputSchema, violationInputSchema } from '../../domain/pilot-actions';
-import { bulkExtendSchema, bulkProvincialRequestSchema, bulkRemindSchema } from '../routes/lifecycle';
+import { bulkCalendarSchema, bulkExtendSchema, bulkProvincialRequestSchema, bulkRemindSchema } from '../routes/lifecycle';
 import type { DashboardRow, PilotView } from './view';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -74,10 +74,12 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
   const page = async (_req: FastifyRequest, reply: FastifyReply) =>
     reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'").header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').send(html);
   // `/l/*`: a signed link's token is longer than a path parameter may be.
-  for (const path of ['/', '/signin', '/inbox', '/dashboard', '/bulk', '/pilots/:id', '/pilots/:id/approvals/:approvalId', '/l/*']) app.get(path, page);
-  app.get('/assets/app.js', async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await appBundle()));
-  app.get('/assets/app.css', async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css));
-  app.get('/openapi.json', async () => openapi.document());
+  // The page's shell and static files are public (they hold no data); everything they load is not.
+  const open = { config: { auth: 'public' as const, query: true } };
+  for (const path of ['/', '/signin', '/inbox', '/dashboard', '/bulk', '/pilots/:id', '/pilots/:id/approvals/:approvalId', '/l/*']) app.get(path, open, page);
+  app.get('/assets/app.js', open, async (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await appBundle()));
+  app.get('/assets/app.css', open, async (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css));
+  app.get('/openapi.json', { config: { auth: 'public' } }, async () => openapi.document());
 
   const cal = createChinaCalendar();
   // A pilot that cannot answer (no worker, server unreachable) fails the whole request with a
@@ -120,7 +122,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
   describeRoute('GET', '/api/inbox', { summary: '我的待办：等待当前用户办理的事项 / what waits on the signed-in user', tag: 'web' });
 
   // The supervisors' dashboard: pilots filtered through search attributes, counts per college.
-  app.get('/api/dashboard', async (req) => {
+  app.get('/api/dashboard', { config: { query: true } }, async (req) => {
     const user = req.user!;
     const { limit, ...filter } = parseOrRefuse(dashboardFilterSchema, req.query);
     if (isCollegeScoped(user)) {
@@ -145,7 +147,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
 
   // Exports for inspections: the audit trail and the ledger, CSV or XLSX. Scoped like every /api/pilots/:id route.
   const exportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx'), what: z.enum(['audit', 'ledger', 'all']).default('all') });
-  app.get<{ Params: { id: string } }>('/api/pilots/:id/export', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/pilots/:id/export', { config: { query: true } }, async (req, reply) => {
     const q = parseOrRefuse(exportQuery, req.query);
     const s = await stateOf(req.params.id);
     if (!s) throw new ServiceError(404, [inputError('pilotId', `试点 ${req.params.id} 不存在`, `pilot ${req.params.id} does not exist`, 'pilot.notFound')]);
@@ -188,10 +190,14 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
     ['POST', '/api/pilots/:id/approvals/:approvalId/delegate', delegateApprovalInputSchema, '委托审批（有效期内，代为审批）/ delegate a step for a period'],
     ['POST', '/api/pilots/:id/approvals/:approvalId/cc', ccApprovalInputSchema, '抄送 / CC'],
     ['POST', '/api/pilots/:id/approvals/:approvalId/filing', recordApprovalFilingInputSchema, '登记省教育厅备案（第七条）/ record the provincial filing (Art. 7)'],
+    ['POST', '/api/pilots/:id/rectifications/:inspectionId/reinspection', inspectionInputSchema, '登记整改复查结果（教务部，第十八条）/ record a re-inspection (Academic Affairs, Art. 18)'],
+    ['GET', '/api/pilots/:id/rectifications/:inspectionId', undefined, '整改的全部状态 / the rectification\'s whole state'],
+    ['POST', '/api/calendar/refresh', bulkCalendarSchema, '为运行中的试点更新工作日历（教务部），可试运行 / hand running pilots the current working-day calendar, with a dry run'],
   ];
   for (const [method, url, body, summary] of lifecycle) describeRoute(method, url, { summary, ...(body ? { body } : {}), tag: url.includes('/approvals') ? 'approvals' : url.startsWith('/api/bulk') || url === '/api/provincial-requests' ? 'bulk' : 'pilots' });
   describeRoute('POST', '/api/session', { summary: '登录 / sign in', body: z.object({ id: z.string(), password: z.string() }), tag: 'session' });
   describeRoute('GET', '/api/session', { summary: '当前用户与防跨站令牌 / the signed-in user and CSRF token', tag: 'session' });
-  describeRoute('DELETE', '/api/session', { summary: '退出 / sign out', tag: 'session' });
+  describeRoute('DELETE', '/api/session', { summary: '退出：会话在服务器端结束 / sign out: the session ends on the server', tag: 'session' });
+  describeRoute('POST', '/api/session/everywhere', { summary: '在所有设备上退出 / sign out everywhere', tag: 'session' });
   describeRoute('POST', '/api/links/verify', { summary: '验证邮件中的一键链接 / verify a signed link from an e-mail', body: z.object({ token: z.string() }), tag: 'session' });
 }

@@ -117,7 +117,7 @@ beforeAll(async () => {
   running = worker.run();
   // Signed-in callers (issue 6): Academic Affairs and the pilot's lead, by bearer token.
   users = await testUsers(dir, ['jwb:academicAffairs', 'zhang:pilotLead:forestry']);
-  app = buildApi({ client: env.client, taskQueue, auth: users.auth });
+  app = buildApi({ client: env.client, taskQueue, auth: users.auth, logger: false });
   apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const today = shanghaiDate(Date.now());
   pilot = pilotRecordSchema.parse(samplePilot({ id: `fuzz-${suffix}`, startDate: today, endDate: addDays(today, 200) }));

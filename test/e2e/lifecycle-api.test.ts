@@ -46,7 +46,7 @@ beforeAll(async () => {
   running = worker.run();
   // Each actor signs in with its own API token (runCli picks it by --actor / ONEX_ACTOR).
   const users = await testUsers(dir, ['jwb:academicAffairs', 'wang:academicAffairs', 'zhang:pilotLead:forestry', 'li:collegeStaff:forestry', 'dean:collegeLeader:forestry', 'vp:schoolLeader', 'deputy:schoolLeader']);
-  app = buildApi({ client: new Client({ connection }), taskQueue, auth: users.auth });
+  app = buildApi({ client: new Client({ connection }), taskQueue, auth: users.auth, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   stack = { apiUrl: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, mailUrl: sink.httpUrl, tokens: users.tokens };

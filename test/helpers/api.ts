@@ -39,7 +39,18 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(temporalAddress: string, userSpecs: string[]): Promise<TestApi> {
+export interface TestApiOptions {
+  /** Collects the API's JSON log lines (default: no request log). */
+  logLines?: string[];
+  /** Called on the app before it listens (e.g. to add a route for a test). */
+  beforeListen?: (app: FastifyInstance) => void;
+  /** Overrides of the auth settings (throttle policy, sign-ins per minute). */
+  auth?: Partial<TestUsers['auth']>;
+  /** Reverse proxies whose X-Forwarded-For the API believes. */
+  trustedProxies?: string[];
+}
+
+export async function startTestApi(temporalAddress: string, userSpecs: string[], options: TestApiOptions = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'onex-api-'));
   const env = await connectDevServer(temporalAddress);
   const taskQueue = `api-e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
@@ -47,7 +58,9 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[])
   const worker: Worker = await createTestWorker(env.nativeConnection, taskQueue, activities);
   const running = worker.run();
   const users = await testUsers(dir, userSpecs);
-  const app: FastifyInstance = buildApi({ client: env.client, taskQueue, auth: users.auth });
+  const lines = options.logLines;
+  const app: FastifyInstance = buildApi({ client: env.client, taskQueue, auth: { ...users.auth, ...options.auth }, logger: lines ? { stream: { write: (l: string) => void lines.push(l) } } : false, trustedProxies: options.trustedProxies });
+  options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Role } from '../../domain/actor';
 import { addAccount } from '../../client/auth/accounts';
 import type { AuthDeps, SecurityEvent } from '../../client/auth/plugin';
+import { ApiStateStore } from '../../client/auth/store';
 import { UserStore } from '../../client/auth/users';
 
 export interface TestUsers {
@@ -36,6 +37,6 @@ export async function testUsers(dir: string, specs: string[]): Promise<TestUsers
     tokens,
     password,
     events,
-    auth: { users: new UserStore(file), sessionSecret: secret(), linkSecret: secret(), securityLog: (e) => events.push(e) },
+    auth: { users: new UserStore(file), state: new ApiStateStore(join(dir, `api-state-${randomBytes(4).toString('hex')}.sqlite`)), sessionSecret: secret(), linkSecret: secret(), securityLog: (e) => events.push(e) },
   };
 }

@@ -12,9 +12,10 @@ import { addAccount } from '../../client/auth/accounts';
 import { checkLinkToken, signLinkToken } from '../../client/auth/links';
 import { hashPassword, verifyPassword } from '../../client/auth/passwords';
 import { bindActors, findActors } from '../../client/auth/plugin';
-import { SignInThrottle, checkSession, csrfToken, csrfValid, newSession, parseCookies } from '../../client/auth/sessions';
+import { checkSession, csrfToken, csrfValid, newSession, parseCookies } from '../../client/auth/sessions';
 import { signToken, verifyToken } from '../../client/auth/signing';
 import { UserStore, readUsersFile, type User } from '../../client/auth/users';
+import { ApiStateStore } from '../../client/auth/store';
 
 const dir = mkdtempSync(join(tmpdir(), 'onex-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,6 +47,23 @@ describe('signed tokens', () => {
     expect(verifyToken('b'.repeat(40), 'onex.link.v1', t)).toEqual({ ok: false, reason: 'signature' });
     expect(verifyToken(secret, 'onex.link.v1', body)).toEqual({ ok: false, reason: 'malformed' });
   });
+
+  it('refuses every one-character change of the signature, even one that decodes to the same bytes (observation 3)', () => {
+    for (let n = 0; n < 40; n++) {
+      const t = signToken(secret, 'onex.session.v1', { n });
+      const [body, sig] = t.split('.') as [string, string];
+      // The last base64url character of a 32-byte HMAC carries 4 unused bits: its neighbours decode the same.
+      const last = sig.at(-1)!;
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const i = alphabet.indexOf(last);
+      const sameBytes = [alphabet[i ^ 1]!, alphabet[i ^ 2]!].filter((c) => Buffer.from(sig.slice(0, -1) + c, 'base64url').equals(Buffer.from(sig, 'base64url')));
+      for (const c of sameBytes) expect(verifyToken(secret, 'onex.session.v1', `${body}.${sig.slice(0, -1)}${c}`)).toEqual({ ok: false, reason: 'signature' });
+      // `-`→`+`, `_`→`/` and padding decode the same too.
+      const plus = sig.replace(/-/g, '+').replace(/_/g, '/');
+      if (plus !== sig) expect(verifyToken(secret, 'onex.session.v1', `${body}.${plus}`)).toEqual({ ok: false, reason: 'signature' });
+      expect(verifyToken(secret, 'onex.session.v1', `${body}.${sig}=`)).toEqual({ ok: false, reason: 'signature' });
+    }
+  });
 });
 
 describe('sessions and CSRF', () => {
@@ -62,12 +80,89 @@ describe('sessions and CSRF', () => {
     expect(csrfValid(secret, payload, undefined)).toBe(false);
   });
 
-  it('parses cookies and throttles repeated failures', () => {
+  it('parses cookies', () => {
     expect(parseCookies('a=1; onex_session=x.y; b="q%20r"')).toEqual({ a: '1', onex_session: 'x.y', b: 'q r' });
-    const t = new SignInThrottle(3, 1000);
-    for (let i = 0; i < 3; i++) t.fail('k', 0);
-    expect(t.blocked('k', 10)).toBe(true);
-    expect(t.blocked('k', 2000)).toBe(false);
+  });
+
+  it('a session signed in before sessionsValidFrom is over', () => {
+    const now = Date.UTC(2026, 10, 2);
+    const { token } = newSession(secret, zhang, 3600, now);
+    expect(checkSession(secret, token, () => ({ ...zhang, sessionsValidFrom: new Date(now + 1000).toISOString() }), now + 2000)).toEqual({ ok: false, reason: 'revoked' });
+    expect(checkSession(secret, token, () => ({ ...zhang, sessionsValidFrom: new Date(now - 1000).toISOString() }), now + 2000)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the API state store (SQLite)', () => {
+  const policy = { accountFreeFailures: 3, accountMaxDelaySeconds: 8, addressMaxFailures: 10, windowSeconds: 900 };
+
+  it('counts an attempt before the password check; after the free failures each attempt waits, at most the cap', () => {
+    const st = new ApiStateStore(':memory:');
+    const t0 = Date.UTC(2026, 11, 1);
+    for (let i = 0; i < 3; i++) expect(st.signInAttempt('user:zhang', `10.0.0.${i}`, policy, t0)).toMatchObject({ ok: true });
+    // The fourth, at once, from anywhere: wait 1 s (2^0) after the last failure.
+    expect(st.signInAttempt('user:zhang', '10.0.0.9', policy, t0)).toEqual({ ok: false, reason: 'account', retryAfterSeconds: 1 });
+    expect(st.signInAttempt('user:zhang', '10.0.0.9', policy, t0 + 1000)).toMatchObject({ ok: true });
+    // Many more failures: the wait never exceeds the cap, so the real user is delayed, never locked out.
+    let t = t0 + 1000;
+    for (let i = 0; i < 8; i++) {
+      const v = st.signInAttempt('user:zhang', `10.1.0.${i}`, policy, t);
+      if (!v.ok) {
+        expect(v.retryAfterSeconds).toBeLessThanOrEqual(8);
+        t += v.retryAfterSeconds * 1000;
+        expect(st.signInAttempt('user:zhang', `10.1.0.${i}`, policy, t)).toMatchObject({ ok: true });
+      }
+    }
+    // Another account from a fresh address is not affected.
+    expect(st.signInAttempt('user:li', '10.2.0.1', policy, t)).toMatchObject({ ok: true });
+  });
+
+  it('an address that fails too often is refused for the window, for any account', () => {
+    const st = new ApiStateStore(':memory:');
+    const t0 = Date.UTC(2026, 11, 1);
+    for (let i = 0; i < 10; i++) expect(st.signInAttempt(`unknown:u${i}`, '203.0.113.5', policy, t0)).toMatchObject({ ok: true });
+    const v = st.signInAttempt('user:zhang', '203.0.113.5', policy, t0);
+    expect(v).toMatchObject({ ok: false, reason: 'address' });
+    expect(st.signInAttempt('user:zhang', '198.51.100.7', policy, t0)).toMatchObject({ ok: true });
+    expect(st.signInAttempt('user:zhang', '203.0.113.5', policy, t0 + 901_000)).toMatchObject({ ok: true });
+  });
+
+  it('a success takes its own attempt back and forgives the account', () => {
+    const st = new ApiStateStore(':memory:');
+    const t0 = Date.UTC(2026, 11, 1);
+    for (let i = 0; i < 2; i++) st.signInAttempt('user:zhang', '10.0.0.1', policy, t0);
+    const ok = st.signInAttempt('user:zhang', '10.0.0.1', policy, t0);
+    if (!ok.ok) throw new Error('refused');
+    st.signInSucceeded(ok.attemptId, 'user:zhang');
+    for (let i = 0; i < 3; i++) expect(st.signInAttempt('user:zhang', '10.0.0.1', policy, t0)).toMatchObject({ ok: true });
+  });
+
+  it('sessions live on the server until signed out, one or all', () => {
+    const st = new ApiStateStore(join(dir, 'state.sqlite'));
+    const t0 = Date.now();
+    st.createSession('s1', 'zhang', t0 + 60_000, '127.0.0.1');
+    st.createSession('s2', 'zhang', t0 + 60_000, '127.0.0.1');
+    expect(st.sessionAlive('s1', 'zhang')).toBe(true);
+    expect(st.sessionAlive('s1', 'li')).toBe(false);
+    st.endSession('s1');
+    expect(st.sessionAlive('s1', 'zhang')).toBe(false);
+    // Another process (another connection to the same file) sees the same.
+    const other = new ApiStateStore(join(dir, 'state.sqlite'));
+    expect(other.sessionAlive('s2', 'zhang')).toBe(true);
+    expect(other.endUserSessions('zhang')).toBe(1);
+    expect(st.sessionAlive('s2', 'zhang')).toBe(false);
+    expect(st.sessionAlive('s3', 'zhang', 0, t0 + 120_000)).toBe(false);
+    st.createSession('s4', 'zhang', t0 + 60_000, '127.0.0.1', t0);
+    expect(st.sessionAlive('s4', 'zhang', t0 + 1)).toBe(false);
+    expect(st.sessionAlive('s4', 'zhang', t0)).toBe(true);
+  });
+
+  it('binds an Idempotency-Key to its user, route and body', () => {
+    const st = new ApiStateStore(':memory:');
+    expect(st.claimIdempotencyKey('zhang', 'K1', 'POST /a', '{"x":1}')).toBe('new');
+    expect(st.claimIdempotencyKey('zhang', 'K1', 'POST /a', '{"x":1}')).toBe('replay');
+    expect(st.claimIdempotencyKey('zhang', 'K1', 'POST /a', '{"x":2}')).toBe('conflict');
+    expect(st.claimIdempotencyKey('zhang', 'K1', 'POST /b', '{"x":1}')).toBe('conflict');
+    expect(st.claimIdempotencyKey('li', 'K1', 'POST /a', '{"x":1}')).toBe('conflict');
   });
 });
 
