@@ -197,7 +197,7 @@ describe('12. worker stopped → a fast, honest 503', () => {
         const r = await as('zhang', '/api/inbox');
         const b = await json<{ items: { pilotId: string }[] }>(r);
         return b.items.some((i) => i.pilotId === pilot.id) ? true : undefined;
-      }, 30_000, 'the pilot in the lead\'s inbox');
+      }, 60_000, 'the pilot in the lead\'s inbox');
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       // A closed pilot: Temporal answers a query of a closed workflow through a worker too (it
       // replays the history), so its page needs the worker as much as a running one's.
