@@ -24,8 +24,8 @@ import { ServiceError } from './service';
 export interface ApiDeps {
   client: Client;
   taskQueue: string;
-  /** Answers whether Temporal is reachable, for /readyz. */
-  ready?: () => Promise<boolean>;
+  /** Answers whether Temporal is reachable and a worker polls (with what is missing), for /readyz. */
+  ready?: () => Promise<boolean | { ok: boolean }>;
   /**
    * The request log: JSON lines through fastify's logger (pino), one per request with its
    * id, and every 5xx with its error. `false` turns it off; default: level `info` on stdout.
@@ -91,8 +91,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.get('/healthz', { config: { auth: 'public' } }, async () => ({ ok: true }));
   app.get('/readyz', { config: { auth: 'public' } }, async (_req, reply) => {
-    const ok = deps.ready ? await deps.ready().catch(() => false) : true;
-    return reply.status(ok ? 200 : 503).send({ ok });
+    const r = deps.ready ? await deps.ready().catch((err: unknown) => ({ ok: false, reason: { zh: `就绪检查失败：${String(err)}`, en: `readiness check failed: ${String(err)}` } })) : true;
+    const body = typeof r === 'boolean' ? { ok: r } : r;
+    return reply.status(body.ok ? 200 : 503).send(body);
   });
 
   const openapi = collectRoutes(app);

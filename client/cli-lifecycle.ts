@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { formatShanghai } from '../domain/calendar';
 import { formatRuleResult, type RuleResult } from '../domain/errors';
 import { fundUses, incomeSources } from '../domain/funds';
-import { yuanStringSchema } from '../domain/money';
+import { formatFen, yuanStringSchema } from '../domain/money';
 import {
   assessmentInputSchema,
   assessmentResultInputSchema,
@@ -26,6 +26,7 @@ import { safeParseBilingual } from '../domain/validation';
 import { violationGrounds } from '../domain/violation';
 import type { ActionResult, AuditEntry } from '../workflows/pilot-state';
 import { call, check, out, parseActor, type Globals } from './cli-common';
+import type { LedgerAnswer } from './service';
 
 const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -35,6 +36,13 @@ const enc = encodeURIComponent;
 
 function done(g: Globals, res: ActionResult): void {
   out(g, res, () => `已记录 / recorded: ${res.audit.summary.zh} / ${res.audit.summary.en}`);
+}
+
+/** A ledger entry: booked now, or already booked under its id with the same content (a replay). */
+function booked(g: Globals, res: LedgerAnswer): void {
+  if (!res.replayed) return done(g, res);
+  const a = formatFen(res.entry.amountFen);
+  out(g, res, () => `已记账，未重复记账 / already booked, not booked again: ${res.entry.id}（${res.entry.kind === 'income' ? '收入' : '支出'} ${a.zh}，${res.entry.date}）/ (${res.entry.kind} of ${a.en}, ${res.entry.date})`);
 }
 
 export function addLifecycleCommands(program: Command, g: () => Globals): void {
@@ -83,7 +91,7 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .addOption(actorOption())
     .action(async (pilotId: string, o: { id: string; category: string; amount: string; description: string; date: string; actor?: string }) => {
       const body = check(safeParseBilingual(expenseInputSchema, { id: o.id, pilotId, date: o.date, category: o.category, amountFen: fen(o.amount, 'amount'), description: o.description, actor: parseActor(o.actor) }));
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/expenses`, body));
+      booked(g(), await call<LedgerAnswer>(g(), 'POST', `/api/pilots/${enc(pilotId)}/expenses`, body));
     });
   ledger
     .command('income <pilotId>')
@@ -96,7 +104,7 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .addOption(actorOption())
     .action(async (pilotId: string, o: { id: string; source: string; payer: string; amount: string; date: string; actor?: string }) => {
       const body = check(safeParseBilingual(incomeInputSchema, { id: o.id, pilotId, date: o.date, source: o.source, payer: o.payer, amountFen: fen(o.amount, 'amount'), actor: parseActor(o.actor) }));
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/incomes`, body));
+      booked(g(), await call<LedgerAnswer>(g(), 'POST', `/api/pilots/${enc(pilotId)}/incomes`, body));
     });
 
   program

@@ -1,6 +1,8 @@
 /** The admin API's configuration: one zod schema over the environment. */
 import { z } from 'zod';
 import { loadTemporalSettings, type TemporalSettings } from '../worker/temporal';
+import { workerPollStaleSchema } from './readiness';
+import { workflowTimeoutSchema } from './workflow-deadline';
 
 export const apiEnvSchema = z.object({
   ONEX_API_HOST: z.string().min(1).default('127.0.0.1'),
@@ -16,6 +18,10 @@ export const apiEnvSchema = z.object({
   ONEX_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
   /** `1` behind HTTPS: cookies get the Secure attribute. */
   ONEX_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
+  /** How long one call to the workflow service may take before the API answers 503 (ms). */
+  ONEX_WORKFLOW_TIMEOUT_MS: workflowTimeoutSchema,
+  /** /readyz: a worker must have polled the task queue within this many ms. */
+  ONEX_WORKER_POLL_STALE_MS: workerPollStaleSchema,
   /** The API's own state (sessions, sign-in attempts, idempotency keys): a SQLite file shared by the API processes of one host. Default: beside the users file. */
   ONEX_API_STATE_FILE: z.string().min(1).optional(),
   /** Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; default none. */

@@ -55,6 +55,7 @@ import type { ApplicationState, RoundState } from '../workflows/round-types';
 import { OnexCollege, OnexRound, OnexStage } from '../workflows/search-attributes';
 import { applicationListFilterSchema, applicationListQuery, roundListFilterSchema, roundListQuery } from './round-visibility';
 import { ServiceError, refusalFrom } from './service';
+import { withWorkflowDeadline } from './workflow-deadline';
 
 export const openRoundSchema = z.object({ round: roundRecordSchema, actor: actorSchema });
 export type OpenRoundRequest = z.input<typeof openRoundSchema>;
@@ -132,7 +133,7 @@ export class RoundService {
     }
     if (problems.length > 0) throw new ServiceError(422, problems);
     try {
-      const handle = await this.client.workflow.start(roundWorkflow, { ...roundStartOptions(round, actor), taskQueue: this.taskQueue, memo: { openedBy: actor } });
+      const handle = await withWorkflowDeadline(this.client, () => this.client.workflow.start(roundWorkflow, { ...roundStartOptions(round, actor), taskQueue: this.taskQueue, memo: { openedBy: actor } }), { action: true });
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, round };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -143,47 +144,54 @@ export class RoundService {
   }
 
   async roundState(roundId: string): Promise<RoundState> {
-    return this.guard(this.round(roundId).query(roundStateQuery), roundId);
+    const h = this.round(roundId);
+    return this.guard(() => h.query(roundStateQuery), roundId);
   }
 
   async roundAction(roundId: string, action: RoundAction, body: unknown, idempotencyKey?: string): Promise<unknown> {
     parseOrRefuse(atEdge(roundActionInputSchemas[action]), body);
-    return this.guard(this.round(roundId).executeUpdate(roundActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId);
+    const h = this.round(roundId);
+    return this.guard(() => h.executeUpdate(roundActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId, undefined, true);
   }
 
   async applicationState(roundId: string, applicationId: string): Promise<ApplicationState> {
-    return this.guard(this.application(roundId, applicationId).query(applicationStateQuery), roundId, applicationId);
+    const h = this.application(roundId, applicationId);
+    return this.guard(() => h.query(applicationStateQuery), roundId, applicationId);
   }
 
   async applicationAction(roundId: string, applicationId: string, action: ApplicationAction, body: unknown, idempotencyKey?: string): Promise<unknown> {
     parseOrRefuse(atEdge(applicationActionInputSchemas[action]), body);
     const handle = this.application(roundId, applicationId);
-    return this.guard(handle.executeUpdate(applicationActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId, applicationId);
+    return this.guard(() => handle.executeUpdate(applicationActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId, applicationId, true);
   }
 
   async listRounds(query: unknown): Promise<RoundListItem[]> {
     const { limit, ...filter } = parseOrRefuse(roundListFilterSchema, query);
-    const items: RoundListItem[] = [];
-    for await (const wf of this.client.workflow.list({ query: roundListQuery(filter), pageSize: Math.min(limit, 1000) })) {
-      items.push({ roundId: wf.typedSearchAttributes.get(OnexRound) ?? wf.workflowId.replace(/^round:/, ''), workflowId: wf.workflowId, status: wf.status.name, stage: wf.typedSearchAttributes.get(OnexStage), startTime: wf.startTime.toISOString() });
-      if (items.length >= limit) break;
-    }
-    return items;
+    return withWorkflowDeadline(this.client, async () => {
+      const items: RoundListItem[] = [];
+      for await (const wf of this.client.workflow.list({ query: roundListQuery(filter), pageSize: Math.min(limit, 1000) })) {
+        items.push({ roundId: wf.typedSearchAttributes.get(OnexRound) ?? wf.workflowId.replace(/^round:/, ''), workflowId: wf.workflowId, status: wf.status.name, stage: wf.typedSearchAttributes.get(OnexStage), startTime: wf.startTime.toISOString() });
+        if (items.length >= limit) break;
+      }
+      return items;
+    });
   }
 
   async listApplications(roundId: string, query: unknown): Promise<ApplicationListItem[]> {
     const id = parseOrRefuse(idSchema, roundId, 'roundId');
     const { limit, ...filter } = parseOrRefuse(applicationListFilterSchema, query);
-    const items: ApplicationListItem[] = [];
-    for await (const wf of this.client.workflow.list({ query: applicationListQuery(id, filter), pageSize: Math.min(limit, 1000) })) {
-      const sa = wf.typedSearchAttributes;
-      items.push({
-        applicationId: wf.workflowId.slice(`application:${id}:`.length), roundId: id, workflowId: wf.workflowId, status: wf.status.name,
-        college: sa.get(OnexCollege), stage: sa.get(OnexStage), startTime: wf.startTime.toISOString(),
-      });
-      if (items.length >= limit) break;
-    }
-    return items;
+    return withWorkflowDeadline(this.client, async () => {
+      const items: ApplicationListItem[] = [];
+      for await (const wf of this.client.workflow.list({ query: applicationListQuery(id, filter), pageSize: Math.min(limit, 1000) })) {
+        const sa = wf.typedSearchAttributes;
+        items.push({
+          applicationId: wf.workflowId.slice(`application:${id}:`.length), roundId: id, workflowId: wf.workflowId, status: wf.status.name,
+          college: sa.get(OnexCollege), stage: sa.get(OnexStage), startTime: wf.startTime.toISOString(),
+        });
+        if (items.length >= limit) break;
+      }
+      return items;
+    });
   }
 
   /**
@@ -195,20 +203,20 @@ export class RoundService {
     academicAffairsOnly(request.actor, '只有教务部可以录入试点通过率记录（第十二条）', 'only Academic Affairs may record a pass record (Art. 12)');
     const handle = this.client.workflow.getHandle(programmeRegistryWorkflowId());
     try {
-      return await this.guard(handle.executeUpdate(recordPassRecord, { args: [request] }), 'registry');
+      return await this.guard(() => handle.executeUpdate(recordPassRecord, { args: [request] }), 'registry', undefined, true);
     } catch (err) {
       if (!(err instanceof ServiceError && err.status === 404)) throw err;
     }
-    await this.client.workflow.start(programmeRegistryWorkflow, { ...registryStartOptions(), taskQueue: this.taskQueue }).catch((err: unknown) => {
+    await withWorkflowDeadline(this.client, () => this.client.workflow.start(programmeRegistryWorkflow, { ...registryStartOptions(), taskQueue: this.taskQueue }), { action: true }).catch((err: unknown) => {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     });
-    return this.guard(handle.executeUpdate(recordPassRecord, { args: [request] }), 'registry');
+    return this.guard(() => handle.executeUpdate(recordPassRecord, { args: [request] }), 'registry', undefined, true);
   }
 
   async passRecords(query: unknown): Promise<StoredPassRecord[]> {
     const filter = parseOrRefuse(passRecordFilterSchema, query);
     try {
-      return await this.client.workflow.getHandle(programmeRegistryWorkflowId()).query(passRecordsQuery, filter);
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(programmeRegistryWorkflowId()).query(passRecordsQuery, filter));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return [];
       throw err;
@@ -223,10 +231,10 @@ export class RoundService {
     return this.client.workflow.getHandle(applicationWorkflowId(parseOrRefuse(idSchema, roundId, 'roundId'), parseOrRefuse(idSchema, applicationId, 'applicationId')));
   }
 
-  /** Maps "no such workflow" to 404 and a validator's refusal to 422. */
-  private async guard<T>(p: Promise<T>, roundId: string, applicationId?: string): Promise<T> {
+  /** Runs the call under the deadline (503 when unanswered); maps "no such workflow" to 404 and a validator's refusal to 422. */
+  private async guard<T>(call: () => Promise<T>, roundId: string, applicationId?: string, action = false): Promise<T> {
     try {
-      return await p;
+      return await withWorkflowDeadline(this.client, call, { action });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         throw new ServiceError(404, [applicationId === undefined

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { ApiStateStore } from './auth/store';
 import { UserStore } from './auth/users';
 import { loadApiConfig } from './config';
+import { temporalReadiness } from './readiness';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -28,10 +29,7 @@ async function main(): Promise<void> {
       sessionTtlSeconds: Math.round(config.ONEX_SESSION_HOURS * 3600),
       secureCookies: config.ONEX_SECURE_COOKIES === '1',
     },
-    ready: async () => {
-      await connection.workflowService.getSystemInfo({});
-      return true;
-    },
+    ready: () => temporalReadiness(connection, config.temporal.namespace, config.temporal.taskQueue, config.ONEX_WORKER_POLL_STALE_MS),
   });
   await app.listen({ host: config.ONEX_API_HOST, port: config.ONEX_API_PORT });
   const address = app.server.address();

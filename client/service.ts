@@ -13,26 +13,37 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { actorSchema, type Actor } from '../domain/actor';
-import { OnexRefusal, inputError, type RuleResult } from '../domain/errors';
+import { inputError, type RuleResult } from '../domain/errors';
+import { ServiceError } from './service-error';
+import { withWorkflowDeadline } from './workflow-deadline';
 import { pilotRecordSchema, pilotWorkflowId, type PilotRecord } from '../domain/pilot';
 import { parseOrRefuse } from '../domain/validation';
 import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
-import { REFUSAL_FAILURE_TYPE, pilotAuditQuery, pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
+import { bookedEntry, bookingOf, fundRules, sameBooking, type LedgerBooking } from '../domain/funds';
+import { expenseInputSchema, incomeInputSchema } from '../domain/pilot-actions';
+import { REFUSAL_FAILURE_TYPE, pilotAuditQuery, pilotStateQuery, recordExpense, recordIncome, submitWeeklyReport } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
 import { pilotStartOptions } from '../workflows/pilot-start';
-import type { AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
+import type { ActionResult, AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
 import { OnexCollege, OnexEscalated, OnexNextDue, OnexStage } from '../workflows/search-attributes';
 import { pilotListFilterSchema, pilotListQuery } from './visibility';
 
-/** A refusal with the HTTP status it maps to. */
-export class ServiceError extends Error {
-  constructor(
-    readonly status: number,
-    readonly results: RuleResult[],
-  ) {
-    super(new OnexRefusal(results).message);
-    this.name = 'ServiceError';
-  }
+export { ServiceError } from './service-error';
+
+/** A ledger entry booked now (with its audit entry), or an earlier booking of the same entry. */
+export type LedgerAnswer = (ActionResult & { replayed: false; entry: LedgerBooking }) | { replayed: true; entry: LedgerBooking };
+
+/** 409: the id is booked with other content; names the id and each field that differs. */
+function conflictingEntry(prior: LedgerBooking, given: LedgerBooking): ServiceError {
+  const keys = [...new Set([...Object.keys(prior), ...Object.keys(given)])].filter((k) => (prior as Record<string, unknown>)[k] !== (given as Record<string, unknown>)[k]);
+  const diff = keys.map((k) => `${k}: ${JSON.stringify((prior as Record<string, unknown>)[k] ?? null)} ≠ ${JSON.stringify((given as Record<string, unknown>)[k] ?? null)}`).join('; ');
+  return new ServiceError(409, [{
+    ruleId: fundRules.uniqueEntry.id, article: fundRules.uniqueEntry.article, severity: 'hard', field: 'id',
+    message: {
+      zh: `编号 ${prior.id} 已用于另一笔内容不同的${prior.kind === 'income' ? '收入' : '支出'}（第五条（三）专账核算，每笔收支只记一次），未记账；不同之处：${diff}`,
+      en: `entry id ${prior.id} is already booked as ${prior.kind === 'income' ? 'income' : 'an expense'} with different content (Art. 5(3): each entry is booked once); nothing booked. Differences: ${diff}`,
+    },
+  }]);
 }
 
 export const startPilotSchema = z.object({ pilot: pilotRecordSchema, actor: actorSchema });
@@ -86,11 +97,11 @@ export class PilotService {
     const denied = mayStartPilot(actor);
     if (denied) throw new ServiceError(403, [denied]);
     try {
-      const handle = await this.client.workflow.start(pilotWorkflow, {
+      const handle = await withWorkflowDeadline(this.client, () => this.client.workflow.start(pilotWorkflow, {
         taskQueue: this.taskQueue,
         ...pilotStartOptions(pilot),
         memo: { startedBy: actor },
-      });
+      }), { action: true });
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, pilot };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -102,7 +113,7 @@ export class PilotService {
 
   async pilotState(pilotId: string): Promise<PilotState> {
     try {
-      return await this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotStateQuery);
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotStateQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       throw err;
@@ -117,9 +128,9 @@ export class PilotService {
   async update<Ret, Arg>(pilotId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
     const parsed = parseOrRefuse(schema, input) as Arg;
     try {
-      return await this.client.workflow
+      return await withWorkflowDeadline(this.client, () => this.client.workflow
         .getHandle(pilotWorkflowId(pilotId))
-        .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+        .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), { action: true });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       const results = refusalFrom(err);
@@ -135,7 +146,7 @@ export class PilotService {
   async childUpdate<Ret, Arg>(pilotId: string, workflowId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
     const parsed = parseOrRefuse(schema, input) as Arg;
     try {
-      return await this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), { action: true });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
       const results = refusalFrom(err);
@@ -146,9 +157,41 @@ export class PilotService {
 
   async childQuery<Ret>(pilotId: string, workflowId: string, def: QueryDefinition<Ret>): Promise<Ret> {
     try {
-      return await this.client.workflow.getHandle(workflowId).query(def);
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(workflowId).query(def));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
+      throw err;
+    }
+  }
+
+  /**
+   * Art. 5(3) 专账核算: books an income or an expense under its id, once. The pilot's state
+   * is read first: an id already booked with the same content is answered as a replay of that
+   * booking (nothing is sent again); with different content it is refused (409), naming the
+   * id and what differs. Two requests racing past the read meet the workflow's validator,
+   * which refuses the second; that refusal is answered the same way.
+   */
+  async bookLedgerEntry(pilotId: string, kind: 'income' | 'expense', input: unknown, idempotencyKey?: string): Promise<LedgerAnswer> {
+    const booking = kind === 'income'
+      ? bookingOf({ kind, entry: parseOrRefuse(incomeInputSchema, input) })
+      : bookingOf({ kind, entry: parseOrRefuse(expenseInputSchema, input) });
+    const prior = async () => bookedEntry((await this.pilotState(pilotId)).ledger, booking.id);
+    const answer = (p: LedgerBooking): LedgerAnswer => {
+      if (sameBooking(p, booking)) return { replayed: true, entry: p };
+      throw conflictingEntry(p, booking);
+    };
+    const existing = await prior();
+    if (existing) return answer(existing);
+    try {
+      const result = kind === 'income'
+        ? await this.update(pilotId, recordIncome, incomeInputSchema, input, idempotencyKey)
+        : await this.update(pilotId, recordExpense, expenseInputSchema, input, idempotencyKey);
+      return { ...result, replayed: false, entry: booking };
+    } catch (err) {
+      if (err instanceof ServiceError && err.status === 422 && err.results.some((r) => r.ruleId === fundRules.uniqueEntry.id)) {
+        const now = await prior();
+        if (now) return answer(now);
+      }
       throw err;
     }
   }
@@ -160,7 +203,7 @@ export class PilotService {
 
   async audit(pilotId: string): Promise<AuditEntry[]> {
     try {
-      return await this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotAuditQuery);
+      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotAuditQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       throw err;
@@ -169,21 +212,23 @@ export class PilotService {
 
   async listPilots(query: unknown): Promise<PilotListItem[]> {
     const { limit, ...filter } = parseOrRefuse(pilotListFilterSchema, query);
-    const items: PilotListItem[] = [];
-    for await (const wf of this.client.workflow.list({ query: pilotListQuery(filter), pageSize: Math.min(limit, 1000) })) {
-      const sa = wf.typedSearchAttributes;
-      items.push({
-        pilotId: wf.workflowId.replace(/^pilot:/, ''),
-        workflowId: wf.workflowId,
-        status: wf.status.name,
-        college: sa.get(OnexCollege),
-        stage: sa.get(OnexStage),
-        escalated: sa.get(OnexEscalated),
-        nextDue: sa.get(OnexNextDue)?.toISOString(),
-        startTime: wf.startTime.toISOString(),
-      });
-      if (items.length >= limit) break;
-    }
-    return items;
+    return withWorkflowDeadline(this.client, async () => {
+      const items: PilotListItem[] = [];
+      for await (const wf of this.client.workflow.list({ query: pilotListQuery(filter), pageSize: Math.min(limit, 1000) })) {
+        const sa = wf.typedSearchAttributes;
+        items.push({
+          pilotId: wf.workflowId.replace(/^pilot:/, ''),
+          workflowId: wf.workflowId,
+          status: wf.status.name,
+          college: sa.get(OnexCollege),
+          stage: sa.get(OnexStage),
+          escalated: sa.get(OnexEscalated),
+          nextDue: sa.get(OnexNextDue)?.toISOString(),
+          startTime: wf.startTime.toISOString(),
+        });
+        if (items.length >= limit) break;
+      }
+      return items;
+    });
   }
 }

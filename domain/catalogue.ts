@@ -8,6 +8,7 @@ import { applicationRules } from './application';
 import { assessmentRules } from './assessment';
 import { budgetRules } from './budget';
 import { changeRules } from './change';
+import { dateRules } from './date-window';
 import { citeArticle, type Severity } from './errors';
 import { examinerRules } from './examiner';
 import { fundRules } from './funds';
@@ -58,6 +59,7 @@ export const ruleGroups = {
   inspectionRules,
   violationRules,
   waiverRules,
+  dateRules,
 } as const;
 
 function byArticle(a: RuleDefinition, b: RuleDefinition): number {

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { actorSchema, type Actor } from './actor';
 import { academicAffairsStep, collegeLeaderStep, defineChain, type ApprovalState } from './approval';
+import { pilotLengthResult } from './date-window';
 import type { RuleResult } from './errors';
 import { idSchema, isoDateSchema, personSchema, type PilotRecord } from './pilot';
 import { accepted, breach, defineRule, refused, reportResults, requireRole, type Outcome } from './rules';
@@ -101,6 +102,9 @@ export function checkChangeRequest(pilot: Pick<PilotRecord, 'id' | 'lead' | 'sta
       out.push(breach(changeRules.scope, 'changes.schedule', { zh: '进度安排没有变化', en: 'the schedule does not change' }));
     } else if (end <= start) {
       out.push(breach(changeRules.scope, 'changes.schedule.endDate', { zh: `变更后结束日期（${end}）须晚于开始日期（${start}）`, en: `the new end date (${end}) must be after the start date (${start})` }));
+    } else {
+      const tooLong = pilotLengthResult(start, end);
+      if (tooLong) out.push({ ...tooLong, field: 'changes.schedule.endDate' });
     }
   }
   return out;

@@ -87,6 +87,16 @@ export const fundRules = {
     },
     enforcedIn: ['domain/funds.ts#postToLedger'],
   }),
+  uniqueEntry: defineRule({
+    id: 'art5.ledger.uniqueEntry',
+    article: { article: 5, item: 3 },
+    severity: 'hard',
+    title: {
+      zh: '专账核算：每笔收支有唯一编号，只记账一次',
+      en: 'separately accounted: every entry has its own id and is booked once',
+    },
+    enforcedIn: ['domain/funds.ts#checkEntryId'],
+  }),
   noOverdraft: defineRule({
     id: 'art5.ledger.noOverdraft',
     article: { article: 5, item: 3 },
@@ -160,17 +170,67 @@ export function checkIncome(i: Pick<Income, 'source' | 'account' | 'amountFen'>)
 
 export type LedgerEntry = { kind: 'income'; entry: Income } | { kind: 'expense'; entry: Expense };
 
-/** A pilot's special-fund ledger: small enough for workflow state (totals, not entries). */
+/**
+ * What was booked under an entry id: the entry's content without its actor (who booked it
+ * is in the audit trail). Kept so a repeated id can be told apart: the same content is a
+ * replay of the same booking, different content is a different entry under a used id.
+ */
+export type LedgerBooking =
+  | { kind: 'income'; id: string; date: string; source: IncomeSource; account: IncomeAccount; payer: string; amountFen: Fen; description?: string }
+  | { kind: 'expense'; id: string; date: string; category: FundUse; amountFen: Fen; description: string };
+
+/** A pilot's special-fund ledger: totals, and each booking's id and content (no actors, no files). */
 export interface Ledger {
   pilotId: string;
   balanceFen: Fen;
   incomeFen: Partial<Record<IncomeSource, Fen>>;
   spentFen: Partial<Record<AllowedFundUse, Fen>>;
   entries: number;
+  /**
+   * Every entry booked (in this pilot's run history since ids were kept; a pilot carried
+   * over from before has none for its earlier entries, and they cannot be checked).
+   */
+  booked?: LedgerBooking[];
 }
 
 export function emptyLedger(pilotId: string): Ledger {
-  return { pilotId, balanceFen: 0, incomeFen: {}, spentFen: {}, entries: 0 };
+  return { pilotId, balanceFen: 0, incomeFen: {}, spentFen: {}, entries: 0, booked: [] };
+}
+
+/** The booking an entry makes (its content, without the actor). */
+export function bookingOf(item: LedgerEntry): LedgerBooking {
+  if (item.kind === 'income') {
+    const e = item.entry;
+    return { kind: 'income', id: e.id, date: e.date, source: e.source, account: e.account, payer: e.payer, amountFen: e.amountFen, ...(e.description ? { description: e.description } : {}) };
+  }
+  const e = item.entry;
+  return { kind: 'expense', id: e.id, date: e.date, category: e.category, amountFen: e.amountFen, description: e.description };
+}
+
+/** The entry already booked under `id` (income or expense), if any. */
+export function bookedEntry(ledger: Pick<Ledger, 'booked'>, id: string): LedgerBooking | undefined {
+  return ledger.booked?.find((b) => b.id === id);
+}
+
+/** True when two bookings are the same entry: same kind and every field equal. */
+export function sameBooking(a: LedgerBooking, b: LedgerBooking): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
+}
+
+/**
+ * Art. 5(3) 专账核算: each entry is booked once. An entry whose id is already on the ledger
+ * (as income or expense) is refused, naming the id and what it was booked as.
+ */
+export function checkEntryId(ledger: Pick<Ledger, 'booked'>, item: LedgerEntry): RuleResult[] {
+  const prior = bookedEntry(ledger, item.entry.id);
+  if (!prior) return [];
+  const was = prior.kind === 'income' ? { zh: '收入', en: 'income' } : { zh: '支出', en: 'an expense' };
+  const a = formatFen(prior.amountFen);
+  return [breach(fundRules.uniqueEntry, 'id', {
+    zh: `编号 ${prior.id} 已记账（${was.zh} ${a.zh}，${prior.date}），同一笔收支只能记一次；新的一笔请用新的编号`,
+    en: `entry id ${prior.id} is already booked (${was.en} of ${a.en}, ${prior.date}); an entry is booked once, so a new entry needs a new id`,
+  })];
 }
 
 /**
@@ -201,6 +261,7 @@ export function postToLedger(ledger: Ledger, item: LedgerEntry): Outcome<Ledger>
       balanceFen: ledger.balanceFen + item.entry.amountFen,
       incomeFen: { ...ledger.incomeFen, [src]: (ledger.incomeFen[src] ?? 0) + item.entry.amountFen },
       entries: ledger.entries + 1,
+      booked: [...(ledger.booked ?? []), bookingOf(item)],
     });
   }
   const category = item.entry.category;
@@ -219,5 +280,6 @@ export function postToLedger(ledger: Ledger, item: LedgerEntry): Outcome<Ledger>
     balanceFen: balance,
     spentFen: { ...ledger.spentFen, [category]: (ledger.spentFen[category] ?? 0) + item.entry.amountFen },
     entries: ledger.entries + 1,
+    booked: [...(ledger.booked ?? []), bookingOf(item)],
   });
 }

@@ -4,12 +4,21 @@
  */
 import { z } from 'zod';
 import { toDayNumber } from './calendar';
+import { dateRules, pilotLengthResult, programmeWindowReason, withinProgramme } from './date-window';
 import { fenSchema } from './money';
 import { currentRulesVersion, ruleTable, ruleTables } from './tables';
 import { patternString } from './validation';
 
-export const isoDateSchema = patternString(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD', 'expected a date YYYY-MM-DD')
+/** Any real calendar date (the working-day calendar's own data, which reaches back to 2004). */
+export const calendarDateSchema = patternString(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD', 'expected a date YYYY-MM-DD')
   .refine((d) => { try { toDayNumber(d); return true; } catch { return false; } }, { message: 'no such calendar date', params: { zh: '日期不存在' } });
+
+/** A date of the programme: a real date inside the window of domain/date-window.ts (2019 onwards). */
+export const isoDateSchema = calendarDateSchema
+  .refine((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || withinProgramme(d), {
+    message: `${programmeWindowReason.en}`,
+    params: { zh: programmeWindowReason.zh, ruleId: dateRules.window.id, article: dateRules.window.article },
+  });
 
 export const idSchema = patternString(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
@@ -84,6 +93,9 @@ export const pilotRecordSchema = z.object({
   try {
     if (toDayNumber(p.endDate) <= toDayNumber(p.startDate)) {
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'the end date must be after the start date', params: { zh: '结束日期必须晚于开始日期' } });
+    } else {
+      const tooLong = pilotLengthResult(p.startDate, p.endDate);
+      if (tooLong) ctx.addIssue({ code: 'custom', path: ['endDate'], message: tooLong.message.en, params: { zh: tooLong.message.zh, ruleId: tooLong.ruleId, ...(tooLong.article ? { article: tooLong.article } : {}) } });
     }
   } catch { /* malformed dates are reported by their own fields */ }
 });

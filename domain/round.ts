@@ -11,6 +11,7 @@ import { actorSchema, type Actor } from './actor';
 import { applicationRoundShape, internalDeadlineResults, publicNoticePeriod, type Application, type PassRecord } from './application';
 import { approvalStepDeadline } from './approval';
 import { addDays, dateDeadline, toDayNumber, type Deadline, type IsoDate, type WorkingCalendar } from './calendar';
+import { roundDateResult } from './date-window';
 import type { ArticleRef, Bilingual, RuleResult } from './errors';
 import { certificateKey, majorKey } from './organisation';
 import { idSchema, personSchema, rulesVersionSchema, type PilotRecordInput } from './pilot';
@@ -115,6 +116,7 @@ export const roundRecordSchema = z.object({
   rulesVersion: rulesVersionSchema,
 }).superRefine((r, ctx) => {
   reportResults(ctx, internalDeadlineResults(r));
+  reportResults(ctx, [roundDateResult('provincialDeadline', r.provincialDeadline, r.year), roundDateResult('internalDeadline', r.internalDeadline, r.year)].filter((x): x is RuleResult => x !== null));
   const seen = new Set<string>();
   r.colleges.forEach((c, i) => {
     if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['colleges', i, 'id'], message: `college ${c.id} is listed twice`, params: { zh: `学院 ${c.id} 重复列出` } });

@@ -224,6 +224,26 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
   };
 
   /**
+   * `onBehalfOf` puts someone else's name in the timeline and the parent's audit trail. It is
+   * accepted from Academic Affairs (Art. 4: it manages the programme and records for others)
+   * and from a delegate holding a delegation from that person for the current step, valid
+   * now; from anyone else it is refused. (The measures have no article on delegation; the
+   * refusal cites the approval's own article.)
+   */
+  const requireDelegationIfOnBehalf = (actor: Actor): void => {
+    if (actor.onBehalfOf === undefined || actor.role === 'academicAffairs') return;
+    const step = s.currentStep;
+    const now = Date.now();
+    const held = step !== undefined && s.delegations.some((d) =>
+      d.stepId === step.id && d.delegate.userId === actor.id && d.delegator.id === actor.onBehalfOf && Date.parse(d.validFrom) <= now && Date.parse(d.validUntil) >= now);
+    if (held) return;
+    refuse([breach(rule, 'actor.onBehalfOf', {
+      zh: `${actor.id} 没有 ${actor.onBehalfOf} 对当前审批环节的有效委托，不能以其名义办理；委托须由当前环节审批人办理，只有教务部可代他人录入（第四条）`,
+      en: `${actor.id} holds no valid delegation from ${actor.onBehalfOf} for the current step and cannot act in their name; a delegation is given by the step's approver, and only Academic Affairs records for others (Art. 4)`,
+    })]);
+  };
+
+  /**
    * Who decides: the approver themselves, or a delegate of the current step whose delegation
    * is still valid (then the decision is recorded on behalf of the approver).
    */
@@ -343,6 +363,7 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
     const p = safeParseBilingual(resubmitApprovalInputSchema, raw);
     if (!p.ok) refuse(p.errors);
     requireStatus(['returned'], 'status');
+    requireDelegationIfOnBehalf(p.value.actor);
     requireSubmitter(p.value.actor, { zh: '修改后重新提交', en: 'resubmit the item' });
     const subject = parseApprovalSubject(input.kind, p.value.subject);
     if (!subject.ok) refuse(subject.errors);
@@ -368,6 +389,7 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
   const validateWithdrawal = (raw: unknown) => {
     const p = safeParseBilingual(withdrawApprovalInputSchema, raw);
     if (!p.ok) refuse(p.errors);
+    requireDelegationIfOnBehalf(p.value.actor);
     requireSubmitter(p.value.actor, { zh: '撤回', en: 'withdraw the item' });
     requireStatus(['pending', 'returned'], 'status');
     if (s.status === 'pending' && decidedThisRound) {
@@ -435,6 +457,7 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
     if (!p.ok) refuse(p.errors);
     requireStatus(['pending', 'returned', 'awaitingFiling'], 'status');
     const a = p.value.actor;
+    requireDelegationIfOnBehalf(a);
     const involved = a.id === s.submittedBy.id || a.role === 'academicAffairs' || a.role === 'schoolLeader' || (a.role === 'collegeLeader' && a.college === pilot.collegeId);
     if (!involved) {
       refuse([breach(rule, 'actor', {
@@ -464,6 +487,7 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
         : { zh: '此类审批事项不需要省教育厅备案', en: 'this kind of approval needs no provincial filing' })]);
     }
     const { actor, ...filing } = p.value;
+    requireDelegationIfOnBehalf(actor);
     const built = buildFiling(filing, actor, new Date(Date.now()));
     if (!built.ok) refuse(built.errors);
     if (filing.filedOn > shanghaiDate(Date.now())) {

@@ -31,7 +31,8 @@ import type { Actor } from '../domain/actor';
 import { passRate, passRateBelow, feeCapFen, checkAssessmentFees, totalPassCount, formatPassRate } from '../domain/assessment';
 import { WorkingCalendar, createChinaCalendar, formatShanghai, shanghaiDate, shanghaiInstant, type CalendarData, type CalendarWarning } from '../domain/calendar';
 import { inputError, type Bilingual, type RuleResult } from '../domain/errors';
-import { emptyLedger, postToLedger, fundUseNames, incomeSourceNames } from '../domain/funds';
+import { checkEntryId, emptyLedger, postToLedger, fundUseNames, incomeSourceNames } from '../domain/funds';
+import { pilotDateResult } from '../domain/date-window';
 import { checkInspection, inspectionOutcome, rectificationFor, type Inspection } from '../domain/inspection';
 import { approvalKinds, checkApprovalStart, parseApprovalSubject, type ApprovalSubject } from '../domain/approval-kinds';
 import { budgetTotalFen, type BudgetPlan } from '../domain/budget';
@@ -331,6 +332,28 @@ class PilotRun {
     }
   }
 
+  /** A record's date inside the pilot's period, with the margin of domain/date-window.ts. */
+  requireInPilot(field: string, date: string, article: number, what: Bilingual): void {
+    const r = pilotDateResult(field, date, this.s.current, article, what);
+    if (r) refuse([r]);
+  }
+
+  /**
+   * `onBehalfOf` names someone else in the audit trail. Only Academic Affairs records for
+   * someone (Art. 4: it manages the programme); anyone else would be naming a person who
+   * never delegated to them (a delegation exists only for an approval step, in the approval).
+   */
+  requireOwnName(actor: Actor): void {
+    if (actor.onBehalfOf === undefined || actor.role === 'academicAffairs') return;
+    refuse([{
+      ruleId: 'approval.onBehalfOf', article: { article: 4 }, severity: 'hard', field: 'actor.onBehalfOf',
+      message: {
+        zh: `只有教务部可以代他人办理（第四条）；${actor.id} 没有 ${actor.onBehalfOf} 的委托，不能以其名义提交（委托只适用于审批环节）`,
+        en: `only Academic Affairs may act on someone's behalf (Art. 4); ${actor.id} holds no delegation from ${actor.onBehalfOf} and cannot submit in their name (delegations apply to approval steps only)`,
+      },
+    }]);
+  }
+
   // ── handlers ───────────────────────────────────────────────────────────────
   registerHandlers(): void {
     const s = this.s;
@@ -408,6 +431,8 @@ class PilotRun {
         this.requireRunning();
         this.requireOwnPilot(r.pilotId);
         this.requireAcademicAffairs(r.recordedBy, { zh: '登记省厅材料报送要求', en: 'record a provincial material request' }, 4);
+        this.requireInPilot('requestedOn', r.requestedOn, 19, { zh: '省厅材料报送要求', en: 'the provincial request' });
+        this.requireInPilot('dueDate', r.dueDate, 19, { zh: '省厅材料报送截止', en: "the provincial request's due date" });
         if (s.provincial.some((x) => x.id === r.id)) refuse([inputError('id', `报送要求 ${r.id} 已登记`, `request ${r.id} is already recorded`, 'provincial.duplicate')]);
         const d = provincialMaterialDeadline(r, this.rules, this.calendar);
         if (d.dueAt <= nowIso()) refuse([inputError('dueDate', '截止时间已过，不能登记为新的报送要求', 'the due time has passed; it cannot be recorded as a new request', 'provincial.pastDue')]);
@@ -446,6 +471,10 @@ class PilotRun {
       this.requireRunning();
       // The college books its spending; Academic Affairs also books allocations in its own right.
       this.requirePilotSide(entry.actor, 11, true);
+      this.requireInPilot('date', entry.date, 5, kind === 'income' ? { zh: '专项资金收入', en: 'the income' } : { zh: '专项资金支出', en: 'the expense' });
+      const item = kind === 'income' ? { kind: 'income' as const, entry: entry as z.output<typeof incomeInputSchema> } : { kind: 'expense' as const, entry: entry as z.output<typeof expenseInputSchema> };
+      const repeated = checkEntryId(s.ledger, item);
+      if (repeated.length) refuse(repeated);
       const outcome = postToLedger(s.ledger, kind === 'income' ? { kind: 'income', entry: entry as z.output<typeof incomeInputSchema> } : { kind: 'expense', entry: entry as z.output<typeof expenseInputSchema> });
       if (!outcome.ok) refuse(outcome.errors);
     };
@@ -487,6 +516,7 @@ class PilotRun {
         this.requireRunning();
         this.requireOwnPilot(a.session.pilotId);
         this.requirePilotSide(a.actor, 12, true);
+        this.requireInPilot('session.date', a.session.date, 12, { zh: `考核 ${a.session.id}`, en: `assessment ${a.session.id}` });
         if (s.assessments.some((x) => x.id === a.session.id)) refuse([inputError('session.id', `考核 ${a.session.id} 已登记`, `assessment ${a.session.id} is already recorded`, 'assessment.duplicate')]);
         const results = checkAssessmentFees(a.session, this.rules).map((r) => ({ ...r, field: `session.${r.field}` }));
         const waivers = a.feeCapWaiverReason ? this.feeCapWaiver(a.session.id, a.feeCapWaiverReason, a.actor) : [];
@@ -537,6 +567,7 @@ class PilotRun {
         this.requireOwnPilot(i.pilotId);
         const who = checkInspection(i);
         if (who.length) refuse(who);
+        this.requireInPilot('inspectedOn', i.inspectedOn, 18, { zh: `检查 ${i.id}`, en: `inspection ${i.id}` });
         if (s.inspections.some((x) => x.id === i.id)) refuse([inputError('id', `检查 ${i.id} 已登记`, `inspection ${i.id} is already recorded`, 'inspection.duplicate')]);
         if (i.reinspectionOf) {
           const rect = s.rectifications.find((r) => r.id === i.reinspectionOf);
@@ -574,6 +605,7 @@ class PilotRun {
         const a = parseInput(approvalSubmissionInputSchema, raw);
         this.requireRunning();
         this.requirePilotSide(a.actor, a.kind === 'budget' ? 13 : a.kind === 'changeRequest' ? 7 : 6);
+        this.requireOwnName(a.actor);
         const subject = parseApprovalSubject(a.kind, a.subject);
         if (!subject.ok) refuse(subject.errors);
         const p = s.current;
@@ -622,6 +654,7 @@ class PilotRun {
         const e = parseInput(extendDeadlineInputSchema, raw);
         this.requireRunning();
         this.requireAcademicAffairs(e.actor, { zh: '调整截止时间', en: 'extend a deadline' }, 4);
+        this.requireInPilot('newDueDate', e.newDueDate, e.target.kind === 'weeklyPeriod' ? 5 : 19, { zh: '延期后的截止日期', en: 'the extended deadline' });
         const item = this.extensionTarget(e.target);
         if (!item) {
           refuse([inputError('target.id', `没有可延期的待办事项 ${e.target.id}（须为未截止的省厅材料要求或当前周次）`, `no pending item ${e.target.id} to extend (a provincial request not yet due, or the open week)`, 'deadline.unknown')]);
@@ -670,6 +703,7 @@ class PilotRun {
         this.requireOwnPilot(v.pilotId);
         const who = checkViolationRecord(v);
         if (who.length) refuse(who);
+        this.requireInPilot('occurredOn', v.occurredOn, 19, { zh: `违规情形 ${v.id}`, en: `violation ${v.id}` });
         if (s.violations.some((x) => x.id === v.id)) refuse([inputError('id', `违规记录 ${v.id} 已登记`, `violation ${v.id} is already recorded`, 'violation.duplicate')]);
       },
     });

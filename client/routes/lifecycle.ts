@@ -14,11 +14,9 @@ import {
   assessmentInputSchema,
   assessmentResultInputSchema,
   cancelPilotInputSchema,
-  expenseInputSchema,
   extendDeadlineInputSchema,
   refreshCalendarInputSchema,
   remindNowInputSchema,
-  incomeInputSchema,
   inspectionInputSchema,
   provincialRequestInputSchema,
   provincialSubmissionInputSchema,
@@ -32,8 +30,6 @@ import {
   cancelPilot,
   recordAssessment,
   recordAssessmentResult,
-  recordExpense,
-  recordIncome,
   recordInspection,
   recordProvincialRequest,
   recordViolation,
@@ -96,10 +92,11 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): vo
     pilots.update(req.params.id, recordProvincialRequest, provincialRequestInputSchema, withPilot(req.body, req.params.id), keyOf(req)));
   app.post('/api/pilots/:id/provincial-requests/:sub/submissions', async (req: PilotReq) =>
     pilots.update(req.params.id, submitProvincialMaterial, provincialSubmissionInputSchema, { ...(req.body as object), requestId: req.params.sub }, keyOf(req)));
+  // Art. 5(3): an entry is booked once per id; a repeat with the same content answers { replayed: true, entry }.
   app.post('/api/pilots/:id/expenses', async (req: PilotReq) =>
-    pilots.update(req.params.id, recordExpense, expenseInputSchema, withPilot(req.body, req.params.id), keyOf(req)));
+    pilots.bookLedgerEntry(req.params.id, 'expense', withPilot(req.body, req.params.id), keyOf(req)));
   app.post('/api/pilots/:id/incomes', async (req: PilotReq) =>
-    pilots.update(req.params.id, recordIncome, incomeInputSchema, withPilot(req.body, req.params.id), keyOf(req)));
+    pilots.bookLedgerEntry(req.params.id, 'income', withPilot(req.body, req.params.id), keyOf(req)));
   app.post('/api/pilots/:id/assessments', async (req: PilotReq) =>
     pilots.update(req.params.id, recordAssessment, assessmentInputSchema, withPilot(req.body, req.params.id, 'session'), keyOf(req)));
   app.post('/api/pilots/:id/assessments/:sub/result', async (req: PilotReq) =>

@@ -4,7 +4,7 @@
  * the stylesheet), 我的待办 (/api/inbox), the supervisors' dashboard (/api/dashboard),
  * exports (CSV, XLSX) and /openapi.json.
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { build } from 'esbuild';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { selfScopedRoutes } from '../auth/scope';
 import { isCollegeScoped, publicUser } from '../auth/users';
 import { ServiceError, startPilotSchema } from '../service';
 import { pilotListFilterSchema, quote } from '../visibility';
+import { withWorkflowDeadline } from '../workflow-deadline';
 import { auditTable, ledgerTable, toCsv, toXlsx } from './export';
 import { inboxFor } from './inbox';
 import { describeRoute } from './openapi';
@@ -81,14 +82,18 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
   app.get('/openapi.json', { config: { auth: 'public' } }, async () => openapi.document());
 
   const cal = createChinaCalendar();
+  // A pilot that cannot answer (no worker, server unreachable) fails the whole request with a
+  // 503 (client/workflow-deadline.ts): an inbox that silently left it out would tell a lead
+  // that nothing is waiting. Only a pilot that no longer exists is left out.
   const stateOf = async (pilotId: string): Promise<PilotView | undefined> => {
     try {
-      return (await deps.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotStateQuery)) as unknown as PilotView;
-    } catch {
-      return undefined; // a pilot that cannot answer now is left out of the inbox, not an error for the user
+      return (await withWorkflowDeadline(deps.client, () => deps.client.workflow.getHandle(pilotWorkflowId(pilotId)).query(pilotStateQuery))) as unknown as PilotView;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
     }
   };
-  const list = async (query: string, limit: number): Promise<DashboardRow[]> => {
+  const list = (query: string, limit: number): Promise<DashboardRow[]> => withWorkflowDeadline(deps.client, async () => {
     const rows: DashboardRow[] = [];
     for await (const wf of deps.client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
       const sa = wf.typedSearchAttributes;
@@ -99,7 +104,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps, openapi: 
       if (rows.length >= limit) break;
     }
     return rows;
-  };
+  });
 
   // 我的待办: what waits on the signed-in user, from the running pilots in their scope.
   app.get('/api/inbox', async (req) => {

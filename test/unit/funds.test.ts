@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  allowedFundUses, checkExpense, checkIncome, emptyLedger, expenseSchema, forbiddenFundUses, fundUseNames, incomeSchema, postToLedger,
+  allowedFundUses, checkEntryId, checkExpense, checkIncome, emptyLedger, expenseSchema, forbiddenFundUses, fundUseNames, incomeSchema, postToLedger,
   type Expense, type ForbiddenFundUse, type Income, type Ledger, type LedgerEntry,
 } from '../../domain/funds';
 import { actors, shape } from './fixtures';
@@ -55,7 +55,11 @@ describe('Art. 5(3) ledger', () => {
     let l = post(emptyLedger('p1'), { kind: 'income', entry: income() });
     l = post(l, { kind: 'income', entry: income({ id: 'i2', source: 'examServiceFee', payer: '某培训评价组织', amountFen: 3_000 }) });
     l = post(l, { kind: 'expense', entry: expense({ amountFen: 53_000 }) });
-    expect(l).toEqual({ pilotId: 'p1', balanceFen: 0, incomeFen: { specialFundAllocation: 50_000, examServiceFee: 3_000 }, spentFen: { teacherTraining: 53_000 }, entries: 3 });
+    expect(l).toMatchObject({ pilotId: 'p1', balanceFen: 0, incomeFen: { specialFundAllocation: 50_000, examServiceFee: 3_000 }, spentFen: { teacherTraining: 53_000 }, entries: 3 });
+    expect(l.booked?.map((b) => [b.kind, b.id, b.amountFen])).toEqual([['income', 'i1', 50_000], ['income', 'i2', 3_000], ['expense', 'e1', 53_000]]);
+    // Art. 5(3): an id already on the ledger (as income or expense) is refused, naming it.
+    expect(checkEntryId(l, { kind: 'expense', entry: expense({ id: 'i2' }) })).toMatchObject([{ ruleId: 'art5.ledger.uniqueEntry', article: { article: 5, item: 3 }, field: 'id' }]);
+    expect(checkEntryId(l, { kind: 'income', entry: income({ id: 'i3' }) })).toEqual([]);
   });
   it('never goes negative: spending one fen more than the balance is refused', () => {
     const l = post(emptyLedger('p1'), { kind: 'income', entry: income({ amountFen: 10_000 }) });
