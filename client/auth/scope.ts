@@ -16,6 +16,7 @@ import { pilotWorkflowId } from '../../domain/pilot';
 import { roundScopeRules } from '../routes/rounds';
 import { OnexCollege } from '../../workflows/search-attributes';
 import { isCollegeScoped, type User } from './users';
+import { withWorkflowDeadline } from '../workflow-deadline';
 
 export interface ScopeContext {
   client: Client;
@@ -68,7 +69,8 @@ export function scopeContext(client: Client): ScopeContext {
     client,
     async collegeOf(workflowId) {
       try {
-        const d = await client.workflow.getHandle(workflowId).describe();
+        // Bounded like every Temporal call of the API: an unreachable server is a 503, not a hang.
+        const d = await withWorkflowDeadline(client, () => client.workflow.getHandle(workflowId).describe());
         return d.typedSearchAttributes.get(OnexCollege);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
