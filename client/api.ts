@@ -12,7 +12,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { stripControlCharacters } from '../domain/validation';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
-import { registerAuth, type AuthDeps } from './auth/plugin';
+import { defaultSecurityLog, registerAuth, type AuthDeps } from './auth/plugin';
+import { registerUserRoutes } from './routes/users';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
 import { registerApprovalRoutes } from './routes/approvals';
@@ -105,6 +106,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerRoundRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
   registerApprovalRoutes(app, deps);
+  registerUserRoutes(app, { users: deps.auth.users, state: deps.auth.state, securityLog: deps.auth.securityLog ?? defaultSecurityLog });
 
   return app;
 }

@@ -230,6 +230,27 @@ describe('4. sessions end on the server', () => {
     expect((await fetch(`${api.url}/api/session`, { headers: { authorization: `Bearer ${token!}` } })).status).toBe(401);
   });
 
+  it("an administrator disables a user or signs them out everywhere; nobody else may", async () => {
+    const { cookie } = await signIn('dean');
+    const asAdmin = (path: string) => api.as('ops', path, { method: 'POST' });
+    expect((await api.as('jwb', '/api/users/dean/sign-out-everywhere', { method: 'POST' })).status).toBe(403);
+    expect((await fetch(`${api.url}/api/session`, { headers: { cookie } })).status).toBe(200);
+    const out = await asAdmin('/api/users/dean/sign-out-everywhere');
+    expect(out.status).toBe(200);
+    expect(((await out.json()) as { endedSessions: number }).endedSessions).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${api.url}/api/session`, { headers: { cookie } })).status).toBe(401);
+    // Tokens survive "sign out everywhere", not a disable.
+    expect((await api.as('dean', '/api/session')).status).toBe(200);
+    expect((await asAdmin('/api/users/dean/disable')).status).toBe(200);
+    expect((await api.as('dean', '/api/session')).status).toBe(401);
+    expect((await asAdmin('/api/users/dean/enable')).status).toBe(200);
+    expect((await api.as('dean', '/api/session')).status).toBe(401);
+    const list = (await (await api.as('ops', '/api/users')).json()) as { users: { id: string; disabled: boolean; tokens: unknown[] }[] };
+    expect(list.users.find((u) => u.id === 'dean')).toMatchObject({ disabled: false, tokens: [] });
+    expect(JSON.stringify(list)).not.toMatch(/scrypt|hash/);
+    await signIn('dean');
+  });
+
   it('sign out everywhere ends every session of the user', async () => {
     const a = await signIn('vp');
     const b = await signIn('vp');

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { incomeInputSchema } from '../../domain/pilot-actions';
-import { MAX_INPUT_DEPTH, safeParseBilingual, stripControlCharacters } from '../../domain/validation';
+import { out } from '../../client/cli-common';
+import { toCsv } from '../../client/web/export';
+import { CONTROL_CHARACTERS, MAX_INPUT_DEPTH, safeParseBilingual, stripControlCharacters } from '../../domain/validation';
 import { weeklyReportSchema } from '../../domain/weekly';
 
 const actor = { id: 'zhang', role: 'pilotLead', college: 'forestry' };
@@ -69,6 +71,20 @@ describe('control characters', () => {
   });
   it('strips them for output', () => {
     expect(stripControlCharacters('a\u001b[2Jb\u0000c\u202ed\ne')).toBe('a[2Jbcd\ne');
+  });
+  it('never writes them to a CSV export or the CLI', () => {
+    const csv = toCsv({ name: { zh: '表', en: 'table' }, header: ['内容'], rows: [['旧数据\u001b]0;pwned\u0007\u202e'], ['=1+1']] });
+    expect(csv).not.toMatch(CONTROL_CHARACTERS);
+    expect(csv).toContain("'=1+1");
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => void printed.push(s);
+    try {
+      out({ json: false } as never, {}, () => '张老师\u001b[31m\u0007');
+    } finally {
+      console.log = log;
+    }
+    expect(printed).toEqual(['张老师[31m']);
   });
 });
 
