@@ -94,12 +94,22 @@ async function request(h: WorkflowHandle<typeof pilotWorkflow>, id: string, dueI
   return h.executeUpdate(recordProvincialRequest, { args: [{ id, pilotId: h.workflowId.slice('pilot:'.length), title: `材料 ${id}`, requestedOn: t, dueDate: addDays(t, dueInDays), recordedBy: aa }] });
 }
 
+/**
+ * Sleeps until an hour after a provincial request's due instant, read from the pilot's state:
+ * a due date that falls on a weekend or holiday moves to the next working day, so a fixed
+ * number of days is not enough on every date the suite runs.
+ */
+async function pastDue(h: WorkflowHandle<typeof pilotWorkflow>, id: string): Promise<void> {
+  const due = (await h.query(pilotStateQuery)).provincial.find((r) => r.id === id)!.dueAt;
+  await env.sleep(Math.max(0, Date.parse(due) - (await env.currentTimeMs())) + 3_600_000);
+}
+
 describe('provincial material requests (Art. 19(1))', () => {
   it('three consecutive misses cancel the pilot and notify everyone', async () => {
     const h = await start('prov-cancel', 400);
-    for (const [i, id] of ['m1', 'm2', 'm3'].entries()) {
+    for (const id of ['m1', 'm2', 'm3']) {
       await request(h, id, 10);
-      await env.sleep(`${11 + i * 0}d`);
+      await pastDue(h, id);
     }
     const outcome = await h.result();
     expect(outcome).toMatchObject({ status: 'cancelled', grounds: ['art19.provincialMisses'] });
@@ -121,14 +131,14 @@ describe('provincial material requests (Art. 19(1))', () => {
   it('two misses, a submission, then a miss does not cancel', async () => {
     const h = await start('prov-reset', 400);
     await request(h, 'a', 5);
-    await env.sleep('6d');
+    await pastDue(h, 'a');
     await request(h, 'b', 5);
-    await env.sleep('6d');
+    await pastDue(h, 'b');
     await request(h, 'c', 5);
     await h.executeUpdate(submitProvincialMaterial, { args: [{ requestId: 'c', note: '已通过省厅系统报送', actor: lead }] });
-    await env.sleep('6d');
+    await pastDue(h, 'c');
     await request(h, 'd', 5);
-    await env.sleep('6d');
+    await pastDue(h, 'd');
     // Wait for the workflow to have handled the fourth request's due instant (it may not have when the sleep returns).
     const state = await until(async () => {
       const s = await h.query(pilotStateQuery);
