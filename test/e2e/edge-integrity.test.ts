@@ -181,7 +181,10 @@ describe('12. worker stopped → a fast, honest 503', () => {
     try {
       const taskQueue = `edge-503-${suffix}`;
       const address = inject('temporalAddress');
-      const users = await testUsers(dir, ['jwb:academicAffairs', 'zhang:pilotLead:forestry']);
+      // A college of its own: on the layer's shared dev server, other files' pilots of another
+      // college have no worker left, and the inbox (rightly) answers 503 when one cannot answer.
+      const college = `down-${suffix}`;
+      const users = await testUsers(dir, ['jwb:academicAffairs', `zhang:pilotLead:${college}`]);
       const worker = await startWorkerProcess({ TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', ONEX_TASK_QUEUE: taskQueue, ONEX_SMTP_URL: 'smtp://127.0.0.1:9', ONEX_ADMIN_URL: 'http://127.0.0.1:8080' });
       const port = await freePort();
       const server = await startApiProcess(port, {
@@ -191,7 +194,7 @@ describe('12. worker stopped → a fast, honest 503', () => {
       const as = (id: string, path: string, init: RequestInit & { json?: unknown } = {}) => fetch(`${server.url}${path}`, {
         ...init, headers: { authorization: `Bearer ${users.tokens[id]}`, ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
       });
-      const pilot = pilotRecordSchema.parse(samplePilot({ id: `down-${suffix}`, startDate: today, endDate: addDays(today, 400), lead: { name: '张老师', email: 'zhang@college.test', userId: 'zhang' } }));
+      const pilot = pilotRecordSchema.parse(samplePilot({ id: `down-${suffix}`, college: { id: college, name: '停机测试学院' }, startDate: today, endDate: addDays(today, 400), lead: { name: '张老师', email: 'zhang@college.test', userId: 'zhang' } }));
       expect((await as('jwb', '/api/pilots', { method: 'POST', json: { pilot, actor: { id: 'jwb', role: 'academicAffairs' } } })).status).toBe(201);
       await eventually(async () => {
         const r = await as('zhang', '/api/inbox');
@@ -201,7 +204,7 @@ describe('12. worker stopped → a fast, honest 503', () => {
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       // A closed pilot: Temporal answers a query of a closed workflow through a worker too (it
       // replays the history), so its page needs the worker as much as a running one's.
-      const closed = pilotRecordSchema.parse(samplePilot({ id: `closed-${suffix}`, startDate: today, endDate: addDays(today, 400), lead: { name: '张老师', email: 'zhang@college.test', userId: 'zhang' } }));
+      const closed = pilotRecordSchema.parse(samplePilot({ id: `closed-${suffix}`, college: { id: college, name: '停机测试学院' }, startDate: today, endDate: addDays(today, 400), lead: { name: '张老师', email: 'zhang@college.test', userId: 'zhang' } }));
       expect((await as('jwb', '/api/pilots', { method: 'POST', json: { pilot: closed, actor: { id: 'jwb', role: 'academicAffairs' } } })).status).toBe(201);
       await eventually(async () => ((await as('zhang', `/api/pilots/${closed.id}`)).ok ? true : undefined), 30_000, 'the closed pilot answered once');
       await api.client.workflow.getHandle(pilotWorkflowId(closed.id)).terminate('closed for the test');
