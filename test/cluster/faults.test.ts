@@ -214,9 +214,10 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     const attempts = attributesOf<{ attempt?: number }>(await historyEvents(handle), 'activityTaskStarted').map((a) => a.attempt);
     expect(attempts[2]).toBeGreaterThanOrEqual(2);
 
-    // Each mail sent by exactly one process; the escalation and the next by the survivor.
+    // The escalation and the next mail were sent by the survivor, once each. (Deliveries are
+    // counted above by Message-ID; the killed process's last log lines may die unflushed
+    // with it, so its log is not counted on for the first two.)
     await eventually(async () => (logsWith(survivor, 'notification sent', keys[3]!) > 0 ? true : undefined), 10_000, 'the log line reached us');
-    for (const key of keys) expect(pair.map((w) => logsWith(w, 'notification sent', key)).reduce((a, b) => a + b)).toBe(1);
     expect(logsWith(victim!, 'notification sent', keys[2]!)).toBe(0);
     expect(logsWith(survivor, 'notification sent', keys[2]!)).toBe(1);
     expect(logsWith(survivor, 'notification sent', keys[3]!)).toBe(1);
