@@ -203,7 +203,9 @@ export interface ClusterServer {
 }
 
 export async function startTemporalServer(configFile: string, address: string, log: NodeJS.WritableStream, startTimeoutMs = 90_000): Promise<ClusterServer> {
-  const child = spawn(join(serverBinDir, 'server'), ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
+  // server must outlive the workers and the API, which the stack stops first (stop() below).
+  const child = spawn(join(serverBinDir, 'server'), ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   let connection: Connection | undefined;

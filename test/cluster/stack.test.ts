@@ -19,7 +19,7 @@ import { pilotStartOptions } from '../../workflows/pilot-start';
 import { pilotWorkflow } from '../../workflows/pilot';
 import type { PilotState } from '../../workflows/pilot-state';
 import { testUsers, type TestUsers } from '../helpers/auth';
-import { freePortBlock } from '../helpers/cluster';
+import { freePortBlock, portFree } from '../helpers/cluster';
 import { pastPilot } from '../helpers/due';
 import { freePorts } from '../helpers/ports';
 import { eventually, groupAlive, runCli, startNpmStack, type CliTarget, type RunningStack } from '../helpers/stack';
@@ -195,7 +195,12 @@ describe('npm run stack:cluster', () => {
     const order = ['api stopped', 'worker-2 stopped', 'worker-1 stopped', 'temporal-server stopped', 'PostgreSQL stopped', '[stack] stopped / 已停止'].map((s) => out.indexOf(s));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The server runs in a process group of its own (so it outlives the workers): it is gone too.
+    expect(await portFree(Number(env.ONEX_CLUSTER_TEMPORAL_PORT))).toBe(true);
     expect(await postgresRunning(pg)).toBe(false);
+    // Both workers drained and stopped on their own, neither was killed after the grace period.
+    expect(out).not.toMatch(/did not stop within/);
+    expect(out).not.toContain('worker failed');
 
     // Same folder again: the set-up steps are no-ops and the pilots are where they were.
     stack = await startNpmStack('stack:cluster', env, READY, 240_000);

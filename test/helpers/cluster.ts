@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { SERVER_PORT_COUNT, startCluster, type Cluster } from '../../scripts/temporal-cluster';
 import { freePort } from './ports';
 
-function portFree(port: number): Promise<boolean> {
+/** True when nothing listens on 127.0.0.1:<port>. */
+export function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', () => resolve(false));
