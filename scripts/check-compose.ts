@@ -11,7 +11,10 @@
  *     dependency has a healthcheck, named volumes and configs are declared, every image tag is
  *     pinned (no `latest`, no missing tag), published ports bind to loopback by default,
  *     .env.example sets no variable the file never reads, and the search attributes that
- *     workflows/search-attributes.ts defines are all registered at start-up.
+ *     workflows/search-attributes.ts defines are all registered at start-up;
+ *  5. the Temporal settings match their one source, deploy/temporal/temporal.json and
+ *     deploy/temporal/dynamicconfig.yaml, which `npm run stack:cluster` runs with (server and
+ *     admin-tools release, plugin, databases, schema folder, shards, retention, dynamic config).
  *
  * scripts/check-compose.sh runs this after `docker compose config` when a compose client is
  * installed; test/unit/compose.test.ts runs it in the test suite.
@@ -28,11 +31,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020';
 import { parseDocument } from 'yaml';
 import { searchAttributeFlags } from '../workflows/search-attributes';
+import { projectRoot } from './binaries';
+import { loadTemporalSettings, type TemporalSettings } from './temporal-settings';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const composeSchemaPath = path.join(here, 'compose-spec.json');
 
 export interface CheckComposeOptions {
+  /** The Temporal settings the file must match; default: deploy/temporal/temporal.json. */
+  settings?: TemporalSettings;
   /** The .env.example to interpolate with; default: `.env.example` beside the compose file. */
   envExamplePath?: string;
 }
@@ -420,6 +427,51 @@ export async function checkCompose(composePath: string, options: CheckComposeOpt
     }
   }
 
+  problems.push(...temporalSettingsProblems(file, services, configs, options.settings ?? loadTemporalSettings()));
+
+  return problems;
+}
+
+/**
+ * The Temporal settings in the compose file against their one source (deploy/temporal/): the
+ * server and admin-tools release, the persistence and visibility plugin and databases, the
+ * schema folder, the history shards, the dynamic config file and the namespace retention —
+ * the values `npm run stack:cluster` runs with. One line per difference.
+ */
+export function temporalSettingsProblems(file: string, services: JsonObject, configs: JsonObject, s: TemporalSettings): string[] {
+  const problems: string[] = [];
+  const service = (name: string): JsonObject => (isObject(services[name]) ? services[name] : {});
+  const envOf = (name: string): JsonObject => (isObject(service(name).environment) ? (service(name).environment as JsonObject) : {});
+  const expect = (where: string, actual: Json | undefined, wanted: string) => {
+    if (String(actual ?? '(missing)') !== wanted) problems.push(`${file}: ${where} is ${JSON.stringify(actual ?? null)}, but deploy/temporal/temporal.json says ${JSON.stringify(wanted)}`);
+  };
+  const p = s.persistence;
+  expect('services.temporal.image', service('temporal').image, `temporalio/server:${s.serverVersion}`);
+  for (const name of ['temporal-schema', 'temporal-setup']) expect(`services.${name}.image`, service(name).image, `temporalio/admin-tools:${s.serverVersion}`);
+  const server = envOf('temporal');
+  expect('services.temporal.environment.DB', server.DB, p.plugin);
+  expect('services.temporal.environment.DBNAME', server.DBNAME, p.database);
+  expect('services.temporal.environment.VISIBILITY_DBNAME', server.VISIBILITY_DBNAME, p.visibilityDatabase);
+  expect('services.temporal.environment.NUM_HISTORY_SHARDS', server.NUM_HISTORY_SHARDS, String(p.numHistoryShards));
+  if (p.visibilityPlugin !== p.plugin) problems.push(`${file}: the server image uses one SQL plugin for both stores, but deploy/temporal/temporal.json names two`);
+  const schema = envOf('temporal-schema');
+  expect('services.temporal-schema.environment.SQL_PLUGIN', schema.SQL_PLUGIN, p.plugin);
+  expect('services.temporal-schema.environment.TEMPORAL_DB', schema.TEMPORAL_DB, p.database);
+  expect('services.temporal-schema.environment.VISIBILITY_DB', schema.VISIBILITY_DB, p.visibilityDatabase);
+  expect('services.temporal-schema.environment.SCHEMA_DIR', schema.SCHEMA_DIR, `/etc/temporal/schema/${p.schemaDir}`);
+  expect('services.temporal-setup.environment.NAMESPACE_RETENTION', envOf('temporal-setup').NAMESPACE_RETENTION, s.namespaceRetention);
+
+  // The dynamic config: the file the settings name, mounted where the server reads it.
+  const target = server.DYNAMIC_CONFIG_FILE_PATH;
+  const mounts = Array.isArray(service('temporal').configs) ? (service('temporal').configs as Json[]) : [];
+  const mounted = mounts.filter(isObject).find((m) => m.target === target);
+  const source = mounted && typeof mounted.source === 'string' && isObject(configs[mounted.source]) ? (configs[mounted.source] as JsonObject) : undefined;
+  const wanted = path.resolve(projectRoot, s.dynamicConfigFile);
+  if (!source || typeof source.file !== 'string') {
+    problems.push(`${file}: services.temporal does not mount a config file at DYNAMIC_CONFIG_FILE_PATH (${JSON.stringify(target ?? null)}); mount ${s.dynamicConfigFile}`);
+  } else if (path.resolve(projectRoot, source.file) !== wanted) {
+    problems.push(`${file}: the dynamic config mounted into services.temporal is ${source.file}, but deploy/temporal/temporal.json names ${s.dynamicConfigFile}`);
+  }
   return problems;
 }
 

@@ -32,22 +32,30 @@ export interface RunningStack {
 }
 
 export async function startStack(ports: StackPorts, dataDir: string, timeoutMs = 150_000, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
-  const child = spawn('npm', ['start'], {
+  return startNpmStack('start', {
+    ONEX_DATA_DIR: dataDir,
+    ONEX_TEMPORAL_PORT: String(ports.temporal),
+    ONEX_TEMPORAL_UI_PORT: String(ports.ui),
+    ONEX_TEMPORAL_HTTP_PORT: String(ports.http),
+    ONEX_TEMPORAL_METRICS_PORT: String(ports.metrics),
+    ONEX_SMTP_PORT: String(ports.smtp),
+    ONEX_MAILSINK_HTTP_PORT: String(ports.mailHttp),
+    ONEX_API_PORT: String(ports.api),
+    ...extraEnv,
+  }, 'the onex local stack is up', timeoutMs);
+}
+
+/**
+ * Runs `npm run <script>` (or `npm start`) in its own process group, as a person runs a
+ * stack from a terminal, and resolves once its output contains `readyText`. `env` must give
+ * ONEX_API_PORT and ONEX_MAILSINK_HTTP_PORT (the URLs returned).
+ */
+export async function startNpmStack(script: string, env: Record<string, string>, readyText: string, timeoutMs = 150_000): Promise<RunningStack> {
+  const child = spawn('npm', script === 'start' ? ['start'] : ['run', script], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ONEX_DATA_DIR: dataDir,
-      ONEX_TEMPORAL_PORT: String(ports.temporal),
-      ONEX_TEMPORAL_UI_PORT: String(ports.ui),
-      ONEX_TEMPORAL_HTTP_PORT: String(ports.http),
-      ONEX_TEMPORAL_METRICS_PORT: String(ports.metrics),
-      ONEX_SMTP_PORT: String(ports.smtp),
-      ONEX_MAILSINK_HTTP_PORT: String(ports.mailHttp),
-      ONEX_API_PORT: String(ports.api),
-      ...extraEnv,
-    },
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -58,7 +66,7 @@ export async function startStack(ports: StackPorts, dataDir: string, timeoutMs =
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stack not up after ${timeoutMs} ms:\n${out.slice(-4000)}`)), timeoutMs);
     const check = () => {
-      if (out.includes('the onex local stack is up')) {
+      if (out.includes(readyText)) {
         clearTimeout(timer);
         resolve();
       }
@@ -72,8 +80,8 @@ export async function startStack(ports: StackPorts, dataDir: string, timeoutMs =
   return {
     process: child,
     output: () => out,
-    apiUrl: `http://127.0.0.1:${ports.api}`,
-    mailUrl: `http://127.0.0.1:${ports.mailHttp}`,
+    apiUrl: `http://127.0.0.1:${env.ONEX_API_PORT}`,
+    mailUrl: `http://127.0.0.1:${env.ONEX_MAILSINK_HTTP_PORT}`,
     async interrupt(timeout = 60_000) {
       process.kill(-child.pid!, 'SIGINT');
       const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeout);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCompose, imagePinProblem, interpolate, parseDotenv } from '../../scripts/check-compose';
+import { loadTemporalSettings } from '../../scripts/temporal-settings';
 import { searchAttributeFlags } from '../../workflows/search-attributes';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -42,6 +43,41 @@ describe('docker-compose.yml', () => {
 
   it('registers exactly the search attributes that workflows/search-attributes.ts defines', () => {
     for (const flag of searchAttributeFlags()) expect(original).toContain(flag);
+  });
+});
+
+describe('docker-compose.yml and the cluster stack read one set of Temporal settings (deploy/temporal/)', () => {
+  const settings = loadTemporalSettings();
+
+  it('a server release other than the one the cluster stack builds', async () => {
+    const problems = await checkBroken('server-version', `temporalio/server:${settings.serverVersion}`, 'temporalio/server:1.32.0');
+    expect(problems).toEqual([`server-version.yml: services.temporal.image is "temporalio/server:1.32.0", but deploy/temporal/temporal.json says "temporalio/server:${settings.serverVersion}"`]);
+  });
+
+  it('another visibility database', async () => {
+    const problems = await checkBroken('visibility-db', /VISIBILITY_DBNAME: \S+/, 'VISIBILITY_DBNAME: temporal_vis');
+    expect(problems).toEqual([expect.stringMatching(/services\.temporal\.environment\.VISIBILITY_DBNAME is "temporal_vis", but .* says "temporal_visibility"/)]);
+  });
+
+  it('a schema folder of another plugin', async () => {
+    const problems = await checkBroken('schema-dir', /SCHEMA_DIR: \S+/, 'SCHEMA_DIR: /etc/temporal/schema/postgresql/v96');
+    expect(problems).toEqual([expect.stringMatching(/services\.temporal-schema\.environment\.SCHEMA_DIR is .*v96.* says "\/etc\/temporal\/schema\/postgresql\/v12"/)]);
+  });
+
+  it('a dynamic config written inline instead of the shared file', async () => {
+    const problems = await checkBroken('inline-dynamic-config', /file: \.\/deploy\/temporal\/dynamicconfig\.yaml/, 'content: |\n      limit.maxIDLength:\n        - value: 255');
+    expect(problems).toEqual([expect.stringMatching(/services\.temporal does not mount a config file at DYNAMIC_CONFIG_FILE_PATH/)]);
+  });
+
+  it('settings changed on the other side (deploy/temporal/temporal.json) but not in the compose file', async () => {
+    const problems = await checkCompose(composePath, { settings: { ...settings, serverVersion: '1.99.0', persistence: { ...settings.persistence, numHistoryShards: 8 }, namespaceRetention: '7d' } });
+    expect(problems.map((p) => p.replace(/ is .*/, ''))).toEqual([
+      'docker-compose.yml: services.temporal.image',
+      'docker-compose.yml: services.temporal-schema.image',
+      'docker-compose.yml: services.temporal-setup.image',
+      'docker-compose.yml: services.temporal.environment.NUM_HISTORY_SHARDS',
+      'docker-compose.yml: services.temporal-setup.environment.NAMESPACE_RETENTION',
+    ]);
   });
 });
 
