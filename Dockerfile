@@ -24,7 +24,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY . .
 
 ENV NODE_ENV=production
-# Non-root: the `node` user (uid 1000) of the official image.
+# Non-root: the `node` user (uid 1000) of the official image; it owns the API's state folder
+# (a named volume takes the folder's owner when first mounted).
+RUN mkdir -p /var/lib/onex && chown node:node /var/lib/onex
 USER node
 
 # SIGTERM reaches node directly (exec form; compose adds `init: true` as PID 1), so the worker
