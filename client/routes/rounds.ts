@@ -3,7 +3,8 @@
  * pass records. Every action is a POST whose body carries the actor; an `Idempotency-Key`
  * header makes a retried request apply once.
  */
-import { recordPassRecordSchema } from '../../domain/round';
+import { passRecordFilterSchema, recordPassRecordSchema } from '../../domain/round';
+import { applicationListFilterSchema, roundListFilterSchema } from '../round-visibility';
 import { applicationActionInputSchemas, atEdge, roundActionInputSchemas } from '../../domain/round-inputs';
 import { describeRoute } from '../web/openapi';
 import { openRoundSchema } from '../round-service';
@@ -30,6 +31,9 @@ export function registerRoundRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/rounds', { config: { query: true } }, async (req) => ({ rounds: await rounds.listRounds(req.query) }));
   app.get<RoundParams>('/api/rounds/:roundId', async (req) => ownCollegeOnly(await rounds.roundState(req.params.roundId), req));
   app.get<RoundParams>('/api/rounds/:roundId/applications', { config: { query: true } }, async (req) => ({ applications: await rounds.listApplications(req.params.roundId, req.query) }));
+  describeRoute('GET', '/api/rounds', { summary: '申报轮次列表 / application rounds', query: roundListFilterSchema, tag: 'rounds' });
+  describeRoute('GET', '/api/rounds/:roundId/applications', { summary: '本轮的申报 / the round\'s applications', query: applicationListFilterSchema, tag: 'rounds' });
+  describeRoute('GET', '/api/pass-records', { summary: '试点通过率记录（第十二条）/ pass records (Art. 12)', query: passRecordFilterSchema, tag: 'rounds' });
   describeRoute('POST', '/api/rounds', { summary: '开启校内申报轮次（教务部，第八、九条）/ open an internal round (Academic Affairs, Art. 8, 9)', body: openRoundSchema, tag: 'rounds' });
   describeRoute('POST', '/api/pass-records', { summary: '录入或更正试点通过率记录（第十二条）/ record or correct a pass record (Art. 12)', body: recordPassRecordSchema, tag: 'rounds' });
   for (const action of Object.keys(roundActions) as RoundAction[]) {
