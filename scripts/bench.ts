@@ -189,7 +189,7 @@ function spawnTs(entry: string, env: Record<string, string>): Child {
  * it is open at once and within the week a report may be filed ahead (the Updates send the
  * period each pilot's state names, never a computed one).
  */
-function benchPilot(id: string, today: string): PilotRecord {
+export function benchPilot(id: string, today: string): PilotRecord {
   return pilotRecordSchema.parse(samplePilot({ id, startDate: today, endDate: addDays(today, 730) }));
 }
 
