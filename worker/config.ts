@@ -23,10 +23,15 @@ export const workerEnvSchema = z.object({
   ONEX_LOG_LEVEL: z.enum(logLevels).default('INFO'),
   /**
    * Workflows kept in the worker's cache (the SDK sizes it from the heap by default). Each
-   * live pilot costs ~2.3 MiB of RSS (docs/benchmarks.md): cap it to bound memory; evicted
+   * live pilot costs ~2.8 MiB of RSS (docs/benchmarks.md, 2026-12-01): cap it to bound memory; evicted
    * workflows are replayed from history when they next have work.
    */
   ONEX_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  /**
+   * A workflow bundle made by `npm run bundle:workflows` (the image sets it): the worker loads
+   * it instead of bundling the workflow code with webpack at start. Unset: bundles at start.
+   */
+  ONEX_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** On SIGTERM/SIGINT: seconds in-flight activities get to finish before they are cancelled. */
   ONEX_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 });

@@ -12,7 +12,8 @@ export async function createOnexWorker(config: WorkerConfig, connection?: Native
     connection: conn,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath,
+    // A pre-built bundle (production image) or webpack at start (development).
+    ...(config.ONEX_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.ONEX_WORKFLOW_BUNDLE } } : { workflowsPath }),
     activities: createActivities({
       transport: config.ONEX_SMTP_URL,
       from: config.ONEX_MAIL_FROM,

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     workflowsPath: fileURLToPath(new URL('./baseline-workflows.ts', import.meta.url)),
+    // The same cache size as the onex worker when the bench sets one (--max-cached).
+    ...(process.env.ONEX_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(process.env.ONEX_MAX_CACHED_WORKFLOWS) } : {}),
   });
   const running = worker.run();
   console.log('ready');
