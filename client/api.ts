@@ -66,6 +66,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     requestIdHeader: false,
     genReqId: () => randomUUID(),
   });
+  // JSON only: fastify's text/plain parser would hand routes a string (refused as 415 instead).
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

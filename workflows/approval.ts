@@ -68,6 +68,9 @@ const statusNames: Record<ApprovalStatus, string> = {
   pending: '审批中', returned: '已退回修改', approved: '已通过', rejected: '未通过', withdrawn: '已撤回', awaitingFiling: '待登记备案', cancelled: '已取消',
 };
 
+/** The longest a delegation may run (validator only; it covers an absence). */
+const MAX_DELEGATION_DAYS = 90;
+
 export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<ApprovalResult> {
   const spec = approvalKindSpec(input.kind);
   const { chain } = spec;
@@ -425,6 +428,13 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
       refuse([breach(rule, 'validUntil', {
         zh: `委托有效期须晚于当前时间（${formatShanghai(Date.now())}）`,
         en: `the delegation must be valid until a time after now (${formatShanghai(Date.now())} Beijing time)`,
+      })]);
+    }
+    // A delegation covers an absence, not the rest of the pilot: at most MAX_DELEGATION_DAYS.
+    if (Date.parse(d.validUntil) > Date.now() + MAX_DELEGATION_DAYS * 86_400_000) {
+      refuse([breach(rule, 'validUntil', {
+        zh: `委托有效期最长 ${MAX_DELEGATION_DAYS} 天（至 ${formatShanghai(Date.now() + MAX_DELEGATION_DAYS * 86_400_000)}）`,
+        en: `a delegation lasts at most ${MAX_DELEGATION_DAYS} days (until ${formatShanghai(Date.now() + MAX_DELEGATION_DAYS * 86_400_000)} Beijing time)`,
       })]);
     }
     return { ...d, step };

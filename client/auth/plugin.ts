@@ -28,7 +28,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorSchema, roles } from '../../domain/actor';
 import { formatRuleResult, inputError, type RuleResult } from '../../domain/errors';
-import { MAX_INPUT_DEPTH, nestedDeeperThan, safeParseBilingual } from '../../domain/validation';
+import { MAX_INPUT_DEPTH, nestedDeeperThan, parseOrRefuse, safeParseBilingual } from '../../domain/validation';
 import { idSchema } from '../../domain/pilot';
 import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
@@ -130,8 +130,12 @@ export function findActors(value: unknown, path = '', depth = 0, out: Found[] = 
   return out;
 }
 
-/** Checks and rewrites the body's actors in place; returns the first mismatch. */
-export function bindActors(payload: unknown, user: User, allowOnBehalfOf: boolean): { field: string; given: string } | null {
+/**
+ * Checks and rewrites the body's actors in place; returns the first mismatch.
+ * `allowOnBehalfOf`: 'any' (Academic Affairs records for anyone), 'actor' (only the top-level
+ * `actor`, whose delegation the approval route checks), or false.
+ */
+export function bindActors(payload: unknown, user: User, allowOnBehalfOf: 'any' | 'actor' | boolean): { field: string; given: string } | null {
   // A malformed actor is left to the route's schema, which refuses it naming the field (400).
   const found = findActors(payload).filter((f) => actorSchema.safeParse(f.value).success);
   for (const { path, value } of found) {
@@ -139,7 +143,8 @@ export function bindActors(payload: unknown, user: User, allowOnBehalfOf: boolea
     const sameRole = value.role === user.role;
     const sameCollege = value.college === undefined || value.college === user.college;
     if (!sameId || !sameRole || !sameCollege) return { field: path, given: `${String(value.id)}:${String(value.role)}${value.college ? `:${String(value.college)}` : ''}` };
-    if (value.onBehalfOf !== undefined && !allowOnBehalfOf) return { field: `${path}.onBehalfOf`, given: String(value.onBehalfOf) };
+    const mayName = allowOnBehalfOf === true || allowOnBehalfOf === 'any' || (allowOnBehalfOf === 'actor' && path === 'actor');
+    if (value.onBehalfOf !== undefined && !mayName) return { field: `${path}.onBehalfOf`, given: String(value.onBehalfOf) };
   }
   for (const { value } of found) {
     const onBehalfOf = value.onBehalfOf;
@@ -150,11 +155,19 @@ export function bindActors(payload: unknown, user: User, allowOnBehalfOf: boolea
 }
 
 const signInSchema = z.object({ id: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) });
+const linkBodySchema = z.object({ token: z.string().min(1).max(4096) });
 
 /** An Idempotency-Key as clients may send it. */
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** JSON with object keys sorted, so the same body written in another key order is the same body. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
 
 /** Where an Idempotency-Key applies: the method, the matched route and its path parameters. */
 export function idempotencyScope(method: string, route: string, params: unknown): string {
@@ -263,7 +276,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     if (!user || req.routeOptions.url === undefined || req.routeOptions.config?.auth === 'public') return;
     const route = req.routeOptions.url;
     if (MUTATING.has(req.method) && req.body !== undefined) {
-      const mismatch = bindActors(req.body, user, user.role === 'academicAffairs' || route.includes('/approvals'));
+      const mismatch = bindActors(req.body, user, user.role === 'academicAffairs' ? 'any' : route.includes('/approvals') ? 'actor' : false);
       if (mismatch) {
         return refuse(req, reply, 403, 'actor.refused', `body names ${mismatch.given}`, authError(mismatch.field,
           `操作人必须是登录用户本人（${user.id}），请求中写的是 ${mismatch.given}；只有教务部可以代他人录入（onBehalfOf）`,
@@ -279,7 +292,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       // Bound to who, which route (with its path) and which body. Routes see a key of their
       // own for that binding, so the same key from someone else can never meet this one.
       const where = idempotencyScope(req.method, route, req.params);
-      const claim = deps.state.claimIdempotencyKey(user.id, key, where, JSON.stringify(req.body ?? null));
+      const claim = deps.state.claimIdempotencyKey(user.id, key, where, canonicalJson(req.body ?? null));
       if (claim === 'new') req.idempotencyClaim = key;
       if (claim === 'conflict') {
         return refuse(req, reply, 409, 'idempotency.refused', 'Idempotency-Key reused for another request', authError('Idempotency-Key',
@@ -319,9 +332,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return refuse(req, reply, 415, 'auth.refused', 'sign-in without a JSON body', authError('(body)', '请求格式无效', 'expected a JSON body', 'auth.contentType'));
     }
-    const parsed = signInSchema.safeParse(req.body);
-    if (!parsed.success) return reply.status(400).send(body([authError('id', '请输入账号和密码', 'enter your user id and password', 'auth.input')]));
-    const { id, password } = parsed.data;
+    const parsed = safeParseBilingual(signInSchema, req.body);
+    if (!parsed.ok) {
+      const unknown = parsed.errors.find((e) => e.ruleId === 'input.unknownField');
+      return reply.status(400).send(body([unknown ?? authError('id', '请输入账号和密码', 'enter your user id and password', 'auth.input')]));
+    }
+    const { id, password } = parsed.value;
     const user = deps.users.byId(id) ?? (id.includes('@') ? deps.users.byEmail(id) : undefined);
     // One account, whichever alias (id or e-mail) names it; an unknown name is its own account.
     const account = user ? `user:${user.id}` : `unknown:${id.toLowerCase()}`;
@@ -356,6 +372,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
   });
   // Sign out everywhere: every session of this user, on every device, ends.
   app.post('/api/session/everywhere', async (req, reply) => {
+    parseOrRefuse(z.object({}), req.body ?? {});
     const user = req.user!;
     signOutEverywhere(deps.users.path, user.id);
     const ended = deps.state.endUserSessions(user.id);
@@ -367,8 +384,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
 
   // A one-click link from an e-mail, opened after sign-in: which page does it lead to?
   app.post('/api/links/verify', async (req, reply) => {
-    const token = (req.body as { token?: unknown } | undefined)?.token;
-    const check = typeof token === 'string' ? checkLinkToken(deps.linkSecret, token, req.user!.email) : ({ ok: false, reason: 'malformed' } as const);
+    const { token } = parseOrRefuse(linkBodySchema, req.body);
+    const check = checkLinkToken(deps.linkSecret, token, req.user!.email);
     if (!check.ok) {
       const msg = {
         malformed: ['链接无效', 'the link is not valid'],

@@ -55,12 +55,9 @@ export function parseCookies(header: string | undefined): Record<string, string>
     const i = part.indexOf('=');
     if (i <= 0) continue;
     const name = part.slice(0, i).trim();
-    const raw = part.slice(i + 1).trim().replace(/^"(.*)"$/, '$1');
-    try {
-      out[name] ??= decodeURIComponent(raw);
-    } catch {
-      // an undecodable cookie is ignored
-    }
+    // Taken as sent: no percent-decoding, no unquoting. Our cookie's value is base64url and a
+    // dot, so any other spelling of it is another cookie and does not verify.
+    out[name] ??= part.slice(i + 1).trim();
   }
   return out;
 }

@@ -90,8 +90,11 @@ function withSubjectDefaults(body: unknown, pilotId: string): unknown {
   if (typeof b.subject !== 'object' || b.subject === null) return body;
   const subject: Record<string, unknown> = { pilotId, ...(b.subject as Record<string, unknown>) };
   if (b.kind === 'changeRequest') {
-    subject.requestedBy ??= b.actor;
-    subject.requestedAt ??= new Date().toISOString();
+    // Who asks and when: the submitter, now. Only Academic Affairs may record a request
+    // written earlier or by someone else (Art. 4); anyone else's values are replaced.
+    const aa = (b.actor as { role?: unknown } | undefined)?.role === 'academicAffairs';
+    if (!aa || subject.requestedBy === undefined) subject.requestedBy = b.actor;
+    if (!aa || subject.requestedAt === undefined) subject.requestedAt = new Date().toISOString();
   }
   return { ...b, subject };
 }

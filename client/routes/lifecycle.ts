@@ -4,6 +4,7 @@
  * inspections, violations, cancellation, and the audit trail. Each body is the Update's
  * input (domain/pilot-actions.ts); the pilot id comes from the path.
  */
+import { MAX_BULK_PILOTS } from '../auth/scope';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorSchema } from '../../domain/actor';
@@ -56,7 +57,7 @@ function withPilot(body: unknown, pilotId: string, at?: string): unknown {
 
 /** Art. 19(1) in bulk: one request recorded for many pilots (Academic Affairs), with a dry run. */
 export const bulkProvincialRequestSchema = z.object({
-  pilotIds: z.array(idSchema).min(1).max(500),
+  pilotIds: z.array(idSchema).min(1).max(MAX_BULK_PILOTS),
   request: z.object({
     id: idSchema,
     title: requiredText(300, '材料名称不能为空', 'the title must not be blank'),
@@ -77,7 +78,7 @@ export const bulkRemindSchema = z.object({
 });
 
 export const bulkExtendSchema = z.object({
-  pilotIds: z.array(idSchema).min(1).max(500),
+  pilotIds: z.array(idSchema).min(1).max(MAX_BULK_PILOTS),
   target: extendDeadlineInputSchema.shape.target,
   newDueDate: isoDateSchema,
   reason: requiredText(1000, '延期须写明理由', 'an extension needs a written reason'),

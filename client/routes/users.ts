@@ -5,7 +5,9 @@
  * keeps the tokens. The same operations exist for scripts as `npm run user:admin`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { inputError } from '../../domain/errors';
+import { parseOrRefuse } from '../../domain/validation';
 import { setDisabled, signOutEverywhere } from '../auth/accounts';
 import { selfScopedRoutes } from '../auth/scope';
 import type { ApiStateStore } from '../auth/store';
@@ -14,6 +16,9 @@ import { ServiceError } from '../service-error';
 import { describeRoute } from '../web/openapi';
 
 type UserReq = FastifyRequest<{ Params: { userId: string } }>;
+
+/** These actions take no fields: anything sent is refused by name. */
+const noBody = z.object({});
 
 function adminOnly(req: FastifyRequest): void {
   if (req.user?.role !== 'admin') {
@@ -37,6 +42,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: { users: UserStor
   const act = (name: string, run: (id: string) => void) =>
     app.post(`/api/users/:userId/${name}`, async (req: UserReq, reply: FastifyReply) => {
       adminOnly(req);
+      parseOrRefuse(noBody, req.body ?? {});
       existing(deps.users, req.params.userId);
       run(req.params.userId);
       const ended = deps.state.endUserSessions(req.params.userId);

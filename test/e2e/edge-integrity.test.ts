@@ -126,6 +126,10 @@ describe('8. onBehalfOf only with a live delegation', () => {
     expect(rawCc).toMatchObject([{ field: 'actor.onBehalfOf' }]);
 
     // With a delegation from dean, deputy decides on dean's behalf; the trail names both.
+    // A delegation covers an absence: at most 90 days.
+    const tooLong = await api.as('dean', `${base}/budget-1/delegate`, { method: 'POST', json: { stepId, delegate: { userId: 'deputy', email: 'deputy@college.test' }, validUntil: '2099-12-31T00:00:00Z', actor: { id: 'dean', role: 'collegeLeader', college: 'forestry' } } });
+    expect(tooLong.status).toBe(422);
+    expect((await json<ErrorBody>(tooLong)).error.results).toMatchObject([{ field: 'validUntil' }]);
     const validUntil = new Date(Date.now() + 3 * 86_400_000).toISOString();
     const delegated = await api.as('dean', `${base}/budget-1/delegate`, { method: 'POST', json: { stepId, delegate: { userId: 'deputy', email: 'deputy@college.test' }, validUntil, actor: { id: 'dean', role: 'collegeLeader', college: 'forestry' } } });
     expect(delegated.status).toBe(200);

@@ -290,6 +290,62 @@ describe('6. an Idempotency-Key is bound to who, what and which body', () => {
   });
 });
 
+describe('found in review: nested principals, bulk look-ups, cookie spellings, bodies of no-field actions, key order', () => {
+  it('a change request names its submitter as the requester, now; a nested onBehalfOf is refused', async () => {
+    const subject = { id: `CR-${suffix}`, changes: { lead: { name: '王老师', email: 'wang@college.test', userId: 'wang' } }, reason: '调任' };
+    const nested = await api.as('zhang', `/api/pilots/${pA}/approvals`, { method: 'POST', json: { kind: 'changeRequest', subject: { ...subject, requestedBy: { id: 'zhang', role: 'pilotLead', onBehalfOf: 'dean' } }, actor: { id: 'zhang', role: 'pilotLead' } } });
+    expect(nested.status).toBe(403);
+    expect((await errorOf(nested)).results[0]!.field).toBe('subject.requestedBy.onBehalfOf');
+    const backdated = await api.as('zhang', `/api/pilots/${pA}/approvals`, { method: 'POST', json: { kind: 'changeRequest', subject: { ...subject, requestedAt: '2019-01-01T00:00:00Z' }, actor: { id: 'zhang', role: 'pilotLead' } } });
+    expect(backdated.status).toBe(201);
+    const { approvalId } = (await backdated.json()) as { approvalId: string };
+    const stored = (await (await api.as('jwb', `/api/pilots/${pA}/approvals/${approvalId}`)).json()) as { subject: { requestedBy: { id: string; onBehalfOf?: string }; requestedAt: string } };
+    expect(stored.subject.requestedBy).toMatchObject({ id: 'zhang' });
+    expect(stored.subject.requestedBy.onBehalfOf).toBeUndefined();
+    expect(Math.abs(Date.parse(stored.subject.requestedAt) - Date.now())).toBeLessThan(120_000);
+  });
+
+  it('a bulk list longer than allowed is refused before any look-up', async () => {
+    const t0 = Date.now();
+    const res = await api.as('zhang', '/api/provincial-requests', { method: 'POST', json: { pilotIds: Array.from({ length: 5000 }, (_, i) => `nx${i}`), request: { id: 'R1', title: '材料', requestedOn: '2026-12-01', dueDate: '2026-12-20' }, actor: { id: 'zhang', role: 'pilotLead' }, dryRun: true } });
+    expect(res.status).toBe(400);
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it('a percent-encoded or quoted spelling of the session cookie is another cookie', async () => {
+    const { cookie } = await signIn('li');
+    const value = cookie.slice(cookie.indexOf('=') + 1);
+    const last = value.at(-1)!;
+    for (const v of [`${value.slice(0, -1)}%${last.charCodeAt(0).toString(16).toUpperCase()}`, value.replace('.', '%2E'), `"${value}"`]) {
+      expect((await fetch(`${api.url}/api/session`, { headers: { cookie: `${SESSION_COOKIE}=${v}` } })).status, v).toBe(401);
+    }
+    expect((await fetch(`${api.url}/api/session`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('actions that take no fields refuse any; sign-in and link bodies are strict; text/plain is not JSON', async () => {
+    const users = await api.as('ops', '/api/users/li/sign-out-everywhere', { method: 'POST', json: { role: 'admin' } });
+    expect(users.status).toBe(400);
+    expect((await errorOf(users)).results[0]).toMatchObject({ field: 'role', ruleId: 'input.unknownField' });
+    const signin = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'li', password: api.users.password('li'), role: 'admin' }) });
+    expect(signin.status).toBe(400);
+    const link = await api.as('zhang', '/api/links/verify', { method: 'POST', json: { token: 'a.b', x: 1 } });
+    expect(link.status).toBe(400);
+    const plain = await fetch(`${api.url}/api/users/li/enable`, { method: 'POST', headers: { authorization: `Bearer ${api.users.tokens.ops}`, 'content-type': 'text/plain' }, body: '{}' });
+    expect(plain.status).toBe(415);
+  });
+
+  it('the same body in another key order is the same request for its Idempotency-Key', async () => {
+    const key = `order-${suffix}`;
+    const date = (await state(pB)).current.startDate;
+    const a = await api.as('jwb', `/api/pilots/${pB}/incomes`, { method: 'POST', json: { id: `ord-${suffix}`, date, source: 'examServiceFee', payer: '某评价组织', amountFen: 1000, actor: { id: 'jwb', role: 'academicAffairs' } }, headers: { 'idempotency-key': key } });
+    expect(a.status).toBe(200);
+    const reordered = `{"actor":{"role":"academicAffairs","id":"jwb"},"amountFen":1000,"payer":"某评价组织","source":"examServiceFee","date":"${date}","id":"ord-${suffix}"}`;
+    const b = await api.as('jwb', `/api/pilots/${pB}/incomes`, { method: 'POST', body: reordered, headers: { 'idempotency-key': key, 'content-type': 'application/json' } });
+    expect(b.status).toBe(200);
+    expect((await state(pB)).ledger?.incomeFen).toEqual({ examServiceFee: 1000 });
+  });
+});
+
 describe('10. control characters', () => {
   it('are refused in any text field, naming it', async () => {
     const week = currentWeek(await state(pB));
