@@ -3,8 +3,8 @@
  * server: every refusal answers in Chinese and English and is logged as a security event.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signLinkToken } from '../../client/auth/links';
-import { signToken } from '../../client/auth/signing';
+import { signLinkToken } from '../../worker/links';
+import { signToken } from '../../worker/signing';
 import type { PilotListItem } from '../../client/service';
 import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';

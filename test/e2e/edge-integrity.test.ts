@@ -22,8 +22,8 @@ import { approvalWorkflowId, ccApproval, recordIncome, submitForApproval } from 
 import { startTestApi, type TestApi } from '../helpers/api';
 import { testUsers } from '../helpers/auth';
 import { budgetPlan } from '../helpers/children';
-import { samplePilot } from '../helpers/pilots';
-import { freePort } from '../helpers/ports';
+import { samplePilot } from '../../scripts/support/pilots';
+import { freePort } from '../../scripts/support/ports';
 import { killAllOnexProcesses, startApiProcess, startWorkerProcess } from '../helpers/processes';
 import { eventually, runCli } from '../helpers/stack';
 

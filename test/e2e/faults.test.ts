@@ -29,7 +29,7 @@ import { OnexCollege, OnexEscalated, OnexKind, OnexStage } from '../../workflows
 import { minuteBoundaryAfter, pastPilot, pilotRemindedAt, pilotRemindedNow, pilotWithPolicy } from '../helpers/due';
 import { attributesOf, count, eventKinds, historyEvents } from '../helpers/history';
 import { killAllOnexProcesses, startApiProcess, startWorkerProcess, type ApiProcess, type WorkerProcess } from '../helpers/processes';
-import { freePort, freePorts } from '../helpers/ports';
+import { freePort, freePorts } from '../../scripts/support/ports';
 import { eventually } from '../helpers/stack';
 import { testUsers } from '../helpers/auth';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate';

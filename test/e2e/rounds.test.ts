@@ -11,7 +11,7 @@ import { createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import { applicationWorkflowId, previousWorkingDay } from '../../domain/round';
 import type { ApplicationState, RoundState } from '../../workflows/round-types';
 import { startTestApi, type TestApi } from '../helpers/api';
-import { sampleApplication, sampleRound } from '../helpers/rounds';
+import { sampleApplication, sampleRound } from '../../scripts/support/rounds';
 import { eventually, runCli } from '../helpers/stack';
 
 let api: TestApi;

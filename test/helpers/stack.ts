@@ -5,7 +5,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/binaries';
-import { freePorts } from './ports';
+import { freePorts } from '../../scripts/support/ports';
 
 export interface StackPorts {
   temporal: number;

@@ -44,8 +44,8 @@ import { pilotStartOptions } from '../../workflows/pilot-start';
 import { firstWeeklyPeriod, followingWeeklyPeriod } from '../../domain/weekly';
 import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import { applicationWorkflowId, programmeRegistryWorkflowId, roundRecordSchema } from '../../domain/round';
-import { aaActor, sampleApplication, sampleRound, staff } from '../helpers/rounds';
-import { samplePilot } from '../helpers/pilots';
+import { aaActor, sampleApplication, sampleRound, staff } from '../../scripts/support/rounds';
+import { samplePilot } from '../../scripts/support/pilots';
 import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;

@@ -39,7 +39,7 @@ import {
 import { programmeRegistryWorkflow, registryStartOptions } from '../../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import type { ApplicationState, RoundState } from '../../workflows/round-types';
-import { aaActor, leader, sampleApplication, sampleRound, staff } from '../helpers/rounds';
+import { aaActor, leader, sampleApplication, sampleRound, staff } from '../../scripts/support/rounds';
 import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;

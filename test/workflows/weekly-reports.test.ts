@@ -9,7 +9,7 @@ import { pilotRecordSchema, pilotWorkflowId } from '../../domain/pilot';
 import { firstWeeklyPeriod, followingWeeklyPeriod, type WeeklyPeriod } from '../../domain/weekly';
 import { pilotStateQuery, submitWeeklyReport } from '../../workflows/messages';
 import { pilotWorkflow } from '../../workflows/pilot';
-import { samplePilot } from '../helpers/pilots';
+import { samplePilot } from '../../scripts/support/pilots';
 import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
