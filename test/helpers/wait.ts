@@ -1,0 +1,48 @@
+/**
+ * Waiting on a condition instead of racing a timer. On the time-skipping test server
+ * `env.sleep(ms)` returns once the server's clock has moved; the workflow task that the
+ * fired timer causes may still be on its way to the worker, so a query sent at once can
+ * answer the state from before the timer. A test therefore waits, bounded, for what it
+ * asserts: it polls on the wall clock (the server's clock does not move meanwhile, so no
+ * further timer fires) and then asserts on what it last saw.
+ */
+import type { QueryDefinition } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const INTERVAL_MS = 50;
+
+/** Polls `probe` until it answers a value other than undefined; throws after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= until) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, INTERVAL_MS));
+  }
+}
+
+/**
+ * Queries `handle` until `holds(state)` and returns that state. After `timeoutMs` it returns
+ * the last state anyway, so the test's own expectations fail with their diff.
+ */
+export async function queryUntil<S>(
+  handle: { query(def: QueryDefinition<NoInfer<S>, []>): Promise<NoInfer<S>> },
+  query: QueryDefinition<S, []>,
+  holds: (state: S) => boolean,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<S> {
+  let last: S | undefined;
+  const found = await eventually(async () => {
+    last = await handle.query(query);
+    return holds(last) ? last : undefined;
+  }, 'query condition', timeoutMs).catch(() => undefined);
+  return found ?? (last as S);
+}
+
+/** Skips the test server's clock to `plusMs` (a minute) past `instant`; then wait on what you assert. */
+export async function sleepUntil(env: TestWorkflowEnvironment, instant: string, plusMs = 60_000): Promise<void> {
+  const ms = Date.parse(instant) + plusMs - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
