@@ -8,7 +8,7 @@ import { signToken } from '../../worker/signing';
 import type { PilotListItem } from '../../client/service';
 import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';
-import { eventually } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 const suffix = Date.now().toString(36);
 const [forestry, engineering] = [`forestry-${suffix}`, `engineering-${suffix}`];
@@ -62,7 +62,7 @@ describe('college scoping, enforced in the API', () => {
     const listed = await eventually(async () => {
       const all = ((await (await api.as('jwb', '/api/pilots?limit=1000')).json()) as { pilots: PilotListItem[] }).pilots;
       return all.some((p) => p.pilotId === pA) && all.some((p) => p.pilotId === pB) ? all : undefined;
-    }, 30_000, 'both pilots listed');
+    }, 'both pilots listed', 30_000);
     expect(listed.length).toBeGreaterThanOrEqual(2);
     const mine = ((await (await api.as('zhang', '/api/pilots?limit=1000')).json()) as { pilots: PilotListItem[] }).pilots;
     expect(mine.map((p) => p.pilotId)).toEqual([pA]);

@@ -10,15 +10,19 @@ import type { QueryDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const INTERVAL_MS = 50;
+const INTERVAL_MS = 100;
 
-/** Polls `probe` until it answers a value other than undefined; throws after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+/**
+ * Polls `probe` until it answers a value other than undefined (a probe that throws counts as
+ * not yet: a process still starting, a workflow not yet there); throws after `timeoutMs`.
+ * Every layer waits with this one (the e2e stack too).
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what = 'condition', timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
+    const value = await Promise.resolve().then(probe).catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() >= until) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    if (Date.now() >= until) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, INTERVAL_MS));
   }
 }
