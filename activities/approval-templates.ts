@@ -17,7 +17,7 @@ import type {
   RectificationNotification,
   RectificationOpenedNotification,
 } from '../domain/notifications';
-import { MEASURES, addressees, beijingMinute, capitalise, pilotLink, pilotName, type Letter, type TemplateLinks } from './templates';
+import { MEASURES, addressees, beijingMinute, capitalise, pilotLink, pilotName, type Letter, type TemplateLinks } from './letter';
 
 /** `${adminUrl}/pilots/<pilotId>/approvals/<approvalId>`. */
 export function approvalLink(links: TemplateLinks, pilotId: string, approvalId: string): string {

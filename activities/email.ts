@@ -16,7 +16,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import type { Notification, NotificationReceipt } from '../domain/notifications';
-import { render, type RenderedEmail, type TemplateLinks } from './templates';
+import type { RenderedEmail, TemplateLinks } from './letter';
+import { render } from './templates';
 
 /** What the activity needs of a nodemailer transporter (any `nodemailer.createTransport(...)` result fits). */
 export interface MailTransport {

@@ -15,5 +15,6 @@ export function createActivities(deps: ActivityDeps): OnexActivities {
 
 export { emailFailureTypes, notificationMessageId, type ActivityLogger, type EmailDeps, type MailTransport } from './email';
 export { createRegistryActivities } from './registry';
-export { render, type RenderedEmail, type TemplateLinks } from './templates';
+export type { RenderedEmail, TemplateLinks } from './letter';
+export { render } from './templates';
 export type { OnexActivities } from './types';

@@ -18,7 +18,7 @@ import type {
   StepOverdueNotification,
   StepReminderNotification,
 } from '../domain/round-notifications';
-import { MEASURES, addressees, beijingMinute, capitalise, type Letter, type TemplateLinks } from './templates';
+import { MEASURES, addressees, beijingMinute, capitalise, type Letter, type TemplateLinks } from './letter';
 
 /** `${adminUrl}/rounds/<roundId>[/applications/<applicationId>]`. */
 export function roundLink(links: TemplateLinks, roundId: string, applicationId?: string): string {

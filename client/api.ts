@@ -7,12 +7,12 @@
  * for the web page, bearer token for the CLI); the actor in a body must be that user, and
  * college-scoped users reach only their own college's processes (client/auth/plugin.ts).
  */
-import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { stripControlCharacters } from '../domain/validation';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
-import { defaultSecurityLog, registerAuth, type AuthDeps } from './auth/plugin';
+import { defaultSecurityLog, registerAuth } from './auth/plugin';
+import type { ApiDeps } from './api-deps';
 import { registerUserRoutes } from './routes/users';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
@@ -21,22 +21,6 @@ import { registerLifecycleRoutes } from './routes/lifecycle';
 import { registerPilotRoutes } from './routes/pilots';
 import { registerRoundRoutes } from './routes/rounds';
 import { ServiceError } from './service';
-
-export interface ApiDeps {
-  client: Client;
-  taskQueue: string;
-  /** Answers whether Temporal is reachable and a worker polls (with what is missing), for /readyz. */
-  ready?: () => Promise<boolean | { ok: boolean }>;
-  /**
-   * The request log: JSON lines through fastify's logger (pino), one per request with its
-   * id, and every 5xx with its error. `false` turns it off; default: level `info` on stdout.
-   */
-  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
-  /** Addresses of reverse proxies whose X-Forwarded-For is believed (fastify's trustProxy); default none. */
-  trustedProxies?: string[];
-  /** Users, secrets and the security log (client/auth). */
-  auth: AuthDeps;
-}
 
 function errorBody(results: RuleResult[], requestId?: string) {
   return { error: { message: results.map(formatRuleResult).join('\n'), results, ...(requestId ? { requestId } : {}) } };

@@ -17,7 +17,7 @@ import type { IsoDate, WorkingCalendar } from './calendar';
 import type { RuleResult } from './errors';
 import { fenSchema } from './money';
 import { certificateKey, majorKey } from './organisation';
-import { certificateLevelNames, certificateRefSchema, collegeRefSchema, idSchema, isoDateSchema, majorRefSchema, personSchema, type CertificateLevel } from './pilot';
+import { certificateLevelNames, certificateRefSchema, collegeRefSchema, idSchema, isoDateSchema, majorRefSchema, personSchema } from './pilot';
 import { breach, defineRule, reportResults } from './rules';
 import type { RuleTable } from './tables';
 import { requiredText } from './validation';
@@ -55,8 +55,8 @@ export const applicationRules = {
     id: 'art8.levelEncouraged',
     article: { article: 8, item: 5 },
     severity: 'advisory',
-    title: { zh: '鼓励申报中级、高级证书：评审列表中优先排列，初级不受限制', en: 'intermediate and advanced levels are encouraged: ranked first in review lists; elementary is never blocked' },
-    enforcedIn: ['domain/application.ts#rankForReview', 'domain/application.ts#checkApplication'],
+    title: { zh: '鼓励申报中级、高级证书：申报初级证书时给出提示，但不受限制', en: 'intermediate and advanced levels are encouraged: an elementary application gets an advisory note and is never blocked' },
+    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/application.ts'],
   }),
   courseIntegration: defineRule({
     id: 'art8.courseIntegration',
@@ -77,14 +77,14 @@ export const applicationRules = {
     article: { article: 9, item: 2 },
     severity: 'hard',
     title: { zh: '校内申报截止时间须早于省教育厅截止时间', en: "the college-internal deadline falls before the province's deadline" },
-    enforcedIn: ['domain/application.ts#internalDeadlineResults', 'domain/application.ts#applicationRoundSchema', 'domain/round.ts#roundRecordSchema'],
+    enforcedIn: ['domain/application.ts#internalDeadlineResults', 'domain/round.ts#roundRecordSchema'],
   }),
   reviewChain: defineRule({
     id: 'art9.applicationReview',
     article: { article: 9, item: 2 },
     severity: 'hard',
     title: { zh: '申报材料经二级学院负责人审核（对材料真实性负责，第五条（二）），再由教务部审核汇总报送', en: "the college leader signs the application off (answering for its authenticity, Art. 5(2)), then Academic Affairs reviews and submits it" },
-    enforcedIn: ['domain/application.ts#applicationReviewChain', 'domain/approval.ts#decide', 'domain/approval.ts#checkApprover', 'workflows/application.ts'],
+    enforcedIn: ['domain/application.ts#applicationReviewChain', 'domain/approval.ts#checkApprover', 'workflows/application.ts'],
   }),
   publicNotice: defineRule({
     id: 'art9.publicNotice',
@@ -249,16 +249,6 @@ export function checkApplication(app: Application, ctx: ApplicationContext, tabl
   }
   out.push(...checkPassRateRestriction(app, ctx.passRecords, table));
   return out;
-}
-
-/**
- * Art. 8(5): a review list with the encouraged levels (intermediate, advanced) first.
- * Stable: within each group the input order (e.g. submission order) is kept. Nothing is
- * dropped: elementary applications follow, never filtered.
- */
-export function rankForReview<T extends { certificate: { level: CertificateLevel } }>(apps: readonly T[], encouraged: readonly CertificateLevel[] = ['intermediate', 'advanced']): T[] {
-  const rank = (a: T) => (encouraged.includes(a.certificate.level) ? 0 : 1);
-  return apps.map((a, i) => ({ a, i })).sort((x, y) => rank(x.a) - rank(y.a) || x.i - y.i).map((x) => x.a);
 }
 
 /** Art. 5(2), 9(2): college leader signs off, then Academic Affairs reviews and submits. */

@@ -66,20 +66,6 @@ export type ApprovalState =
   | { status: 'approved' }
   | { status: 'returned' | 'rejected'; step: ApprovalStep; comment: string };
 
-/** Where the chain stands after the decisions of the current submission. */
-export function approvalState(chain: ApprovalChain, decisions: readonly Pick<ApprovalDecision, 'stepId' | 'outcome' | 'comment'>[]): ApprovalState {
-  let index = 0;
-  for (const d of decisions) {
-    const step = chain.steps[index];
-    if (!step || d.stepId !== step.id) throw new RangeError(`${chain.id}: decision for step ${d.stepId} out of order`);
-    if (d.outcome === 'return') return { status: 'returned', step, comment: d.comment ?? '' };
-    if (d.outcome === 'reject') return { status: 'rejected', step, comment: d.comment ?? '' };
-    index++;
-  }
-  const step = chain.steps[index];
-  return step ? { status: 'pending', step, stepIndex: index } : { status: 'approved' };
-}
-
 function describeStep(step: ApprovalStep): Bilingual {
   return { zh: `${step.title.zh}（${roleNames[step.role].zh}）`, en: `${step.title.en} (${roleNames[step.role].en})` };
 }
@@ -110,28 +96,6 @@ export function checkApprover(chain: ApprovalChain, state: ApprovalState, actor:
     })];
   }
   return [];
-}
-
-/** Records a decision on the current step, or refuses it. `now` is workflow time. */
-export function decide(
-  chain: ApprovalChain,
-  decisions: readonly ApprovalDecision[],
-  input: ApprovalDecisionInput,
-  actor: Actor,
-  subjectCollegeId: string,
-  now: Date,
-): { ok: true; decision: ApprovalDecision; state: ApprovalState } | { ok: false; errors: RuleResult[] } {
-  const state = approvalState(chain, decisions);
-  const errors = checkApprover(chain, state, actor, subjectCollegeId);
-  if (errors.length > 0 || state.status !== 'pending') return { ok: false, errors };
-  const decision: ApprovalDecision = {
-    stepId: state.step.id,
-    outcome: input.outcome,
-    ...(input.comment ? { comment: input.comment } : {}),
-    actor,
-    at: now.toISOString(),
-  };
-  return { ok: true, decision, state: approvalState(chain, [...decisions, decision]) };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { actorSchema, type Actor } from './actor';
-import { academicAffairsStep, collegeLeaderStep, defineChain, type ApprovalState } from './approval';
+import { academicAffairsStep, collegeLeaderStep, defineChain } from './approval';
 import { pilotLengthResult } from './date-window';
 import type { RuleResult } from './errors';
 import { idSchema, isoDateSchema, personSchema, type PilotRecord } from './pilot';
@@ -39,14 +39,14 @@ export const changeRules = {
     article: { article: 7 },
     severity: 'hard',
     title: { zh: '变更申请经二级学院、教务部审核后报省教育厅备案', en: 'a change request is reviewed by the college and Academic Affairs before it is filed with the province' },
-    enforcedIn: ['domain/change.ts#changeReviewChain', 'domain/change.ts#applyChange', 'domain/approval.ts#decide', 'workflows/approval.ts'],
+    enforcedIn: ['domain/change.ts#changeReviewChain', 'domain/approval.ts#checkApprover', 'workflows/approval.ts'],
   }),
   filing: defineRule({
     id: 'art7.provincialFiling',
     article: { article: 7 },
     severity: 'hard',
     title: { zh: '批准的变更须报省教育厅备案，由教务部登记备案情况后方可生效', en: 'an approved change takes effect only once its provincial filing (备案) is recorded by Academic Affairs' },
-    enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#applyChange', 'workflows/approval.ts'],
+    enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#recordFiling', 'workflows/approval.ts', 'workflows/pilot.ts'],
   }),
 } as const;
 
@@ -136,40 +136,4 @@ export function recordFiling(input: { filedOn: string; reference: string }, acto
   const filing = { ...input, recordedBy: actor, recordedAt: now.toISOString() };
   const errors = checkFiling(filing);
   return errors.length > 0 ? refused(errors) : accepted(filing);
-}
-
-/**
- * The pilot after an approved and filed change. Content is not part of the pilot record;
- * it is returned for the caller to keep.
- */
-export function applyChange(
-  pilot: PilotRecord,
-  req: ChangeRequest,
-  review: ApprovalState,
-  filing: ProvincialFiling | undefined,
-): Outcome<{ pilot: PilotRecord; content?: string }> {
-  if (review.status !== 'approved') {
-    return refused([breach(changeRules.review, 'review', {
-      zh: '变更申请尚未经二级学院和教务部审核通过，不能生效',
-      en: 'the change request has not been approved by the college and Academic Affairs',
-    })]);
-  }
-  if (!filing) {
-    return refused([breach(changeRules.filing, 'filing', {
-      zh: '变更须报省教育厅备案；教务部登记备案后方可生效',
-      en: 'the change must be filed with the province; it takes effect once Academic Affairs records the filing',
-    })]);
-  }
-  const errors = [...checkFiling(filing), ...checkChangeRequest(pilot, req)];
-  if (errors.length > 0) return refused(errors);
-  const { lead, schedule, content } = req.changes;
-  return accepted({
-    pilot: {
-      ...pilot,
-      ...(lead ? { lead } : {}),
-      ...(schedule?.startDate ? { startDate: schedule.startDate } : {}),
-      ...(schedule?.endDate ? { endDate: schedule.endDate } : {}),
-    },
-    ...(content ? { content } : {}),
-  });
 }

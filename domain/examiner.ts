@@ -14,7 +14,7 @@ export const examinerRules = {
     article: { article: 6, item: 4 },
     severity: 'hard',
     title: { zh: '考评人员培训计划由试点负责人制定，报二级学院和教务部审核', en: "the lead's examiner-training plan is reviewed by the college, then Academic Affairs" },
-    enforcedIn: ['domain/examiner.ts#examinerPlanReviewChain', 'domain/approval.ts#decide', 'workflows/approval.ts'],
+    enforcedIn: ['domain/examiner.ts#examinerPlanReviewChain', 'domain/approval.ts#checkApprover', 'workflows/approval.ts'],
   }),
 } as const;
 

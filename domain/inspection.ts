@@ -38,7 +38,7 @@ export const inspectionRules = {
     article: { article: 18 },
     severity: 'hard',
     title: { zh: '检查不合格的，予以通报并要求在规定期限内完成整改', en: 'a failed inspection brings a notice and a rectification within a set period' },
-    enforcedIn: ['domain/inspection.ts#rectificationFor', 'domain/inspection.ts#rectificationStatus', 'workflows/rectification.ts'],
+    enforcedIn: ['domain/inspection.ts#rectificationFor', 'workflows/rectification.ts'],
   }),
   rectificationClosure: defineRule({
     id: 'art18.rectificationClosure',
@@ -141,12 +141,6 @@ export function rectificationFor(
     ...dateDeadline(dueDate, table.deadlineTime, table.reminderLeadHours.rectification),
     failed: (['progress', 'funds', 'problems'] as const).filter((k) => i[k]?.result !== 'satisfactory'),
   };
-}
-
-/** Open until closed; overdue once `now` (workflow time) passes the due instant. */
-export function rectificationStatus(r: Rectification, now: Date): 'open' | 'overdue' | 'closed' {
-  if (r.closedBy) return 'closed';
-  return now.getTime() > Date.parse(r.dueAt) ? 'overdue' : 'open';
 }
 
 /** Closes a rectification with a passing re-inspection of the same pilot, or refuses. */

@@ -1,6 +1,6 @@
 /**
  * One-click links in e-mails ("submit this week's report", "approve"): what a link may ask
- * for. The payload is signed and verified by the admin API (client/auth/links.ts) and by the
+ * for. The payload is signed and verified by the admin API (worker/links.ts) and by the
  * worker when it renders an e-mail; this module only says what a valid payload is, so the
  * page, the API and the templates agree on it. Pure: no clock, no crypto.
  */

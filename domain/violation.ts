@@ -23,7 +23,7 @@ export const violationRules = {
     article: { article: 19, item: 1 },
     severity: 'hard',
     title: { zh: '连续三次不填报省厅要求报送的材料的，取消试点', en: 'three consecutive missed provincial material submissions cancel the pilot' },
-    enforcedIn: ['domain/violation.ts#provincialMaterialDeadline', 'domain/violation.ts#submissionOutcome', 'domain/violation.ts#consecutiveMisses', 'domain/violation.ts#cancellationGrounds'],
+    enforcedIn: ['domain/violation.ts#provincialMaterialDeadline', 'domain/violation.ts#cancellationGrounds', 'workflows/pilot.ts'],
   }),
   laxManagement: defineRule({
     id: 'art19.laxManagement',
@@ -87,21 +87,6 @@ export function provincialMaterialDeadline(
   calendar: WorkingCalendar,
 ): Deadline {
   return dateDeadline(calendar.onOrNextWorkingDay(r.dueDate), table.deadlineTime, table.reminderLeadHours.provincialMaterial);
-}
-
-export type SubmissionOutcome = 'submitted' | 'missed';
-
-/** Submitted by the due instant, missed after it, pending until then. `now` is workflow time. */
-export function submissionOutcome(deadline: Pick<Deadline, 'dueAt'>, submittedAt: string | undefined, now: Date): SubmissionOutcome | 'pending' {
-  if (submittedAt !== undefined && Date.parse(submittedAt) <= Date.parse(deadline.dueAt)) return 'submitted';
-  return now.getTime() > Date.parse(deadline.dueAt) ? 'missed' : 'pending';
-}
-
-/** Trailing consecutive misses: a submission resets the count. Outcomes in due-date order. */
-export function consecutiveMisses(outcomes: readonly SubmissionOutcome[]): number {
-  let n = 0;
-  for (let i = outcomes.length - 1; i >= 0 && outcomes[i] === 'missed'; i--) n++;
-  return n;
 }
 
 export const violationGrounds = ['laxManagement', 'forcedParticipation', 'irregularFunds'] as const;

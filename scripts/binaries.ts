@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainModule } from './main-module';
+import { isMainModule } from '../client/main-module';
 
 export const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const venvBin = join(projectRoot, '.tools', 'venv', 'bin');

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../worker/paths';
 import { projectRoot } from './binaries';
-import { isMainModule } from './main-module';
+import { isMainModule } from '../client/main-module';
 
 export async function bundleWorkflows(out: string): Promise<{ path: string; bytes: number }> {
   const { code } = await bundleWorkflowCode({ workflowsPath });

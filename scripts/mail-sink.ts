@@ -19,8 +19,8 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
-import { isMainModule } from './main-module';
-import { beijingMinute } from '../activities/templates';
+import { isMainModule } from '../client/main-module';
+import { listMessages, showMessage } from '../client/mail-sink-reader';
 import { createHttpHandler } from './mailsink/http';
 import { MailStore, type MessageFilter, type StoredMessage, type StoredMessageSummary } from './mailsink/store';
 
@@ -202,47 +202,12 @@ function defaultHttpUrl(): string {
   return `http://${hostForUrl(env.ONEX_MAILSINK_HOST)}:${env.ONEX_MAILSINK_HTTP_PORT}`;
 }
 
-/** GET a JSON document from the sink; undefined on 404; a bilingual error when the sink is unreachable. */
-async function getJson<T>(base: string, path: string): Promise<T | undefined> {
-  const url = `${base.replace(/\/+$/, '')}${path}`;
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new Error(`无法连接邮件收件箱 / cannot reach the mail sink at ${base}: ${cause}`, { cause: err });
-  }
-  if (res.status === 404) return undefined;
-  if (!res.ok) throw new Error(`邮件收件箱返回错误 / the mail sink answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
+export function listCommand(opts: { json?: boolean; url?: string; to?: string }): Promise<void> {
+  return listMessages({ ...opts, url: opts.url ?? defaultHttpUrl() });
 }
 
-export async function listCommand(opts: { json?: boolean; url?: string; to?: string }): Promise<void> {
-  const query = opts.to ? `?to=${encodeURIComponent(opts.to)}` : '';
-  const messages = (await getJson<StoredMessageSummary[]>(opts.url ?? defaultHttpUrl(), `/api/messages${query}`)) ?? [];
-  if (opts.json) return void console.log(JSON.stringify(messages, null, 2));
-  if (messages.length === 0) return void console.log('没有邮件 / no messages');
-  console.log('编号 / Id\t收到时间（北京时间）/ Received\t投递 / Deliveries\t收件人 / To\t主题 / Subject');
-  for (const m of messages) console.log(`${m.id}\t${beijingMinute(m.receivedAt)}\t×${m.deliveries}\t${m.to.join(', ')}\t${m.subject}`);
-  console.log(`共 ${messages.length} 封 / ${messages.length} message(s)`);
-}
-
-export async function showCommand(id: string, opts: { json?: boolean; url?: string }): Promise<void> {
-  const m = await getJson<StoredMessage>(opts.url ?? defaultHttpUrl(), `/api/messages/${encodeURIComponent(id)}`);
-  if (!m) throw new Error(`没有编号为 ${id} 的邮件 / no message with id ${id}`);
-  if (opts.json) return void console.log(JSON.stringify(m, null, 2));
-  const lines = [
-    `主题 / Subject:           ${m.subject}`,
-    `发件人 / From:            ${m.from}`,
-    `收件人 / To:              ${m.to.join(', ')}`,
-    `抄送 / Cc:                ${m.cc.join(', ') || '—'}`,
-    `日期 / Date:              ${beijingMinute(m.date)}（北京时间 / Beijing time）`,
-    `投递次数 / Deliveries:    ${m.deliveries}`,
-    `Message-ID:               ${m.messageId ?? '—'}`,
-    '',
-    m.text,
-  ];
-  console.log(lines.join('\n'));
+export function showCommand(id: string, opts: { json?: boolean; url?: string }): Promise<void> {
+  return showMessage(id, { ...opts, url: opts.url ?? defaultHttpUrl() });
 }
 
 export function mailSinkProgram(): Command {

@@ -23,9 +23,9 @@ import { Worker } from '@temporalio/worker';
 import { addDays, createChinaCalendar, shanghaiDate } from '../domain/calendar';
 import { pilotRecordSchema, pilotWorkflowId } from '../domain/pilot';
 import { applicationWorkflowId, roundRecordSchema } from '../domain/round';
-import { samplePilot } from '../test/helpers/pilots';
-import { aaActor, leader, sampleApplication, sampleRound, staff } from '../test/helpers/rounds';
-import { recordingActivities } from '../test/helpers/temporal';
+import { samplePilot } from './support/pilots';
+import { aaActor, leader, sampleApplication, sampleRound, staff } from './support/rounds';
+import { recordingActivities } from './support/recording-activities';
 import { workflowsPath } from '../worker/paths';
 import { registerSearchAttributes } from '../worker/temporal';
 import {
@@ -69,11 +69,11 @@ import type { DecideApprovalInput } from '../workflows/approval-types';
 import { rectificationWorkflow } from '../workflows/rectification';
 import { inspectionSchema, rectificationFor } from '../domain/inspection';
 import { currentRulesVersion, ruleTable } from '../domain/tables';
-import { approvalInput, budgetPlan, changeRequest, childPilot, childRecipients, inspection, people } from '../test/helpers/children';
+import { approvalInput, budgetPlan, changeRequest, childPilot, childRecipients, inspection, people } from './support/children';
 import { programmeRegistryWorkflow, registryStartOptions } from '../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../workflows/round';
 import { projectRoot, temporalTestServerPath } from './binaries';
-import { isMainModule } from './main-module';
+import { isMainModule } from '../client/main-module';
 
 export const historiesDir = join(projectRoot, 'test', 'replay', 'histories');
 

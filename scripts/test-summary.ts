@@ -5,7 +5,7 @@
 //
 //   node --import tsx scripts/test-summary.ts [--since <epoch ms>] report.json [report.json …]
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isMainModule } from './main-module';
+import { isMainModule } from '../client/main-module';
 
 export interface Counts {
   passed: number;

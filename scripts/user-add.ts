@@ -11,7 +11,7 @@ import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import { roles, type Role } from '../domain/actor';
 import { addAccount } from '../client/auth/accounts';
-import { isMainModule } from './main-module';
+import { isMainModule } from '../client/main-module';
 
 function askHidden(prompt: string): Promise<string> {
   return new Promise((resolve) => {

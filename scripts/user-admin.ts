@@ -10,7 +10,7 @@
  */
 import { Command, Option } from 'commander';
 import { revokeToken, setDisabled, signOutEverywhere } from '../client/auth/accounts';
-import { isMainModule } from './main-module';
+import { isMainModule } from '../client/main-module';
 
 export function buildUserAdmin(): Command {
   const program = new Command().name('user:admin').description('管理用户账号 / manage user accounts');

@@ -4,7 +4,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startTemporalDevServer, type DevServer } from '../scripts/temporal-dev-server';
-import { freePorts } from './helpers/ports';
+import { freePorts } from '../scripts/support/ports';
 
 declare module 'vitest' {
   export interface ProvidedContext {

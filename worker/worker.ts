@@ -2,7 +2,7 @@
 import { log } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
-import { linkSigner } from '../client/auth/links';
+import { linkSigner } from './links';
 import type { WorkerConfig } from './config';
 import { workflowsPath } from './paths';
 

@@ -33,7 +33,7 @@ import { idSchema } from '../../domain/pilot';
 import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import { pilotListFilterSchema } from '../visibility';
-import { checkLinkToken } from './links';
+import { checkLinkToken } from '../../worker/links';
 import { dummyHash, verifyPassword } from './passwords';
 import { checkScope, scopeContext, selfScopedRoutes, type ScopeContext } from './scope';
 import { signOutEverywhere } from './accounts';

@@ -13,7 +13,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import { pilotWorkflowId } from '../../domain/pilot';
-import { roundScopeRules } from '../routes/rounds';
+import { applicationWorkflowId } from '../../domain/round';
 import { OnexCollege } from '../../workflows/search-attributes';
 import { isCollegeScoped, type User } from './users';
 import { withWorkflowDeadline } from '../workflow-deadline';
@@ -29,13 +29,28 @@ export type ScopeRule = (req: FastifyRequest, user: User & { college: string }, 
 
 /** Key: `METHOD route-pattern` as fastify registered it; `METHOD prefix*` matches a pattern prefix. */
 export const scopeRules: Record<string, ScopeRule> = {
-  ...roundScopeRules,
-  'GET /api/pilots': (req, user) => {
-    const q = req.query as Record<string, unknown>;
-    if (q.college !== undefined && q.college !== user.college) return `college ${String(q.college)} is not the user's college`;
-    q.college = user.college;
-    return null;
+  // Rounds (Art. 8, 9, 12) are school-wide: a college sees them and acts on its own
+  // applications; what only Academic Affairs may do (opening a round, waivers, the list,
+  // results, the notice, objections, pass records) the workflows and the service refuse
+  // with the article.
+  'GET /api/rounds': () => null,
+  'POST /api/rounds': () => null,
+  'GET /api/rounds/:roundId': () => null,
+  'GET /api/rounds/:roundId/applications': ownCollegeFilter('college'),
+  'POST /api/rounds/:roundId/applications': (req, user) => {
+    const college = (req.body as { application?: { college?: { id?: unknown } } } | undefined)?.application?.college?.id;
+    return college === undefined || college === user.college ? null : `application of college ${String(college)}`;
   },
+  'GET /api/rounds/:roundId/applications/:applicationId*': applicationRule,
+  'POST /api/rounds/:roundId/applications/:applicationId*': applicationRule,
+  'POST /api/rounds/:roundId/waivers': () => null,
+  'POST /api/rounds/:roundId/submission': () => null,
+  'POST /api/rounds/:roundId/results': () => null,
+  'POST /api/rounds/:roundId/public-notice': () => null,
+  'POST /api/rounds/:roundId/objections': () => null,
+  'GET /api/pass-records': ownCollegeFilter('collegeId'),
+  'POST /api/pass-records': () => null,
+  'GET /api/pilots': ownCollegeFilter('college'),
   'POST /api/pilots': (req, user) => {
     const college = ((req.body as { pilot?: { college?: { id?: unknown } } } | undefined)?.pilot?.college?.id);
     return college === undefined || college === user.college ? null : `pilot of college ${String(college)}`;
@@ -57,6 +72,25 @@ export const scopeRules: Record<string, ScopeRule> = {
     return null;
   },
 };
+
+/** The application's own college, from its process. */
+async function applicationRule(req: FastifyRequest, user: User & { college: string }, ctx: ScopeContext): Promise<string | null> {
+  const { roundId, applicationId } = req.params as { roundId?: string; applicationId?: string };
+  if (!roundId || !applicationId) return null;
+  const college = await ctx.collegeOf(applicationWorkflowId(roundId, applicationId));
+  // No such application: the route answers 404 itself.
+  return college === undefined || college === user.college ? null : `application ${applicationId} belongs to college ${college}`;
+}
+
+/** A list filtered to the user's college: the query parameter `key` is set to it (another college is refused). */
+function ownCollegeFilter(key: string): ScopeRule {
+  return (req, user) => {
+    const q = req.query as Record<string, unknown>;
+    if (q[key] !== undefined && q[key] !== user.college) return `college ${String(q[key])} is not the user's college`;
+    q[key] = user.college;
+    return null;
+  };
+}
 
 async function pilotRule(req: FastifyRequest, user: User & { college: string }, ctx: ScopeContext): Promise<string | null> {
   const id = (req.params as { id?: string }).id;

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { hmac, safeEqual, signToken, verifyToken } from './signing';
+import { hmac, safeEqual, signToken, verifyToken } from '../../worker/signing';
 import type { User } from './users';
 
 export const SESSION_COOKIE = 'onex_session';

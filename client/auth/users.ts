@@ -14,7 +14,7 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import { z } from 'zod';
 import { roles, type Actor, type Role } from '../../domain/actor';
 import { idSchema } from '../../domain/pilot';
-import { safeEqual } from './signing';
+import { safeEqual } from '../../worker/signing';
 
 /** Roles whose users see and act only on their own college's processes. */
 export const collegeScopedRoles: readonly Role[] = ['collegeStaff', 'collegeLeader', 'pilotLead'];

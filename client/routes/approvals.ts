@@ -35,7 +35,7 @@ import {
   withdrawApproval,
 } from '../../workflows/messages';
 import type { ApprovalState } from '../../workflows/approval-types';
-import type { ApiDeps } from '../api';
+import type { ApiDeps } from '../api-deps';
 import { PilotService, ServiceError } from '../service';
 
 type Req = FastifyRequest<{ Params: { id: string; approvalId: string; inspectionId: string } }>;

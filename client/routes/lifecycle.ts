@@ -36,7 +36,7 @@ import {
   recordViolation,
   submitProvincialMaterial,
 } from '../../workflows/messages';
-import type { ApiDeps } from '../api';
+import type { ApiDeps } from '../api-deps';
 import { PilotService, ServiceError } from '../service';
 
 type PilotReq = FastifyRequest<{ Params: { id: string; sub?: string } }>;

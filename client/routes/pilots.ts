@@ -1,6 +1,6 @@
 /** Pilot routes: start, list, state, weekly reports (Art. 4, 5). */
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from '../api';
+import type { ApiDeps } from '../api-deps';
 import { PilotService } from '../service';
 
 export function registerPilotRoutes(app: FastifyInstance, deps: ApiDeps): void {

@@ -9,10 +9,8 @@ import { applicationActionInputSchemas, atEdge, roundActionInputSchemas } from '
 import { describeRoute } from '../web/openapi';
 import { openRoundSchema } from '../round-service';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { applicationWorkflowId } from '../../domain/round';
 import type { RoundState } from '../../workflows/round-types';
-import type { ApiDeps } from '../api';
-import type { ScopeRule } from '../auth/scope';
+import type { ApiDeps } from '../api-deps';
 import { isCollegeScoped } from '../auth/users';
 import { RoundService, applicationActions, roundActions, type ApplicationAction, type RoundAction } from '../round-service';
 
@@ -72,49 +70,3 @@ function ownCollegeOnly(s: RoundState, req: FastifyRequest): RoundState {
     emails: [],
   };
 }
-
-/** The application's own college, from its process. */
-const applicationRule: ScopeRule = async (req, user, ctx) => {
-  const { roundId, applicationId } = req.params as { roundId?: string; applicationId?: string };
-  if (!roundId || !applicationId) return null;
-  const college = await ctx.collegeOf(applicationWorkflowId(roundId, applicationId));
-  // No such application: the route answers 404 itself.
-  return college === undefined || college === user.college ? null : `application ${applicationId} belongs to college ${college}`;
-};
-
-/** A list filtered to the user's college: the query parameter `key` is set to it (another college is refused). */
-function ownCollegeFilter(key: string): ScopeRule {
-  return (req, user) => {
-    const q = req.query as Record<string, unknown>;
-    if (q[key] !== undefined && q[key] !== user.college) return `college ${String(q[key])} is not the user's college`;
-    q[key] = user.college;
-    return null;
-  };
-}
-
-/**
- * College scoping of the round routes (client/auth/scope.ts): a college sees the rounds and
- * acts on its own applications; what only Academic Affairs may do (waivers, the list,
- * results, the notice, objections, pass records) the workflows and the service refuse
- * with the article.
- */
-export const roundScopeRules: Record<string, ScopeRule> = {
-  'GET /api/rounds': () => null,
-  // Only Academic Affairs opens a round: the service refuses others, citing Art. 4.
-  'POST /api/rounds': () => null,
-  'GET /api/rounds/:roundId': () => null,
-  'GET /api/rounds/:roundId/applications': ownCollegeFilter('college'),
-  'POST /api/rounds/:roundId/applications': (req, user) => {
-    const college = (req.body as { application?: { college?: { id?: unknown } } } | undefined)?.application?.college?.id;
-    return college === undefined || college === user.college ? null : `application of college ${String(college)}`;
-  },
-  'GET /api/rounds/:roundId/applications/:applicationId*': applicationRule,
-  'POST /api/rounds/:roundId/applications/:applicationId*': applicationRule,
-  'POST /api/rounds/:roundId/waivers': () => null,
-  'POST /api/rounds/:roundId/submission': () => null,
-  'POST /api/rounds/:roundId/results': () => null,
-  'POST /api/rounds/:roundId/public-notice': () => null,
-  'POST /api/rounds/:roundId/objections': () => null,
-  'GET /api/pass-records': ownCollegeFilter('collegeId'),
-  'POST /api/pass-records': () => null,
-};

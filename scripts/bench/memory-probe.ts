@@ -31,8 +31,8 @@ import { pilotRecordSchema } from '../../domain/pilot';
 import { pilotWorkflow } from '../../workflows/pilot';
 import { workflowsPath } from '../../worker/paths';
 import { projectRoot } from '../binaries';
-import { samplePilot } from '../../test/helpers/pilots';
-import { freePorts } from '../../test/helpers/ports';
+import { samplePilot } from '../support/pilots';
+import { freePorts } from '../support/ports';
 import { startMailSink } from '../mail-sink';
 import { startTemporalDevServer, waitFor } from '../temporal-dev-server';
 

@@ -11,7 +11,7 @@
  *   GET    /messages/:id              HTML view of one message
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { beijingMinute, escapeHtml } from '../../activities/templates';
+import { beijingMinute, escapeHtml } from '../../activities/letter';
 import type { Bilingual } from '../../domain/errors';
 import { ID_PATTERN, type MailStore, type StoredMessage, type StoredMessageSummary } from './store';
 

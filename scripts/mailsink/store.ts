@@ -12,31 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { z } from 'zod';
+import { storedSummarySchema as summarySchema, type StoredMessage, type StoredMessageSummary } from '../../client/mail-sink-reader';
 
-const summarySchema = z.object({
-  id: z.string(),
-  messageId: z.string().nullable(),
-  from: z.string(),
-  envelopeFrom: z.string().nullable(),
-  to: z.array(z.string()),
-  cc: z.array(z.string()),
-  subject: z.string(),
-  date: z.string().nullable(),
-  receivedAt: z.string(),
-  lastReceivedAt: z.string(),
-  size: z.number(),
-  deliveries: z.number().int().min(1),
-});
-
-export type StoredMessageSummary = z.infer<typeof summarySchema>;
-
-export interface StoredMessage extends StoredMessageSummary {
-  text: string;
-  html: string | null;
-  /** Header name (lower case) → decoded value; repeated headers joined with ", ". */
-  headers: Record<string, string>;
-}
+export type { StoredMessage, StoredMessageSummary } from '../../client/mail-sink-reader';
 
 export interface Envelope {
   mailFrom: string | null;

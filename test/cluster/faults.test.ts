@@ -30,9 +30,9 @@ import { testUsers } from '../helpers/auth';
 import { startTestCluster, type TestCluster } from '../helpers/cluster';
 import { minuteBoundaryAfter, pastPilot, pilotRemindedAt, pilotRemindedNow, pilotWithPolicy } from '../helpers/due';
 import { attributesOf, count, eventKinds, historyEvents } from '../helpers/history';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../../scripts/support/ports';
 import { killAllOnexProcesses, startApiProcess, startWorkerProcess, type ApiProcess, type WorkerProcess } from '../helpers/processes';
-import { eventually } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate';
 
 const suffix = Date.now().toString(36);
@@ -101,7 +101,7 @@ async function pendingRetry(handle: WorkflowHandle, minAttempt: number, timeoutM
     const next = a?.nextAttemptScheduleTime;
     if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
     return { attempt: a.attempt ?? 0, nextAttemptAt: Number(next.seconds) * 1000, lastFailure: a.lastFailure?.message ?? '', lastWorker: a.lastWorkerIdentity ?? '' };
-  }, timeoutMs, `${handle.workflowId}: activity attempt ${minAttempt} pending`);
+  }, `${handle.workflowId}: activity attempt ${minAttempt} pending`, timeoutMs);
 }
 
 function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKey: string): number {
@@ -109,7 +109,7 @@ function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKe
 }
 
 async function allReady(ps: WorkerProcess[], timeoutMs: number): Promise<void> {
-  for (const w of ps) await eventually(async () => ((await fetch(`${w.healthUrl}/readyz`)).ok ? true : undefined), timeoutMs, `${w.healthUrl} ready`);
+  for (const w of ps) await eventually(async () => ((await fetch(`${w.healthUrl}/readyz`)).ok ? true : undefined), `${w.healthUrl} ready`, timeoutMs);
 }
 
 describe('faults on Temporal + PostgreSQL with two workers', () => {
@@ -140,7 +140,7 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     };
     const expectedStatuses = Object.fromEntries(ids.map((id) => [id, id === ended.pilot.id ? 'COMPLETED' : 'RUNNING']));
     const sorted = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort());
-    await eventually(async () => (sorted(await listed()) === sorted(expectedStatuses) ? true : undefined), 30_000, 'all pilots listed');
+    await eventually(async () => (sorted(await listed()) === sorted(expectedStatuses) ? true : undefined), 'all pilots listed', 30_000);
     expect(await listed()).toEqual(expectedStatuses);
     const before = new Map<string, Omit<PilotState, 'historyLength'>>();
     for (const id of ids) before.set(id, withoutHistoryLength(await service.pilotState(id)));
@@ -149,7 +149,7 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     const oldPid = cluster.server.process.pid;
     await cluster.stopServer();
     expect(cluster.server.process.exitCode !== null || cluster.server.process.signalCode !== null).toBe(true);
-    await eventually(async () => ((await fetch(`${workers[0]!.healthUrl}/readyz`)).status === 503 ? true : undefined), 30_000, 'worker not ready while the server is down');
+    await eventually(async () => ((await fetch(`${workers[0]!.healthUrl}/readyz`)).status === 503 ? true : undefined), 'worker not ready while the server is down', 30_000);
     await cluster.startServer();
     expect(cluster.server.process.pid).not.toBe(oldPid);
     if (timed) expect(Date.now()).toBeLessThan(timed.remindAt); // the timer is still to fire
@@ -157,7 +157,7 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     // The same two worker processes rode out the outage.
     await allReady(workers, 90_000);
     expect(workers.map((w) => w.alive())).toEqual([true, true]);
-    await eventually(async () => (sorted(await listed()) === sorted(expectedStatuses) ? true : undefined), 60_000, 'all pilots listed after the restart');
+    await eventually(async () => (sorted(await listed()) === sorted(expectedStatuses) ? true : undefined), 'all pilots listed after the restart', 60_000);
     expect(await listed()).toEqual(expectedStatuses);
     for (const id of ids) expect(withoutHistoryLength(await service.pilotState(id))).toEqual(before.get(id));
 
@@ -182,7 +182,7 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
 
     gate.allow(2); // the first two misses reach the sink; the escalation mail is refused
     const handle = await client.workflow.start(pilotWorkflow, { ...pilotStartOptions(pilot), taskQueue: killQueue, args: [{ pilot, carried }] });
-    await eventually(async () => ((await mailsTo(leadEmail)).length === 2 ? true : undefined), 60_000, 'two misses mailed');
+    await eventually(async () => ((await mailsTo(leadEmail)).length === 2 ? true : undefined), 'two misses mailed', 60_000);
     const retry = await pendingRetry(handle, 2);
     expect(retry.lastFailure).toContain(`(weeklyMissed ${keys[2]})`);
     // Kill the worker that ran the failed escalation attempt (identity `<pid>@<host>`).
@@ -217,7 +217,7 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     // The escalation and the next mail were sent by the survivor, once each. (Deliveries are
     // counted above by Message-ID; the killed process's last log lines may die unflushed
     // with it, so its log is not counted on for the first two.)
-    await eventually(async () => (logsWith(survivor, 'notification sent', keys[3]!) > 0 ? true : undefined), 10_000, 'the log line reached us');
+    await eventually(async () => (logsWith(survivor, 'notification sent', keys[3]!) > 0 ? true : undefined), 'the log line reached us', 10_000);
     expect(logsWith(victim!, 'notification sent', keys[2]!)).toBe(0);
     expect(logsWith(survivor, 'notification sent', keys[2]!)).toBe(1);
     expect(logsWith(survivor, 'notification sent', keys[3]!)).toBe(1);
@@ -243,7 +243,7 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     await allReady(workers, 90_000);
     expect(workers.map((w) => w.alive())).toEqual([true, true]);
     expect(api.alive()).toBe(true);
-    await eventually(async () => ((await fetch(`${api.url}/readyz`)).ok ? true : undefined), 60_000, 'API ready');
+    await eventually(async () => ((await fetch(`${api.url}/readyz`)).ok ? true : undefined), 'API ready', 60_000);
 
     // New work goes through end to end: a pilot started through the API, its reminder mailed once.
     const leadEmail = `lead-pg-${suffix}@college.test`;
@@ -251,19 +251,19 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     const created = await eventually(async () => {
       const r = await fetch(`${api.url}/api/pilots`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('jwb') }, body: JSON.stringify({ pilot, actor: academicAffairs }) });
       return r.status === 201 ? r.status : undefined;
-    }, 60_000, 'a pilot started through the API after the restart');
+    }, 'a pilot started through the API after the restart', 60_000);
     expect(created).toBe(201);
     const expectedId = notificationMessageId(pilotWorkflowId(pilot.id), `weekly:${period.id}:reminder`);
-    await eventually(async () => ((await mailsTo(leadEmail)).length > 0 ? true : undefined), 60_000, 'the reminder');
+    await eventually(async () => ((await mailsTo(leadEmail)).length > 0 ? true : undefined), 'the reminder', 60_000);
     const handle = client.workflow.getHandle(pilotWorkflowId(pilot.id));
-    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 30_000, 'reminder recorded');
+    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
     expect(byMessageId(await mailsTo(leadEmail))).toEqual([[expectedId, 1, [leadEmail]]]);
     // Old and new pilots are listed through the API (SQL visibility again answering).
     const ids = await eventually(async () => {
       const body = (await (await apiList()).json()) as { pilots: { pilotId: string }[] };
       const got = body.pilots.map((p) => p.pilotId);
       return got.includes(pilot.id) ? got : undefined;
-    }, 30_000, 'the new pilot listed');
+    }, 'the new pilot listed', 30_000);
     expect(ids).toEqual(expect.arrayContaining([`pending-${suffix}`, `ended-${suffix}`, pilot.id]));
   });
 
@@ -271,9 +271,9 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     if (!timed) return ctx.skip();
     const t = timed;
     const expectedId = notificationMessageId(pilotWorkflowId(t.pilot.id), `weekly:${t.periodId}:reminder`);
-    await eventually(async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined), Math.max(0, t.remindAt - Date.now()) + 60_000, 'the reminder');
+    await eventually(async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined), 'the reminder', Math.max(0, t.remindAt - Date.now()) + 60_000);
     const handle = client.workflow.getHandle(pilotWorkflowId(t.pilot.id));
-    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 30_000, 'reminder recorded');
+    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
     const mails = await mailsTo(t.leadEmail);
     expect(byMessageId(mails)).toEqual([[expectedId, 1, [t.leadEmail]]]);
     expect(Date.parse(mails[0]!.receivedAt)).toBeGreaterThanOrEqual(t.remindAt);

@@ -21,8 +21,9 @@ import type { PilotState } from '../../workflows/pilot-state';
 import { testUsers, type TestUsers } from '../helpers/auth';
 import { freePortBlock, portFree } from '../helpers/cluster';
 import { pastPilot } from '../helpers/due';
-import { freePorts } from '../helpers/ports';
-import { eventually, groupAlive, runCli, startNpmStack, type CliTarget, type RunningStack } from '../helpers/stack';
+import { freePorts } from '../../scripts/support/ports';
+import { groupAlive, runCli, startNpmStack, type CliTarget, type RunningStack } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 const suffix = Date.now().toString(36);
 const dir = mkdtempSync(join(tmpdir(), 'onex-cluster-stack-'));
@@ -119,7 +120,7 @@ describe('npm run stack:cluster', () => {
         const r = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: 'onex' }, taskQueueType: 1 });
         const ids = new Set((r.pollers ?? []).map((p) => p.identity));
         return ids.size >= 2 ? [...ids] : undefined;
-      }, 60_000, 'two workflow pollers');
+      }, 'two workflow pollers', 60_000);
       expect(pollers).toHaveLength(2);
     } finally {
       await client.connection.close();
@@ -149,7 +150,7 @@ describe('npm run stack:cluster', () => {
     const missMails = await eventually(async () => {
       const m = (await mails(`lead-miss-${suffix}@college.test`)).filter((x) => x.subject.includes('周报'));
       return m.length >= 2 ? m : undefined;
-    }, 30_000, 'two missed-report mails');
+    }, 'two missed-report mails', 30_000);
     expect(missMails.map((m) => m.deliveries)).toEqual([1, 1]);
     expect(missMails.map((m) => m.subject).join('\n')).toContain(missed.periods[0]!.id);
 
@@ -161,7 +162,7 @@ describe('npm run stack:cluster', () => {
     const show = () => eventually(async () => {
       const r = await cli(['--json', 'approval', 'show', p1, 'changeRequest-1'], AA);
       return r.code === 0 ? (r.json() as { status: string; currentStep?: { id: string } }) : undefined;
-    }, 30_000, 'the approval');
+    }, 'the approval', 30_000);
     expect((await show()).currentStep?.id).toBe('college');
     expect((await cli(['approval', 'decide', p1, 'changeRequest-1', '--step', 'college', '--outcome', 'approve'], DEAN)).code).toBe(0);
     expect((await cli(['approval', 'decide', p1, 'changeRequest-1', '--step', 'academicAffairs', '--outcome', 'approve'], AA)).code).toBe(0);
@@ -171,13 +172,13 @@ describe('npm run stack:cluster', () => {
     const lead = await eventually(async () => {
       const s = (await cli(['--json', 'pilot', 'show', p1], AA)).json() as PilotState;
       return s.current.lead.email === 'wang@college.test' ? s.current.lead : undefined;
-    }, 30_000, 'the lead changed');
+    }, 'the lead changed', 30_000);
     expect(lead).toEqual({ name: '王老师', email: 'wang@college.test', userId: 'wang' });
     const audit = ((await cli(['--json', 'audit', p1], AA)).json() as { action: string }[]).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['approval.submit', 'change.applied']));
 
     // Lists by college, through the server's SQL visibility store.
-    await eventually(async () => ((await listed('forestry')).length === 2 ? true : undefined), 30_000, 'forestry pilots listed');
+    await eventually(async () => ((await listed('forestry')).length === 2 ? true : undefined), 'forestry pilots listed', 30_000);
     expect(await listed('forestry')).toEqual([p1, missed.pilot.id].sort());
     expect(await listed('engineering')).toEqual([p2]);
     // …and the rows are PostgreSQL's: the visibility table holds them with their college.
@@ -190,7 +191,7 @@ describe('npm run stack:cluster', () => {
     const exit = await first.interrupt();
     // npm itself dies of the SIGINT (as in a terminal); the stack below it stops in order.
     expect(exit.code === 0 || exit.signal === 'SIGINT').toBe(true);
-    await eventually(async () => (groupAlive(first.process.pid!) ? undefined : true), 15_000, 'every stack process gone');
+    await eventually(async () => (groupAlive(first.process.pid!) ? undefined : true), 'every stack process gone', 15_000);
     const out = first.output();
     const order = ['api stopped', 'worker-2 stopped', 'worker-1 stopped', 'temporal-server stopped', 'PostgreSQL stopped', '[stack] stopped / 已停止'].map((s) => out.indexOf(s));
     expect(order.every((i) => i >= 0)).toBe(true);

@@ -3,12 +3,12 @@
  * server: every refusal answers in Chinese and English and is logged as a security event.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signLinkToken } from '../../client/auth/links';
-import { signToken } from '../../client/auth/signing';
+import { signLinkToken } from '../../worker/links';
+import { signToken } from '../../worker/signing';
 import type { PilotListItem } from '../../client/service';
 import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';
-import { eventually } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 const suffix = Date.now().toString(36);
 const [forestry, engineering] = [`forestry-${suffix}`, `engineering-${suffix}`];
@@ -62,7 +62,7 @@ describe('college scoping, enforced in the API', () => {
     const listed = await eventually(async () => {
       const all = ((await (await api.as('jwb', '/api/pilots?limit=1000')).json()) as { pilots: PilotListItem[] }).pilots;
       return all.some((p) => p.pilotId === pA) && all.some((p) => p.pilotId === pB) ? all : undefined;
-    }, 30_000, 'both pilots listed');
+    }, 'both pilots listed', 30_000);
     expect(listed.length).toBeGreaterThanOrEqual(2);
     const mine = ((await (await api.as('zhang', '/api/pilots?limit=1000')).json()) as { pilots: PilotListItem[] }).pilots;
     expect(mine.map((p) => p.pilotId)).toEqual([pA]);

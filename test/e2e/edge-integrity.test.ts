@@ -22,10 +22,11 @@ import { approvalWorkflowId, ccApproval, recordIncome, submitForApproval } from 
 import { startTestApi, type TestApi } from '../helpers/api';
 import { testUsers } from '../helpers/auth';
 import { budgetPlan } from '../helpers/children';
-import { samplePilot } from '../helpers/pilots';
-import { freePort } from '../helpers/ports';
+import { samplePilot } from '../../scripts/support/pilots';
+import { freePort } from '../../scripts/support/ports';
 import { killAllOnexProcesses, startApiProcess, startWorkerProcess } from '../helpers/processes';
-import { eventually, runCli } from '../helpers/stack';
+import { runCli } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 const suffix = Date.now().toString(36);
 const today = shanghaiDate(Date.now());
@@ -108,7 +109,7 @@ describe('8. onBehalfOf only with a live delegation', () => {
     const approval = await eventually(async () => {
       const r = await api.as('jwb', `${base}/budget-1`);
       return r.ok ? json<{ currentStep?: { id: string } }>(r) : undefined;
-    }, 30_000, 'approval started');
+    }, 'approval started', 30_000);
     const stepId = approval.currentStep!.id;
 
     for (const [path, body] of [
@@ -204,13 +205,13 @@ describe('12. worker stopped → a fast, honest 503', () => {
         const r = await as('zhang', '/api/inbox');
         const b = await json<{ items: { pilotId: string }[] }>(r);
         return b.items.some((i) => i.pilotId === pilot.id) ? true : undefined;
-      }, 60_000, 'the pilot in the lead\'s inbox');
+      }, 'the pilot in the lead\'s inbox', 60_000);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       // A closed pilot: Temporal answers a query of a closed workflow through a worker too (it
       // replays the history), so its page needs the worker as much as a running one's.
       const closed = pilotRecordSchema.parse(samplePilot({ id: `closed-${suffix}`, college: { id: college, name: '停机测试学院' }, startDate: today, endDate: addDays(today, 400), lead: { name: '张老师', email: 'zhang@college.test', userId: 'zhang' } }));
       expect((await as('jwb', '/api/pilots', { method: 'POST', json: { pilot: closed, actor: { id: 'jwb', role: 'academicAffairs' } } })).status).toBe(201);
-      await eventually(async () => ((await as('zhang', `/api/pilots/${closed.id}`)).ok ? true : undefined), 30_000, 'the closed pilot answered once');
+      await eventually(async () => ((await as('zhang', `/api/pilots/${closed.id}`)).ok ? true : undefined), 'the closed pilot answered once', 30_000);
       await api.client.workflow.getHandle(pilotWorkflowId(closed.id)).terminate('closed for the test');
 
       await worker.stop();
@@ -235,7 +236,7 @@ describe('12. worker stopped → a fast, honest 503', () => {
       const ready = await eventually(async () => {
         const r = await fetch(`${server.url}/readyz`);
         return r.status === 503 ? json<{ ok: boolean; temporal: string; workers: number; reason: { zh: string; en: string } }>(r) : undefined;
-      }, 30_000, '/readyz 503 once no worker polls');
+      }, '/readyz 503 once no worker polls', 30_000);
       expect(ready).toMatchObject({ ok: false, temporal: 'reachable', workers: 0 });
       expect(ready.reason.en).toContain(`no worker has polled task queue ${taskQueue}`);
       await server.stop();

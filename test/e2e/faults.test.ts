@@ -29,8 +29,8 @@ import { OnexCollege, OnexEscalated, OnexKind, OnexStage } from '../../workflows
 import { minuteBoundaryAfter, pastPilot, pilotRemindedAt, pilotRemindedNow, pilotWithPolicy } from '../helpers/due';
 import { attributesOf, count, eventKinds, historyEvents } from '../helpers/history';
 import { killAllOnexProcesses, startApiProcess, startWorkerProcess, type ApiProcess, type WorkerProcess } from '../helpers/processes';
-import { freePort, freePorts } from '../helpers/ports';
-import { eventually } from '../helpers/stack';
+import { freePort, freePorts } from '../../scripts/support/ports';
+import { eventually } from '../helpers/wait';
 import { testUsers } from '../helpers/auth';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate';
 
@@ -121,7 +121,7 @@ async function pendingRetry(handle: WorkflowHandle, minAttempt: number, timeoutM
     const next = a?.nextAttemptScheduleTime;
     if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
     return { attempt: a.attempt ?? 0, nextAttemptAt: Number(next.seconds) * 1000, lastFailure: a.lastFailure?.message ?? '' };
-  }, timeoutMs, `${handle.workflowId}: activity attempt ${minAttempt} pending`);
+  }, `${handle.workflowId}: activity attempt ${minAttempt} pending`, timeoutMs);
 }
 
 function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKey: string): number {
@@ -160,21 +160,21 @@ describe('faults (real processes on loopback)', () => {
       return Object.fromEntries(items.filter((p) => ids.includes(p.pilotId)).map((p) => [p.pilotId, p.status]));
     };
     const expectedStatuses = Object.fromEntries(ids.map((id) => [id, id === ended.pilot.id ? 'COMPLETED' : 'RUNNING']));
-    await eventually(async () => (Object.keys(await listed()).length === ids.length ? true : undefined), 30_000, 'all pilots listed');
+    await eventually(async () => (Object.keys(await listed()).length === ids.length ? true : undefined), 'all pilots listed', 30_000);
     expect(await listed()).toEqual(expectedStatuses);
     const before = new Map<string, Omit<PilotState, 'historyLength'>>();
     for (const id of ids) before.set(id, withoutHistoryLength(await service.pilotState(id)));
     if (timed) expect(before.get(timed.pilot.id)!.periods).toMatchObject([{ id: timed.periodId, outcome: 'pending', reminded: false }]);
 
     await server.stop();
-    await eventually(async () => ((await fetch(`${worker.healthUrl}/readyz`)).status === 503 ? true : undefined), 30_000, 'worker not ready while the server is down');
+    await eventually(async () => ((await fetch(`${worker.healthUrl}/readyz`)).status === 503 ? true : undefined), 'worker not ready while the server is down', 30_000);
     server = await startServer();
     if (timed) expect(Date.now()).toBeLessThan(timed.remindAt); // the timer is still to fire
 
     // The same worker process rode out the outage and is ready again.
-    await eventually(async () => ((await fetch(`${worker.healthUrl}/readyz`)).ok ? true : undefined), 60_000, 'worker ready again');
+    await eventually(async () => ((await fetch(`${worker.healthUrl}/readyz`)).ok ? true : undefined), 'worker ready again', 60_000);
     expect(worker.alive()).toBe(true);
-    await eventually(async () => (Object.keys(await listed()).length === ids.length ? true : undefined), 30_000, 'all pilots listed after the restart');
+    await eventually(async () => (Object.keys(await listed()).length === ids.length ? true : undefined), 'all pilots listed after the restart', 30_000);
     expect(await listed()).toEqual(expectedStatuses);
     for (const id of ids) expect(withoutHistoryLength(await service.pilotState(id))).toEqual(before.get(id));
 
@@ -202,7 +202,7 @@ describe('faults (real processes on loopback)', () => {
 
     gate.allow(2); // the first two misses reach the sink; the escalation mail is refused
     const handle = await client.workflow.start(pilotWorkflow, { taskQueue: killQueue, workflowId, args: [{ pilot, carried }], typedSearchAttributes: searchAttributes(pilot) });
-    await eventually(async () => ((await mailsTo(leadEmail)).length === 2 ? true : undefined), 30_000, 'two misses mailed');
+    await eventually(async () => ((await mailsTo(leadEmail)).length === 2 ? true : undefined), 'two misses mailed', 30_000);
     const retry = await pendingRetry(handle, 2);
     expect(retry.lastFailure).toContain(`(weeklyMissed ${keys[2]})`);
     expect(retry.nextAttemptAt).toBeGreaterThan(Date.now() + 1_000); // no attempt in flight: it waits for its retry
@@ -241,7 +241,7 @@ describe('faults (real processes on loopback)', () => {
 
     // The killed worker's attempt failed (retry.lastFailure above); the new one sent it and the next.
     expect(logsWith(w1, 'notification sent', keys[2]!)).toBe(0);
-    await eventually(async () => (logsWith(w2, 'notification sent', keys[3]!) > 0 ? true : undefined), 10_000, 'the log line reached us');
+    await eventually(async () => (logsWith(w2, 'notification sent', keys[3]!) > 0 ? true : undefined), 'the log line reached us', 10_000);
     expect(logsWith(w2, 'notification sent', keys[2]!)).toBe(1);
     expect(logsWith(w2, 'notification sent', keys[3]!)).toBe(1);
     expect(logsWith(w2, 'notification sent', keys[0]!)).toBe(0);
@@ -267,9 +267,9 @@ describe('faults (real processes on loopback)', () => {
     sink = await startMailSink({ smtpPort, httpPort: 0, dir: mailDir, warn: () => undefined });
 
     const expected = started.map((s) => [notificationMessageId(pilotWorkflowId(s.pilot.id), `weekly:${s.periodId}:reminder`), 1, [leadEmail]] as const);
-    await eventually(async () => ((await mailsTo(leadEmail)).length === 3 ? true : undefined), 60_000, 'three reminders delivered');
+    await eventually(async () => ((await mailsTo(leadEmail)).length === 3 ? true : undefined), 'three reminders delivered', 60_000);
     for (const s of started) {
-      await eventually(async () => ((await s.handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 30_000, 'reminder recorded');
+      await eventually(async () => ((await s.handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
     }
     expect(byMessageId(await mailsTo(leadEmail))).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
 
@@ -322,7 +322,7 @@ describe('faults (real processes on loopback)', () => {
           waitPolicy: { lifecycleStage: 1 }, // UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED
         });
         return r.stage ? true : undefined;
-      }, 20_000, 'update admitted');
+      }, 'update admitted', 20_000);
       await api.kill();
       expect(await inFlight).toMatchObject({ error: expect.stringContaining('fetch failed') });
       api = await startApiProcess(apiPort, apiEnv);
@@ -359,9 +359,9 @@ describe('faults (real processes on loopback)', () => {
     if (!timed) return ctx.skip();
     const t = timed;
     const expectedId = notificationMessageId(pilotWorkflowId(t.pilot.id), `weekly:${t.periodId}:reminder`);
-    await eventually(async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined), Math.max(0, t.remindAt - Date.now()) + 45_000, 'the reminder');
+    await eventually(async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined), 'the reminder', Math.max(0, t.remindAt - Date.now()) + 45_000);
     const handle = client.workflow.getHandle(pilotWorkflowId(t.pilot.id));
-    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 30_000, 'reminder recorded');
+    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
     const mails = await mailsTo(t.leadEmail);
     expect(byMessageId(mails)).toEqual([[expectedId, 1, [t.leadEmail]]]);
     expect(Date.parse(mails[0]!.receivedAt)).toBeGreaterThanOrEqual(t.remindAt);

@@ -18,7 +18,7 @@ import { workflowsPath } from '../../worker/paths';
 import type { AuditEntry, PilotState } from '../../workflows/pilot-state';
 import { testUsers } from '../helpers/auth';
 import { runCli, type CliTarget } from '../helpers/stack';
-import { samplePilot } from '../helpers/pilots';
+import { samplePilot } from '../../scripts/support/pilots';
 import { initialPilotState, pilotWorkflow } from '../../workflows/pilot';
 import { pilotStartOptions } from '../../workflows/pilot-start';
 import { pilotRecordSchema } from '../../domain/pilot';

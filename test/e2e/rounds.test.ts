@@ -11,8 +11,9 @@ import { createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import { applicationWorkflowId, previousWorkingDay } from '../../domain/round';
 import type { ApplicationState, RoundState } from '../../workflows/round-types';
 import { startTestApi, type TestApi } from '../helpers/api';
-import { sampleApplication, sampleRound } from '../helpers/rounds';
-import { eventually, runCli } from '../helpers/stack';
+import { sampleApplication, sampleRound } from '../../scripts/support/rounds';
+import { runCli } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 let api: TestApi;
 const calendar = createChinaCalendar();
@@ -55,7 +56,7 @@ describe('an application round through the CLI and the API (Art. 9)', () => {
     expect(JSON.parse(denied.stdout).error.results[0]).toMatchObject({ ruleId: 'art4.roundOpen', article: { article: 4 }, field: 'actor.role' });
     const opened = json<{ workflowId: string }>(await cli('jwb', ['--json', 'round', 'open', '--file', roundFile]));
     expect(opened.workflowId).toBe(`round:${roundId}`);
-    await eventually(async () => (api.sent.filter((n) => n.workflowId === opened.workflowId && n.kind === 'roundOpened').length === 2 ? true : undefined), 20_000, 'colleges notified');
+    await eventually(async () => (api.sent.filter((n) => n.workflowId === opened.workflowId && n.kind === 'roundOpened').length === 2 ? true : undefined), 'colleges notified', 20_000);
 
     const appFile = join(api.dir, 'app.json');
     writeFileSync(appFile, JSON.stringify(sampleApplication({ id: 'F1', lead: { name: '陈老师', email: 'chen@college.test', userId: 'chen' } })));
@@ -82,7 +83,7 @@ describe('an application round through the CLI and the API (Art. 9)', () => {
     expect(json<ApplicationState>(await cli('li', ['--json', 'app', 'sign', roundId, 'F1', '--declare-authentic'])).status).toBe('academicAffairs');
     expect(json<ApplicationState>(await cli('jwb', ['--json', 'app', 'review', roundId, 'F1', '--approve'])).status).toBe('approved');
 
-    await eventually(async () => ((await api.as('jwb', `/api/rounds/${roundId}`).then((r) => r.json() as Promise<RoundState>)).colleges[0]!.counts.reviewed === 1 ? true : undefined), 20_000, 'round sees the approval');
+    await eventually(async () => ((await api.as('jwb', `/api/rounds/${roundId}`).then((r) => r.json() as Promise<RoundState>)).colleges[0]!.counts.reviewed === 1 ? true : undefined), 'round sees the approval', 20_000);
     const confirmed = await cli('jwb', ['round', 'confirm', roundId, '--applications', 'F1', '--submitted-on', sentBefore]);
     expect(confirmed.stdout).toContain('已报送 / submitted: F1');
     expect((await cli('jwb', ['round', 'result', roundId, 'F1', '--approved'])).stdout).toContain('F1 批准 approved');
@@ -93,7 +94,7 @@ describe('an application round through the CLI and the API (Art. 9)', () => {
     const closed = await eventually(async () => {
       const s = json<RoundState>(await cli('jwb', ['--json', 'round', 'show', roundId]));
       return s.stage === 'closed' ? s : undefined;
-    }, 30_000, 'round closed');
+    }, 'round closed', 30_000);
     expect(closed.pilots.map((p) => [p.applicationId, p.pilotId, p.error])).toEqual([['F1', `${roundId}.F1`, undefined]]);
     expect(closed.publicNotice).toMatchObject({ start: sentBefore, end: sentBefore, workingDays: 1 });
 
@@ -103,14 +104,14 @@ describe('an application round through the CLI and the API (Art. 9)', () => {
     const listed = await eventually(async () => {
       const rows = json<{ pilotId: string; status: string }[]>(await cli('jwb', ['--json', 'round', 'pilots', roundId]));
       return rows.length === 1 ? rows : undefined;
-    }, 30_000, 'pilot listed by round');
+    }, 'pilot listed by round', 30_000);
     expect(listed).toMatchObject([{ pilotId: `${roundId}.F1`, status: 'RUNNING' }]);
     const byCollege = json<{ pilotId: string }[]>(await cli('chen', ['--json', 'pilot', 'list']));
     expect(byCollege.map((p) => p.pilotId)).toContain(`${roundId}.F1`);
     const apps = await eventually(async () => {
       const rows = json<{ applicationId: string; stage: string }[]>(await cli('chen', ['--json', 'app', 'list', roundId]));
       return rows[0]?.stage === 'pilotStarted' ? rows : undefined;
-    }, 30_000, 'application listed');
+    }, 'application listed', 30_000);
     expect(apps.map((a) => [a.applicationId, a.stage])).toEqual([['F1', 'pilotStarted']]);
 
     // The human view names the stage and the timeline, Chinese first.

@@ -14,7 +14,8 @@ import type { StoredMessageSummary } from '../../scripts/mail-sink';
 import type { PilotState } from '../../workflows/pilot-state';
 import type { PilotListItem } from '../../client/service';
 import { testUsers, type TestUsers } from '../helpers/auth';
-import { allocateStackPorts, eventually, groupAlive, runCli as runCliAs, startStack, type RunningStack } from '../helpers/stack';
+import { allocateStackPorts, groupAlive, runCli as runCliAs, startStack, type RunningStack } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'onex-stack-'));
 const suffix = Date.now().toString(36);
@@ -75,7 +76,7 @@ describe('the local stack, end to end', () => {
       const res = await fetch(`${stack!.mailUrl}/api/messages?to=${encodeURIComponent(leadA)}`);
       const list = (await res.json()) as StoredMessageSummary[];
       return list.length > 0 ? list : undefined;
-    }, 60_000, 'reminder e-mail');
+    }, 'reminder e-mail', 60_000);
     expect(mails).toHaveLength(1);
 
     const shown = await runCli(stack, ['--json', 'pilot', 'show', pilotA]);
@@ -103,7 +104,7 @@ describe('the local stack, end to end', () => {
       const r = await runCli(stack!, ['--json', 'pilot', 'list', '--college', collegeA]);
       const items = JSON.parse(r.stdout) as PilotListItem[];
       return items.length === 1 ? items : undefined;
-    }, 30_000, 'list by college');
+    }, 'list by college', 30_000);
     expect(listed[0]).toMatchObject({ pilotId: pilotA, college: collegeA, stage: 'implementation', escalated: false });
 
     const mailList = await runCli(stack, ['--json', 'mail', 'list', '--to', leadA]);
@@ -118,7 +119,7 @@ describe('the local stack, end to end', () => {
     // npm itself dies of the SIGINT (as in a terminal); the stack below it reports a clean stop.
     expect(exit.code === 0 || exit.signal === 'SIGINT').toBe(true);
     expect(stack!.output()).toContain('stopped / 已停止');
-    await eventually(async () => (groupAlive(pgid) ? undefined : true), 15_000, 'every stack process gone');
+    await eventually(async () => (groupAlive(pgid) ? undefined : true), 'every stack process gone', 15_000);
 
     stack = await start(ports);
     const shown = await runCli(stack, ['--json', 'pilot', 'show', pilotA]);
@@ -130,7 +131,7 @@ describe('the local stack, end to end', () => {
       const r = await runCli(stack!, ['--json', 'pilot', 'list', '--college', collegeA]);
       const items = JSON.parse(r.stdout) as PilotListItem[];
       return items.length === 1 ? items : undefined;
-    }, 30_000, 'list after restart');
+    }, 'list after restart', 30_000);
     expect(listed[0]!.pilotId).toBe(pilotA);
     // The sink kept its mail on disk, and no reminder was sent twice by the restart.
     const mails = (await (await fetch(`${stack.mailUrl}/api/messages?to=${encodeURIComponent(leadA)}`)).json()) as StoredMessageSummary[];
@@ -141,6 +142,6 @@ describe('the local stack, end to end', () => {
     const exit2 = await stack.interrupt();
     expect(exit2.code === 0 || exit2.signal === 'SIGINT').toBe(true);
     expect(stack.output()).toContain('stopped / 已停止');
-    await eventually(async () => (groupAlive(pgid2) ? undefined : true), 15_000, 'every stack process gone');
+    await eventually(async () => (groupAlive(pgid2) ? undefined : true), 'every stack process gone', 15_000);
   });
 });

@@ -12,13 +12,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signLinkToken } from '../../client/auth/links';
-import { signToken } from '../../client/auth/signing';
+import { signLinkToken } from '../../worker/links';
+import { signToken } from '../../worker/signing';
 import { projectRoot } from '../../scripts/binaries';
 import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
-import { eventually } from '../helpers/stack';
+import { eventually } from '../helpers/wait';
 
 const suffix = Date.now().toString(36);
 const [forestry, engineering] = [`forestry-${suffix}`, `engineering-${suffix}`];
@@ -40,7 +40,7 @@ beforeAll(async () => {
     const res = await api.as('vp', '/api/dashboard?limit=1000');
     const { pilots } = (await res.json()) as { pilots: { pilotId: string }[] };
     return [pA, pB, pE, pC].every((id) => pilots.some((p) => p.pilotId === id)) ? true : undefined;
-  }, 30_000, 'pilots listed');
+  }, 'pilots listed', 30_000);
 });
 afterAll(async () => {
   await browser?.close();
@@ -114,11 +114,11 @@ describe('the admin web page in Chromium', () => {
     expect(submitted.status).toBe(201);
     expect(await submitted.json()).toMatchObject({ approvalId: 'budget-1' });
     const approval = async () => (await (await api.as('jwb', `/api/pilots/${pC}/approvals/budget-1`)).json()) as { status: string; currentStep?: { id: string }; decisions: { stepId: string; outcome: string; actor: { id: string; role: string } }[] };
-    await eventually(async () => ((await approval()).currentStep?.id === 'college' ? true : undefined), 20_000, 'approval started');
+    await eventually(async () => ((await approval()).currentStep?.id === 'college' ? true : undefined), 'approval started', 20_000);
     await eventually(async () => {
       const { items } = (await (await api.as('dean', '/api/inbox')).json()) as { items: { kind: string; pilotId: string }[] };
       return items.some((i) => i.kind === 'approval' && i.pilotId === pC) ? true : undefined;
-    }, 20_000, 'approval in the inbox');
+    }, 'approval in the inbox', 20_000);
 
     const page = await signIn('dean');
     await page.waitForSelector('.inbox-item');

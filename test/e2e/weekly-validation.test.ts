@@ -15,7 +15,7 @@ import type { WeeklyReportInput } from '../../domain/weekly';
 import { REFUSAL_FAILURE_TYPE, pilotStateQuery, submitWeeklyReport } from '../../workflows/messages';
 import { pilotWorkflow } from '../../workflows/pilot';
 import { connectDevServer, createTestWorker, recordingActivities } from '../helpers/temporal';
-import { samplePilot } from '../helpers/pilots';
+import { samplePilot } from '../../scripts/support/pilots';
 
 let env: Awaited<ReturnType<typeof connectDevServer>>;
 let worker: Worker;

@@ -16,7 +16,7 @@ import { pilotWorkflow } from '../../workflows/pilot';
 import { pilotStartOptions } from '../../workflows/pilot-start';
 import { OnexEscalated } from '../../workflows/search-attributes';
 import { testUsers, type TestUsers } from './auth';
-import { samplePilot } from './pilots';
+import { samplePilot } from '../../scripts/support/pilots';
 import { connectDevServer, createTestWorker, recordingActivities } from './temporal';
 
 export interface TestApi {

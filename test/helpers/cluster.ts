@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVER_PORT_COUNT, startCluster, type Cluster } from '../../scripts/temporal-cluster';
-import { freePort } from './ports';
+import { freePort } from '../../scripts/support/ports';
 
 /** True when nothing listens on 127.0.0.1:<port>. */
 export function portFree(port: number): Promise<boolean> {

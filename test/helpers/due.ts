@@ -9,7 +9,7 @@ import { initialPilotState } from '../../workflows/pilot';
 import { addDays, createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import { pilotRecordSchema, type PilotRecord, type ReportPolicy } from '../../domain/pilot';
 import { firstWeeklyPeriod, followingWeeklyPeriod, type WeeklyPeriod } from '../../domain/weekly';
-import { samplePilot } from './pilots';
+import { samplePilot } from '../../scripts/support/pilots';
 
 export const calendar = createChinaCalendar();
 

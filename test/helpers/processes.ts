@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/binaries';
 import { stopProcess, waitFor } from '../../scripts/temporal-dev-server';
-import { freePort } from './ports';
+import { freePort } from '../../scripts/support/ports';
 
 export interface OnexProcess {
   name: string;

@@ -5,7 +5,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../scripts/binaries';
-import { freePorts } from './ports';
+import { freePorts } from '../../scripts/support/ports';
 
 export interface StackPorts {
   temporal: number;
@@ -139,12 +139,3 @@ export function runCli(stack: CliTarget, args: string[], env: Record<string, str
   });
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}

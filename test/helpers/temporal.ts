@@ -6,16 +6,14 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection as NativeConnectionImpl, Worker, type NativeConnection } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../scripts/binaries';
-import { createRegistryActivities } from '../../activities/registry';
 import type { OnexActivities } from '../../activities/types';
-import type { Notification, NotificationReceipt } from '../../domain/notifications';
 import { workflowsPath } from '../../worker/paths';
 import { registerSearchAttributes } from '../../worker/temporal';
 
 export { workflowsPath };
+export { recordingActivities } from '../../scripts/support/recording-activities';
 
 export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -23,23 +21,6 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   });
   await registerSearchAttributes(env.connection.operatorService, env.namespace ?? 'default');
   return env;
-}
-
-/** Activities that record every notification instead of mailing it (workflow layer only). */
-export function recordingActivities(): OnexActivities & { sent: Notification[] } {
-  const sent: Notification[] = [];
-  return {
-    sent,
-    ...createRegistryActivities(),
-    async sendNotification(n: Notification): Promise<NotificationReceipt> {
-      // Like the real activity when the server refuses every recipient for good (5xx).
-      if (n.to.length > 0 && n.to.every((r) => r.email.startsWith('bounce'))) {
-        throw ApplicationFailure.create({ type: 'OnexSmtpRejected', message: `550 no such user ${n.eventKey}`, nonRetryable: true });
-      }
-      sent.push(n);
-      return { messageId: `<${n.workflowId}/${n.eventKey}@test>`, accepted: n.to.map((r) => r.email), rejected: [] };
-    },
-  };
 }
 
 export async function createTestWorker(

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { addAccount, setDisabled } from '../../client/auth/accounts';
-import { signLinkToken } from '../../client/auth/links';
+import { signLinkToken } from '../../worker/links';
 import { SESSION_COOKIE } from '../../client/auth/sessions';
 import { submitWeeklyReport } from '../../workflows/messages';
 import type { PilotState } from '../../workflows/pilot-state';

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/binaries';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-dev-server';
 import { startTestApi, type TestApi } from '../helpers/api';
-import { freePorts } from '../helpers/ports';
+import { freePorts } from '../../scripts/support/ports';
 
 const schemathesis = join(projectRoot, '.tools/venv/bin/schemathesis');
 const suffix = Date.now().toString(36);

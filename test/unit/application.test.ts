@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applicationRoundSchema, applicationReviewChain, checkApplication, checkPassRateRestriction, publicNoticePeriod, rankForReview,
+  applicationRoundSchema, applicationReviewChain, checkApplication, checkPassRateRestriction, publicNoticePeriod,
   type ApplicationContext, type PassRecord,
 } from '../../domain/application';
-import { approvalState, decide } from '../../domain/approval';
+import { checkApprover, type ApprovalStep } from '../../domain/approval';
 import { evaluateRules, grantWaiver } from '../../domain/waivers';
 import { actors, application, calendar, NOW, refusalsOf, shape, table } from './fixtures';
 
@@ -92,11 +92,6 @@ describe('Art. 8 other items', () => {
     expect(checkApplication(application({ certificate: { name: 'X', evaluationOrg: 'O', level: 'advanced' } }), noContext, table)).toEqual([]);
   });
 
-  it('8(5): the review list puts intermediate and advanced first, keeps order within groups, drops nothing', () => {
-    const mk = (id: string, level: 'elementary' | 'intermediate' | 'advanced') => ({ id, certificate: { level } });
-    const ranked = rankForReview([mk('a', 'elementary'), mk('b', 'advanced'), mk('c', 'elementary'), mk('d', 'intermediate'), mk('e', 'advanced')]);
-    expect(ranked.map((a) => a.id)).toEqual(['b', 'd', 'e', 'a', 'c']);
-  });
 });
 
 describe('Art. 12 restriction on next year’s application', () => {
@@ -150,13 +145,13 @@ describe('Art. 9 round, review chain and public notice', () => {
   });
 
   it('college leader of the same college signs off first, then Academic Affairs', () => {
-    const wrongCollege = decide(applicationReviewChain, [], { outcome: 'approve' }, actors.otherCollegeLeader, 'forestry', NOW);
-    expect(wrongCollege.ok ? [] : shape(wrongCollege.errors)).toEqual([{ ruleId: 'art9.applicationReview', article: { article: 9, item: 2 }, severity: 'hard', field: 'actor.college' }]);
-    const first = decide(applicationReviewChain, [], { outcome: 'approve' }, actors.collegeLeader, 'forestry', NOW);
-    if (!first.ok) throw new Error('refused');
-    expect(first.state).toMatchObject({ status: 'pending', step: { id: 'academicAffairs' } });
-    const second = decide(applicationReviewChain, [first.decision], { outcome: 'approve' }, actors.academicAffairs, 'forestry', NOW);
-    expect(second.ok && second.state).toEqual({ status: 'approved' });
+    const [college, aa] = applicationReviewChain.steps as [ApprovalStep, ApprovalStep];
+    expect([college.id, aa.id]).toEqual(['college', 'academicAffairs']);
+    const at = (step: ApprovalStep, stepIndex: number) => ({ status: 'pending' as const, step, stepIndex });
+    expect(shape(checkApprover(applicationReviewChain, at(college, 0), actors.otherCollegeLeader, 'forestry'))).toEqual([{ ruleId: 'art9.applicationReview', article: { article: 9, item: 2 }, severity: 'hard', field: 'actor.college' }]);
+    expect(checkApprover(applicationReviewChain, at(college, 0), actors.collegeLeader, 'forestry')).toEqual([]);
+    expect(checkApprover(applicationReviewChain, at(college, 0), actors.academicAffairs, 'forestry').map((e) => e.field)).toEqual(['actor.role']);
+    expect(checkApprover(applicationReviewChain, at(aa, 1), actors.academicAffairs, 'forestry')).toEqual([]);
   });
 
   it('a 5-working-day public notice from Fri 2025-09-26 ends Thu 2025-10-09', () => {
@@ -168,7 +163,4 @@ describe('Art. 9 round, review chain and public notice', () => {
     expect(publicNoticePeriod('2025-10-03', table, calendar())).toEqual({ start: '2025-10-09', end: '2025-10-14', workingDays: 5 });
   });
 
-  it('approvalState reports a return with its comment', () => {
-    expect(approvalState(applicationReviewChain, [{ stepId: 'college', outcome: 'return', comment: '补充课程大纲' }])).toMatchObject({ status: 'returned', step: { id: 'college' }, comment: '补充课程大纲' });
-  });
 });

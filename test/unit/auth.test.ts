@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addAccount } from '../../client/auth/accounts';
-import { checkLinkToken, signLinkToken } from '../../client/auth/links';
+import { checkLinkToken, signLinkToken } from '../../worker/links';
 import { hashPassword, verifyPassword } from '../../client/auth/passwords';
 import { bindActors, findActors } from '../../client/auth/plugin';
 import { checkSession, csrfToken, csrfValid, newSession, parseCookies } from '../../client/auth/sessions';
-import { signToken, verifyToken } from '../../client/auth/signing';
+import { signToken, verifyToken } from '../../worker/signing';
 import { UserStore, readUsersFile, type User } from '../../client/auth/users';
 import { ApiStateStore } from '../../client/auth/store';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { approvalDecisionInputSchema, approvalState, approvalStepDeadline, decide, type ApprovalDecision } from '../../domain/approval';
+import { approvalDecisionInputSchema, approvalStepDeadline, checkApprover, type ApprovalStep } from '../../domain/approval';
 import { budgetApprovalChain, budgetPlanSchema, budgetTotalFen, checkBudgetPlan, type BudgetPlanInput } from '../../domain/budget';
 import { examinerPlanReviewChain } from '../../domain/examiner';
-import { actors, calendar, NOW, refusalsOf, shape, table } from './fixtures';
+import { actors, calendar, refusalsOf, shape, table } from './fixtures';
 
 const plan = (over: Partial<BudgetPlanInput> = {}) => budgetPlanSchema.parse({
   id: 'b1', pilotId: 'p1', year: 2026, rationale: '围绕任务书的三项建设任务测算',
@@ -37,49 +37,38 @@ describe('Art. 13 approval chain as data: college → Academic Affairs → schoo
     expect(budgetApprovalChain.rule.article).toEqual({ article: 13 });
   });
 
-  it('runs to approval in order, recording actor and time', () => {
-    const ds: ApprovalDecision[] = [];
-    for (const actor of [actors.collegeLeader, actors.academicAffairs, actors.schoolLeader]) {
-      const r = decide(budgetApprovalChain, ds, { outcome: 'approve' }, actor, 'forestry', NOW);
-      if (!r.ok) throw new Error(JSON.stringify(r.errors));
-      ds.push(r.decision);
+  const at = (stepIndex: number) => ({ status: 'pending' as const, step: budgetApprovalChain.steps[stepIndex] as ApprovalStep, stepIndex });
+
+  it('each step is decided by its own approver', () => {
+    for (const [i, actor] of [actors.collegeLeader, actors.academicAffairs, actors.schoolLeader].entries()) {
+      expect(checkApprover(budgetApprovalChain, at(i), actor, 'forestry')).toEqual([]);
     }
-    expect(ds.map((d) => [d.stepId, d.actor.id, d.at])).toEqual([
-      ['college', 'cl.li', NOW.toISOString()], ['academicAffairs', 'aa.wang', NOW.toISOString()], ['schoolLeader', 'sl.huang', NOW.toISOString()],
-    ]);
-    expect(approvalState(budgetApprovalChain, ds)).toEqual({ status: 'approved' });
   });
 
   it('refuses skipping ahead: the school leader cannot approve first', () => {
-    const r = decide(budgetApprovalChain, [], { outcome: 'approve' }, actors.schoolLeader, 'forestry', NOW);
-    expect(r.ok ? [] : shape(r.errors)).toEqual([{ ruleId: 'art13.budgetApproval', article: { article: 13 }, severity: 'hard', field: 'actor.role' }]);
-    expect(r.ok ? '' : r.errors[0]!.message.zh).toBe('当前环节为二级学院审核（二级学院负责人），主管校领导不能审批');
+    const r = checkApprover(budgetApprovalChain, at(0), actors.schoolLeader, 'forestry');
+    expect(shape(r)).toEqual([{ ruleId: 'art13.budgetApproval', article: { article: 13 }, severity: 'hard', field: 'actor.role' }]);
+    expect(r[0]!.message.zh).toBe('当前环节为二级学院审核（二级学院负责人），主管校领导不能审批');
   });
 
   it("refuses another college's leader and any decision after approval or return", () => {
-    const other = decide(budgetApprovalChain, [], { outcome: 'approve' }, actors.otherCollegeLeader, 'forestry', NOW);
-    expect(other.ok ? [] : other.errors.map((e) => e.field)).toEqual(['actor.college']);
-    const returned = decide(budgetApprovalChain, [], { outcome: 'return', comment: '补充测算依据' }, actors.collegeLeader, 'forestry', NOW);
-    if (!returned.ok) throw new Error('refused');
-    expect(returned.state).toMatchObject({ status: 'returned', comment: '补充测算依据' });
-    const after = decide(budgetApprovalChain, [returned.decision], { outcome: 'approve' }, actors.academicAffairs, 'forestry', NOW);
-    expect(after.ok ? [] : after.errors.map((e) => [e.ruleId, e.field])).toEqual([['art13.budgetApproval', 'decision']]);
+    expect(checkApprover(budgetApprovalChain, at(0), actors.otherCollegeLeader, 'forestry').map((e) => e.field)).toEqual(['actor.college']);
+    const returned = { status: 'returned' as const, step: budgetApprovalChain.steps[0] as ApprovalStep, comment: '补充测算依据' };
+    expect(checkApprover(budgetApprovalChain, returned, actors.academicAffairs, 'forestry').map((e) => [e.ruleId, e.field])).toEqual([['art13.budgetApproval', 'decision']]);
+    expect(checkApprover(budgetApprovalChain, { status: 'approved' }, actors.schoolLeader, 'forestry').map((e) => e.field)).toEqual(['decision']);
   });
 
   it('a return needs a comment', () => {
     expect(refusalsOf(approvalDecisionInputSchema, { outcome: 'return' }).map((e) => [e.field, e.message.zh])).toEqual([['comment', '退回修改或不予通过时必须填写意见']]);
   });
 
-  it('decisions out of order are a programming error', () => {
-    expect(() => approvalState(budgetApprovalChain, [{ stepId: 'schoolLeader', outcome: 'approve' }])).toThrow(/out of order/);
-  });
 });
 
 describe('Art. 6(4) examiner-training plan chain', () => {
   it('college then Academic Affairs, citing Art. 6(4)', () => {
     expect(examinerPlanReviewChain.steps.map((s) => s.role)).toEqual(['collegeLeader', 'academicAffairs']);
-    const r = decide(examinerPlanReviewChain, [], { outcome: 'approve' }, actors.academicAffairs, 'forestry', NOW);
-    expect(r.ok ? [] : shape(r.errors)).toEqual([{ ruleId: 'art6.examinerPlanReview', article: { article: 6, item: 4 }, severity: 'hard', field: 'actor.role' }]);
+    const r = checkApprover(examinerPlanReviewChain, { status: 'pending', step: examinerPlanReviewChain.steps[0] as ApprovalStep, stepIndex: 0 }, actors.academicAffairs, 'forestry');
+    expect(shape(r)).toEqual([{ ruleId: 'art6.examinerPlanReview', article: { article: 6, item: 4 }, severity: 'hard', field: 'actor.role' }]);
   });
 });
 

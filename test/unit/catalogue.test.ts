@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { catalogueMarkdown, findRule, ruleGroups, rulesCatalogue } from '../../domain/catalogue';
 import { citeArticle } from '../../domain/errors';
@@ -36,9 +38,23 @@ describe('rules catalogue', () => {
           expect(mod[m[2]!], `${r.id}: ${loc}`).toBeDefined();
         } else {
           expect(loc, r.id).toMatch(/^(workflows|activities|client|worker)\/[\w/-]+\.ts(#\w+)?$/);
+          expect(existsSync(`${root}${loc.replace(/#.*$/, '')}`), `${r.id}: ${loc}`).toBe(true);
         }
       }
     }
+  });
+
+  it('every domain/…#name location is code that runs: production code outside its own file uses it', () => {
+    const live = liveDomainNames();
+    const dead = rulesCatalogue.flatMap((r) => r.enforcedIn.filter((loc) => loc.startsWith('domain/') && !live.has(loc)).map((loc) => `${r.id}: ${loc}`));
+    expect(dead).toEqual([]);
+  });
+
+  it('the liveness check sees through a file: a name used only by a live neighbour in its own file is live, an unused one is not', () => {
+    const live = liveDomainNames();
+    expect(live.has('domain/weekly.ts#weeklyPeriod')).toBe(true); // called by firstWeeklyPeriod, which the pilot calls
+    expect(live.has('domain/weekly.ts#escalationLevel')).toBe(true);
+    expect(live.has('domain/application.ts#applicationRoundSchema')).toBe(false); // only the tests use it
   });
 
   it('every …Rules group exported by a domain module is in the catalogue', async () => {
@@ -92,3 +108,75 @@ describe('rules catalogue', () => {
     expect(md).toContain('| 第八条（三） Art. 8(3) | `art8.minExaminees` | 原则上（可豁免） waivable |');
   });
 });
+
+/**
+ * `domain/<file>.ts#<name>` for every top-level name of a domain module that runs in
+ * production: imported as a value by a production file (domain/, workflows/, activities/,
+ * worker/, client/; never test/ or scripts/) other than its own, or used inside its own
+ * file by a name that is itself live. Type-only imports do not count: types do not run.
+ */
+function liveDomainNames(): Set<string> {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+    });
+  const files = ['domain', 'workflows', 'activities', 'worker', 'client'].flatMap((d) => walk(join(root, d))).map((p) => relative(root, p));
+  const parsed = new Map(files.map((f) => [f, ts.createSourceFile(f, readFileSync(join(root, f), 'utf8'), ts.ScriptTarget.Latest, true)]));
+  const resolve = (from: string, spec: string): string | undefined => {
+    if (!spec.startsWith('.')) return undefined;
+    const base = join(dirname(from), spec);
+    return [`${base}.ts`, join(base, 'index.ts')].find((c) => parsed.has(c));
+  };
+  // Names each domain module gives to the rest of production code.
+  const used = new Map<string, Set<string>>();
+  for (const [file, sf] of parsed) {
+    for (const st of sf.statements) {
+      const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      const target = spec === undefined ? undefined : resolve(file, spec);
+      if (!target || target === file || !target.startsWith('domain/')) continue;
+      const names: string[] = [];
+      if (ts.isImportDeclaration(st) && st.importClause && !st.importClause.isTypeOnly) {
+        const nb = st.importClause.namedBindings;
+        if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) if (!el.isTypeOnly) names.push((el.propertyName ?? el.name).text);
+        if (nb && ts.isNamespaceImport(nb)) names.push('*');
+      }
+      if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.exportClause && ts.isNamedExports(st.exportClause)) {
+        for (const el of st.exportClause.elements) if (!el.isTypeOnly) names.push((el.propertyName ?? el.name).text);
+      }
+      const set = used.get(target) ?? new Set<string>();
+      for (const n of names) set.add(n);
+      used.set(target, set);
+    }
+  }
+  const live = new Set<string>();
+  for (const [file, sf] of parsed) {
+    if (!file.startsWith('domain/')) continue;
+    // Each top-level name and the identifiers its declaration mentions.
+    const mentions = new Map<string, Set<string>>();
+    for (const st of sf.statements) {
+      const declared = ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) ? [st.name?.text] : ts.isVariableStatement(st) ? st.declarationList.declarations.map((d) => (ts.isIdentifier(d.name) ? d.name.text : undefined)) : [];
+      const ids = new Set<string>();
+      const visit = (n: ts.Node): void => {
+        if (ts.isIdentifier(n)) ids.add(n.text);
+        ts.forEachChild(n, visit);
+      };
+      visit(st);
+      for (const name of declared) if (name) mentions.set(name, ids);
+    }
+    const fromOutside = used.get(file) ?? new Set<string>();
+    const queue = fromOutside.has('*') ? [...mentions.keys()] : [...fromOutside].filter((n) => mentions.has(n));
+    const seen = new Set(queue);
+    while (queue.length > 0) {
+      const name = queue.pop()!;
+      for (const id of mentions.get(name) ?? []) {
+        if (id !== name && mentions.has(id) && !seen.has(id)) {
+          seen.add(id);
+          queue.push(id);
+        }
+      }
+    }
+    for (const name of seen) live.add(`${file}#${name}`);
+  }
+  return live;
+}

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { render } from '../../activities/templates';
-import { DEFAULT_LINK_TTL_SECONDS, checkLinkToken, linkSigner } from '../../client/auth/links';
+import { DEFAULT_LINK_TTL_SECONDS, checkLinkToken, linkSigner } from '../../worker/links';
 import type { ApprovalStepNotification, ApprovalStepOverdueNotification } from '../../domain/notifications';
 import { academicAffairs, collegeLeader, sampleMissed, samplePilot, sampleReminder } from '../helpers/notifications';
 

@@ -6,7 +6,7 @@ import {
   previousWorkingDay, publicNoticeFor, roundRecordSchema, roundWorkflowId,
 } from '../../domain/round';
 import type { RoundNotification } from '../../domain/round-notifications';
-import { sampleRound } from '../helpers/rounds';
+import { sampleRound } from '../../scripts/support/rounds';
 import { actors, application, calendar, refusalsOf, shape, table } from './fixtures';
 
 const round = (over: Parameters<typeof sampleRound>[0]) => roundRecordSchema.parse(sampleRound(over));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../../domain/notifications';
-import { escapeHtml, ordinal, pilotLink, render } from '../../activities/templates';
+import { escapeHtml, ordinal, pilotLink } from '../../activities/letter';
+import { render } from '../../activities/templates';
 import { sampleMissed, samplePilot, sampleReminder } from '../helpers/notifications';
 
 const links = { adminUrl: 'https://onex.college.edu.cn/admin/' };

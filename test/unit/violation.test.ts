@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createChinaCalendar } from '../../domain/calendar';
 import {
-  assessmentTaskResult, cancellationGrounds, checkViolationRecord, consecutiveMisses, provincialMaterialDeadline, submissionOutcome, violationSchema,
+  assessmentTaskResult, cancellationGrounds, checkViolationRecord, provincialMaterialDeadline, violationSchema,
 } from '../../domain/violation';
 import { actors, NOW, shape, table } from './fixtures';
 
 describe('Art. 19(1) provincial material misses', () => {
-  it('counts trailing consecutive misses; a submission resets', () => {
-    expect(consecutiveMisses([])).toBe(0);
-    expect(consecutiveMisses(['missed', 'missed', 'submitted', 'missed'])).toBe(1);
-    expect(consecutiveMisses(['submitted', 'missed', 'missed', 'missed'])).toBe(3);
-  });
   it('two consecutive misses stand; the third cancels, citing Art. 19(1)', () => {
     expect(cancellationGrounds({ consecutiveProvincialMisses: 2, violations: [] }, table)).toEqual([]);
     expect(shape(cancellationGrounds({ consecutiveProvincialMisses: 3, violations: [] }, table))).toEqual([
@@ -54,12 +49,8 @@ describe('provincial material deadlines', () => {
       dueDate: '2026-10-08', dueAt: '2026-10-08T09:00:00.000Z', remindAt: '2026-10-05T09:00:00.000Z',
     });
   });
-  it('submitted by the due instant counts; after it, or never, is a miss once the deadline passes', () => {
+  it('falls due at the table\'s deadline time on the due date', () => {
     const d = provincialMaterialDeadline({ dueDate: '2026-03-13' }, table, cal);
     expect(d.dueAt).toBe('2026-03-13T09:00:00.000Z');
-    expect(submissionOutcome(d, '2026-03-13T09:00:00.000Z', new Date('2026-03-20'))).toBe('submitted');
-    expect(submissionOutcome(d, '2026-03-13T09:00:00.001Z', new Date('2026-03-20'))).toBe('missed');
-    expect(submissionOutcome(d, undefined, new Date('2026-03-13T09:00:00.000Z'))).toBe('pending');
-    expect(submissionOutcome(d, undefined, new Date('2026-03-13T09:00:00.001Z'))).toBe('missed');
   });
 });

@@ -25,7 +25,8 @@ import {
   resubmitApproval,
   withdrawApproval,
 } from '../../workflows/messages';
-import { approvalInput, budgetPlan, changeRequest, childHandle, childWorkflowsPath, mailCount as mailCountOf, people, sentBy, sleepUntil as sleepUntilOf } from '../helpers/children';
+import { approvalInput, budgetPlan, changeRequest, childHandle, childWorkflowsPath, mailCount as mailCountOf, people, sentBy } from '../helpers/children';
+import { queryUntil, sleepUntil as sleepUntilOf } from '../helpers/wait';
 import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 import { recordedSignalsQuery, signalRecorderWorkflow, stopRecorder, type SignalRecorderInput } from './fixtures/parent';
 
@@ -161,7 +162,7 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
     expect(mails(childId).at(-1)).toBe('approvalConcluded→lead@college.test,dean@college.test');
 
     // The parent got exactly the conclusion, with the amended subject and every decision.
-    const signals = await parent.query(recordedSignalsQuery);
+    const signals = await queryUntil(parent, recordedSignalsQuery, (r) => r.length > 0); // the parent handles it in its own task
     expect(signals).toHaveLength(1);
     expect(signals[0]!.signal).toBe('approvalConcluded');
     const payload = signals[0]!.payload as ApprovalConcluded;
@@ -204,7 +205,7 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
     expect(result).toMatchObject({ status: 'concluded', outcome: 'withdrawn', decisions: [] });
     expect(mails(childId)).toEqual(['approvalStepRequested→dean@college.test', 'approvalConcluded→lead@college.test,dean@college.test']);
     expect(sent(childId)[1]).toMatchObject({ outcome: 'withdrawn', comment: '预算需重新编制' });
-    const signals = await parent.query(recordedSignalsQuery);
+    const signals = await queryUntil(parent, recordedSignalsQuery, (r) => r.length > 0); // the parent handles it in its own task
     expect(signals.map((s) => [s.signal, (s.payload as { outcome: string }).outcome])).toEqual([['approvalConcluded', 'withdrawn']]);
     await parent.signal(stopRecorder);
   });
@@ -230,7 +231,7 @@ describe('approval workflow: a change request (Art. 7)', () => {
     const result = await child.result();
     expect(result).toMatchObject({ status: 'concluded', outcome: 'approved', filing: { filedOn: today, reference: '粤教职函〔2027〕备 12 号', recordedBy: people.jwb } });
     expect(sent(childId).at(-1)).toMatchObject({ kind: 'approvalConcluded', outcome: 'approved', filingReference: '粤教职函〔2027〕备 12 号', article: { article: 7 } });
-    const signals = await parent.query(recordedSignalsQuery);
+    const signals = await queryUntil(parent, recordedSignalsQuery, (r) => r.length > 0); // the parent handles it in its own task
     expect(signals).toHaveLength(1);
     expect(signals[0]!.payload).toMatchObject({ kind: 'changeRequest', outcome: 'approved', filing: { reference: '粤教职函〔2027〕备 12 号' } });
     await parent.signal(stopRecorder);

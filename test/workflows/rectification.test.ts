@@ -12,7 +12,8 @@ import type { RectificationNotification } from '../../domain/notifications';
 import { currentRulesVersion, ruleTable } from '../../domain/tables';
 import { rectificationStateQuery, rectificationWorkflowId, recordReinspection } from '../../workflows/messages';
 import type { rectificationWorkflow } from '../../workflows/rectification';
-import { childHandle, childPilot, childRecipients, childWorkflowsPath, inspection, mailCount as mailCountOf, sentBy, sleepUntil as sleepUntilOf } from '../helpers/children';
+import { childHandle, childPilot, childRecipients, childWorkflowsPath, inspection, mailCount as mailCountOf, sentBy } from '../helpers/children';
+import { queryUntil, sleepUntil as sleepUntilOf } from '../helpers/wait';
 import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 import { recordedSignalsQuery, signalRecorderWorkflow, stopRecorder } from './fixtures/parent';
 
@@ -67,7 +68,8 @@ describe('rectification workflow (Art. 18)', () => {
     let state = await child.query(rectificationStateQuery);
     expect(state.status).toBe('overdue');
     expect((await child.describe()).typedSearchAttributes.getAll().find((p) => p.key.name === 'OnexOverdue')?.value).toBe(true);
-    let signals = await parent.query(recordedSignalsQuery);
+    // The parent handles the child's signal in its own workflow task: wait for it.
+    let signals = await queryUntil(parent, recordedSignalsQuery, (r) => r.length >= 1);
     expect(signals).toEqual([{ signal: 'rectificationEvent', payload: { rectificationId: 'R-1', event: 'overdue', dueAt: deadline.dueAt, at: expect.any(String) } }]);
     // Escalated once: a week later, no more mail.
     await env.sleep('7 days');
@@ -82,7 +84,7 @@ describe('rectification workflow (Art. 18)', () => {
     sent = await mailCount(childId, 4);
     expect(sent[3]).toMatchObject({ kind: 'rectificationOpened', eventKey: 'round:2:notice', round: 2, inspectedOn: reDay, dueAt: next.dueAt });
     expect(sent[3]!.to.map((r) => r.email)).toEqual(['lead@college.test', 'dean@college.test']);
-    for (let i = 0; i < 100 && (await parent.query(recordedSignalsQuery)).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await queryUntil(parent, recordedSignalsQuery, (r) => r.length >= 2);
 
     // A passing re-inspection closes it.
     const re2 = inspection(pilotId, { id: 'I-1-R2', inspectedOn: reDay, reinspectionOf: 'I-1', funds: { result: 'satisfactory', notes: '已建立专账' } });
@@ -100,7 +102,7 @@ describe('rectification workflow (Art. 18)', () => {
     expect(state.rounds.map((r) => [r.round, r.openedBy, r.reminded, r.overdue, r.endedBy])).toEqual([[1, 'I-1', true, true, 'I-1-R1'], [2, 'I-1-R1', false, false, 'I-1-R2']]);
 
     // Exactly these signals, in this order.
-    signals = await parent.query(recordedSignalsQuery);
+    signals = await queryUntil(parent, recordedSignalsQuery, (r) => r.length >= 3);
     expect(signals.map((s) => s.payload)).toEqual([
       { rectificationId: 'R-1', event: 'overdue', dueAt: deadline.dueAt, at: expect.any(String) },
       { rectificationId: 'R-1', event: 'reinspectionFailed', reinspectionId: 'I-1-R1', dueAt: next.dueAt, at: expect.any(String) },

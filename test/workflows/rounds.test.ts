@@ -39,8 +39,9 @@ import {
 import { programmeRegistryWorkflow, registryStartOptions } from '../../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import type { ApplicationState, RoundState } from '../../workflows/round-types';
-import { aaActor, leader, sampleApplication, sampleRound, staff } from '../helpers/rounds';
+import { aaActor, leader, sampleApplication, sampleRound, staff } from '../../scripts/support/rounds';
 import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
+import { eventually, sleepUntil as sleepUntilOf } from '../helpers/wait';
 
 let env: TestWorkflowEnvironment;
 const activities = recordingActivities();
@@ -50,20 +51,7 @@ const table = ruleTable('2023.1');
 
 useTimeSkippingWorker(taskQueue, activities, (e) => (env = e));
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function sleepUntil(instant: string, plusMs = 60_000): Promise<void> {
-  const ms = Date.parse(instant) + plusMs - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
+const sleepUntil = (instant: string) => sleepUntilOf(env, instant);
 
 /** The refusal an update fails with: its RuleResults. */
 async function refusal(p: Promise<unknown>): Promise<RuleResult[]> {
@@ -118,7 +106,7 @@ describe('an application round from the provincial call to approved pilots (Art.
     const state = () => handle.query(roundStateQuery);
 
     // Every college is told, one mail each: its leader and working group.
-    const opened = await until(() => (mails(handle.workflowId, 'roundOpened').length === 3 ? mails(handle.workflowId, 'roundOpened') : undefined), 'round opened mails');
+    const opened = await eventually(() => (mails(handle.workflowId, 'roundOpened').length === 3 ? mails(handle.workflowId, 'roundOpened') : undefined), 'round opened mails');
     expect(opened.map((n) => [n.eventKey, to(n)])).toEqual([
       ['opened:forestry', ['dean.forestry@college.test', 'chen@college.test']],
       ['opened:ecology', ['dean.ecology@college.test', 'sun@college.test']],
@@ -154,7 +142,7 @@ describe('an application round from the provincial call to approved pilots (Art.
     expect((await refusal(app('F1').executeUpdate(reviewApplication, { args: [{ outcome: 'return', returnTo: 'draft', actor: aaActor }] })))[0]!.field).toBe('comment');
     f1 = await app('F1').executeUpdate(reviewApplication, { args: [{ outcome: 'return', returnTo: 'draft', comment: '考证人数请按两个年级合计填写', actor: aaActor }] });
     expect(f1).toMatchObject({ status: 'draft', openReturn: { by: 'academicAffairs', to: 'draft', comment: '考证人数请按两个年级合计填写' } });
-    const returned = await until(() => mails(app('F1').workflowId, 'returnedForRevision')[0], 'returned mail');
+    const returned = await eventually(() => mails(app('F1').workflowId, 'returnedForRevision')[0], 'returned mail');
     expect(to(returned)).toEqual(['lead.F1@college.test', 'chen@college.test']);
     expect(returned).toMatchObject({ returnedBy: 'academicAffairs', returnedTo: 'draft', comment: '考证人数请按两个年级合计填写', article: { article: 9, item: 2 } });
     await app('F1').executeUpdate(editApplication, { args: [{ changes: { plannedExaminees: 45 }, actor: staff('forestry') }] });
@@ -202,7 +190,7 @@ describe('an application round from the provincial call to approved pilots (Art.
     expect(e1.status).toBe('rejected');
 
     // The round's overview per college.
-    let overview = await until(async () => {
+    let overview = await eventually(async () => {
       const s = await state();
       return s.colleges.find((c) => c.collegeId === 'it')?.counts.reviewed === 2 ? s : undefined;
     }, 'overview after reviews');
@@ -216,14 +204,14 @@ describe('an application round from the provincial call to approved pilots (Art.
     const e2 = await appState('E2');
     expect(e2.step).toMatchObject({ step: 'draft', dueAt: overview.internalDeadlineAt });
     await sleepUntil(overview.internalDeadlineAt);
-    const e2Mails = await until(() => (mails(app('E2').workflowId).length === 2 ? mails(app('E2').workflowId) : undefined), 'E2 reminder and escalation');
+    const e2Mails = await eventually(() => (mails(app('E2').workflowId).length === 2 ? mails(app('E2').workflowId) : undefined), 'E2 reminder and escalation');
     expect(e2Mails.map((n) => [n.kind, n.eventKey, to(n)])).toEqual([
       ['stepReminder', 'step:1:draft:reminder', ['lead.E2@college.test', 'sun@college.test']],
       ['stepOverdue', 'step:1:draft:overdue', ['lead.E2@college.test', 'sun@college.test', 'dean.ecology@college.test', 'jwb@college.test']],
     ]);
     expect(e2Mails[1]).toMatchObject({ step: 'draft', dueAt: overview.internalDeadlineAt, escalatedTo: { zh: '二级学院负责人和教务部', en: 'the college leader and Academic Affairs' } });
     expect((await appState('E2')).missedInternalDeadline).toBe(true);
-    overview = await until(async () => {
+    overview = await eventually(async () => {
       const s = await state();
       return s.stage === 'consolidation' && s.colleges[1]!.applications.find((a) => a.applicationId === 'E2')?.missedInternalDeadline ? s : undefined;
     }, 'consolidation stage');
@@ -233,7 +221,7 @@ describe('an application round from the provincial call to approved pilots (Art.
     const confDue = confirmationDeadline(round, table, calendar);
     expect(overview.confirmation.dueAt).toBe(confDue.dueAt);
     await sleepUntil(confDue.dueAt);
-    const consolidation = await until(() => (mails(handle.workflowId, 'stepOverdue').length === 1 ? mails(handle.workflowId).filter((n) => n.kind !== 'roundOpened') : undefined), 'consolidation escalation');
+    const consolidation = await eventually(() => (mails(handle.workflowId, 'stepOverdue').length === 1 ? mails(handle.workflowId).filter((n) => n.kind !== 'roundOpened') : undefined), 'consolidation escalation');
     expect(consolidation.map((n) => [n.kind, n.eventKey, to(n)])).toEqual([
       ['stepReminder', 'consolidation:reminder', ['jwb@college.test']],
       ['stepOverdue', 'consolidation:overdue', ['jwb@college.test', 'vp@college.test']],
@@ -242,14 +230,14 @@ describe('an application round from the provincial call to approved pilots (Art.
     expect(ids(await refusal(handle.executeUpdate(confirmSubmission, { args: [{ applicationIds: ['F1'], actor: leader('forestry') }] })))).toEqual(['art9.consolidatedSubmission']);
     const confirmed = await handle.executeUpdate(confirmSubmission, { args: [{ applicationIds: ['F1', 'I1', 'I2'], actor: aaActor }] });
     expect(confirmed).toMatchObject({ submitted: ['F1', 'I1', 'I2'], notSubmitted: ['E2'], late: true });
-    expect((await until(async () => ((await appState('E2')).status === 'notSubmitted' ? true : undefined), 'E2 not submitted'))).toBe(true);
+    expect((await eventually(async () => ((await appState('E2')).status === 'notSubmitted' ? true : undefined), 'E2 not submitted'))).toBe(true);
 
     // ── Provincial results (Art. 9(3)) ───────────────────────────────────────
     expect(ids(await refusal(handle.executeUpdate(recordProvincialResult, { args: [{ applicationId: 'I1', outcome: 'rejected', actor: aaActor }] })))).toEqual(['art9.provincialResult']);
     await handle.executeUpdate(recordProvincialResult, { args: [{ applicationId: 'F1', outcome: 'approved', actor: aaActor }] });
     await handle.executeUpdate(recordProvincialResult, { args: [{ applicationId: 'I2', outcome: 'approved', actor: aaActor }] });
     await handle.executeUpdate(recordProvincialResult, { args: [{ applicationId: 'I1', outcome: 'rejected', reason: '该证书本年度省级试点名额已满', actor: aaActor }] });
-    const rejectedMail = await until(() => mails(handle.workflowId, 'provincialResult')[0], 'rejection mail');
+    const rejectedMail = await eventually(() => mails(handle.workflowId, 'provincialResult')[0], 'rejection mail');
     expect(rejectedMail).toMatchObject({ outcome: 'rejected', reason: '该证书本年度省级试点名额已满', application: { id: 'I1' }, article: { article: 9, item: 3 } });
     expect(to(rejectedMail)).toEqual(['lead.I1@college.test', 'dean.it@college.test', 'jwb@college.test']);
 
@@ -269,7 +257,7 @@ describe('an application round from the provincial call to approved pilots (Art.
     const s2 = await state();
     expect(s2.publicNotice).toMatchObject({ start, end: notice.end, workingDays: 5, recordedBy: aaActor });
     expect(s2.stage).toBe('publicNotice');
-    const noticeMails = await until(() => (mails(handle.workflowId, 'publicNoticeStarted').length === 2 ? mails(handle.workflowId, 'publicNoticeStarted') : undefined), 'notice mails');
+    const noticeMails = await eventually(() => (mails(handle.workflowId, 'publicNoticeStarted').length === 2 ? mails(handle.workflowId, 'publicNoticeStarted') : undefined), 'notice mails');
     expect(noticeMails.map((n) => [(n as { application: { id: string } }).application.id, to(n)])).toEqual([
       ['F1', ['lead.F1@college.test', 'dean.forestry@college.test', 'jwb@college.test']],
       ['I2', ['lead.I2@college.test', 'dean.it@college.test', 'jwb@college.test']],
@@ -301,7 +289,10 @@ describe('an application round from the provincial call to approved pilots (Art.
     expect(approvedMails.map((n) => [(n as { pilotId?: string }).pilotId, n.article])).toEqual([[`${round.id}.F1`, { article: 9, item: 4 }], [`${round.id}.I2`, { article: 9, item: 4 }]]);
 
     // Each application's timeline; the final overview.
-    const f1Final = await appState('F1');
+    const f1Final = await eventually(async () => {
+      const s = await appState('F1');
+      return s.status === 'pilotStarted' ? s : undefined;
+    }, 'F1 told that its pilot started');
     expect(f1Final.status).toBe('pilotStarted');
     expect(f1Final.timeline.map((e) => e.event)).toEqual([
       'created', 'submitted', 'signedOff', 'returned', 'edited', 'submitted', 'approved',

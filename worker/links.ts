@@ -4,8 +4,11 @@
  * an e-mail; the API verifies them after sign-in and answers which page to open. A link
  * is refused when its signature is wrong (forged or altered), when it has expired, or when
  * the signed-in user is not the recipient.
+ *
+ * Here in worker/, below client/, so that the worker (which signs) and the API (which
+ * verifies) import one implementation.
  */
-import { linkPayloadSchema, linkTarget, type LinkAction, type LinkPayload } from '../../domain/links';
+import { linkPayloadSchema, linkTarget, type LinkAction, type LinkPayload } from '../domain/links';
 import { signToken, verifyToken } from './signing';
 
 export const DEFAULT_LINK_TTL_SECONDS = 14 * 24 * 3600;

@@ -3,6 +3,9 @@
  * The purpose (session, link) is part of what is signed, so a token made for one purpose
  * never verifies as another even if an operator reuses a secret. Comparison is
  * constant-time, over the canonical base64url text. Expiry is the caller's business (the payloads carry `exp`).
+ *
+ * Here in worker/, below client/: the worker signs e-mail links (links.ts), the API signs
+ * sessions and verifies both.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
