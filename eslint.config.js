@@ -6,9 +6,34 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers',
-  'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 /** A pattern refusing relative imports of the named top-level folders (layers above the importer's). */
@@ -20,7 +45,10 @@ function upward(folders) {
 }
 
 /** Test code (test/) is for the tests alone: what a script also needs lives in scripts/support/. */
-const notTest = { regex: '^(\\./|(\\.\\./)+)test(/|$)', message: 'Nothing outside test/ imports test/: move what both need to scripts/support/.' };
+const notTest = {
+  regex: '^(\\./|(\\.\\./)+)test(/|$)',
+  message: 'Nothing outside test/ imports test/: move what both need to scripts/support/.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', 'data/**', 'test-results/**'] },
@@ -43,19 +71,34 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [
-          ...nodeBuiltins.map((name) => ({ name, message: 'workflows/ and domain/ must stay deterministic: no Node built-ins.', allowTypeImports: true })),
-          { name: 'nodemailer', message: 'E-mail is an activity: no nodemailer in workflows/ or domain/.', allowTypeImports: true },
-        ],
-        patterns: [
-          { group: ['node:*'], message: 'workflows/ and domain/ must stay deterministic: no Node built-ins.', allowTypeImports: true },
-          { group: ['**/activities', '**/activities/**'], message: 'Workflows call activities through proxyActivities; import only their types.', allowTypeImports: true },
-          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Not usable inside workflow code.', allowTypeImports: true },
-          upward(['client', 'worker', 'scripts']),
-          notTest,
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'workflows/ and domain/ must stay deterministic: no Node built-ins.',
+              allowTypeImports: true,
+            })),
+            { name: 'nodemailer', message: 'E-mail is an activity: no nodemailer in workflows/ or domain/.', allowTypeImports: true },
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'workflows/ and domain/ must stay deterministic: no Node built-ins.', allowTypeImports: true },
+            {
+              group: ['**/activities', '**/activities/**'],
+              message: 'Workflows call activities through proxyActivities; import only their types.',
+              allowTypeImports: true,
+            },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'Not usable inside workflow code.',
+              allowTypeImports: true,
+            },
+            upward(['client', 'worker', 'scripts']),
+            notTest,
+          ],
+        },
+      ],
     },
   },
   {

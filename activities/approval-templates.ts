@@ -152,7 +152,10 @@ function returnedLetter(n: ApprovalReturnedNotification, link: string): Letter {
   const due = n.dueAt ? beijingMinute(n.dueAt) : undefined;
   const who = by(n.by);
   const action: Bilingual = toSubmitter
-    ? { zh: '请试点负责人按意见修改后重新提交；重新提交后将直接回到退回的环节：', en: 'Please revise it as the comments ask and resubmit it; the resubmission goes straight back to the step that returned it: ' }
+    ? {
+        zh: '请试点负责人按意见修改后重新提交；重新提交后将直接回到退回的环节：',
+        en: 'Please revise it as the comments ask and resubmit it; the resubmission goes straight back to the step that returned it: ',
+      }
     : {
         zh: `请“${n.returnTo.title.zh}”环节${due ? `于 ${due}（北京时间）前` : ''}重新审核；通过后将直接回到退回的环节：`,
         en: `The step “${n.returnTo.title.en}” is asked to review it again${due ? ` by ${due} Beijing time` : ''}; once approved it goes straight back to the step that returned it: `,
@@ -164,7 +167,9 @@ function returnedLetter(n: ApprovalReturnedNotification, link: string): Letter {
     },
     zh: [
       [f.to.zh],
-      [`${f.itemZh}已被“${n.step.title.zh}”环节（${who.zh}）退回${toSubmitter ? '提交人修改' : `至“${n.returnTo.title.zh}”环节`}。意见：${n.comment}`],
+      [
+        `${f.itemZh}已被“${n.step.title.zh}”环节（${who.zh}）退回${toSubmitter ? '提交人修改' : `至“${n.returnTo.title.zh}”环节`}。意见：${n.comment}`,
+      ],
       [f.ruleZh],
       [action.zh, { href: link }],
     ],
@@ -195,7 +200,10 @@ function decidedLetter(n: ApprovalDecidedNotification, link: string): Letter {
     ],
     en: [
       [f.to.en],
-      [`Copy for your information: the step “${n.step.title.en}” of ${f.itemEn} was ${o.en} by ${who.en}.${n.comment ? ` Comments: ${n.comment}` : ''} ${f.ruleEn} No action is needed; details in the admin client: `, { href: link }],
+      [
+        `Copy for your information: the step “${n.step.title.en}” of ${f.itemEn} was ${o.en} by ${who.en}.${n.comment ? ` Comments: ${n.comment}` : ''} ${f.ruleEn} No action is needed; details in the admin client: `,
+        { href: link },
+      ],
     ],
   };
 }
@@ -204,7 +212,10 @@ function concludedLetter(n: ApprovalConcludedNotification, link: string): Letter
   const f = approvalFacts(n);
   const o = outcomeNames[n.outcome];
   const filed: Bilingual | undefined = n.filingReference
-    ? { zh: `省教育厅备案已登记（备案回执/文号：${n.filingReference}），变更自即日起生效。`, en: `The provincial filing is recorded (reference ${n.filingReference}); the change takes effect now.` }
+    ? {
+        zh: `省教育厅备案已登记（备案回执/文号：${n.filingReference}），变更自即日起生效。`,
+        en: `The provincial filing is recorded (reference ${n.filingReference}); the change takes effect now.`,
+      }
     : undefined;
   return {
     subject: { zh: `【1+X试点审批结果】${n.itemTitle.zh}：${o.zh}`, en: `Approval ${o.en}: ${f.tagEn}` },
@@ -217,7 +228,10 @@ function concludedLetter(n: ApprovalConcludedNotification, link: string): Letter
     ],
     en: [
       [f.to.en],
-      [`${capitalise(f.itemEn)} was ${o.en}.${n.comment ? ` Comments: ${n.comment}` : ''}${filed ? ` ${filed.en}` : ''} ${f.ruleEn} The record is in the admin client: `, { href: link }],
+      [
+        `${capitalise(f.itemEn)} was ${o.en}.${n.comment ? ` Comments: ${n.comment}` : ''}${filed ? ` ${filed.en}` : ''} ${f.ruleEn} The record is in the admin client: `,
+        { href: link },
+      ],
     ],
   };
 }
@@ -233,7 +247,9 @@ function delegatedLetter(n: ApprovalDelegatedNotification, link: string): Letter
     },
     zh: [
       [f.to.zh],
-      [`${n.delegatorId} 将${f.itemZh}的“${n.step.title.zh}”环节委托您代为审批，委托有效期至 ${until}（北京时间）；该环节截止时间为 ${due}。审批记录将注明“代 ${n.delegatorId}”。${f.ruleZh}`],
+      [
+        `${n.delegatorId} 将${f.itemZh}的“${n.step.title.zh}”环节委托您代为审批，委托有效期至 ${until}（北京时间）；该环节截止时间为 ${due}。审批记录将注明“代 ${n.delegatorId}”。${f.ruleZh}`,
+      ],
       ['请在有效期内登录管理端审批：', { href: link }],
     ],
     en: [
@@ -272,8 +288,12 @@ export function rectificationLetter(n: RectificationNotification, links: Templat
   const ruleEn = `Under ${cite.en} of ${MEASURES.en}, ${RECTIFICATION_RULE.en}.`;
   switch (n.kind) {
     case 'rectificationOpened': {
-      const failedZh = n.failed.map((k) => `${citeArticle({ article: 18, item: contentNames[k].item }).zh}${contentNames[k].zh}`).join('；');
-      const failedEn = n.failed.map((k) => `${citeArticle({ article: 18, item: contentNames[k].item }).en} ${contentNames[k].en}`).join('; ');
+      const failedZh = n.failed
+        .map((k) => `${citeArticle({ article: 18, item: contentNames[k].item }).zh}${contentNames[k].zh}`)
+        .join('；');
+      const failedEn = n.failed
+        .map((k) => `${citeArticle({ article: 18, item: contentNames[k].item }).en} ${contentNames[k].en}`)
+        .join('; ');
       const again = n.round > 1;
       return {
         subject: {
@@ -282,7 +302,9 @@ export function rectificationLetter(n: RectificationNotification, links: Templat
         },
         zh: [
           [to.zh],
-          [`通报：${pilotZh}于 ${n.inspectedOn} 的${again ? '复查' : '检查'}（${again ? '复查' : '检查'}编号 ${n.inspectionId}）不合格，不合格内容：${failedZh}。${ruleZh}`],
+          [
+            `通报：${pilotZh}于 ${n.inspectedOn} 的${again ? '复查' : '检查'}（${again ? '复查' : '检查'}编号 ${n.inspectionId}）不合格，不合格内容：${failedZh}。${ruleZh}`,
+          ],
           [`请于 ${due}（北京时间）前完成整改，并报教务部复查${again ? `（第 ${n.round} 次整改期限）` : ''}：`, { href: link }],
         ],
         en: [
@@ -297,7 +319,10 @@ export function rectificationLetter(n: RectificationNotification, links: Templat
     }
     case 'rectificationReminder':
       return {
-        subject: { zh: `【1+X试点整改提醒】${name.zh}：整改截止 ${due}`, en: `Rectification reminder: ${name.en}, due ${due} Beijing time` },
+        subject: {
+          zh: `【1+X试点整改提醒】${name.zh}：整改截止 ${due}`,
+          en: `Rectification reminder: ${name.en}, due ${due} Beijing time`,
+        },
         zh: [
           [to.zh],
           [`${pilotZh}的整改（检查编号 ${n.inspectionId}）将于 ${due}（北京时间）到期，尚未经复查合格。${ruleZh}`],
@@ -305,15 +330,23 @@ export function rectificationLetter(n: RectificationNotification, links: Templat
         ],
         en: [
           [to.en],
-          [`The rectification of ${pilotEn} (inspection ${n.inspectionId}) is due ${due} Beijing time and has not passed a re-inspection yet. ${ruleEn} Please complete it and ask Academic Affairs for a re-inspection: `, { href: link }],
+          [
+            `The rectification of ${pilotEn} (inspection ${n.inspectionId}) is due ${due} Beijing time and has not passed a re-inspection yet. ${ruleEn} Please complete it and ask Academic Affairs for a re-inspection: `,
+            { href: link },
+          ],
         ],
       };
     case 'rectificationOverdue':
       return {
-        subject: { zh: `【1+X试点整改逾期督办】${name.zh}：整改已于 ${due} 逾期`, en: `Rectification overdue, escalated: ${name.en}, was due ${due} Beijing time` },
+        subject: {
+          zh: `【1+X试点整改逾期督办】${name.zh}：整改已于 ${due} 逾期`,
+          en: `Rectification overdue, escalated: ${name.en}, was due ${due} Beijing time`,
+        },
         zh: [
           [to.zh],
-          [`${pilotZh}的整改（检查编号 ${n.inspectionId}）已于 ${due}（北京时间）到期，未经复查合格，现报教务部和主管校领导督办。逾期未整改记为取消试点风险。${ruleZh}`],
+          [
+            `${pilotZh}的整改（检查编号 ${n.inspectionId}）已于 ${due}（北京时间）到期，未经复查合格，现报教务部和主管校领导督办。逾期未整改记为取消试点风险。${ruleZh}`,
+          ],
           ['请教务部督促整改并安排复查：', { href: link }],
         ],
         en: [
@@ -327,7 +360,10 @@ export function rectificationLetter(n: RectificationNotification, links: Templat
       };
     case 'rectificationClosed':
       return {
-        subject: { zh: `【1+X试点整改完成】${name.zh}：复查合格，整改关闭`, en: `Rectification closed: ${name.en} passed the re-inspection` },
+        subject: {
+          zh: `【1+X试点整改完成】${name.zh}：复查合格，整改关闭`,
+          en: `Rectification closed: ${name.en} passed the re-inspection`,
+        },
         zh: [
           [to.zh],
           [`${pilotZh}于 ${n.reinspectedOn} 复查合格（复查编号 ${n.reinspectionId}），检查 ${n.inspectionId} 的整改已关闭。${ruleZh}`],
@@ -335,7 +371,10 @@ export function rectificationLetter(n: RectificationNotification, links: Templat
         ],
         en: [
           [to.en],
-          [`${capitalise(pilotEn)} passed the re-inspection of ${n.reinspectedOn} (id ${n.reinspectionId}); the rectification of inspection ${n.inspectionId} is closed. ${ruleEn} Details in the admin client: `, { href: link }],
+          [
+            `${capitalise(pilotEn)} passed the re-inspection of ${n.reinspectedOn} (id ${n.reinspectionId}); the rectification of inspection ${n.inspectionId} is closed. ${ruleEn} Details in the admin client: `,
+            { href: link },
+          ],
         ],
       };
   }

@@ -71,7 +71,9 @@ function isValidInstant(iso: string): boolean {
 }
 
 function addresses(list: unknown[] | undefined): string[] {
-  return (list ?? []).map((a) => (typeof a === 'string' ? a : typeof a === 'object' && a !== null && 'address' in a ? String(a.address) : String(a)));
+  return (list ?? []).map((a) =>
+    typeof a === 'string' ? a : typeof a === 'object' && a !== null && 'address' in a ? String(a.address) : String(a),
+  );
 }
 
 function invalid(message: string, details: Record<string, unknown>): ApplicationFailure {

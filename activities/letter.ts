@@ -107,11 +107,12 @@ function paragraphHtml(p: Paragraph): string {
 
 export function compose(letter: Letter): RenderedEmail {
   const subject = `${letter.subject.zh} / ${letter.subject.en}`;
-  const text = [...letter.zh.map(paragraphText), '——', ...letter.en.map(paragraphText), '——', `${FOOTER.zh} / ${FOOTER.en}`].join('\n\n') + '\n';
+  const text =
+    [...letter.zh.map(paragraphText), '——', ...letter.en.map(paragraphText), '——', `${FOOTER.zh} / ${FOOTER.en}`].join('\n\n') + '\n';
   const html = [
     '<!DOCTYPE html>',
     `<html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
-    '<body style="font-family: -apple-system, \'PingFang SC\', \'Microsoft YaHei\', sans-serif; line-height: 1.6; color: #222;">',
+    "<body style=\"font-family: -apple-system, 'PingFang SC', 'Microsoft YaHei', sans-serif; line-height: 1.6; color: #222;\">",
     `<div lang="zh-CN">${letter.zh.map(paragraphHtml).join('')}</div>`,
     '<hr>',
     `<div lang="en">${letter.en.map(paragraphHtml).join('')}</div>`,

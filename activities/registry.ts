@@ -24,7 +24,9 @@ export function createRegistryActivities() {
       const { client } = Context.current();
       let records;
       try {
-        records = await client.workflow.getHandle(programmeRegistryWorkflowId()).query(passRecordsQuery, { year: lookup.year, collegeId: lookup.collegeId });
+        records = await client.workflow
+          .getHandle(programmeRegistryWorkflowId())
+          .query(passRecordsQuery, { year: lookup.year, collegeId: lookup.collegeId });
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return [];
         throw err;
@@ -33,7 +35,14 @@ export function createRegistryActivities() {
       const cert = certificateKey(lookup.certificate);
       return records
         .filter((r) => majorKey(r.collegeId, r.major) === major && certificateKey(r.certificate) === cert)
-        .map((r) => ({ year: r.year, collegeId: r.collegeId, major: r.major, certificate: r.certificate, candidates: r.candidates, passed: r.passed }));
+        .map((r) => ({
+          year: r.year,
+          collegeId: r.collegeId,
+          major: r.major,
+          certificate: r.certificate,
+          candidates: r.candidates,
+          passed: r.passed,
+        }));
     },
 
     async reportPassRecord(report: PassRecordReport): Promise<void> {

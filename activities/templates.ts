@@ -8,7 +8,19 @@
  */
 import { citeArticle, type Bilingual } from '../domain/errors';
 import type { Notification, PilotNoticeNotification, WeeklyMissedNotification, WeeklyReminderNotification } from '../domain/notifications';
-import { MEASURES, addressees, beijingMinute, capitalise, compose, ordinal, pilotLink, pilotName, type Letter, type RenderedEmail, type TemplateLinks } from './letter';
+import {
+  MEASURES,
+  addressees,
+  beijingMinute,
+  capitalise,
+  compose,
+  ordinal,
+  pilotLink,
+  pilotName,
+  type Letter,
+  type RenderedEmail,
+  type TemplateLinks,
+} from './letter';
 import { roundLetter } from './round-templates';
 import { approvalLetter, rectificationLetter } from './approval-templates';
 
@@ -103,7 +115,9 @@ function weeklyMissed(n: WeeklyMissedNotification, link: string): Letter {
   const to = addressees(n.to);
   const count = n.consecutiveMisses;
   const tag: Bilingual =
-    n.level === 3 ? { zh: '【1+X试点已升级督办】', en: 'Pilot escalated to Academic Affairs' } : { zh: '【1+X试点周报逾期】', en: 'Weekly report missed' };
+    n.level === 3
+      ? { zh: '【1+X试点已升级督办】', en: 'Pilot escalated to Academic Affairs' }
+      : { zh: '【1+X试点周报逾期】', en: 'Weekly report missed' };
   const consequence: Record<WeeklyMissedNotification['level'], Bilingual> = {
     1: {
       zh: '如继续未报送，将依次通报二级学院负责人和教务部。',

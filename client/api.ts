@@ -33,14 +33,17 @@ function httpRefusal(status: number, code: string | undefined, text: string): Ru
     414: ['请求地址过长', 'the request URL is too long'],
     415: ['请求格式不支持：请以 JSON（application/json）提交', 'unsupported content type: send JSON (application/json)'],
   };
-  const [zh, en] = known[status] ?? (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(text)
-    ? ['请求内容不是有效的 JSON', 'the body is not valid JSON']
-    : [`请求无效：${text}`, `bad request: ${text}`]);
+  const [zh, en] =
+    known[status] ??
+    (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(text)
+      ? ['请求内容不是有效的 JSON', 'the body is not valid JSON']
+      : [`请求无效：${text}`, `bad request: ${text}`]);
   return inputError('(body)', zh, en, `http.${status}`);
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const logger = deps.logger === false ? false : { level: 'info', ...(deps.logger === true || deps.logger === undefined ? {} : deps.logger) };
+  const logger =
+    deps.logger === false ? false : { level: 'info', ...(deps.logger === true || deps.logger === undefined ? {} : deps.logger) };
   const app = Fastify({
     logger,
     bodyLimit: 256 * 1024,
@@ -69,16 +72,41 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       return reply.status(status).send(errorBody([httpRefusal(status, (err as { code?: string }).code, text)]));
     }
     req.log.error({ err }, 'internal error');
-    return reply.status(500).send(errorBody([inputError('(server)', `服务器内部错误，请稍后重试；如需报告，请提供请求编号 ${req.id}`, `internal server error; please retry later, and quote request id ${req.id} if you report it`, 'http.internal')], req.id));
+    return reply
+      .status(500)
+      .send(
+        errorBody(
+          [
+            inputError(
+              '(server)',
+              `服务器内部错误，请稍后重试；如需报告，请提供请求编号 ${req.id}`,
+              `internal server error; please retry later, and quote request id ${req.id} if you report it`,
+              'http.internal',
+            ),
+          ],
+          req.id,
+        ),
+      );
   });
   app.setNotFoundHandler((req, reply) => {
     const path = stripControlCharacters(req.url.split('?')[0]!).slice(0, 200);
-    return reply.status(404).send(errorBody([inputError('(path)', `没有这个接口：${req.method} ${path}`, `no such endpoint: ${req.method} ${path}`, 'http.notFound')]));
+    return reply
+      .status(404)
+      .send(
+        errorBody([
+          inputError('(path)', `没有这个接口：${req.method} ${path}`, `no such endpoint: ${req.method} ${path}`, 'http.notFound'),
+        ]),
+      );
   });
 
   app.get('/healthz', { config: { auth: 'public' } }, async () => ({ ok: true }));
   app.get('/readyz', { config: { auth: 'public' } }, async (_req, reply) => {
-    const r = deps.ready ? await deps.ready().catch((err: unknown) => ({ ok: false, reason: { zh: `就绪检查失败：${String(err)}`, en: `readiness check failed: ${String(err)}` } })) : true;
+    const r = deps.ready
+      ? await deps.ready().catch((err: unknown) => ({
+          ok: false,
+          reason: { zh: `就绪检查失败：${String(err)}`, en: `readiness check failed: ${String(err)}` },
+        }))
+      : true;
     const body = typeof r === 'boolean' ? { ok: r } : r;
     return reply.status(body.ok ? 200 : 503).send(body);
   });

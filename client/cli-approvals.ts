@@ -27,17 +27,29 @@ const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 /
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8')) as unknown;
 const enc = encodeURIComponent;
 const statusNames: Record<string, string> = {
-  pending: '审批中 pending', returned: '已退回 returned', approved: '已通过 approved', rejected: '未通过 rejected',
-  withdrawn: '已撤回 withdrawn', awaitingFiling: '待备案 awaiting filing', cancelled: '已取消 cancelled',
+  pending: '审批中 pending',
+  returned: '已退回 returned',
+  approved: '已通过 approved',
+  rejected: '未通过 rejected',
+  withdrawn: '已撤回 withdrawn',
+  awaitingFiling: '待备案 awaiting filing',
+  cancelled: '已取消 cancelled',
 };
 
 function showApproval(a: ApprovalState): string {
   return [
     `审批 / Approval:   ${a.approvalId} — ${a.title.zh} / ${a.title.en}`,
     `状态 / Status:     ${statusNames[a.status] ?? a.status}（第 ${a.round} 次提交 / submission ${a.round}）`,
-    a.currentStep ? `当前环节 / Step:  ${a.currentStep.title.zh} / ${a.currentStep.title.en}，截止 / due ${formatShanghai(Date.parse(a.currentStep.dueAt))}` : '',
-    ...a.decisions.map((d) => `  ${formatShanghai(Date.parse(d.at)).slice(0, 16)}\t${d.stepTitle.zh}\t${d.outcome}\t${d.actor.id}${d.onBehalfOf ? `（代 ${d.onBehalfOf} / on behalf of ${d.onBehalfOf}）` : ''}${d.comment ? `\t${d.comment}` : ''}`),
-  ].filter(Boolean).join('\n');
+    a.currentStep
+      ? `当前环节 / Step:  ${a.currentStep.title.zh} / ${a.currentStep.title.en}，截止 / due ${formatShanghai(Date.parse(a.currentStep.dueAt))}`
+      : '',
+    ...a.decisions.map(
+      (d) =>
+        `  ${formatShanghai(Date.parse(d.at)).slice(0, 16)}\t${d.stepTitle.zh}\t${d.outcome}\t${d.actor.id}${d.onBehalfOf ? `（代 ${d.onBehalfOf} / on behalf of ${d.onBehalfOf}）` : ''}${d.comment ? `\t${d.comment}` : ''}`,
+    ),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function updated(g: Globals, r: ApprovalUpdateResult): void {
@@ -45,7 +57,9 @@ function updated(g: Globals, r: ApprovalUpdateResult): void {
 }
 
 export function addApprovalCommands(program: Command, g: () => Globals): void {
-  const approval = program.command('approval').description('审批：预算（第十三条）、变更（第七条）、考评人员培训计划（第六条（四））/ approvals');
+  const approval = program
+    .command('approval')
+    .description('审批：预算（第十三条）、变更（第七条）、考评人员培训计划（第六条（四））/ approvals');
   approval
     .command('submit <pilotId>')
     .description('提交审批事项（内容来自 JSON 文件）/ submit an item for approval from a JSON file')
@@ -54,14 +68,23 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
     .addOption(actorOption())
     .action(async (pilotId: string, o: { kind: string; file: string; actor?: string }) => {
       const actor = parseActor(o.actor);
-      const subject = { pilotId, ...(readJson(o.file) as object), ...(o.kind === 'changeRequest' ? { requestedBy: actor, requestedAt: new Date().toISOString() } : {}) };
+      const subject = {
+        pilotId,
+        ...(readJson(o.file) as object),
+        ...(o.kind === 'changeRequest' ? { requestedBy: actor, requestedAt: new Date().toISOString() } : {}),
+      };
       const body = check(safeParseBilingual(approvalSubmissionInputSchema, { kind: o.kind, subject, actor }));
-      const res = await call<ActionResult & { approvalId: string; workflowId: string }>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals`, body);
+      const res = await call<ActionResult & { approvalId: string; workflowId: string }>(
+        g(),
+        'POST',
+        `/api/pilots/${enc(pilotId)}/approvals`,
+        body,
+      );
       out(g(), res, () => `已提交审批 / submitted: ${res.approvalId}（${res.workflowId}）`);
     });
   approval
     .command('show <pilotId> <approvalId>')
-    .description('审批详情 / an approval\'s state')
+    .description("审批详情 / an approval's state")
     .action(async (pilotId: string, approvalId: string) => {
       const a = await call<ApprovalState>(g(), 'GET', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}`);
       out(g(), a, () => showApproval(a));
@@ -75,10 +98,27 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
     .option('--return-to <target>', '退回至：submitter 或之前的环节 / submitter or an earlier step')
     .addOption(actorOption())
     .option('--on-behalf-of <user>', '代谁审批（受托人）/ as whose delegate')
-    .action(async (pilotId: string, approvalId: string, o: { step: string; outcome: string; comment?: string; returnTo?: string; actor?: string; onBehalfOf?: string }) => {
-      const body = check(safeParseBilingual(decideApprovalInputSchema, { stepId: o.step, outcome: o.outcome, ...(o.comment ? { comment: o.comment } : {}), ...(o.returnTo ? { returnTo: o.returnTo } : {}), actor: parseActor(o.actor, o.onBehalfOf) }));
-      updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/decide`, body));
-    });
+    .action(
+      async (
+        pilotId: string,
+        approvalId: string,
+        o: { step: string; outcome: string; comment?: string; returnTo?: string; actor?: string; onBehalfOf?: string },
+      ) => {
+        const body = check(
+          safeParseBilingual(decideApprovalInputSchema, {
+            stepId: o.step,
+            outcome: o.outcome,
+            ...(o.comment ? { comment: o.comment } : {}),
+            ...(o.returnTo ? { returnTo: o.returnTo } : {}),
+            actor: parseActor(o.actor, o.onBehalfOf),
+          }),
+        );
+        updated(
+          g(),
+          await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/decide`, body),
+        );
+      },
+    );
   approval
     .command('resubmit <pilotId> <approvalId>')
     .description('修改后重新提交 / resubmit with an amended subject')
@@ -86,8 +126,17 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
     .option('--note <text>')
     .addOption(actorOption())
     .action(async (pilotId: string, approvalId: string, o: { file: string; note?: string; actor?: string }) => {
-      const body = check(safeParseBilingual(resubmitApprovalInputSchema, { subject: { pilotId, ...(readJson(o.file) as object) }, ...(o.note ? { note: o.note } : {}), actor: parseActor(o.actor) }));
-      updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/resubmit`, body));
+      const body = check(
+        safeParseBilingual(resubmitApprovalInputSchema, {
+          subject: { pilotId, ...(readJson(o.file) as object) },
+          ...(o.note ? { note: o.note } : {}),
+          actor: parseActor(o.actor),
+        }),
+      );
+      updated(
+        g(),
+        await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/resubmit`, body),
+      );
     });
   approval
     .command('withdraw <pilotId> <approvalId>')
@@ -95,8 +144,13 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
     .option('--reason <text>')
     .addOption(actorOption())
     .action(async (pilotId: string, approvalId: string, o: { reason?: string; actor?: string }) => {
-      const body = check(safeParseBilingual(withdrawApprovalInputSchema, { ...(o.reason ? { reason: o.reason } : {}), actor: parseActor(o.actor) }));
-      updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/withdraw`, body));
+      const body = check(
+        safeParseBilingual(withdrawApprovalInputSchema, { ...(o.reason ? { reason: o.reason } : {}), actor: parseActor(o.actor) }),
+      );
+      updated(
+        g(),
+        await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/withdraw`, body),
+      );
     });
   approval
     .command('delegate <pilotId> <approvalId>')
@@ -107,16 +161,34 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
     .option('--to-name <name>')
     .requiredOption('--until <instant>', '有效期至（ISO 时间）/ valid until (ISO instant)')
     .addOption(actorOption())
-    .action(async (pilotId: string, approvalId: string, o: { step: string; toUser: string; toEmail: string; toName?: string; until: string; actor?: string }) => {
-      const body = check(safeParseBilingual(delegateApprovalInputSchema, { stepId: o.step, delegate: { userId: o.toUser, email: o.toEmail, ...(o.toName ? { name: o.toName } : {}) }, validUntil: o.until, actor: parseActor(o.actor) }));
-      updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/delegate`, body));
-    });
+    .action(
+      async (
+        pilotId: string,
+        approvalId: string,
+        o: { step: string; toUser: string; toEmail: string; toName?: string; until: string; actor?: string },
+      ) => {
+        const body = check(
+          safeParseBilingual(delegateApprovalInputSchema, {
+            stepId: o.step,
+            delegate: { userId: o.toUser, email: o.toEmail, ...(o.toName ? { name: o.toName } : {}) },
+            validUntil: o.until,
+            actor: parseActor(o.actor),
+          }),
+        );
+        updated(
+          g(),
+          await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/delegate`, body),
+        );
+      },
+    );
   approval
     .command('cc <pilotId> <approvalId> <emails...>')
     .description('抄送 / copy people on every decision')
     .addOption(actorOption())
     .action(async (pilotId: string, approvalId: string, emails: string[], o: { actor?: string }) => {
-      const body = check(safeParseBilingual(ccApprovalInputSchema, { people: emails.map((email) => ({ email })), actor: parseActor(o.actor) }));
+      const body = check(
+        safeParseBilingual(ccApprovalInputSchema, { people: emails.map((email) => ({ email })), actor: parseActor(o.actor) }),
+      );
       updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/cc`, body));
     });
   approval
@@ -126,24 +198,37 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
     .requiredOption('--reference <ref>', '备案文号 / filing reference')
     .addOption(actorOption())
     .action(async (pilotId: string, approvalId: string, o: { filedOn: string; reference: string; actor?: string }) => {
-      const body = check(safeParseBilingual(recordApprovalFilingInputSchema, { filedOn: o.filedOn, reference: o.reference, actor: parseActor(o.actor) }));
+      const body = check(
+        safeParseBilingual(recordApprovalFilingInputSchema, { filedOn: o.filedOn, reference: o.reference, actor: parseActor(o.actor) }),
+      );
       updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/filing`, body));
     });
 
   const rect = program.command('rectification').description('整改（第十八条）/ rectifications (Art. 18)');
-  rect
-    .command('show <pilotId> <inspectionId>')
-    .action(async (pilotId: string, inspectionId: string) => {
-      const r = await call<RectificationState>(g(), 'GET', `/api/pilots/${enc(pilotId)}/rectifications/${enc(inspectionId)}`);
-      out(g(), r, () => `整改 / Rectification ${r.rectificationId}: ${r.status}，截止 / due ${formatShanghai(Date.parse(r.rectification.dueAt))}`);
-    });
+  rect.command('show <pilotId> <inspectionId>').action(async (pilotId: string, inspectionId: string) => {
+    const r = await call<RectificationState>(g(), 'GET', `/api/pilots/${enc(pilotId)}/rectifications/${enc(inspectionId)}`);
+    out(
+      g(),
+      r,
+      () => `整改 / Rectification ${r.rectificationId}: ${r.status}，截止 / due ${formatShanghai(Date.parse(r.rectification.dueAt))}`,
+    );
+  });
   rect
     .command('reinspect <pilotId> <inspectionId>')
     .description('登记复查结果（教务部），内容来自 JSON 文件 / record the re-inspection from a JSON file')
     .requiredOption('--file <path>')
     .addOption(actorOption())
     .action(async (pilotId: string, inspectionId: string, o: { file: string; actor?: string }) => {
-      const res = await call<{ passed: boolean; status: string }>(g(), 'POST', `/api/pilots/${enc(pilotId)}/rectifications/${enc(inspectionId)}/reinspection`, { ...(readJson(o.file) as object), inspector: parseActor(o.actor) });
-      out(g(), res, () => (res.passed ? '复查合格，整改完成 / passed: the rectification is closed' : `复查不合格，整改继续 / failed: the rectification goes on (${res.status})`));
+      const res = await call<{ passed: boolean; status: string }>(
+        g(),
+        'POST',
+        `/api/pilots/${enc(pilotId)}/rectifications/${enc(inspectionId)}/reinspection`,
+        { ...(readJson(o.file) as object), inspector: parseActor(o.actor) },
+      );
+      out(g(), res, () =>
+        res.passed
+          ? '复查合格，整改完成 / passed: the rectification is closed'
+          : `复查不合格，整改继续 / failed: the rectification goes on (${res.status})`,
+      );
     });
 }

@@ -26,7 +26,19 @@ export function check<T>(r: { ok: true; value: T } | { ok: false; errors: RuleRe
 
 /** `id:role[:college]`, e.g. `zhang:pilotLead` or `li:collegeStaff:forestry`. */
 export function parseActor(spec: string | undefined, onBehalfOf?: string): Actor {
-  if (!spec) throw new Refused([{ ruleId: 'input.actor', article: null, severity: 'hard', field: 'actor', message: { zh: '请用 --actor id:角色[:学院] 或环境变量 ONEX_ACTOR 注明操作人', en: 'name the actor with --actor id:role[:college] or ONEX_ACTOR' } }]);
+  if (!spec)
+    throw new Refused([
+      {
+        ruleId: 'input.actor',
+        article: null,
+        severity: 'hard',
+        field: 'actor',
+        message: {
+          zh: '请用 --actor id:角色[:学院] 或环境变量 ONEX_ACTOR 注明操作人',
+          en: 'name the actor with --actor id:role[:college] or ONEX_ACTOR',
+        },
+      },
+    ]);
   const [id, role, college] = spec.split(':');
   return check(safeParseBilingual(actorSchema, { id, role, college: college || undefined, onBehalfOf }, 'actor'));
 }
@@ -65,4 +77,3 @@ export async function call<T>(g: Globals, method: string, path: string, body?: u
 export function out(g: Globals, data: unknown, human: () => string): void {
   console.log(g.json ? JSON.stringify(data, null, 2) : stripControlCharacters(human()));
 }
-

@@ -42,7 +42,12 @@ function done(g: Globals, res: ActionResult): void {
 function booked(g: Globals, res: LedgerAnswer): void {
   if (!res.replayed) return done(g, res);
   const a = formatFen(res.entry.amountFen);
-  out(g, res, () => `已记账，未重复记账 / already booked, not booked again: ${res.entry.id}（${res.entry.kind === 'income' ? '收入' : '支出'} ${a.zh}，${res.entry.date}）/ (${res.entry.kind} of ${a.en}, ${res.entry.date})`);
+  out(
+    g,
+    res,
+    () =>
+      `已记账，未重复记账 / already booked, not booked again: ${res.entry.id}（${res.entry.kind === 'income' ? '收入' : '支出'} ${a.zh}，${res.entry.date}）/ (${res.entry.kind} of ${a.en}, ${res.entry.date})`,
+  );
 }
 
 export function addLifecycleCommands(program: Command, g: () => Globals): void {
@@ -56,18 +61,40 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .option('--requested-on <date>', '通知日期 / requested on', today())
     .option('--dry-run', '只检查，不登记 / check only, record nothing')
     .addOption(actorOption())
-    .action(async (pilotIds: string[], o: { id: string; title: string; due: string; requestedOn: string; dryRun?: boolean; actor?: string }) => {
-      const actor = parseActor(o.actor);
-      for (const pilotId of pilotIds) check(safeParseBilingual(provincialRequestInputSchema, { id: o.id, pilotId, title: o.title, requestedOn: o.requestedOn, dueDate: o.due, recordedBy: actor }));
-      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/provincial-requests', {
-        pilotIds, request: { id: o.id, title: o.title, requestedOn: o.requestedOn, dueDate: o.due }, actor, dryRun: Boolean(o.dryRun),
-      });
-      out(g(), res, () => [
-        res.dryRun ? '试运行，未登记 / dry run, nothing recorded' : '登记结果 / results',
-        ...res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`),
-      ].join('\n'));
-      if (res.results.some((r) => !r.ok)) process.exitCode = 2;
-    });
+    .action(
+      async (pilotIds: string[], o: { id: string; title: string; due: string; requestedOn: string; dryRun?: boolean; actor?: string }) => {
+        const actor = parseActor(o.actor);
+        for (const pilotId of pilotIds)
+          check(
+            safeParseBilingual(provincialRequestInputSchema, {
+              id: o.id,
+              pilotId,
+              title: o.title,
+              requestedOn: o.requestedOn,
+              dueDate: o.due,
+              recordedBy: actor,
+            }),
+          );
+        const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+          g(),
+          'POST',
+          '/api/provincial-requests',
+          {
+            pilotIds,
+            request: { id: o.id, title: o.title, requestedOn: o.requestedOn, dueDate: o.due },
+            actor,
+            dryRun: Boolean(o.dryRun),
+          },
+        );
+        out(g(), res, () =>
+          [
+            res.dryRun ? '试运行，未登记 / dry run, nothing recorded' : '登记结果 / results',
+            ...res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`),
+          ].join('\n'),
+        );
+        if (res.results.some((r) => !r.ok)) process.exitCode = 2;
+      },
+    );
   prov
     .command('submit <pilotId> <requestId>')
     .description('登记已报送 / record the submission')
@@ -75,11 +102,18 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .addOption(actorOption())
     .option('--on-behalf-of <user>', '代谁登记 / on whose behalf')
     .action(async (pilotId: string, requestId: string, o: { note?: string; actor?: string; onBehalfOf?: string }) => {
-      const body = check(safeParseBilingual(provincialSubmissionInputSchema, { requestId, note: o.note, actor: parseActor(o.actor, o.onBehalfOf) }));
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/provincial-requests/${enc(requestId)}/submissions`, body));
+      const body = check(
+        safeParseBilingual(provincialSubmissionInputSchema, { requestId, note: o.note, actor: parseActor(o.actor, o.onBehalfOf) }),
+      );
+      done(
+        g(),
+        await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/provincial-requests/${enc(requestId)}/submissions`, body),
+      );
     });
 
-  const ledger = program.command('ledger').description('专项资金账（第五条第三项、第十一、十四条）/ the special-fund ledger (Art. 5(3), 11, 14)');
+  const ledger = program
+    .command('ledger')
+    .description('专项资金账（第五条第三项、第十一、十四条）/ the special-fund ledger (Art. 5(3), 11, 14)');
   ledger
     .command('expense <pilotId>')
     .description('登记支出 / record an expense')
@@ -89,10 +123,22 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .requiredOption('--description <text>')
     .option('--date <date>', '日期 / date', today())
     .addOption(actorOption())
-    .action(async (pilotId: string, o: { id: string; category: string; amount: string; description: string; date: string; actor?: string }) => {
-      const body = check(safeParseBilingual(expenseInputSchema, { id: o.id, pilotId, date: o.date, category: o.category, amountFen: fen(o.amount, 'amount'), description: o.description, actor: parseActor(o.actor) }));
-      booked(g(), await call<LedgerAnswer>(g(), 'POST', `/api/pilots/${enc(pilotId)}/expenses`, body));
-    });
+    .action(
+      async (pilotId: string, o: { id: string; category: string; amount: string; description: string; date: string; actor?: string }) => {
+        const body = check(
+          safeParseBilingual(expenseInputSchema, {
+            id: o.id,
+            pilotId,
+            date: o.date,
+            category: o.category,
+            amountFen: fen(o.amount, 'amount'),
+            description: o.description,
+            actor: parseActor(o.actor),
+          }),
+        );
+        booked(g(), await call<LedgerAnswer>(g(), 'POST', `/api/pilots/${enc(pilotId)}/expenses`, body));
+      },
+    );
   ledger
     .command('income <pilotId>')
     .description('登记收入 / record income')
@@ -103,7 +149,17 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .option('--date <date>', '日期 / date', today())
     .addOption(actorOption())
     .action(async (pilotId: string, o: { id: string; source: string; payer: string; amount: string; date: string; actor?: string }) => {
-      const body = check(safeParseBilingual(incomeInputSchema, { id: o.id, pilotId, date: o.date, source: o.source, payer: o.payer, amountFen: fen(o.amount, 'amount'), actor: parseActor(o.actor) }));
+      const body = check(
+        safeParseBilingual(incomeInputSchema, {
+          id: o.id,
+          pilotId,
+          date: o.date,
+          source: o.source,
+          payer: o.payer,
+          amountFen: fen(o.amount, 'amount'),
+          actor: parseActor(o.actor),
+        }),
+      );
       booked(g(), await call<LedgerAnswer>(g(), 'POST', `/api/pilots/${enc(pilotId)}/incomes`, body));
     });
 
@@ -114,12 +170,18 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .option('--fee-cap-waiver <reason>', '教务部豁免收费上限的理由 / Academic Affairs waiver of the fee cap, with its reason')
     .addOption(actorOption())
     .action(async (pilotId: string, o: { file: string; feeCapWaiver?: string; actor?: string }) => {
-      const body = check(safeParseBilingual(assessmentInputSchema, { session: { pilotId, ...readJson(o.file) }, actor: parseActor(o.actor), ...(o.feeCapWaiver ? { feeCapWaiverReason: o.feeCapWaiver } : {}) }));
+      const body = check(
+        safeParseBilingual(assessmentInputSchema, {
+          session: { pilotId, ...readJson(o.file) },
+          actor: parseActor(o.actor),
+          ...(o.feeCapWaiver ? { feeCapWaiverReason: o.feeCapWaiver } : {}),
+        }),
+      );
       done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/assessments`, body));
     });
   program
     .command('assessment-result <pilotId> <sessionId>')
-    .description('登记考核通过人数（第十二条）/ record a session\'s pass count (Art. 12)')
+    .description("登记考核通过人数（第十二条）/ record a session's pass count (Art. 12)")
     .requiredOption('--passed <n>', '通过人数 / number passed', Number)
     .addOption(actorOption())
     .action(async (pilotId: string, sessionId: string, o: { passed: number; actor?: string }) => {
@@ -144,10 +206,25 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .option('--evidence <ref>', '证据 / evidence reference')
     .option('--occurred-on <date>', '发生日期 / date', today())
     .addOption(actorOption())
-    .action(async (pilotId: string, o: { id: string; ground: string; description: string; evidence?: string; occurredOn: string; actor?: string }) => {
-      const body = check(safeParseBilingual(violationInputSchema, { id: o.id, pilotId, ground: o.ground, description: o.description, evidence: o.evidence, occurredOn: o.occurredOn, recordedBy: parseActor(o.actor) }));
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/violations`, body));
-    });
+    .action(
+      async (
+        pilotId: string,
+        o: { id: string; ground: string; description: string; evidence?: string; occurredOn: string; actor?: string },
+      ) => {
+        const body = check(
+          safeParseBilingual(violationInputSchema, {
+            id: o.id,
+            pilotId,
+            ground: o.ground,
+            description: o.description,
+            evidence: o.evidence,
+            occurredOn: o.occurredOn,
+            recordedBy: parseActor(o.actor),
+          }),
+        );
+        done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/violations`, body));
+      },
+    );
   program
     .command('cancel <pilotId>')
     .description('取消试点（第十九条，教务部）/ cancel a pilot (Art. 19, Academic Affairs)')
@@ -165,14 +242,24 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .option('--dry-run', '只列出，不发送 / list only, send nothing')
     .addOption(actorOption())
     .action(async (o: { college?: string; note?: string; dryRun?: boolean; actor?: string }) => {
-      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/bulk/remind-overdue', {
-        actor: parseActor(o.actor), dryRun: Boolean(o.dryRun), ...(o.college ? { college: o.college } : {}), ...(o.note ? { note: o.note } : {}),
-      });
-      out(g(), res, () => [
-        res.dryRun ? '试运行：将提醒以下试点 / dry run: these pilots would be reminded' : '已提醒 / reminded',
-        ...res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`),
-        `共 ${res.results.length} 个 / ${res.results.length} pilot(s)`,
-      ].join('\n'));
+      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+        g(),
+        'POST',
+        '/api/bulk/remind-overdue',
+        {
+          actor: parseActor(o.actor),
+          dryRun: Boolean(o.dryRun),
+          ...(o.college ? { college: o.college } : {}),
+          ...(o.note ? { note: o.note } : {}),
+        },
+      );
+      out(g(), res, () =>
+        [
+          res.dryRun ? '试运行：将提醒以下试点 / dry run: these pilots would be reminded' : '已提醒 / reminded',
+          ...res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`),
+          `共 ${res.results.length} 个 / ${res.results.length} pilot(s)`,
+        ].join('\n'),
+      );
     });
   program
     .command('extend-deadline <pilotIds...>')
@@ -183,34 +270,83 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
     .requiredOption('--reason <text>')
     .option('--dry-run')
     .addOption(actorOption())
-    .action(async (pilotIds: string[], o: { kind: 'provincialRequest' | 'weeklyPeriod'; item: string; to: string; reason: string; dryRun?: boolean; actor?: string }) => {
-      const actor = parseActor(o.actor);
-      check(safeParseBilingual(extendDeadlineInputSchema, { target: { kind: o.kind, id: o.item }, newDueDate: o.to, reason: o.reason, actor }));
-      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/bulk/extend-deadline', {
-        pilotIds, target: { kind: o.kind, id: o.item }, newDueDate: o.to, reason: o.reason, actor, dryRun: Boolean(o.dryRun),
-      });
-      out(g(), res, () => res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`).join('\n'));
-      if (res.results.some((r) => !r.ok)) process.exitCode = 2;
-    });
+    .action(
+      async (
+        pilotIds: string[],
+        o: { kind: 'provincialRequest' | 'weeklyPeriod'; item: string; to: string; reason: string; dryRun?: boolean; actor?: string },
+      ) => {
+        const actor = parseActor(o.actor);
+        check(
+          safeParseBilingual(extendDeadlineInputSchema, {
+            target: { kind: o.kind, id: o.item },
+            newDueDate: o.to,
+            reason: o.reason,
+            actor,
+          }),
+        );
+        const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+          g(),
+          'POST',
+          '/api/bulk/extend-deadline',
+          {
+            pilotIds,
+            target: { kind: o.kind, id: o.item },
+            newDueDate: o.to,
+            reason: o.reason,
+            actor,
+            dryRun: Boolean(o.dryRun),
+          },
+        );
+        out(g(), res, () =>
+          res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`).join('\n'),
+        );
+        if (res.results.some((r) => !r.ok)) process.exitCode = 2;
+      },
+    );
   program
     .command('calendar-refresh')
-    .description('把当前节假日与调休安排交给所有进行中的试点（教务部，可试运行）/ hand every running pilot the current working-day schedule (Academic Affairs; dry run)')
-    .option('--college <id>', '只更新该学院的试点 / only this college\'s pilots')
+    .description(
+      '把当前节假日与调休安排交给所有进行中的试点（教务部，可试运行）/ hand every running pilot the current working-day schedule (Academic Affairs; dry run)',
+    )
+    .option('--college <id>', "只更新该学院的试点 / only this college's pilots")
     .option('--dry-run', '只列出，不更新 / list only')
     .addOption(actorOption())
     .action(async (o: { college?: string; dryRun?: boolean; actor?: string }) => {
-      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(g(), 'POST', '/api/calendar/refresh', { actor: parseActor(o.actor), dryRun: Boolean(o.dryRun), ...(o.college ? { college: o.college } : {}) });
-      out(g(), res, () => res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`).join('\n') || '没有进行中的试点 / no running pilots');
+      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+        g(),
+        'POST',
+        '/api/calendar/refresh',
+        { actor: parseActor(o.actor), dryRun: Boolean(o.dryRun), ...(o.college ? { college: o.college } : {}) },
+      );
+      out(
+        g(),
+        res,
+        () =>
+          res.results.map((r) => `${r.pilotId}\t${r.ok ? '✓' : `✗ ${(r.errors ?? []).map(formatRuleResult).join('; ')}`}`).join('\n') ||
+          '没有进行中的试点 / no running pilots',
+      );
     });
   program
     .command('audit <pilotId>')
     .description('审计记录：谁、何时、做了什么、代谁、前后值 / the audit trail')
     .action(async (pilotId: string) => {
       const { audit } = await call<{ audit: AuditEntry[] }>(g(), 'GET', `/api/pilots/${enc(pilotId)}/audit`);
-      out(g(), audit, () => audit.map((a) => {
-        const who = a.actor ? `${a.actor.id}（${a.actor.role}${a.actor.onBehalfOf ? `，代 ${a.actor.onBehalfOf} / on behalf of ${a.actor.onBehalfOf}` : ''}）` : '系统 / system';
-        const change = a.before !== undefined || a.after !== undefined ? `\t${JSON.stringify(a.before ?? null)} → ${JSON.stringify(a.after ?? null)}` : '';
-        return `${a.seq}\t${formatShanghai(Date.parse(a.at)).slice(0, 16)}\t${who}\t${a.summary.zh} / ${a.summary.en}${change}`;
-      }).join('\n') || '无记录 / no entries');
+      out(
+        g(),
+        audit,
+        () =>
+          audit
+            .map((a) => {
+              const who = a.actor
+                ? `${a.actor.id}（${a.actor.role}${a.actor.onBehalfOf ? `，代 ${a.actor.onBehalfOf} / on behalf of ${a.actor.onBehalfOf}` : ''}）`
+                : '系统 / system';
+              const change =
+                a.before !== undefined || a.after !== undefined
+                  ? `\t${JSON.stringify(a.before ?? null)} → ${JSON.stringify(a.after ?? null)}`
+                  : '';
+              return `${a.seq}\t${formatShanghai(Date.parse(a.at)).slice(0, 16)}\t${who}\t${a.summary.zh} / ${a.summary.en}${change}`;
+            })
+            .join('\n') || '无记录 / no entries',
+      );
     });
 }

@@ -23,7 +23,10 @@ const enc = encodeURIComponent;
 const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
 
 function withActor(program: Command, cmd: Command): Command {
-  return cmd.addOption(actorOption()).option('--on-behalf-of <user>', '代谁操作 / on whose behalf').option('--idempotency-key <key>', '幂等键 / retries with the same key apply once');
+  return cmd
+    .addOption(actorOption())
+    .option('--on-behalf-of <user>', '代谁操作 / on whose behalf')
+    .option('--idempotency-key <key>', '幂等键 / retries with the same key apply once');
 }
 
 function actorOf(o: Opts) {
@@ -46,14 +49,34 @@ function describeRound(s: RoundState): string {
     `公示 / Public notice:      ${s.publicNotice ? `${s.publicNotice.start} 至 ${s.publicNotice.end}（${s.publicNotice.workingDays} 个工作日 / working days）` : `—（${s.noticeWorkingDays} 个工作日 / working days）`}`,
     '',
     '学院 / College\t起草 drafted\t签字 signed\t审核 reviewed\t退回 returned\t报送 submitted\t批准 approved',
-    ...s.colleges.map((c) => `${c.collegeId} ${c.name}\t${c.counts.drafted}\t${c.counts.signed}\t${c.counts.reviewed}\t${c.counts.returned}\t${c.counts.submitted}\t${c.counts.approved}`),
+    ...s.colleges.map(
+      (c) =>
+        `${c.collegeId} ${c.name}\t${c.counts.drafted}\t${c.counts.signed}\t${c.counts.reviewed}\t${c.counts.returned}\t${c.counts.submitted}\t${c.counts.approved}`,
+    ),
     '',
     '申报 / Application\t学院 / College\t专业 / Major\t状态 / Status',
-    ...s.colleges.flatMap((c) => c.applications.map((a) => `${a.applicationId}\t${a.collegeId}\t${a.majorName}\t${a.status}${a.missedInternalDeadline ? '（校内截止未提交 / missed the internal deadline）' : ''}${a.blocking.length ? ` ⚠ ${a.blocking.join(', ')}` : ''}`)),
+    ...s.colleges.flatMap((c) =>
+      c.applications.map(
+        (a) =>
+          `${a.applicationId}\t${a.collegeId}\t${a.majorName}\t${a.status}${a.missedInternalDeadline ? '（校内截止未提交 / missed the internal deadline）' : ''}${a.blocking.length ? ` ⚠ ${a.blocking.join(', ')}` : ''}`,
+      ),
+    ),
   ];
-  if (s.results.length) lines.push('', '省厅结果 / Results:', ...s.results.map((x) => `  ${x.applicationId}\t${x.outcome === 'approved' ? '批准 approved' : `不予批准 rejected：${x.reason ?? ''}`}`));
+  if (s.results.length)
+    lines.push(
+      '',
+      '省厅结果 / Results:',
+      ...s.results.map(
+        (x) => `  ${x.applicationId}\t${x.outcome === 'approved' ? '批准 approved' : `不予批准 rejected：${x.reason ?? ''}`}`,
+      ),
+    );
   if (s.objections.length) lines.push('', '异议 / Objections:', ...s.objections.map((x) => `  ${x.applicationId}\t${x.content}`));
-  if (s.pilots.length) lines.push('', '试点 / Pilots:', ...s.pilots.map((p) => `  ${p.applicationId} → ${p.pilotId}${p.error ? `（失败 / failed: ${p.error}）` : ''}`));
+  if (s.pilots.length)
+    lines.push(
+      '',
+      '试点 / Pilots:',
+      ...s.pilots.map((p) => `  ${p.applicationId} → ${p.pilotId}${p.error ? `（失败 / failed: ${p.error}）` : ''}`),
+    );
   for (const w of s.calendarWarnings) lines.push(`⚠ ${w.message.zh} / ${w.message.en}`);
   return lines.join('\n');
 }
@@ -67,12 +90,20 @@ function describeApplication(s: ApplicationState): string {
     `等待 / Waiting on:   ${s.waitingOn.zh} / ${s.waitingOn.en}`,
   ];
   if (s.openReturn) lines.push(`退回意见 / Returned by ${stepNames[s.openReturn.by].zh}: ${s.openReturn.comment}`);
-  for (const r of s.evaluation.blocking) lines.push(`✗ ${r.ruleId}（${r.severity === 'waivable' ? '可豁免 / waivable' : '硬性 / hard'}）${r.message.zh} / ${r.message.en}`);
+  for (const r of s.evaluation.blocking)
+    lines.push(`✗ ${r.ruleId}（${r.severity === 'waivable' ? '可豁免 / waivable' : '硬性 / hard'}）${r.message.zh} / ${r.message.en}`);
   for (const w of s.evaluation.waived) lines.push(`✓ ${w.result.ruleId} 已豁免 / waived (${w.waiverId})`);
   for (const r of s.evaluation.advisories) lines.push(`ℹ ${r.message.zh} / ${r.message.en}`);
   if (s.publicNotice) lines.push(`公示 / Notice: ${s.publicNotice.start} 至 ${s.publicNotice.end}`);
   if (s.pilot) lines.push(`试点 / Pilot: ${s.pilot.pilotId}`);
-  lines.push('', '时间线 / Timeline:', ...s.timeline.map((e) => `  ${formatShanghai(Date.parse(e.at)).slice(0, 16)}\t${e.event}${e.step ? ` ${e.step}` : ''}${e.to ? ` → ${e.to}` : ''}\t${e.actor?.id ?? ''}${e.comment ? `\t${e.comment}` : ''}${e.ruleId ? `\t${e.ruleId}` : ''}`));
+  lines.push(
+    '',
+    '时间线 / Timeline:',
+    ...s.timeline.map(
+      (e) =>
+        `  ${formatShanghai(Date.parse(e.at)).slice(0, 16)}\t${e.event}${e.step ? ` ${e.step}` : ''}${e.to ? ` → ${e.to}` : ''}\t${e.actor?.id ?? ''}${e.comment ? `\t${e.comment}` : ''}${e.ruleId ? `\t${e.ruleId}` : ''}`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -80,167 +111,420 @@ function describeApplication(s: ApplicationState): string {
 export function addRoundCommands(program: Command, g: () => Globals): void {
   const round = program.command('round').description('申报轮次（第九条）/ application rounds (Art. 9)');
 
-  withActor(program, round.command('open')
-    .description('记录省教育厅申报文件并开启校内申报（教务部）/ record the provincial call and open the internal round (Academic Affairs)')
-    .option('--file <path>', '轮次记录 JSON / the round record as JSON')
-    .option('--id <id>').option('--year <year>', '申报年度 / year', Number)
-    .option('--call <title>', '省教育厅文件标题 / the call\'s title')
-    .option('--document-number <no>', '文号 / document number')
-    .option('--requirements <text>', '申报要求 / requirements')
-    .option('--provincial-deadline <date>').option('--internal-deadline <date>')
-    .option('--colleges <path>', '参加学院 JSON / colleges as JSON [{ id, name, leader: { name, email }, staff: [] }]')
-    .option('--aa-name <name>').option('--aa-email <email>', '教务部联系人 / Academic Affairs contact')
-    .option('--school-leader-name <name>').option('--school-leader-email <email>')
-    .option('--notice-days <n>', '公示工作日数（默认按规则表）/ public notice in working days (rule table by default)', Number))
-    .action(async (o: Opts & { year?: number; noticeDays?: number }) => {
-      const record = o.file ? readJson(String(o.file)) : {
-        id: o.id, year: o.year, provincialCall: o.call, documentNumber: o.documentNumber, requirements: o.requirements,
-        provincialDeadline: o.provincialDeadline, internalDeadline: o.internalDeadline,
-        colleges: o.colleges ? readJson(String(o.colleges)) : undefined,
-        academicAffairs: { name: o.aaName, email: o.aaEmail }, schoolLeader: { name: o.schoolLeaderName, email: o.schoolLeaderEmail },
-        ...(o.noticeDays !== undefined ? { publicNoticeWorkingDays: o.noticeDays } : {}),
-      };
-      const parsed = check(safeParseBilingual(roundRecordSchema, record, 'round'));
-      const res = await call<{ workflowId: string }>(g(), 'POST', '/api/rounds', { round: parsed, actor: actorOf(o) }, headers(o));
-      out(g(), res, () => `已开启申报轮次 / round opened: ${parsed.id}（${res.workflowId}），已通知 ${parsed.colleges.length} 个学院 / ${parsed.colleges.length} college(s) notified`);
+  withActor(
+    program,
+    round
+      .command('open')
+      .description(
+        '记录省教育厅申报文件并开启校内申报（教务部）/ record the provincial call and open the internal round (Academic Affairs)',
+      )
+      .option('--file <path>', '轮次记录 JSON / the round record as JSON')
+      .option('--id <id>')
+      .option('--year <year>', '申报年度 / year', Number)
+      .option('--call <title>', "省教育厅文件标题 / the call's title")
+      .option('--document-number <no>', '文号 / document number')
+      .option('--requirements <text>', '申报要求 / requirements')
+      .option('--provincial-deadline <date>')
+      .option('--internal-deadline <date>')
+      .option('--colleges <path>', '参加学院 JSON / colleges as JSON [{ id, name, leader: { name, email }, staff: [] }]')
+      .option('--aa-name <name>')
+      .option('--aa-email <email>', '教务部联系人 / Academic Affairs contact')
+      .option('--school-leader-name <name>')
+      .option('--school-leader-email <email>')
+      .option('--notice-days <n>', '公示工作日数（默认按规则表）/ public notice in working days (rule table by default)', Number),
+  ).action(async (o: Opts & { year?: number; noticeDays?: number }) => {
+    const record = o.file
+      ? readJson(String(o.file))
+      : {
+          id: o.id,
+          year: o.year,
+          provincialCall: o.call,
+          documentNumber: o.documentNumber,
+          requirements: o.requirements,
+          provincialDeadline: o.provincialDeadline,
+          internalDeadline: o.internalDeadline,
+          colleges: o.colleges ? readJson(String(o.colleges)) : undefined,
+          academicAffairs: { name: o.aaName, email: o.aaEmail },
+          schoolLeader: { name: o.schoolLeaderName, email: o.schoolLeaderEmail },
+          ...(o.noticeDays !== undefined ? { publicNoticeWorkingDays: o.noticeDays } : {}),
+        };
+    const parsed = check(safeParseBilingual(roundRecordSchema, record, 'round'));
+    const res = await call<{ workflowId: string }>(g(), 'POST', '/api/rounds', { round: parsed, actor: actorOf(o) }, headers(o));
+    out(
+      g(),
+      res,
+      () =>
+        `已开启申报轮次 / round opened: ${parsed.id}（${res.workflowId}），已通知 ${parsed.colleges.length} 个学院 / ${parsed.colleges.length} college(s) notified`,
+    );
+  });
+
+  round
+    .command('show <roundId>')
+    .description('轮次总览 / the round overview')
+    .action(async (roundId: string) => {
+      const s = await call<RoundState>(g(), 'GET', `/api/rounds/${enc(roundId)}`);
+      out(g(), s, () => describeRound(s));
     });
 
-  round.command('show <roundId>').description('轮次总览 / the round overview').action(async (roundId: string) => {
-    const s = await call<RoundState>(g(), 'GET', `/api/rounds/${enc(roundId)}`);
-    out(g(), s, () => describeRound(s));
-  });
+  round
+    .command('list')
+    .description('列出申报轮次 / list rounds')
+    .addOption(new Option('--stage <stage>').choices(roundStages))
+    .action(async (o: Opts) => {
+      const { rounds } = await call<{ rounds: RoundListItem[] }>(
+        g(),
+        'GET',
+        `/api/rounds${o.stage ? `?stage=${enc(String(o.stage))}` : ''}`,
+      );
+      out(g(), rounds, () =>
+        rounds.length
+          ? ['轮次 / Round\t阶段 / Stage\t状态 / Status', ...rounds.map((r) => `${r.roundId}\t${r.stage ?? ''}\t${r.status}`)].join('\n')
+          : '没有申报轮次 / no rounds',
+      );
+    });
 
-  round.command('list').description('列出申报轮次 / list rounds').addOption(new Option('--stage <stage>').choices(roundStages)).action(async (o: Opts) => {
-    const { rounds } = await call<{ rounds: RoundListItem[] }>(g(), 'GET', `/api/rounds${o.stage ? `?stage=${enc(String(o.stage))}` : ''}`);
-    out(g(), rounds, () => (rounds.length ? ['轮次 / Round\t阶段 / Stage\t状态 / Status', ...rounds.map((r) => `${r.roundId}\t${r.stage ?? ''}\t${r.status}`)].join('\n') : '没有申报轮次 / no rounds'));
-  });
+  const roundAction =
+    (
+      name: string,
+      path: string,
+      describe: string,
+      build: (o: Opts, ...args: string[]) => Record<string, unknown>,
+      say: (res: never) => string,
+    ) =>
+    (cmd: Command) =>
+      withActor(program, cmd)
+        .action(async (roundId: string, ...rest: unknown[]) => {
+          // commander passes the positional arguments, then the options, then the command.
+          const o = rest[rest.length - 2] as Opts;
+          const args = rest.slice(0, -2) as string[];
+          const res = await call<never>(
+            g(),
+            'POST',
+            `/api/rounds/${enc(roundId)}/${path}`,
+            { ...build(o, ...args), actor: actorOf(o) },
+            headers(o),
+          );
+          out(g(), res, () => say(res));
+        })
+        .description(describe)
+        .name(name);
 
-  const roundAction = (name: string, path: string, describe: string, build: (o: Opts, ...args: string[]) => Record<string, unknown>, say: (res: never) => string) =>
-    (cmd: Command) => withActor(program, cmd).action(async (roundId: string, ...rest: unknown[]) => {
-      // commander passes the positional arguments, then the options, then the command.
-      const o = rest[rest.length - 2] as Opts;
-      const args = rest.slice(0, -2) as string[];
-      const res = await call<never>(g(), 'POST', `/api/rounds/${enc(roundId)}/${path}`, { ...build(o, ...args), actor: actorOf(o) }, headers(o));
-      out(g(), res, () => say(res));
-    }).description(describe).name(name);
-
-  roundAction('waive', 'waivers', '豁免“每个专业限申报 1 个”（第八条（二），教务部）/ waive Art. 8(2) for an application to be created',
+  roundAction(
+    'waive',
+    'waivers',
+    '豁免“每个专业限申报 1 个”（第八条（二），教务部）/ waive Art. 8(2) for an application to be created',
     (o) => ({ ruleId: 'art8.onePilotPerMajor', subjectId: o.application, reason: o.reason }),
-    (w: { id: string }) => `已豁免 / waived: ${w.id}`)(round.command('waive <roundId>').requiredOption('--application <id>').requiredOption('--reason <text>'));
+    (w: { id: string }) => `已豁免 / waived: ${w.id}`,
+  )(round.command('waive <roundId>').requiredOption('--application <id>').requiredOption('--reason <text>'));
 
-  roundAction('confirm', 'submission', '确认报送省教育厅的名单（教务部）/ confirm the consolidated list (Academic Affairs)',
-    (o) => ({ applicationIds: String(o.applications ?? '').split(',').map((x) => x.trim()).filter(Boolean), ...(o.submittedOn ? { submittedOn: o.submittedOn } : {}), ...(o.note ? { note: o.note } : {}) }),
-    (r: { submitted: string[]; notSubmitted: string[]; late: boolean }) => `已报送 / submitted: ${r.submitted.join(', ') || '—'}；未列入 / not submitted: ${r.notSubmitted.join(', ') || '—'}${r.late ? '（逾期确认 / confirmed late）' : ''}`,
-  )(round.command('confirm <roundId>').requiredOption('--applications <ids>', '逗号分隔 / comma-separated ids (empty: nothing to submit)').option('--submitted-on <date>', '报送日期 / date sent').option('--note <text>'));
+  roundAction(
+    'confirm',
+    'submission',
+    '确认报送省教育厅的名单（教务部）/ confirm the consolidated list (Academic Affairs)',
+    (o) => ({
+      applicationIds: String(o.applications ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+      ...(o.submittedOn ? { submittedOn: o.submittedOn } : {}),
+      ...(o.note ? { note: o.note } : {}),
+    }),
+    (r: { submitted: string[]; notSubmitted: string[]; late: boolean }) =>
+      `已报送 / submitted: ${r.submitted.join(', ') || '—'}；未列入 / not submitted: ${r.notSubmitted.join(', ') || '—'}${r.late ? '（逾期确认 / confirmed late）' : ''}`,
+  )(
+    round
+      .command('confirm <roundId>')
+      .requiredOption('--applications <ids>', '逗号分隔 / comma-separated ids (empty: nothing to submit)')
+      .option('--submitted-on <date>', '报送日期 / date sent')
+      .option('--note <text>'),
+  );
 
-  roundAction('result', 'results', '录入省教育厅评审结果（教务部）/ record the province\'s result',
+  roundAction(
+    'result',
+    'results',
+    "录入省教育厅评审结果（教务部）/ record the province's result",
     (o, applicationId) => ({ applicationId, outcome: o.rejected ? 'rejected' : 'approved', ...(o.reason ? { reason: o.reason } : {}) }),
-    (r: { applicationId: string; outcome: string }) => `已录入 / recorded: ${r.applicationId} ${r.outcome === 'approved' ? '批准 approved' : '不予批准 rejected'}`,
-  )(round.command('result <roundId> <applicationId>').option('--approved', '批准 / approved').option('--rejected', '不予批准 / rejected').option('--reason <text>'));
+    (r: { applicationId: string; outcome: string }) =>
+      `已录入 / recorded: ${r.applicationId} ${r.outcome === 'approved' ? '批准 approved' : '不予批准 rejected'}`,
+  )(
+    round
+      .command('result <roundId> <applicationId>')
+      .option('--approved', '批准 / approved')
+      .option('--rejected', '不予批准 / rejected')
+      .option('--reason <text>'),
+  );
 
-  roundAction('notice', 'public-notice', '录入公示开始日期（结束日期按工作日计算）/ record the public notice start (its end follows in working days)',
+  roundAction(
+    'notice',
+    'public-notice',
+    '录入公示开始日期（结束日期按工作日计算）/ record the public notice start (its end follows in working days)',
     (o) => ({ startDate: o.start }),
-    (n: { start: string; end: string; workingDays: number }) => `公示期 / public notice: ${n.start} 至 ${n.end}（${n.workingDays} 个工作日 / working days）`,
+    (n: { start: string; end: string; workingDays: number }) =>
+      `公示期 / public notice: ${n.start} 至 ${n.end}（${n.workingDays} 个工作日 / working days）`,
   )(round.command('notice <roundId>').requiredOption('--start <date>'));
 
-  roundAction('objection', 'objections', '录入公示异议 / record an objection during the notice',
+  roundAction(
+    'objection',
+    'objections',
+    '录入公示异议 / record an objection during the notice',
     (o, applicationId) => ({ applicationId, content: o.content }),
     (x: { applicationId: string }) => `已录入异议 / objection recorded: ${x.applicationId}`,
   )(round.command('objection <roundId> <applicationId>').requiredOption('--content <text>'));
 
-  round.command('pilots <roundId>').description('本轮立项的试点 / pilots this round started').action(async (roundId: string) => {
-    const { pilots } = await call<{ pilots: PilotListItem[] }>(g(), 'GET', `/api/pilots?round=${enc(roundId)}`);
-    out(g(), pilots, () => (pilots.length ? ['试点 / Pilot\t学院 / College\t阶段 / Stage\t状态 / Status', ...pilots.map((p) => `${p.pilotId}\t${p.college ?? ''}\t${p.stage ?? ''}\t${p.status}`)].join('\n') : '没有试点 / no pilots'));
-  });
+  round
+    .command('pilots <roundId>')
+    .description('本轮立项的试点 / pilots this round started')
+    .action(async (roundId: string) => {
+      const { pilots } = await call<{ pilots: PilotListItem[] }>(g(), 'GET', `/api/pilots?round=${enc(roundId)}`);
+      out(g(), pilots, () =>
+        pilots.length
+          ? [
+              '试点 / Pilot\t学院 / College\t阶段 / Stage\t状态 / Status',
+              ...pilots.map((p) => `${p.pilotId}\t${p.college ?? ''}\t${p.stage ?? ''}\t${p.status}`),
+            ].join('\n')
+          : '没有试点 / no pilots',
+      );
+    });
 
   // ── Applications ───────────────────────────────────────────────────────
   const app = program.command('app').description('试点申报（第八条）/ pilot applications (Art. 8)');
 
-  withActor(program, app.command('create <roundId>')
-    .description('起草申报 / draft an application')
-    .option('--file <path>', '申报 JSON / the application as JSON')
-    .option('--id <id>').option('--college-id <id>')
-    .option('--major <name>').option('--major-code <code>')
-    .option('--certificate <name>').option('--org <name>', '培训评价组织 / evaluation organisation')
-    .addOption(new Option('--level <level>').choices(certificateLevels).default('intermediate'))
-    .option('--lead-name <name>').option('--lead-email <email>').option('--lead-user <id>')
-    .option('--examinees <n>', '计划考证人数 / planned examinees', Number)
-    .option('--course <name:modules...>', '支撑课程 “课程名:对应标准模块” / supporting course "name:standard modules"')
-    .option('--integration-courses <names>', '课证融通课程（逗号分隔）/ courses carrying the exam content')
-    .option('--in-plan', '考证内容已纳入人才培养方案 / exam content is in the talent-training plan')
-    .option('--declare', '声明符合省教育厅及证书申报要求（第八条（一））/ declare the requirements are met (Art. 8(1))')
-    .option('--budget <yuan>', '计划预算（元）/ planned budget in yuan')
-    .option('--months <n>', '试点期限（月）/ pilot length in months', Number))
-    .action(async (roundId: string, o: Opts & { examinees?: number; months?: number; course?: string[] }) => {
-      let application: unknown;
-      if (o.file) application = readJson(String(o.file));
-      else {
-        const budget = o.budget === undefined ? undefined : yuanToFen(String(o.budget));
-        if (o.budget !== undefined && budget === null) throw new Refused([{ ruleId: 'input.invalid', article: null, severity: 'hard', field: 'budget', message: { zh: '预算应为以元为单位、最多两位小数的数字', en: 'the budget is an amount in yuan with at most two decimals' } }]);
-        application = {
-          id: o.id, college: { id: o.collegeId, name: o.collegeId }, major: { name: o.major, ...(o.majorCode ? { code: o.majorCode } : {}) },
-          certificate: { name: o.certificate, evaluationOrg: o.org, level: o.level },
-          lead: { name: o.leadName, email: o.leadEmail, ...(o.leadUser ? { userId: o.leadUser } : {}) },
-          requirementsDeclared: Boolean(o.declare), plannedExaminees: o.examinees,
-          supportingCourses: (o.course ?? []).map((c) => ({ name: c.split(':')[0], standardModules: c.split(':').slice(1).join(':') })),
-          integration: { inTalentTrainingPlan: Boolean(o.inPlan), courses: String(o.integrationCourses ?? '').split(',').map((x) => x.trim()).filter(Boolean) },
-          ...(budget != null ? { budgetFen: budget } : {}), ...(o.months !== undefined ? { plannedDurationMonths: o.months } : {}),
-        };
-      }
-      const res = await call<{ applicationId: string; workflowId: string }>(g(), 'POST', `/api/rounds/${enc(roundId)}/applications`, { application, actor: actorOf(o) }, headers(o));
-      out(g(), res, () => `已起草申报 / application drafted: ${res.applicationId}（${res.workflowId}）`);
-    });
-
-  app.command('show <roundId> <applicationId>').description('申报及其时间线 / the application and its timeline').action(async (roundId: string, applicationId: string) => {
-    const s = await call<ApplicationState>(g(), 'GET', `/api/rounds/${enc(roundId)}/applications/${enc(applicationId)}`);
-    out(g(), s, () => describeApplication(s));
+  withActor(
+    program,
+    app
+      .command('create <roundId>')
+      .description('起草申报 / draft an application')
+      .option('--file <path>', '申报 JSON / the application as JSON')
+      .option('--id <id>')
+      .option('--college-id <id>')
+      .option('--major <name>')
+      .option('--major-code <code>')
+      .option('--certificate <name>')
+      .option('--org <name>', '培训评价组织 / evaluation organisation')
+      .addOption(new Option('--level <level>').choices(certificateLevels).default('intermediate'))
+      .option('--lead-name <name>')
+      .option('--lead-email <email>')
+      .option('--lead-user <id>')
+      .option('--examinees <n>', '计划考证人数 / planned examinees', Number)
+      .option('--course <name:modules...>', '支撑课程 “课程名:对应标准模块” / supporting course "name:standard modules"')
+      .option('--integration-courses <names>', '课证融通课程（逗号分隔）/ courses carrying the exam content')
+      .option('--in-plan', '考证内容已纳入人才培养方案 / exam content is in the talent-training plan')
+      .option('--declare', '声明符合省教育厅及证书申报要求（第八条（一））/ declare the requirements are met (Art. 8(1))')
+      .option('--budget <yuan>', '计划预算（元）/ planned budget in yuan')
+      .option('--months <n>', '试点期限（月）/ pilot length in months', Number),
+  ).action(async (roundId: string, o: Opts & { examinees?: number; months?: number; course?: string[] }) => {
+    let application: unknown;
+    if (o.file) application = readJson(String(o.file));
+    else {
+      const budget = o.budget === undefined ? undefined : yuanToFen(String(o.budget));
+      if (o.budget !== undefined && budget === null)
+        throw new Refused([
+          {
+            ruleId: 'input.invalid',
+            article: null,
+            severity: 'hard',
+            field: 'budget',
+            message: { zh: '预算应为以元为单位、最多两位小数的数字', en: 'the budget is an amount in yuan with at most two decimals' },
+          },
+        ]);
+      application = {
+        id: o.id,
+        college: { id: o.collegeId, name: o.collegeId },
+        major: { name: o.major, ...(o.majorCode ? { code: o.majorCode } : {}) },
+        certificate: { name: o.certificate, evaluationOrg: o.org, level: o.level },
+        lead: { name: o.leadName, email: o.leadEmail, ...(o.leadUser ? { userId: o.leadUser } : {}) },
+        requirementsDeclared: Boolean(o.declare),
+        plannedExaminees: o.examinees,
+        supportingCourses: (o.course ?? []).map((c) => ({ name: c.split(':')[0], standardModules: c.split(':').slice(1).join(':') })),
+        integration: {
+          inTalentTrainingPlan: Boolean(o.inPlan),
+          courses: String(o.integrationCourses ?? '')
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        },
+        ...(budget != null ? { budgetFen: budget } : {}),
+        ...(o.months !== undefined ? { plannedDurationMonths: o.months } : {}),
+      };
+    }
+    const res = await call<{ applicationId: string; workflowId: string }>(
+      g(),
+      'POST',
+      `/api/rounds/${enc(roundId)}/applications`,
+      { application, actor: actorOf(o) },
+      headers(o),
+    );
+    out(g(), res, () => `已起草申报 / application drafted: ${res.applicationId}（${res.workflowId}）`);
   });
 
-  app.command('list <roundId>').description('列出本轮申报 / list the round\'s applications').option('--college <id>').addOption(new Option('--stage <status>').choices(applicationStatuses))
+  app
+    .command('show <roundId> <applicationId>')
+    .description('申报及其时间线 / the application and its timeline')
+    .action(async (roundId: string, applicationId: string) => {
+      const s = await call<ApplicationState>(g(), 'GET', `/api/rounds/${enc(roundId)}/applications/${enc(applicationId)}`);
+      out(g(), s, () => describeApplication(s));
+    });
+
+  app
+    .command('list <roundId>')
+    .description("列出本轮申报 / list the round's applications")
+    .option('--college <id>')
+    .addOption(new Option('--stage <status>').choices(applicationStatuses))
     .action(async (roundId: string, o: Opts) => {
       const q = new URLSearchParams();
       if (o.college) q.set('college', String(o.college));
       if (o.stage) q.set('stage', String(o.stage));
-      const { applications } = await call<{ applications: ApplicationListItem[] }>(g(), 'GET', `/api/rounds/${enc(roundId)}/applications${q.size ? `?${q}` : ''}`);
-      out(g(), applications, () => (applications.length ? ['申报 / Application\t学院 / College\t状态 / Status', ...applications.map((a) => `${a.applicationId}\t${a.college ?? ''}\t${a.stage ?? ''}`)].join('\n') : '没有申报 / no applications'));
+      const { applications } = await call<{ applications: ApplicationListItem[] }>(
+        g(),
+        'GET',
+        `/api/rounds/${enc(roundId)}/applications${q.size ? `?${q}` : ''}`,
+      );
+      out(g(), applications, () =>
+        applications.length
+          ? [
+              '申报 / Application\t学院 / College\t状态 / Status',
+              ...applications.map((a) => `${a.applicationId}\t${a.college ?? ''}\t${a.stage ?? ''}`),
+            ].join('\n')
+          : '没有申报 / no applications',
+      );
     });
 
   const appAction = (cmd: Command, path: string, build: (o: Opts) => Record<string, unknown>) =>
     withActor(program, cmd).action(async (roundId: string, applicationId: string, o: Opts) => {
-      const res = await call<ApplicationState & { id?: string }>(g(), 'POST', `/api/rounds/${enc(roundId)}/applications/${enc(applicationId)}/${path}`, { ...build(o), actor: actorOf(o) }, headers(o));
-      out(g(), res, () => ('statusName' in res && res.statusName ? `${applicationId}：${res.statusName.zh} / ${res.statusName.en}` : `${applicationId}：${JSON.stringify(res)}`));
+      const res = await call<ApplicationState & { id?: string }>(
+        g(),
+        'POST',
+        `/api/rounds/${enc(roundId)}/applications/${enc(applicationId)}/${path}`,
+        { ...build(o), actor: actorOf(o) },
+        headers(o),
+      );
+      out(g(), res, () =>
+        'statusName' in res && res.statusName
+          ? `${applicationId}：${res.statusName.zh} / ${res.statusName.en}`
+          : `${applicationId}：${JSON.stringify(res)}`,
+      );
     });
 
-  appAction(app.command('edit <roundId> <applicationId>').description('修改起草中的申报 / edit a draft').option('--file <path>', '要修改的字段 JSON / the changed fields as JSON').option('--examinees <n>', '', Number), 'edit',
-    (o) => ({ changes: o.file ? readJson(String(o.file)) : { ...(o.examinees !== undefined ? { plannedExaminees: o.examinees } : {}) } }));
-  appAction(app.command('submit <roundId> <applicationId>').description('提交申报 / submit').option('--note <text>'), 'submit', (o) => (o.note ? { note: o.note } : {}));
-  appAction(app.command('withdraw <roundId> <applicationId>').description('撤回提交（下一环节处理前）/ withdraw the submission until the next step acts').option('--reason <text>'), 'withdraw', (o) => (o.reason ? { reason: o.reason } : {}));
-  appAction(app.command('abandon <roundId> <applicationId>').description('撤销申报 / withdraw the application from the round').option('--reason <text>'), 'abandon', (o) => (o.reason ? { reason: o.reason } : {}));
-  appAction(app.command('sign <roundId> <applicationId>').description('二级学院负责人审核签字（第五条（二））/ college leader sign-off (Art. 5(2))')
-    .option('--declare-authentic', '声明对材料真实性负责 / declare the materials authentic').option('--return', '退回修改 / return for revision').option('--comment <text>'), 'sign-off',
-    (o) => ({ outcome: o.return ? 'return' : 'approve', ...(o.declareAuthentic ? { declareAuthentic: true } : {}), ...(o.comment ? { comment: o.comment } : {}) }));
-  appAction(app.command('review <roundId> <applicationId>').description('教务部审核 / Academic Affairs review')
-    .option('--approve').option('--return').option('--reject').addOption(new Option('--to <step>', '退回到 / return to').choices(['draft', 'college'])).option('--comment <text>'), 'review',
-    (o) => ({ outcome: o.reject ? 'reject' : o.return ? 'return' : 'approve', ...(o.to ? { returnTo: o.to } : {}), ...(o.comment ? { comment: o.comment } : {}) }));
-  appAction(app.command('waive <roundId> <applicationId>').description('豁免“原则上”规则（教务部，须写明理由）/ waive a waivable rule (Academic Affairs, with a reason)')
-    .requiredOption('--rule <ruleId>').requiredOption('--reason <text>').option('--field <field>'), 'waivers',
-    (o) => ({ ruleId: o.rule, reason: o.reason, ...(o.field ? { field: o.field } : {}) }));
+  appAction(
+    app
+      .command('edit <roundId> <applicationId>')
+      .description('修改起草中的申报 / edit a draft')
+      .option('--file <path>', '要修改的字段 JSON / the changed fields as JSON')
+      .option('--examinees <n>', '', Number),
+    'edit',
+    (o) => ({ changes: o.file ? readJson(String(o.file)) : { ...(o.examinees !== undefined ? { plannedExaminees: o.examinees } : {}) } }),
+  );
+  appAction(app.command('submit <roundId> <applicationId>').description('提交申报 / submit').option('--note <text>'), 'submit', (o) =>
+    o.note ? { note: o.note } : {},
+  );
+  appAction(
+    app
+      .command('withdraw <roundId> <applicationId>')
+      .description('撤回提交（下一环节处理前）/ withdraw the submission until the next step acts')
+      .option('--reason <text>'),
+    'withdraw',
+    (o) => (o.reason ? { reason: o.reason } : {}),
+  );
+  appAction(
+    app
+      .command('abandon <roundId> <applicationId>')
+      .description('撤销申报 / withdraw the application from the round')
+      .option('--reason <text>'),
+    'abandon',
+    (o) => (o.reason ? { reason: o.reason } : {}),
+  );
+  appAction(
+    app
+      .command('sign <roundId> <applicationId>')
+      .description('二级学院负责人审核签字（第五条（二））/ college leader sign-off (Art. 5(2))')
+      .option('--declare-authentic', '声明对材料真实性负责 / declare the materials authentic')
+      .option('--return', '退回修改 / return for revision')
+      .option('--comment <text>'),
+    'sign-off',
+    (o) => ({
+      outcome: o.return ? 'return' : 'approve',
+      ...(o.declareAuthentic ? { declareAuthentic: true } : {}),
+      ...(o.comment ? { comment: o.comment } : {}),
+    }),
+  );
+  appAction(
+    app
+      .command('review <roundId> <applicationId>')
+      .description('教务部审核 / Academic Affairs review')
+      .option('--approve')
+      .option('--return')
+      .option('--reject')
+      .addOption(new Option('--to <step>', '退回到 / return to').choices(['draft', 'college']))
+      .option('--comment <text>'),
+    'review',
+    (o) => ({
+      outcome: o.reject ? 'reject' : o.return ? 'return' : 'approve',
+      ...(o.to ? { returnTo: o.to } : {}),
+      ...(o.comment ? { comment: o.comment } : {}),
+    }),
+  );
+  appAction(
+    app
+      .command('waive <roundId> <applicationId>')
+      .description('豁免“原则上”规则（教务部，须写明理由）/ waive a waivable rule (Academic Affairs, with a reason)')
+      .requiredOption('--rule <ruleId>')
+      .requiredOption('--reason <text>')
+      .option('--field <field>'),
+    'waivers',
+    (o) => ({ ruleId: o.rule, reason: o.reason, ...(o.field ? { field: o.field } : {}) }),
+  );
 
   // ── Pass records (Art. 12) ─────────────────────────────────────────────
   const pass = program.command('pass-record').description('试点通过率记录（第十二条）/ pass records (Art. 12)');
-  withActor(program, pass.command('add').description('录入一个试点年度的通过率（教务部）/ record a pilot-year\'s pass record (Academic Affairs)')
-    .requiredOption('--year <year>', '', Number).requiredOption('--college <id>').requiredOption('--major <name>').option('--major-code <code>')
-    .requiredOption('--certificate <name>').requiredOption('--org <name>').requiredOption('--candidates <n>', '', Number).requiredOption('--passed <n>', '', Number).option('--note <text>'))
-    .action(async (o: Opts & { year: number; candidates: number; passed: number }) => {
-      const record = { year: o.year, collegeId: o.college, major: { name: o.major, ...(o.majorCode ? { code: o.majorCode } : {}) }, certificate: { name: o.certificate, evaluationOrg: o.org }, candidates: o.candidates, passed: o.passed };
-      const res = await call<StoredPassRecord>(g(), 'POST', '/api/pass-records', { record, ...(o.note ? { note: o.note } : {}), actor: actorOf(o) }, headers(o));
-      out(g(), res, () => `已录入 / recorded: ${res.key}（第 ${res.revision} 版 / revision ${res.revision}）`);
-    });
-  pass.command('list').description('通过率记录 / pass records').option('--year <year>').option('--college <id>').action(async (o: Opts) => {
-    const q = new URLSearchParams();
-    if (o.year) q.set('year', String(o.year));
-    if (o.college) q.set('collegeId', String(o.college));
-    const { records } = await call<{ records: StoredPassRecord[] }>(g(), 'GET', `/api/pass-records${q.size ? `?${q}` : ''}`);
-    out(g(), records, () => (records.length ? ['年度 / Year\t学院 / College\t专业 / Major\t证书 / Certificate\t通过 / Passed', ...records.map((r) => `${r.year}\t${r.collegeId}\t${r.major.name}\t${r.certificate.name}\t${r.passed}/${r.candidates}`)].join('\n') : '没有记录 / no records'));
+  withActor(
+    program,
+    pass
+      .command('add')
+      .description("录入一个试点年度的通过率（教务部）/ record a pilot-year's pass record (Academic Affairs)")
+      .requiredOption('--year <year>', '', Number)
+      .requiredOption('--college <id>')
+      .requiredOption('--major <name>')
+      .option('--major-code <code>')
+      .requiredOption('--certificate <name>')
+      .requiredOption('--org <name>')
+      .requiredOption('--candidates <n>', '', Number)
+      .requiredOption('--passed <n>', '', Number)
+      .option('--note <text>'),
+  ).action(async (o: Opts & { year: number; candidates: number; passed: number }) => {
+    const record = {
+      year: o.year,
+      collegeId: o.college,
+      major: { name: o.major, ...(o.majorCode ? { code: o.majorCode } : {}) },
+      certificate: { name: o.certificate, evaluationOrg: o.org },
+      candidates: o.candidates,
+      passed: o.passed,
+    };
+    const res = await call<StoredPassRecord>(
+      g(),
+      'POST',
+      '/api/pass-records',
+      { record, ...(o.note ? { note: o.note } : {}), actor: actorOf(o) },
+      headers(o),
+    );
+    out(g(), res, () => `已录入 / recorded: ${res.key}（第 ${res.revision} 版 / revision ${res.revision}）`);
   });
+  pass
+    .command('list')
+    .description('通过率记录 / pass records')
+    .option('--year <year>')
+    .option('--college <id>')
+    .action(async (o: Opts) => {
+      const q = new URLSearchParams();
+      if (o.year) q.set('year', String(o.year));
+      if (o.college) q.set('collegeId', String(o.college));
+      const { records } = await call<{ records: StoredPassRecord[] }>(g(), 'GET', `/api/pass-records${q.size ? `?${q}` : ''}`);
+      out(g(), records, () =>
+        records.length
+          ? [
+              '年度 / Year\t学院 / College\t专业 / Major\t证书 / Certificate\t通过 / Passed',
+              ...records.map((r) => `${r.year}\t${r.collegeId}\t${r.major.name}\t${r.certificate.name}\t${r.passed}/${r.candidates}`),
+            ].join('\n')
+          : '没有记录 / no records',
+      );
+    });
 }

@@ -33,7 +33,10 @@ function describePilot(s: PilotState): string {
     `连续未交 / Consecutive misses: ${s.consecutiveMisses}（督办级别 / escalation level ${s.escalationLevel}${s.escalated ? '，已升级督办 / escalated' : ''}）`,
     '',
     '周次 / Period\t截止 / Due\t结果 / Outcome\t提交 / Submitted',
-    ...s.periods.map((r) => `${r.id}\t${formatShanghai(Date.parse(r.dueAt))}${r.shifted ? '（节假日顺延 / moved off a holiday）' : ''}\t${outcomeNames[r.outcome]}\t${r.submittedAt ?? '—'}`),
+    ...s.periods.map(
+      (r) =>
+        `${r.id}\t${formatShanghai(Date.parse(r.dueAt))}${r.shifted ? '（节假日顺延 / moved off a holiday）' : ''}\t${outcomeNames[r.outcome]}\t${r.submittedAt ?? '—'}`,
+    ),
     '',
     `已发邮件 / E-mails sent: ${s.emails.length}`,
     ...s.emails.slice(-10).map((e) => `  ${e.at}\t${e.kind}\t${e.periodId ?? ''}\t→ ${e.to.map((t) => t.email).join(', ')}`),
@@ -58,12 +61,15 @@ export function buildCli(): Command {
     .description('启动试点实施流程（教务部）/ start a pilot workflow (Academic Affairs)')
     .option('--file <path>', '试点记录 JSON 文件 / pilot record as a JSON file')
     .option('--id <id>', '试点编号 / pilot id')
-    .option('--college-id <id>').option('--college-name <name>')
+    .option('--college-id <id>')
+    .option('--college-name <name>')
     .option('--major <name>', '专业 / major')
     .option('--certificate <name>', '证书 / certificate')
     .option('--org <name>', '培训评价组织 / evaluation organisation')
     .addOption(new Option('--level <level>', '等级 / level').choices(certificateLevels))
-    .option('--lead-name <name>').option('--lead-email <email>').option('--lead-user <id>')
+    .option('--lead-name <name>')
+    .option('--lead-email <email>')
+    .option('--lead-user <id>')
     .option('--college-leader-email <email>')
     .option('--academic-affairs-email <email>')
     .option('--school-leader-email <email>', '主管校领导邮箱 / school leader e-mail')
@@ -76,7 +82,9 @@ export function buildCli(): Command {
     .addOption(new Option('--actor <id:role>', '操作人 / actor').env('ONEX_ACTOR'))
     .action(async (o: Record<string, string | number | undefined>) => {
       const fromFile = o.file ? (JSON.parse(readFileSync(String(o.file), 'utf8')) as PilotRecordInput) : undefined;
-      const policy = Object.fromEntries(Object.entries({ weekday: o.weekday, time: o.time, reminderLeadHours: o.reminderHours }).filter(([, v]) => v !== undefined));
+      const policy = Object.fromEntries(
+        Object.entries({ weekday: o.weekday, time: o.time, reminderLeadHours: o.reminderHours }).filter(([, v]) => v !== undefined),
+      );
       const record = fromFile ?? {
         id: o.id,
         college: { id: o.collegeId, name: o.collegeName },
@@ -98,7 +106,7 @@ export function buildCli(): Command {
     });
   pilot
     .command('show <id>')
-    .description('试点当前状态 / a pilot\'s current state')
+    .description("试点当前状态 / a pilot's current state")
     .action(async (id: string) => {
       const s = await call<PilotState>(g(), 'GET', `/api/pilots/${encodeURIComponent(id)}`);
       out(g(), s, () => describePilot(s));
@@ -120,7 +128,14 @@ export function buildCli(): Command {
       out(g(), pilots, () =>
         pilots.length === 0
           ? '没有符合条件的试点 / no matching pilots'
-          : ['试点 / Pilot\t学院 / College\t阶段 / Stage\t督办 / Escalated\t下次截止 / Next due', ...pilots.map((p) => `${p.pilotId}\t${p.college ?? ''}\t${p.stage ?? ''}\t${p.escalated ? '是 yes' : '否 no'}\t${p.nextDue ? formatShanghai(Date.parse(p.nextDue)) : '—'}`), `共 ${pilots.length} 个 / ${pilots.length} pilot(s)`].join('\n'),
+          : [
+              '试点 / Pilot\t学院 / College\t阶段 / Stage\t督办 / Escalated\t下次截止 / Next due',
+              ...pilots.map(
+                (p) =>
+                  `${p.pilotId}\t${p.college ?? ''}\t${p.stage ?? ''}\t${p.escalated ? '是 yes' : '否 no'}\t${p.nextDue ? formatShanghai(Date.parse(p.nextDue)) : '—'}`,
+              ),
+              `共 ${pilots.length} 个 / ${pilots.length} pilot(s)`,
+            ].join('\n'),
       );
     });
 
@@ -134,16 +149,29 @@ export function buildCli(): Command {
     .addOption(new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR'))
     .option('--on-behalf-of <user>', '代谁提交 / on whose behalf')
     .option('--idempotency-key <key>', '幂等键：重试不会重复提交 / retries with the same key apply once')
-    .action(async (pilotId: string, o: { period: string; content?: string; contentFile?: string; actor?: string; onBehalfOf?: string; idempotencyKey?: string }) => {
-      const content = o.contentFile ? readFileSync(o.contentFile, 'utf8') : (o.content ?? '');
-      const actor = parseActor(o.actor, o.onBehalfOf);
-      const body = check(safeParseBilingual(weeklyReportSchema, { periodId: o.period, content, actor }));
-      const res = await call<{ periodId: string; outcome: string; consecutiveMisses: number; escalated: boolean }>(
-        g(), 'POST', `/api/pilots/${encodeURIComponent(pilotId)}/weekly-reports`, body,
-        o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {},
-      );
-      out(g(), res, () => `已提交 ${res.periodId} 工作周报（${res.outcome === 'onTime' ? '按时' : '迟交'}）/ weekly report for ${res.periodId} submitted (${res.outcome})`);
-    });
+    .action(
+      async (
+        pilotId: string,
+        o: { period: string; content?: string; contentFile?: string; actor?: string; onBehalfOf?: string; idempotencyKey?: string },
+      ) => {
+        const content = o.contentFile ? readFileSync(o.contentFile, 'utf8') : (o.content ?? '');
+        const actor = parseActor(o.actor, o.onBehalfOf);
+        const body = check(safeParseBilingual(weeklyReportSchema, { periodId: o.period, content, actor }));
+        const res = await call<{ periodId: string; outcome: string; consecutiveMisses: number; escalated: boolean }>(
+          g(),
+          'POST',
+          `/api/pilots/${encodeURIComponent(pilotId)}/weekly-reports`,
+          body,
+          o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {},
+        );
+        out(
+          g(),
+          res,
+          () =>
+            `已提交 ${res.periodId} 工作周报（${res.outcome === 'onTime' ? '按时' : '迟交'}）/ weekly report for ${res.periodId} submitted (${res.outcome})`,
+        );
+      },
+    );
 
   addLifecycleCommands(program, g);
   addApprovalCommands(program, g);

@@ -15,7 +15,11 @@ export const apiEnvSchema = z.object({
   ONEX_SESSION_SECRET: z.string().min(32, 'at least 32 characters / 至少 32 个字符'),
   /** Signs one-click links in e-mails (the worker signs with the same secret). */
   ONEX_LINK_SECRET: z.string().min(32, 'at least 32 characters / 至少 32 个字符'),
-  ONEX_SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
+  ONEX_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(8),
   /** `1` behind HTTPS: cookies get the Secure attribute. */
   ONEX_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   /** How long one call to the workflow service may take before the API answers 503 (ms). */
@@ -25,7 +29,15 @@ export const apiEnvSchema = z.object({
   /** The API's own state (sessions, sign-in attempts, idempotency keys): a SQLite file shared by the API processes of one host. Default: beside the users file. */
   ONEX_API_STATE_FILE: z.string().min(1).optional(),
   /** Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; default none. */
-  ONEX_TRUSTED_PROXIES: z.string().default('').transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+  ONEX_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   /** Sign-in requests per minute from one address before 429; default 60. */
   ONEX_SIGNINS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
   /** Request log level (JSON lines on stdout): fatal, error, warn, info, debug; default info. */

@@ -101,7 +101,6 @@ export const roundActions = {
 } as const;
 export type RoundAction = keyof typeof roundActions;
 
-
 function academicAffairsOnly(actor: Actor, zh: string, en: string): void {
   if (actor.role === 'academicAffairs') return;
   throw new ServiceError(403, [breach(roundRules.openedByAcademicAffairs, 'actor.role', { zh, en })]);
@@ -120,24 +119,39 @@ export class RoundService {
     const deadline = internalDeadline(round, ruleTable(round.rulesVersion));
     const problems: RuleResult[] = [];
     if (!createChinaCalendar().isWorkingDay(round.internalDeadline)) {
-      problems.push(breach(roundRules.internalRoundOpen, 'round.internalDeadline', {
-        zh: `校内截止日期 ${round.internalDeadline} 不是工作日，请选择工作日`,
-        en: `the internal deadline ${round.internalDeadline} is not a working day; choose a working day`,
-      }));
+      problems.push(
+        breach(roundRules.internalRoundOpen, 'round.internalDeadline', {
+          zh: `校内截止日期 ${round.internalDeadline} 不是工作日，请选择工作日`,
+          en: `the internal deadline ${round.internalDeadline} is not a working day; choose a working day`,
+        }),
+      );
     }
     if (Date.parse(deadline.dueAt) <= Date.now()) {
-      problems.push(breach(roundRules.internalRoundOpen, 'round.internalDeadline', {
-        zh: `校内截止时间 ${formatShanghai(Date.parse(deadline.dueAt))} 已过`,
-        en: `the internal deadline ${formatShanghai(Date.parse(deadline.dueAt))} has passed`,
-      }));
+      problems.push(
+        breach(roundRules.internalRoundOpen, 'round.internalDeadline', {
+          zh: `校内截止时间 ${formatShanghai(Date.parse(deadline.dueAt))} 已过`,
+          en: `the internal deadline ${formatShanghai(Date.parse(deadline.dueAt))} has passed`,
+        }),
+      );
     }
     if (problems.length > 0) throw new ServiceError(422, problems);
     try {
-      const handle = await withWorkflowDeadline(this.client, () => this.client.workflow.start(roundWorkflow, { ...roundStartOptions(round, actor), taskQueue: this.taskQueue, memo: { openedBy: actor } }), { action: true });
+      const handle = await withWorkflowDeadline(
+        this.client,
+        () =>
+          this.client.workflow.start(roundWorkflow, {
+            ...roundStartOptions(round, actor),
+            taskQueue: this.taskQueue,
+            memo: { openedBy: actor },
+          }),
+        { action: true },
+      );
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, round };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new ServiceError(409, [inputError('round.id', `申报轮次 ${round.id} 已存在`, `round ${round.id} already exists`, 'round.exists')]);
+        throw new ServiceError(409, [
+          inputError('round.id', `申报轮次 ${round.id} 已存在`, `round ${round.id} already exists`, 'round.exists'),
+        ]);
       }
       throw err;
     }
@@ -151,7 +165,16 @@ export class RoundService {
   async roundAction(roundId: string, action: RoundAction, body: unknown, idempotencyKey?: string): Promise<unknown> {
     parseOrRefuse(atEdge(roundActionInputSchemas[action]), body);
     const h = this.round(roundId);
-    return this.guard(() => h.executeUpdate(roundActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId, undefined, true);
+    return this.guard(
+      () =>
+        h.executeUpdate(roundActions[action] as UpdateDefinition<unknown, [unknown]>, {
+          args: [body],
+          ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
+        }),
+      roundId,
+      undefined,
+      true,
+    );
   }
 
   async applicationState(roundId: string, applicationId: string): Promise<ApplicationState> {
@@ -159,10 +182,25 @@ export class RoundService {
     return this.guard(() => h.query(applicationStateQuery), roundId, applicationId);
   }
 
-  async applicationAction(roundId: string, applicationId: string, action: ApplicationAction, body: unknown, idempotencyKey?: string): Promise<unknown> {
+  async applicationAction(
+    roundId: string,
+    applicationId: string,
+    action: ApplicationAction,
+    body: unknown,
+    idempotencyKey?: string,
+  ): Promise<unknown> {
     parseOrRefuse(atEdge(applicationActionInputSchemas[action]), body);
     const handle = this.application(roundId, applicationId);
-    return this.guard(() => handle.executeUpdate(applicationActions[action] as UpdateDefinition<unknown, [unknown]>, { args: [body], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), roundId, applicationId, true);
+    return this.guard(
+      () =>
+        handle.executeUpdate(applicationActions[action] as UpdateDefinition<unknown, [unknown]>, {
+          args: [body],
+          ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
+        }),
+      roundId,
+      applicationId,
+      true,
+    );
   }
 
   async listRounds(query: unknown): Promise<RoundListItem[]> {
@@ -170,7 +208,13 @@ export class RoundService {
     return withWorkflowDeadline(this.client, async () => {
       const items: RoundListItem[] = [];
       for await (const wf of this.client.workflow.list({ query: roundListQuery(filter), pageSize: Math.min(limit, 1000) })) {
-        items.push({ roundId: wf.typedSearchAttributes.get(OnexRound) ?? wf.workflowId.replace(/^round:/, ''), workflowId: wf.workflowId, status: wf.status.name, stage: wf.typedSearchAttributes.get(OnexStage), startTime: wf.startTime.toISOString() });
+        items.push({
+          roundId: wf.typedSearchAttributes.get(OnexRound) ?? wf.workflowId.replace(/^round:/, ''),
+          workflowId: wf.workflowId,
+          status: wf.status.name,
+          stage: wf.typedSearchAttributes.get(OnexStage),
+          startTime: wf.startTime.toISOString(),
+        });
         if (items.length >= limit) break;
       }
       return items;
@@ -185,8 +229,13 @@ export class RoundService {
       for await (const wf of this.client.workflow.list({ query: applicationListQuery(id, filter), pageSize: Math.min(limit, 1000) })) {
         const sa = wf.typedSearchAttributes;
         items.push({
-          applicationId: wf.workflowId.slice(`application:${id}:`.length), roundId: id, workflowId: wf.workflowId, status: wf.status.name,
-          college: sa.get(OnexCollege), stage: sa.get(OnexStage), startTime: wf.startTime.toISOString(),
+          applicationId: wf.workflowId.slice(`application:${id}:`.length),
+          roundId: id,
+          workflowId: wf.workflowId,
+          status: wf.status.name,
+          college: sa.get(OnexCollege),
+          stage: sa.get(OnexStage),
+          startTime: wf.startTime.toISOString(),
         });
         if (items.length >= limit) break;
       }
@@ -200,14 +249,22 @@ export class RoundService {
    */
   async recordPassRecord(input: unknown): Promise<StoredPassRecord> {
     const request = parseOrRefuse(recordPassRecordSchema, input);
-    academicAffairsOnly(request.actor, '只有教务部可以录入试点通过率记录（第十二条）', 'only Academic Affairs may record a pass record (Art. 12)');
+    academicAffairsOnly(
+      request.actor,
+      '只有教务部可以录入试点通过率记录（第十二条）',
+      'only Academic Affairs may record a pass record (Art. 12)',
+    );
     const handle = this.client.workflow.getHandle(programmeRegistryWorkflowId());
     try {
       return await this.guard(() => handle.executeUpdate(recordPassRecord, { args: [request] }), 'registry', undefined, true);
     } catch (err) {
       if (!(err instanceof ServiceError && err.status === 404)) throw err;
     }
-    await withWorkflowDeadline(this.client, () => this.client.workflow.start(programmeRegistryWorkflow, { ...registryStartOptions(), taskQueue: this.taskQueue }), { action: true }).catch((err: unknown) => {
+    await withWorkflowDeadline(
+      this.client,
+      () => this.client.workflow.start(programmeRegistryWorkflow, { ...registryStartOptions(), taskQueue: this.taskQueue }),
+      { action: true },
+    ).catch((err: unknown) => {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     });
     return this.guard(() => handle.executeUpdate(recordPassRecord, { args: [request] }), 'registry', undefined, true);
@@ -216,7 +273,9 @@ export class RoundService {
   async passRecords(query: unknown): Promise<StoredPassRecord[]> {
     const filter = parseOrRefuse(passRecordFilterSchema, query);
     try {
-      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(programmeRegistryWorkflowId()).query(passRecordsQuery, filter));
+      return await withWorkflowDeadline(this.client, () =>
+        this.client.workflow.getHandle(programmeRegistryWorkflowId()).query(passRecordsQuery, filter),
+      );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return [];
       throw err;
@@ -228,7 +287,9 @@ export class RoundService {
   }
 
   private application(roundId: string, applicationId: string): WorkflowHandle {
-    return this.client.workflow.getHandle(applicationWorkflowId(parseOrRefuse(idSchema, roundId, 'roundId'), parseOrRefuse(idSchema, applicationId, 'applicationId')));
+    return this.client.workflow.getHandle(
+      applicationWorkflowId(parseOrRefuse(idSchema, roundId, 'roundId'), parseOrRefuse(idSchema, applicationId, 'applicationId')),
+    );
   }
 
   /** Runs the call under the deadline (503 when unanswered); maps "no such workflow" to 404 and a validator's refusal to 422. */
@@ -237,9 +298,16 @@ export class RoundService {
       return await withWorkflowDeadline(this.client, call, { action });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
-        throw new ServiceError(404, [applicationId === undefined
-          ? inputError('roundId', `申报轮次 ${roundId} 不存在`, `round ${roundId} does not exist`, 'round.notFound')
-          : inputError('applicationId', `申报轮次 ${roundId} 中没有申报 ${applicationId}`, `round ${roundId} has no application ${applicationId}`, 'application.notFound')]);
+        throw new ServiceError(404, [
+          applicationId === undefined
+            ? inputError('roundId', `申报轮次 ${roundId} 不存在`, `round ${roundId} does not exist`, 'round.notFound')
+            : inputError(
+                'applicationId',
+                `申报轮次 ${roundId} 中没有申报 ${applicationId}`,
+                `round ${roundId} has no application ${applicationId}`,
+                'application.notFound',
+              ),
+        ]);
       }
       const results = refusalFrom(err);
       if (results) throw new ServiceError(422, results);

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   await app.listen({ host: config.ONEX_API_HOST, port: config.ONEX_API_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.ONEX_API_PORT;
-  console.log(`[api] admin API on http://${config.ONEX_API_HOST}:${port} (Temporal ${config.temporal.address}, namespace ${config.temporal.namespace})`);
+  console.log(
+    `[api] admin API on http://${config.ONEX_API_HOST}:${port} (Temporal ${config.temporal.address}, namespace ${config.temporal.namespace})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,12 +4,7 @@
  * parsed with the same domain schemas the CLI and the workflows use.
  */
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { actorSchema, type Actor } from '../domain/actor';
@@ -21,7 +16,14 @@ import { parseOrRefuse } from '../domain/validation';
 import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
 import { bookedEntry, bookingOf, fundRules, sameBooking, type LedgerBooking } from '../domain/funds';
 import { expenseInputSchema, incomeInputSchema } from '../domain/pilot-actions';
-import { REFUSAL_FAILURE_TYPE, pilotAuditQuery, pilotStateQuery, recordExpense, recordIncome, submitWeeklyReport } from '../workflows/messages';
+import {
+  REFUSAL_FAILURE_TYPE,
+  pilotAuditQuery,
+  pilotStateQuery,
+  recordExpense,
+  recordIncome,
+  submitWeeklyReport,
+} from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
 import { pilotStartOptions } from '../workflows/pilot-start';
 import type { ActionResult, AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
@@ -35,15 +37,27 @@ export type LedgerAnswer = (ActionResult & { replayed: false; entry: LedgerBooki
 
 /** 409: the id is booked with other content; names the id and each field that differs. */
 function conflictingEntry(prior: LedgerBooking, given: LedgerBooking): ServiceError {
-  const keys = [...new Set([...Object.keys(prior), ...Object.keys(given)])].filter((k) => (prior as Record<string, unknown>)[k] !== (given as Record<string, unknown>)[k]);
-  const diff = keys.map((k) => `${k}: ${JSON.stringify((prior as Record<string, unknown>)[k] ?? null)} ≠ ${JSON.stringify((given as Record<string, unknown>)[k] ?? null)}`).join('; ');
-  return new ServiceError(409, [{
-    ruleId: fundRules.uniqueEntry.id, article: fundRules.uniqueEntry.article, severity: 'hard', field: 'id',
-    message: {
-      zh: `编号 ${prior.id} 已用于另一笔内容不同的${prior.kind === 'income' ? '收入' : '支出'}（第五条（三）专账核算，每笔收支只记一次），未记账；不同之处：${diff}`,
-      en: `entry id ${prior.id} is already booked as ${prior.kind === 'income' ? 'income' : 'an expense'} with different content (Art. 5(3): each entry is booked once); nothing booked. Differences: ${diff}`,
+  const keys = [...new Set([...Object.keys(prior), ...Object.keys(given)])].filter(
+    (k) => (prior as Record<string, unknown>)[k] !== (given as Record<string, unknown>)[k],
+  );
+  const diff = keys
+    .map(
+      (k) =>
+        `${k}: ${JSON.stringify((prior as Record<string, unknown>)[k] ?? null)} ≠ ${JSON.stringify((given as Record<string, unknown>)[k] ?? null)}`,
+    )
+    .join('; ');
+  return new ServiceError(409, [
+    {
+      ruleId: fundRules.uniqueEntry.id,
+      article: fundRules.uniqueEntry.article,
+      severity: 'hard',
+      field: 'id',
+      message: {
+        zh: `编号 ${prior.id} 已用于另一笔内容不同的${prior.kind === 'income' ? '收入' : '支出'}（第五条（三）专账核算，每笔收支只记一次），未记账；不同之处：${diff}`,
+        en: `entry id ${prior.id} is already booked as ${prior.kind === 'income' ? 'income' : 'an expense'} with different content (Art. 5(3): each entry is booked once); nothing booked. Differences: ${diff}`,
+      },
     },
-  }]);
+  ]);
 }
 
 export const startPilotSchema = z.object({ pilot: pilotRecordSchema, actor: actorSchema });
@@ -97,15 +111,22 @@ export class PilotService {
     const denied = mayStartPilot(actor);
     if (denied) throw new ServiceError(403, [denied]);
     try {
-      const handle = await withWorkflowDeadline(this.client, () => this.client.workflow.start(pilotWorkflow, {
-        taskQueue: this.taskQueue,
-        ...pilotStartOptions(pilot),
-        memo: { startedBy: actor },
-      }), { action: true });
+      const handle = await withWorkflowDeadline(
+        this.client,
+        () =>
+          this.client.workflow.start(pilotWorkflow, {
+            taskQueue: this.taskQueue,
+            ...pilotStartOptions(pilot),
+            memo: { startedBy: actor },
+          }),
+        { action: true },
+      );
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, pilot };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new ServiceError(409, [inputError('pilot.id', `试点 ${pilot.id} 已存在`, `pilot ${pilot.id} already exists`, 'pilot.exists')]);
+        throw new ServiceError(409, [
+          inputError('pilot.id', `试点 ${pilot.id} 已存在`, `pilot ${pilot.id} already exists`, 'pilot.exists'),
+        ]);
       }
       throw err;
     }
@@ -125,12 +146,23 @@ export class PilotService {
    * workflow's validator uses. `idempotencyKey` becomes the Update id, so a retried request
    * (e.g. after an API restart) is applied once.
    */
-  async update<Ret, Arg>(pilotId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
+  async update<Ret, Arg>(
+    pilotId: string,
+    def: UpdateDefinition<Ret, [Arg]>,
+    schema: z.ZodType,
+    input: unknown,
+    idempotencyKey?: string,
+  ): Promise<Ret> {
     const parsed = parseOrRefuse(schema, input) as Arg;
     try {
-      return await withWorkflowDeadline(this.client, () => this.client.workflow
-        .getHandle(pilotWorkflowId(pilotId))
-        .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), { action: true });
+      return await withWorkflowDeadline(
+        this.client,
+        () =>
+          this.client.workflow
+            .getHandle(pilotWorkflowId(pilotId))
+            .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
+        { action: true },
+      );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(pilotId);
       const results = refusalFrom(err);
@@ -143,12 +175,34 @@ export class PilotService {
    * An Update of one of the pilot's child workflows (an approval or a rectification), with
    * the same parsing and refusal mapping as the pilot's own Updates.
    */
-  async childUpdate<Ret, Arg>(pilotId: string, workflowId: string, def: UpdateDefinition<Ret, [Arg]>, schema: z.ZodType, input: unknown, idempotencyKey?: string): Promise<Ret> {
+  async childUpdate<Ret, Arg>(
+    pilotId: string,
+    workflowId: string,
+    def: UpdateDefinition<Ret, [Arg]>,
+    schema: z.ZodType,
+    input: unknown,
+    idempotencyKey?: string,
+  ): Promise<Ret> {
     const parsed = parseOrRefuse(schema, input) as Arg;
     try {
-      return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(workflowId).executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }), { action: true });
+      return await withWorkflowDeadline(
+        this.client,
+        () =>
+          this.client.workflow
+            .getHandle(workflowId)
+            .executeUpdate(def, { args: [parsed], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
+        { action: true },
+      );
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
+      if (err instanceof WorkflowNotFoundError)
+        throw new ServiceError(404, [
+          inputError(
+            '(path)',
+            `试点 ${pilotId} 没有此流程：${workflowId}`,
+            `pilot ${pilotId} has no such process: ${workflowId}`,
+            'child.notFound',
+          ),
+        ]);
       const results = refusalFrom(err);
       if (results) throw new ServiceError(422, results);
       throw err;
@@ -159,7 +213,15 @@ export class PilotService {
     try {
       return await withWorkflowDeadline(this.client, () => this.client.workflow.getHandle(workflowId).query(def));
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new ServiceError(404, [inputError('(path)', `试点 ${pilotId} 没有此流程：${workflowId}`, `pilot ${pilotId} has no such process: ${workflowId}`, 'child.notFound')]);
+      if (err instanceof WorkflowNotFoundError)
+        throw new ServiceError(404, [
+          inputError(
+            '(path)',
+            `试点 ${pilotId} 没有此流程：${workflowId}`,
+            `pilot ${pilotId} has no such process: ${workflowId}`,
+            'child.notFound',
+          ),
+        ]);
       throw err;
     }
   }
@@ -172,9 +234,10 @@ export class PilotService {
    * which refuses the second; that refusal is answered the same way.
    */
   async bookLedgerEntry(pilotId: string, kind: 'income' | 'expense', input: unknown, idempotencyKey?: string): Promise<LedgerAnswer> {
-    const booking = kind === 'income'
-      ? bookingOf({ kind, entry: parseOrRefuse(incomeInputSchema, input) })
-      : bookingOf({ kind, entry: parseOrRefuse(expenseInputSchema, input) });
+    const booking =
+      kind === 'income'
+        ? bookingOf({ kind, entry: parseOrRefuse(incomeInputSchema, input) })
+        : bookingOf({ kind, entry: parseOrRefuse(expenseInputSchema, input) });
     const prior = async () => bookedEntry((await this.pilotState(pilotId)).ledger, booking.id);
     const answer = (p: LedgerBooking): LedgerAnswer => {
       if (sameBooking(p, booking)) return { replayed: true, entry: p };
@@ -183,9 +246,10 @@ export class PilotService {
     const existing = await prior();
     if (existing) return answer(existing);
     try {
-      const result = kind === 'income'
-        ? await this.update(pilotId, recordIncome, incomeInputSchema, input, idempotencyKey)
-        : await this.update(pilotId, recordExpense, expenseInputSchema, input, idempotencyKey);
+      const result =
+        kind === 'income'
+          ? await this.update(pilotId, recordIncome, incomeInputSchema, input, idempotencyKey)
+          : await this.update(pilotId, recordExpense, expenseInputSchema, input, idempotencyKey);
       return { ...result, replayed: false, entry: booking };
     } catch (err) {
       if (err instanceof ServiceError && err.status === 422 && err.results.some((r) => r.ruleId === fundRules.uniqueEntry.id)) {

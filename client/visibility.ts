@@ -5,16 +5,33 @@
  */
 import { z } from 'zod';
 import { idSchema } from '../domain/pilot';
-import { OnexCancellationRisk, OnexCollege, OnexEscalated, OnexKind, OnexOverdue, OnexRound, OnexStage } from '../workflows/search-attributes';
+import {
+  OnexCancellationRisk,
+  OnexCollege,
+  OnexEscalated,
+  OnexKind,
+  OnexOverdue,
+  OnexRound,
+  OnexStage,
+} from '../workflows/search-attributes';
 
 export const stages = ['implementation', 'completed', 'cancelled'] as const;
 
 export const pilotListFilterSchema = z.object({
   college: idSchema.optional(),
   round: idSchema.optional(),
-  escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  cancellationRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  escalated: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  cancellationRisk: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   stage: z.enum(stages).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -56,7 +56,10 @@ export function unavailableCause(err: unknown): Unavailable | undefined {
 }
 
 const causes: Record<Unavailable, { zh: string; en: string }> = {
-  timeout: { zh: '在限定时间内没有得到工作流服务的答复（可能没有运行中的 worker）', en: 'the workflow service did not answer in time (perhaps no worker is running)' },
+  timeout: {
+    zh: '在限定时间内没有得到工作流服务的答复（可能没有运行中的 worker）',
+    en: 'the workflow service did not answer in time (perhaps no worker is running)',
+  },
   noWorker: { zh: '没有 worker 在处理任务队列', en: 'no worker is polling the task queue' },
   unreachable: { zh: '无法连接 Temporal 服务器', en: 'the Temporal server cannot be reached' },
 };
@@ -83,7 +86,11 @@ export function serviceUnavailable(cause: Unavailable, ms: number, action: boole
  * answer becomes ServiceError(503). `action`: the call may have changed something (an Update
  * or a start), which the message then says.
  */
-export async function withWorkflowDeadline<T>(client: Client, fn: () => Promise<T>, opts: { action?: boolean; ms?: number } = {}): Promise<T> {
+export async function withWorkflowDeadline<T>(
+  client: Client,
+  fn: () => Promise<T>,
+  opts: { action?: boolean; ms?: number } = {},
+): Promise<T> {
   const ms = opts.ms ?? workflowTimeoutMs();
   try {
     return await client.withDeadline(Date.now() + ms, fn);

@@ -16,16 +16,23 @@ export const roleNames: Record<Role, { zh: string; en: string }> = {
   admin: { zh: '系统管理员', en: 'administrator' },
 };
 
-export const actorSchema = z.object({
-  id: z.string().trim().min(1).max(128),
-  role: z.enum(roles),
-  /** Required for college-scoped roles (collegeStaff, collegeLeader). */
-  college: z.string().trim().min(1).max(64).optional(),
-  /** The user this actor acts for (a delegate or Academic Affairs entering data on someone's behalf). */
-  onBehalfOf: z.string().trim().min(1).max(128).optional(),
-}).superRefine((a, ctx) => {
-  if ((a.role === 'collegeStaff' || a.role === 'collegeLeader') && !a.college) {
-    ctx.addIssue({ code: 'custom', path: ['college'], message: 'a college-scoped role must name its college', params: { zh: '二级学院角色必须注明所属学院' } });
-  }
-});
+export const actorSchema = z
+  .object({
+    id: z.string().trim().min(1).max(128),
+    role: z.enum(roles),
+    /** Required for college-scoped roles (collegeStaff, collegeLeader). */
+    college: z.string().trim().min(1).max(64).optional(),
+    /** The user this actor acts for (a delegate or Academic Affairs entering data on someone's behalf). */
+    onBehalfOf: z.string().trim().min(1).max(128).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.role === 'collegeStaff' || a.role === 'collegeLeader') && !a.college) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['college'],
+        message: 'a college-scoped role must name its college',
+        params: { zh: '二级学院角色必须注明所属学院' },
+      });
+    }
+  });
 export type Actor = z.infer<typeof actorSchema>;

@@ -97,7 +97,11 @@ export const provincialFilingStep: ApprovalStep = Object.freeze({
 });
 
 /** Parses a (re)submitted subject with its kind's schema, then runs the kind's domain checks. */
-export function parseApprovalSubject<K extends ApprovalKind>(kind: K, raw: unknown, fieldPrefix = 'subject'): ParseResult<ApprovalSubjects[K]> {
+export function parseApprovalSubject<K extends ApprovalKind>(
+  kind: K,
+  raw: unknown,
+  fieldPrefix = 'subject',
+): ParseResult<ApprovalSubjects[K]> {
   const spec = approvalKinds[kind] as unknown as ApprovalKindSpec<K>;
   const parsed = safeParseBilingual(spec.schema, raw, fieldPrefix);
   if (!parsed.ok) return parsed;
@@ -119,14 +123,21 @@ export function checkApprovalStart(
   const { chain } = approvalKindSpec(kind);
   const out: RuleResult[] = [];
   if (subject.pilotId !== pilotId) {
-    out.push(breach(chain.rule, 'subject.pilotId', { zh: `审批事项属于试点 ${subject.pilotId}，不是 ${pilotId}`, en: `the item belongs to pilot ${subject.pilotId}, not ${pilotId}` }));
+    out.push(
+      breach(chain.rule, 'subject.pilotId', {
+        zh: `审批事项属于试点 ${subject.pilotId}，不是 ${pilotId}`,
+        en: `the item belongs to pilot ${subject.pilotId}, not ${pilotId}`,
+      }),
+    );
   }
   for (const step of chain.steps) {
     if (!recipients[step.role]) {
-      out.push(breach(chain.rule, `recipients.${step.role}`, {
-        zh: `审批环节“${step.title.zh}”缺少审批人邮箱`,
-        en: `no e-mail address for the approver of the step “${step.title.en}”`,
-      }));
+      out.push(
+        breach(chain.rule, `recipients.${step.role}`, {
+          zh: `审批环节“${step.title.zh}”缺少审批人邮箱`,
+          en: `no e-mail address for the approver of the step “${step.title.en}”`,
+        }),
+      );
     }
   }
   return out;
@@ -138,12 +149,14 @@ const userIdSchema = z.string().trim().min(1).max(128);
 const optionalName = z.string().trim().min(1).max(64).optional();
 
 /** Decide the current step: `stepId` names it (a stale or wrong step is refused). */
-export const decideApprovalInputSchema = approvalDecisionInputSchema.and(z.object({
-  stepId: requiredText(64, '审批环节不能为空', 'the step must not be blank'),
-  /** For a return: `submitter` (default) or the id of an earlier step. */
-  returnTo: z.string().trim().min(1).max(64).optional(),
-  actor: actorSchema,
-}));
+export const decideApprovalInputSchema = approvalDecisionInputSchema.and(
+  z.object({
+    stepId: requiredText(64, '审批环节不能为空', 'the step must not be blank'),
+    /** For a return: `submitter` (default) or the id of an earlier step. */
+    returnTo: z.string().trim().min(1).max(64).optional(),
+    actor: actorSchema,
+  }),
+);
 
 export const resubmitApprovalInputSchema = z.object({
   /** The amended subject, parsed by the kind's schema (parseApprovalSubject). */
@@ -166,7 +179,10 @@ export const delegateApprovalInputSchema = z.object({
 });
 
 export const ccApprovalInputSchema = z.object({
-  people: z.array(z.object({ email: z.email(), name: optionalName, userId: userIdSchema.optional() })).min(1).max(20),
+  people: z
+    .array(z.object({ email: z.email(), name: optionalName, userId: userIdSchema.optional() }))
+    .min(1)
+    .max(20),
   actor: actorSchema,
 });
 

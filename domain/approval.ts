@@ -37,18 +37,21 @@ export const approvalOutcomes = ['approve', 'return', 'reject'] as const;
 export type ApprovalOutcome = (typeof approvalOutcomes)[number];
 
 /** What a person submits to decide a step. A comment is required to return or reject. */
-export const approvalDecisionInputSchema = z.object({
-  outcome: z.enum(approvalOutcomes),
-  comment: z.string().trim().max(2000).optional(),
-}).superRefine((d, ctx) => {
-  if (d.outcome !== 'approve' && !d.comment) {
-    ctx.addIssue({
-      code: 'custom', path: ['comment'],
-      message: 'returning or rejecting needs a comment saying why',
-      params: { zh: '退回修改或不予通过时必须填写意见' },
-    });
-  }
-});
+export const approvalDecisionInputSchema = z
+  .object({
+    outcome: z.enum(approvalOutcomes),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome !== 'approve' && !d.comment) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['comment'],
+        message: 'returning or rejecting needs a comment saying why',
+        params: { zh: '退回修改或不予通过时必须填写意见' },
+      });
+    }
+  });
 export type ApprovalDecisionInput = z.output<typeof approvalDecisionInputSchema>;
 
 /** A decision as recorded: the step, the outcome, who and when (workflow time). */
@@ -77,23 +80,29 @@ function describeStep(step: ApprovalStep): Bilingual {
  */
 export function checkApprover(chain: ApprovalChain, state: ApprovalState, actor: Actor, subjectCollegeId: string): RuleResult[] {
   if (state.status !== 'pending') {
-    return [breach(chain.rule, 'decision', {
-      zh: `该事项当前不在审批中（状态：${state.status}），不能再作决定`,
-      en: `this item is not awaiting a decision (status: ${state.status})`,
-    })];
+    return [
+      breach(chain.rule, 'decision', {
+        zh: `该事项当前不在审批中（状态：${state.status}），不能再作决定`,
+        en: `this item is not awaiting a decision (status: ${state.status})`,
+      }),
+    ];
   }
   const step = describeStep(state.step);
   if (actor.role !== state.step.role) {
-    return [breach(chain.rule, 'actor.role', {
-      zh: `当前环节为${step.zh}，${roleNames[actor.role].zh}不能审批`,
-      en: `the current step is ${step.en}; ${roleNames[actor.role].en} may not decide it`,
-    })];
+    return [
+      breach(chain.rule, 'actor.role', {
+        zh: `当前环节为${step.zh}，${roleNames[actor.role].zh}不能审批`,
+        en: `the current step is ${step.en}; ${roleNames[actor.role].en} may not decide it`,
+      }),
+    ];
   }
   if (state.step.collegeScoped && actor.college !== subjectCollegeId) {
-    return [breach(chain.rule, 'actor.college', {
-      zh: `${step.zh}须由本学院（${subjectCollegeId}）负责人审批`,
-      en: `${step.en} must be decided by the leader of this college (${subjectCollegeId})`,
-    })];
+    return [
+      breach(chain.rule, 'actor.college', {
+        zh: `${step.zh}须由本学院（${subjectCollegeId}）负责人审批`,
+        en: `${step.en} must be decided by the leader of this college (${subjectCollegeId})`,
+      }),
+    ];
   }
   return [];
 }

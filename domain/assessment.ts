@@ -112,19 +112,23 @@ export function checkComponents(components: readonly AssessmentComponent[]): Rul
   const seen = new Set<AssessmentForm>();
   components.forEach((c, i) => {
     if (seen.has(c.form)) {
-      out.push(breach(assessmentRules.forms, `components.${i}.form`, {
-        zh: `考核形式“${assessmentFormNames[c.form].zh}”重复出现，请合并其分值比例`,
-        en: `the form "${assessmentFormNames[c.form].en}" appears twice; merge its weights`,
-      }));
+      out.push(
+        breach(assessmentRules.forms, `components.${i}.form`, {
+          zh: `考核形式“${assessmentFormNames[c.form].zh}”重复出现，请合并其分值比例`,
+          en: `the form "${assessmentFormNames[c.form].en}" appears twice; merge its weights`,
+        }),
+      );
     }
     seen.add(c.form);
   });
   const total = components.reduce((s, c) => s + c.weightBp, 0);
   if (total !== FULL_WEIGHT_BP) {
-    out.push(breach(assessmentRules.weightsTotal, 'components', {
-      zh: `各类型考核分值比例合计为 ${formatBp(total)}，必须恰为 100%`,
-      en: `the score weights total ${formatBp(total)}; they must total exactly 100%`,
-    }));
+    out.push(
+      breach(assessmentRules.weightsTotal, 'components', {
+        zh: `各类型考核分值比例合计为 ${formatBp(total)}，必须恰为 100%`,
+        en: `the score weights total ${formatBp(total)}; they must total exactly 100%`,
+      }),
+    );
   }
   return out;
 }
@@ -142,27 +146,31 @@ export function feeCapFen(components: readonly AssessmentComponent[], table: Pic
   return Math.floor(weighted / FULL_WEIGHT_BP);
 }
 
-export const assessmentSessionSchema = z.object({
-  id: idSchema,
-  pilotId: idSchema,
-  date: isoDateSchema,
-  components: z.array(assessmentComponentSchema).max(assessmentForms.length * 2),
-  /** The fee per person-time in the evaluation organisation's published notice (Art. 17). */
-  publishedFeeFen: fenSchema,
-  /** What each student is charged; Art. 12 allows only zero. */
-  studentFeeFen: fenSchema.default(0),
-  candidates: z.number().int().min(0).max(100_000),
-  /** Unknown until results are in. */
-  passed: z.number().int().min(0).max(100_000).optional(),
-}).superRefine((s, ctx) => {
-  reportResults(ctx, checkComponents(s.components));
-  if (s.passed !== undefined && s.passed > s.candidates) {
-    reportResults(ctx, [breach(assessmentRules.passedWithinCandidates, 'passed', {
-      zh: `通过人数（${s.passed}）不能超过参考人数（${s.candidates}）`,
-      en: `passed (${s.passed}) cannot exceed candidates (${s.candidates})`,
-    })]);
-  }
-});
+export const assessmentSessionSchema = z
+  .object({
+    id: idSchema,
+    pilotId: idSchema,
+    date: isoDateSchema,
+    components: z.array(assessmentComponentSchema).max(assessmentForms.length * 2),
+    /** The fee per person-time in the evaluation organisation's published notice (Art. 17). */
+    publishedFeeFen: fenSchema,
+    /** What each student is charged; Art. 12 allows only zero. */
+    studentFeeFen: fenSchema.default(0),
+    candidates: z.number().int().min(0).max(100_000),
+    /** Unknown until results are in. */
+    passed: z.number().int().min(0).max(100_000).optional(),
+  })
+  .superRefine((s, ctx) => {
+    reportResults(ctx, checkComponents(s.components));
+    if (s.passed !== undefined && s.passed > s.candidates) {
+      reportResults(ctx, [
+        breach(assessmentRules.passedWithinCandidates, 'passed', {
+          zh: `通过人数（${s.passed}）不能超过参考人数（${s.candidates}）`,
+          en: `passed (${s.passed}) cannot exceed candidates (${s.candidates})`,
+        }),
+      ]);
+    }
+  });
 export type AssessmentSessionInput = z.input<typeof assessmentSessionSchema>;
 export type AssessmentSession = z.output<typeof assessmentSessionSchema>;
 
@@ -176,21 +184,28 @@ export function checkAssessmentFees(
   const out: RuleResult[] = [];
   if (session.studentFeeFen > 0) {
     const fee = formatFen(session.studentFeeFen);
-    out.push(breach(assessmentRules.noStudentFee, 'studentFeeFen', {
-      zh: `考核费用由学校 100% 支付，不得向学生收取（拟收取 ${fee.zh}/人次）`,
-      en: `assessment fees are paid 100 % by the school; students may not be charged (${fee.en} per person-time proposed)`,
-    }));
+    out.push(
+      breach(assessmentRules.noStudentFee, 'studentFeeFen', {
+        zh: `考核费用由学校 100% 支付，不得向学生收取（拟收取 ${fee.zh}/人次）`,
+        en: `assessment fees are paid 100 % by the school; students may not be charged (${fee.en} per person-time proposed)`,
+      }),
+    );
   }
   const capErrors = checkComponents(session.components);
   if (capErrors.length > 0) return [...out, ...capErrors];
   const cap = feeCapFen(session.components, table);
   if (session.publishedFeeFen > cap) {
     const [f, c] = [formatFen(session.publishedFeeFen), formatFen(cap)];
-    const forms = session.components.map((x) => ({ zh: `${assessmentFormNames[x.form].zh} ${formatBp(x.weightBp)}`, en: `${assessmentFormNames[x.form].en} ${formatBp(x.weightBp)}` }));
-    out.push(breach(assessmentRules.feeCap, 'publishedFeeFen', {
-      zh: `考核收费 ${f.zh}/人次超过成本上限 ${c.zh}/人次（${forms.map((x) => x.zh).join(' + ')}）`,
-      en: `the fee of ${f.en} per person-time exceeds the cap of ${c.en} (${forms.map((x) => x.en).join(' + ')})`,
+    const forms = session.components.map((x) => ({
+      zh: `${assessmentFormNames[x.form].zh} ${formatBp(x.weightBp)}`,
+      en: `${assessmentFormNames[x.form].en} ${formatBp(x.weightBp)}`,
     }));
+    out.push(
+      breach(assessmentRules.feeCap, 'publishedFeeFen', {
+        zh: `考核收费 ${f.zh}/人次超过成本上限 ${c.zh}/人次（${forms.map((x) => x.zh).join(' + ')}）`,
+        en: `the fee of ${f.en} per person-time exceeds the cap of ${c.en} (${forms.map((x) => x.en).join(' + ')})`,
+      }),
+    );
   }
   return out;
 }
@@ -203,12 +218,21 @@ export interface PassCount {
 
 /** Sums the counts of several sessions (a pilot's year). */
 export function totalPassCount(sessions: readonly PassCount[]): PassCount {
-  return sessions.reduce((t, s) => ({ candidates: t.candidates + s.candidates, passed: t.passed + s.passed }), { candidates: 0, passed: 0 });
+  return sessions.reduce((t, s) => ({ candidates: t.candidates + s.candidates, passed: t.passed + s.passed }), {
+    candidates: 0,
+    passed: 0,
+  });
 }
 
 /** Validates counts: whole numbers, passed ≤ candidates. */
 function assertCounts(c: PassCount): void {
-  if (!Number.isSafeInteger(c.candidates) || !Number.isSafeInteger(c.passed) || c.candidates < 0 || c.passed < 0 || c.passed > c.candidates) {
+  if (
+    !Number.isSafeInteger(c.candidates) ||
+    !Number.isSafeInteger(c.passed) ||
+    c.candidates < 0 ||
+    c.passed < 0 ||
+    c.passed > c.candidates
+  ) {
     throw new RangeError(`${assessmentRules.passedWithinCandidates.id}: invalid counts ${c.passed}/${c.candidates}`);
   }
 }

@@ -53,7 +53,12 @@ export const budgetRules = {
 export const budgetApprovalChain = defineChain('budget', budgetRules.approvalChain, [
   collegeLeaderStep,
   academicAffairsStep,
-  Object.freeze({ id: 'schoolLeader', role: 'schoolLeader', collegeScoped: false, title: Object.freeze({ zh: '主管校领导审批', en: 'school leader approval' }) }),
+  Object.freeze({
+    id: 'schoolLeader',
+    role: 'schoolLeader',
+    collegeScoped: false,
+    title: Object.freeze({ zh: '主管校领导审批', en: 'school leader approval' }),
+  }),
 ]);
 
 export const budgetLineSchema = z.object({
@@ -94,10 +99,12 @@ export function checkBudgetPlan(plan: Pick<BudgetPlan, 'lines' | 'funding'>): Ru
   const [budget, funding] = [budgetTotalFen(plan), fundingTotalFen(plan)];
   if (funding < budget) {
     const [b, f] = [formatFen(budget), formatFen(funding)];
-    out.push(breach(budgetRules.fundingCoversBudget, 'funding', {
-      zh: `经费筹措合计 ${f.zh}，不足以保障预算合计 ${b.zh}`,
-      en: `the funding plan totals ${f.en}, short of the budget total of ${b.en}`,
-    }));
+    out.push(
+      breach(budgetRules.fundingCoversBudget, 'funding', {
+        zh: `经费筹措合计 ${f.zh}，不足以保障预算合计 ${b.zh}`,
+        en: `the funding plan totals ${f.en}, short of the budget total of ${b.en}`,
+      }),
+    );
   }
   return out;
 }

@@ -250,14 +250,26 @@ export const projectCalendarData: CalendarData = {
  * edit of the bundled data cannot change the due instants a replay recomputes. A process
  * takes newer data only when it is handed a new snapshot (an Update carrying it).
  */
-export function calendarSnapshot(fromYear: number, toYear: number, sources: CalendarData[] = [libraryCalendarData, projectCalendarData]): CalendarData {
+export function calendarSnapshot(
+  fromYear: number,
+  toYear: number,
+  sources: CalendarData[] = [libraryCalendarData, projectCalendarData],
+): CalendarData {
   const inRange = (d: string) => Number(d.slice(0, 4)) >= fromYear && Number(d.slice(0, 4)) <= toYear;
   const holidays: Record<IsoDate, string> = {};
   const workdays: Record<IsoDate, string> = {};
   const covered = new Set<number>();
   for (const src of sources) {
-    for (const [d, label] of Object.entries(src.holidays)) if (inRange(d)) { delete workdays[d]; holidays[d] = label; }
-    for (const [d, label] of Object.entries(src.workdays)) if (inRange(d)) { delete holidays[d]; workdays[d] = label; }
+    for (const [d, label] of Object.entries(src.holidays))
+      if (inRange(d)) {
+        delete workdays[d];
+        holidays[d] = label;
+      }
+    for (const [d, label] of Object.entries(src.workdays))
+      if (inRange(d)) {
+        delete holidays[d];
+        workdays[d] = label;
+      }
     for (const y of src.coveredYears) if (y >= fromYear && y <= toYear) covered.add(y);
   }
   const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
@@ -282,7 +294,8 @@ export interface Deadline {
  * first where the rule counts working days).
  */
 export function dateDeadline(dueDate: IsoDate, time: string, reminderLeadHours: number): Deadline {
-  if (!Number.isInteger(reminderLeadHours) || reminderLeadHours < 0) throw new RangeError(`reminderLeadHours must be a whole number ≥ 0, got ${reminderLeadHours}`);
+  if (!Number.isInteger(reminderLeadHours) || reminderLeadHours < 0)
+    throw new RangeError(`reminderLeadHours must be a whole number ≥ 0, got ${reminderLeadHours}`);
   const due = shanghaiInstant(dueDate, time);
   return { dueDate, dueAt: due.toISOString(), remindAt: new Date(due.getTime() - reminderLeadHours * 3_600_000).toISOString() };
 }

@@ -41,7 +41,10 @@ export const waiverRules = {
     id: 'waiver.waivableOnly',
     article: { article: 22 },
     severity: 'hard',
-    title: { zh: '只有“原则上”（可豁免）规则可以豁免，硬性规则不能豁免', en: 'only waivable (原则上) rules can be waived; hard rules cannot' },
+    title: {
+      zh: '只有“原则上”（可豁免）规则可以豁免，硬性规则不能豁免',
+      en: 'only waivable (原则上) rules can be waived; hard rules cannot',
+    },
     enforcedIn: ['domain/waivers.ts#grantWaiver', 'domain/waivers.ts#evaluateRules'],
   }),
 } as const;
@@ -67,7 +70,9 @@ function byArticle(a: RuleDefinition, b: RuleDefinition): number {
 }
 
 export const rulesCatalogue: readonly RuleDefinition[] = Object.freeze(
-  Object.values(ruleGroups).flatMap((g) => Object.values(g) as RuleDefinition[]).sort(byArticle),
+  Object.values(ruleGroups)
+    .flatMap((g) => Object.values(g) as RuleDefinition[])
+    .sort(byArticle),
 );
 
 export function findRule(id: string): RuleDefinition | undefined {
@@ -99,7 +104,9 @@ export function catalogueMarkdown(rules: readonly RuleDefinition[] = rulesCatalo
   for (const r of rules) {
     const a = citeArticle(r.article);
     const sev = severityNames[r.severity];
-    lines.push(`| ${a.zh} ${a.en} | \`${r.id}\` | ${sev.zh} ${sev.en} | ${cell(r.title.zh)} | ${cell(r.title.en)} | ${r.enforcedIn.map((e) => `\`${e}\``).join('<br>')} |`);
+    lines.push(
+      `| ${a.zh} ${a.en} | \`${r.id}\` | ${sev.zh} ${sev.en} | ${cell(r.title.zh)} | ${cell(r.title.en)} | ${r.enforcedIn.map((e) => `\`${e}\``).join('<br>')} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -38,14 +38,20 @@ export const changeRules = {
     id: 'art7.changeReview',
     article: { article: 7 },
     severity: 'hard',
-    title: { zh: '变更申请经二级学院、教务部审核后报省教育厅备案', en: 'a change request is reviewed by the college and Academic Affairs before it is filed with the province' },
+    title: {
+      zh: '变更申请经二级学院、教务部审核后报省教育厅备案',
+      en: 'a change request is reviewed by the college and Academic Affairs before it is filed with the province',
+    },
     enforcedIn: ['domain/change.ts#changeReviewChain', 'domain/approval.ts#checkApprover', 'workflows/approval.ts'],
   }),
   filing: defineRule({
     id: 'art7.provincialFiling',
     article: { article: 7 },
     severity: 'hard',
-    title: { zh: '批准的变更须报省教育厅备案，由教务部登记备案情况后方可生效', en: 'an approved change takes effect only once its provincial filing (备案) is recorded by Academic Affairs' },
+    title: {
+      zh: '批准的变更须报省教育厅备案，由教务部登记备案情况后方可生效',
+      en: 'an approved change takes effect only once its provincial filing (备案) is recorded by Academic Affairs',
+    },
     enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#recordFiling', 'workflows/approval.ts', 'workflows/pilot.ts'],
   }),
 } as const;
@@ -54,31 +60,47 @@ const changeKeys = ['content', 'schedule', 'lead'] as const;
 
 const scheduleChangeSchema = z.object({ startDate: isoDateSchema.optional(), endDate: isoDateSchema.optional() });
 
-export const changesSchema = z.looseObject({
-  /** New construction content (summary; documents stay outside workflow history). */
-  content: requiredText(5000, '变更后的建设内容不能为空', 'the new content must not be blank').optional(),
-  schedule: scheduleChangeSchema.optional(),
-  lead: personSchema.optional(),
-}).superRefine((c, ctx) => {
-  const others = Object.keys(c).filter((k) => !(changeKeys as readonly string[]).includes(k));
-  for (const k of others) {
-    reportResults(ctx, [breach(changeRules.scope, k, {
-      zh: `第七条只允许变更建设内容、进度安排和试点负责人；“${k}”不能通过变更申请调整（如需更换专业或证书，请重新申报）`,
-      en: `Art. 7 allows changing only the content, the schedule and the lead; "${k}" cannot be changed by a change request (apply anew to change major or certificate)`,
-    })]);
-  }
-  if (!changeKeys.some((k) => c[k] !== undefined)) {
-    reportResults(ctx, [breach(changeRules.scope, '(root)', { zh: '变更申请至少须变更一项', en: 'a change request must change at least one thing' })]);
-  }
-});
+export const changesSchema = z
+  .looseObject({
+    /** New construction content (summary; documents stay outside workflow history). */
+    content: requiredText(5000, '变更后的建设内容不能为空', 'the new content must not be blank').optional(),
+    schedule: scheduleChangeSchema.optional(),
+    lead: personSchema.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const others = Object.keys(c).filter((k) => !(changeKeys as readonly string[]).includes(k));
+    for (const k of others) {
+      reportResults(ctx, [
+        breach(changeRules.scope, k, {
+          zh: `第七条只允许变更建设内容、进度安排和试点负责人；“${k}”不能通过变更申请调整（如需更换专业或证书，请重新申报）`,
+          en: `Art. 7 allows changing only the content, the schedule and the lead; "${k}" cannot be changed by a change request (apply anew to change major or certificate)`,
+        }),
+      ]);
+    }
+    if (!changeKeys.some((k) => c[k] !== undefined)) {
+      reportResults(ctx, [
+        breach(changeRules.scope, '(root)', { zh: '变更申请至少须变更一项', en: 'a change request must change at least one thing' }),
+      ]);
+    }
+  });
 
 export const changeRequestSchema = z.object({
   id: idSchema,
   pilotId: idSchema,
   changes: changesSchema,
-  reason: z.string().trim().max(5000).superRefine((s, ctx) => {
-    if (s.length === 0) reportResults(ctx, [breach(changeRules.writtenRequest, '(root)', { zh: '书面申请须说明变更理由', en: 'the written request must state the reasons for the change' })]);
-  }),
+  reason: z
+    .string()
+    .trim()
+    .max(5000)
+    .superRefine((s, ctx) => {
+      if (s.length === 0)
+        reportResults(ctx, [
+          breach(changeRules.writtenRequest, '(root)', {
+            zh: '书面申请须说明变更理由',
+            en: 'the written request must state the reasons for the change',
+          }),
+        ]);
+    }),
   requestedBy: actorSchema,
   requestedAt: z.iso.datetime(),
 });
@@ -86,11 +108,19 @@ export type ChangeRequestInput = z.input<typeof changeRequestSchema>;
 export type ChangeRequest = z.output<typeof changeRequestSchema>;
 
 /** Refuses changes that change nothing or leave the schedule inverted. */
-export function checkChangeRequest(pilot: Pick<PilotRecord, 'id' | 'lead' | 'startDate' | 'endDate'>, req: Pick<ChangeRequest, 'pilotId' | 'changes'>): RuleResult[] {
+export function checkChangeRequest(
+  pilot: Pick<PilotRecord, 'id' | 'lead' | 'startDate' | 'endDate'>,
+  req: Pick<ChangeRequest, 'pilotId' | 'changes'>,
+): RuleResult[] {
   const out: RuleResult[] = [];
   const { lead, schedule } = req.changes;
   if (req.pilotId !== pilot.id) {
-    out.push(breach(changeRules.scope, 'pilotId', { zh: `变更申请属于试点 ${req.pilotId}，不是 ${pilot.id}`, en: `the request is for pilot ${req.pilotId}, not ${pilot.id}` }));
+    out.push(
+      breach(changeRules.scope, 'pilotId', {
+        zh: `变更申请属于试点 ${req.pilotId}，不是 ${pilot.id}`,
+        en: `the request is for pilot ${req.pilotId}, not ${pilot.id}`,
+      }),
+    );
   }
   if (lead && lead.email.toLowerCase() === pilot.lead.email.toLowerCase() && lead.name === pilot.lead.name) {
     out.push(breach(changeRules.scope, 'changes.lead', { zh: '拟任试点负责人与现任相同', en: 'the proposed lead is the current lead' }));
@@ -101,7 +131,12 @@ export function checkChangeRequest(pilot: Pick<PilotRecord, 'id' | 'lead' | 'sta
     if (start === pilot.startDate && end === pilot.endDate) {
       out.push(breach(changeRules.scope, 'changes.schedule', { zh: '进度安排没有变化', en: 'the schedule does not change' }));
     } else if (end <= start) {
-      out.push(breach(changeRules.scope, 'changes.schedule.endDate', { zh: `变更后结束日期（${end}）须晚于开始日期（${start}）`, en: `the new end date (${end}) must be after the start date (${start})` }));
+      out.push(
+        breach(changeRules.scope, 'changes.schedule.endDate', {
+          zh: `变更后结束日期（${end}）须晚于开始日期（${start}）`,
+          en: `the new end date (${end}) must be after the start date (${start})`,
+        }),
+      );
     } else {
       const tooLong = pilotLengthResult(start, end);
       if (tooLong) out.push({ ...tooLong, field: 'changes.schedule.endDate' });

@@ -39,22 +39,39 @@ export const programmeWindowReason: Bilingual = {
 
 export const dateRules = {
   window: defineRule({
-    id: 'date.window', article: { article: 1 }, severity: 'hard',
-    title: { zh: '日期须在本项目的时间范围内：2019 年（1+X 证书制度试点开始）至 2100 年', en: "dates lie inside the programme's window: from 2019 (the start of the 1+X pilot) to 2100" },
+    id: 'date.window',
+    article: { article: 1 },
+    severity: 'hard',
+    title: {
+      zh: '日期须在本项目的时间范围内：2019 年（1+X 证书制度试点开始）至 2100 年',
+      en: "dates lie inside the programme's window: from 2019 (the start of the 1+X pilot) to 2100",
+    },
     enforcedIn: ['domain/pilot.ts#isoDateSchema'],
   }),
   pilotLength: defineRule({
-    id: 'date.pilotLength', article: { article: 9, item: 4 }, severity: 'hard',
-    title: { zh: '试点期不超过 6 年（试点一般实施一至三年）', en: 'a pilot lasts at most 6 years (pilots typically run one to three years)' },
+    id: 'date.pilotLength',
+    article: { article: 9, item: 4 },
+    severity: 'hard',
+    title: {
+      zh: '试点期不超过 6 年（试点一般实施一至三年）',
+      en: 'a pilot lasts at most 6 years (pilots typically run one to three years)',
+    },
     enforcedIn: ['domain/date-window.ts#pilotLengthResult', 'domain/pilot.ts#pilotRecordSchema', 'domain/change.ts#checkChangeRequest'],
   }),
   outsidePilot: defineRule({
-    id: 'date.outsidePilot', article: { article: 18 }, severity: 'hard',
-    title: { zh: '试点的收支、考核、检查、违规与省厅材料日期须在试点期内（前后各留 90 天）', en: "a pilot's ledger, assessment, inspection, violation and provincial dates lie inside its period (90 days' margin either side)" },
+    id: 'date.outsidePilot',
+    article: { article: 18 },
+    severity: 'hard',
+    title: {
+      zh: '试点的收支、考核、检查、违规与省厅材料日期须在试点期内（前后各留 90 天）',
+      en: "a pilot's ledger, assessment, inspection, violation and provincial dates lie inside its period (90 days' margin either side)",
+    },
     enforcedIn: ['domain/date-window.ts#pilotDateResult', 'workflows/pilot.ts'],
   }),
   outsideRound: defineRule({
-    id: 'date.outsideRound', article: { article: 9 }, severity: 'hard',
+    id: 'date.outsideRound',
+    article: { article: 9 },
+    severity: 'hard',
     title: { zh: '年度申报的截止日期须在该年度前后一年内', en: "a round's deadlines lie within a year of the round's year" },
     enforcedIn: ['domain/date-window.ts#roundDateResult', 'domain/round.ts#roundRecordSchema'],
   }),
@@ -93,7 +110,13 @@ export function pilotRecordWindow(period: { startDate: string; endDate: string }
  * Refuses a record's date outside the pilot's period (± the margin), naming the field and
  * the article the record belongs to; null when inside.
  */
-export function pilotDateResult(field: string, date: string, period: { startDate: string; endDate: string }, article: number, what: Bilingual): RuleResult | null {
+export function pilotDateResult(
+  field: string,
+  date: string,
+  period: { startDate: string; endDate: string },
+  article: number,
+  what: Bilingual,
+): RuleResult | null {
   const w = pilotRecordWindow(period);
   if (date >= w.from && date <= w.to) return null;
   const m = programmeDateWindow.pilotMarginDays;

@@ -20,7 +20,14 @@ import { assessmentRules } from './assessment';
 import { requiredText } from './validation';
 
 export const allowedFundUses = ['teacherTraining', 'equipmentPurchase', 'certificateAssessment'] as const;
-export const forbiddenFundUses = ['debtRepayment', 'interestPayment', 'externalInvestment', 'otherProjectGap', 'workingFunds', 'managementFees'] as const;
+export const forbiddenFundUses = [
+  'debtRepayment',
+  'interestPayment',
+  'externalInvestment',
+  'otherProjectGap',
+  'workingFunds',
+  'managementFees',
+] as const;
 export const fundUses = [...allowedFundUses, ...forbiddenFundUses] as const;
 export type AllowedFundUse = (typeof allowedFundUses)[number];
 export type ForbiddenFundUse = (typeof forbiddenFundUses)[number];
@@ -63,7 +70,7 @@ export const fundRules = {
     severity: 'hard',
     title: {
       zh: '严禁将专项资金用于偿还债务、支付利息、对外投资、弥补其他项目缺口，不得从专项资金中提取工作经费或管理经费',
-      en: 'the special fund may never repay debts, pay interest, invest externally or fill other projects\' gaps, and no working or management fees may be drawn from it',
+      en: "the special fund may never repay debts, pay interest, invest externally or fill other projects' gaps, and no working or management fees may be drawn from it",
     },
     enforcedIn: ['domain/funds.ts#checkFundUse', 'domain/funds.ts#checkExpense', 'domain/budget.ts#checkBudgetPlan'],
   }),
@@ -113,10 +120,12 @@ export const fundRules = {
 export function checkFundUse(use: FundUse, field: string): RuleResult[] {
   if (!isForbiddenFundUse(use)) return [];
   const n = fundUseNames[use];
-  return [breach(fundRules.forbiddenUse, field, {
-    zh: `严禁将专项资金用于“${n.zh}”；专项资金只能用于师资培训、设备采购、证书考核等`,
-    en: `the special fund may not be used for ${n.en}; it is for teacher training, equipment purchase, certificate assessment and the like`,
-  })];
+  return [
+    breach(fundRules.forbiddenUse, field, {
+      zh: `严禁将专项资金用于“${n.zh}”；专项资金只能用于师资培训、设备采购、证书考核等`,
+      en: `the special fund may not be used for ${n.en}; it is for teacher training, equipment purchase, certificate assessment and the like`,
+    }),
+  ];
 }
 
 export const expenseSchema = z.object({
@@ -154,16 +163,20 @@ export function checkIncome(i: Pick<Income, 'source' | 'account' | 'amountFen'>)
   const out: RuleResult[] = [];
   if (i.source === 'studentFee') {
     const a = formatFen(i.amountFen);
-    out.push(breach(assessmentRules.noStudentFee, 'source', {
-      zh: `考核费用由学校 100% 支付，不得向学生收取（${a.zh}）`,
-      en: `assessment fees are paid 100 % by the school; nothing may be collected from students (${a.en})`,
-    }));
+    out.push(
+      breach(assessmentRules.noStudentFee, 'source', {
+        zh: `考核费用由学校 100% 支付，不得向学生收取（${a.zh}）`,
+        en: `assessment fees are paid 100 % by the school; nothing may be collected from students (${a.en})`,
+      }),
+    );
   }
   if (i.source === 'examServiceFee' && i.account !== 'pilotSpecialFund') {
-    out.push(breach(fundRules.examServiceFeeToFund, 'account', {
-      zh: '培训评价组织支付的考务服务类费用必须纳入本试点专项经费，不能记入学校一般收入',
-      en: "exam-service fees from the evaluation organisation must be booked to the pilot's special fund, not to general school income",
-    }));
+    out.push(
+      breach(fundRules.examServiceFeeToFund, 'account', {
+        zh: '培训评价组织支付的考务服务类费用必须纳入本试点专项经费，不能记入学校一般收入',
+        en: "exam-service fees from the evaluation organisation must be booked to the pilot's special fund, not to general school income",
+      }),
+    );
   }
   return out;
 }
@@ -176,7 +189,16 @@ export type LedgerEntry = { kind: 'income'; entry: Income } | { kind: 'expense';
  * replay of the same booking, different content is a different entry under a used id.
  */
 export type LedgerBooking =
-  | { kind: 'income'; id: string; date: string; source: IncomeSource; account: IncomeAccount; payer: string; amountFen: Fen; description?: string }
+  | {
+      kind: 'income';
+      id: string;
+      date: string;
+      source: IncomeSource;
+      account: IncomeAccount;
+      payer: string;
+      amountFen: Fen;
+      description?: string;
+    }
   | { kind: 'expense'; id: string; date: string; category: FundUse; amountFen: Fen; description: string };
 
 /** A pilot's special-fund ledger: totals, and each booking's id and content (no actors, no files). */
@@ -201,7 +223,16 @@ export function emptyLedger(pilotId: string): Ledger {
 export function bookingOf(item: LedgerEntry): LedgerBooking {
   if (item.kind === 'income') {
     const e = item.entry;
-    return { kind: 'income', id: e.id, date: e.date, source: e.source, account: e.account, payer: e.payer, amountFen: e.amountFen, ...(e.description ? { description: e.description } : {}) };
+    return {
+      kind: 'income',
+      id: e.id,
+      date: e.date,
+      source: e.source,
+      account: e.account,
+      payer: e.payer,
+      amountFen: e.amountFen,
+      ...(e.description ? { description: e.description } : {}),
+    };
   }
   const e = item.entry;
   return { kind: 'expense', id: e.id, date: e.date, category: e.category, amountFen: e.amountFen, description: e.description };
@@ -227,10 +258,12 @@ export function checkEntryId(ledger: Pick<Ledger, 'booked'>, item: LedgerEntry):
   if (!prior) return [];
   const was = prior.kind === 'income' ? { zh: '收入', en: 'income' } : { zh: '支出', en: 'an expense' };
   const a = formatFen(prior.amountFen);
-  return [breach(fundRules.uniqueEntry, 'id', {
-    zh: `编号 ${prior.id} 已记账（${was.zh} ${a.zh}，${prior.date}），同一笔收支只能记一次；新的一笔请用新的编号`,
-    en: `entry id ${prior.id} is already booked (${was.en} of ${a.en}, ${prior.date}); an entry is booked once, so a new entry needs a new id`,
-  })];
+  return [
+    breach(fundRules.uniqueEntry, 'id', {
+      zh: `编号 ${prior.id} 已记账（${was.zh} ${a.zh}，${prior.date}），同一笔收支只能记一次；新的一笔请用新的编号`,
+      en: `entry id ${prior.id} is already booked (${was.en} of ${a.en}, ${prior.date}); an entry is booked once, so a new entry needs a new id`,
+    }),
+  ];
 }
 
 /**
@@ -241,18 +274,22 @@ export function checkEntryId(ledger: Pick<Ledger, 'booked'>, item: LedgerEntry):
 export function postToLedger(ledger: Ledger, item: LedgerEntry): Outcome<Ledger> {
   const errors: RuleResult[] = [];
   if (item.entry.pilotId !== ledger.pilotId) {
-    errors.push(breach(fundRules.ownLedger, 'pilotId', {
-      zh: `该笔收支属于试点 ${item.entry.pilotId}，不能记入试点 ${ledger.pilotId} 的专项资金账`,
-      en: `this entry belongs to pilot ${item.entry.pilotId} and cannot be booked to the ledger of pilot ${ledger.pilotId}`,
-    }));
+    errors.push(
+      breach(fundRules.ownLedger, 'pilotId', {
+        zh: `该笔收支属于试点 ${item.entry.pilotId}，不能记入试点 ${ledger.pilotId} 的专项资金账`,
+        en: `this entry belongs to pilot ${item.entry.pilotId} and cannot be booked to the ledger of pilot ${ledger.pilotId}`,
+      }),
+    );
   }
   if (item.kind === 'income') {
     errors.push(...checkIncome(item.entry));
     if (item.entry.account !== 'pilotSpecialFund' && item.entry.source !== 'examServiceFee') {
-      errors.push(breach(fundRules.ownLedger, 'account', {
-        zh: '记入学校一般收入的款项不属于本试点专项资金账',
-        en: "income booked to general school funds does not belong on the pilot's special-fund ledger",
-      }));
+      errors.push(
+        breach(fundRules.ownLedger, 'account', {
+          zh: '记入学校一般收入的款项不属于本试点专项资金账',
+          en: "income booked to general school funds does not belong on the pilot's special-fund ledger",
+        }),
+      );
     }
     if (errors.length > 0) return refused(errors);
     const src = item.entry.source;
@@ -270,10 +307,12 @@ export function postToLedger(ledger: Ledger, item: LedgerEntry): Outcome<Ledger>
   const balance = ledger.balanceFen - item.entry.amountFen;
   if (balance < 0) {
     const [have, want] = [formatFen(ledger.balanceFen), formatFen(item.entry.amountFen)];
-    return refused([breach(fundRules.noOverdraft, 'amountFen', {
-      zh: `专项资金余额 ${have.zh}，不足以支付 ${want.zh}`,
-      en: `the special-fund balance of ${have.en} does not cover ${want.en}`,
-    })]);
+    return refused([
+      breach(fundRules.noOverdraft, 'amountFen', {
+        zh: `专项资金余额 ${have.zh}，不足以支付 ${want.zh}`,
+        en: `the special-fund balance of ${have.en} does not cover ${want.en}`,
+      }),
+    ]);
   }
   return accepted({
     ...ledger,

@@ -30,14 +30,17 @@ export const inspectionRules = {
     id: 'art18.inspector',
     article: { article: 18 },
     severity: 'hard',
-    title: { zh: '检查由学校组织，结果由教务部登记', en: 'inspections are the school\'s, recorded by Academic Affairs' },
+    title: { zh: '检查由学校组织，结果由教务部登记', en: "inspections are the school's, recorded by Academic Affairs" },
     enforcedIn: ['domain/inspection.ts#checkInspection'],
   }),
   rectification: defineRule({
     id: 'art18.rectification',
     article: { article: 18 },
     severity: 'hard',
-    title: { zh: '检查不合格的，予以通报并要求在规定期限内完成整改', en: 'a failed inspection brings a notice and a rectification within a set period' },
+    title: {
+      zh: '检查不合格的，予以通报并要求在规定期限内完成整改',
+      en: 'a failed inspection brings a notice and a rectification within a set period',
+    },
     enforcedIn: ['domain/inspection.ts#rectificationFor', 'workflows/rectification.ts'],
   }),
   rectificationClosure: defineRule({
@@ -68,29 +71,36 @@ const contentNames = {
   problems: { item: 3, zh: '试点建设中的主要问题和改进措施', en: 'main problems and improvement measures' },
 } as const;
 
-export const inspectionSchema = z.object({
-  id: idSchema,
-  pilotId: idSchema,
-  inspectedOn: isoDateSchema,
-  inspector: actorSchema,
-  /** Art. 18(1). */
-  progress: findingSchema.optional(),
-  /** Art. 18(2). */
-  funds: findingSchema.optional(),
-  /** Art. 18(3). */
-  problems: problemsFindingSchema.optional(),
-  /** The inspection this one re-inspects (closing a rectification). */
-  reinspectionOf: idSchema.optional(),
-}).superRefine((i, ctx) => {
-  for (const [key, c] of Object.entries(contentNames) as [keyof typeof contentNames, (typeof contentNames)[keyof typeof contentNames]][]) {
-    if (i[key] === undefined) {
-      reportResults(ctx, [breach(inspectionRules.contents, key, {
-        zh: `检查缺少${citeArticle({ article: 18, item: c.item }).zh}“${c.zh}”`,
-        en: `the inspection lacks ${citeArticle({ article: 18, item: c.item }).en}: ${c.en}`,
-      })]);
+export const inspectionSchema = z
+  .object({
+    id: idSchema,
+    pilotId: idSchema,
+    inspectedOn: isoDateSchema,
+    inspector: actorSchema,
+    /** Art. 18(1). */
+    progress: findingSchema.optional(),
+    /** Art. 18(2). */
+    funds: findingSchema.optional(),
+    /** Art. 18(3). */
+    problems: problemsFindingSchema.optional(),
+    /** The inspection this one re-inspects (closing a rectification). */
+    reinspectionOf: idSchema.optional(),
+  })
+  .superRefine((i, ctx) => {
+    for (const [key, c] of Object.entries(contentNames) as [
+      keyof typeof contentNames,
+      (typeof contentNames)[keyof typeof contentNames],
+    ][]) {
+      if (i[key] === undefined) {
+        reportResults(ctx, [
+          breach(inspectionRules.contents, key, {
+            zh: `检查缺少${citeArticle({ article: 18, item: c.item }).zh}“${c.zh}”`,
+            en: `the inspection lacks ${citeArticle({ article: 18, item: c.item }).en}: ${c.en}`,
+          }),
+        ]);
+      }
     }
-  }
-});
+  });
 export type InspectionInput = z.input<typeof inspectionSchema>;
 export type Inspection = z.output<typeof inspectionSchema>;
 
@@ -148,16 +158,20 @@ export function closeRectification(r: Rectification, reinspection: Inspection): 
   const errors: RuleResult[] = [];
   const rule = inspectionRules.rectificationClosure;
   if (reinspection.pilotId !== r.pilotId || reinspection.reinspectionOf !== r.inspectionId) {
-    errors.push(breach(rule, 'reinspectionOf', {
-      zh: `复查须针对试点 ${r.pilotId} 的检查 ${r.inspectionId}`,
-      en: `the re-inspection must be of inspection ${r.inspectionId} of pilot ${r.pilotId}`,
-    }));
+    errors.push(
+      breach(rule, 'reinspectionOf', {
+        zh: `复查须针对试点 ${r.pilotId} 的检查 ${r.inspectionId}`,
+        en: `the re-inspection must be of inspection ${r.inspectionId} of pilot ${r.pilotId}`,
+      }),
+    );
   }
   if (reinspection.inspectedOn < r.noticeOn) {
     errors.push(breach(rule, 'inspectedOn', { zh: '复查日期不能早于通报日期', en: 'the re-inspection cannot predate the notice' }));
   }
   if (inspectionOutcome(reinspection) !== 'pass') {
-    errors.push(breach(rule, 'result', { zh: '复查仍不合格，整改继续', en: 'the re-inspection did not pass; the rectification stays open' }));
+    errors.push(
+      breach(rule, 'result', { zh: '复查仍不合格，整改继续', en: 'the re-inspection did not pass; the rectification stays open' }),
+    );
   }
   errors.push(...checkInspection(reinspection));
   return errors.length > 0 ? refused(errors) : accepted({ ...r, closedBy: reinspection.id });

@@ -223,7 +223,4 @@ export interface RectificationClosedNotification extends RectificationNotificati
 }
 
 export type RectificationNotification =
-  | RectificationOpenedNotification
-  | RectificationReminderNotification
-  | RectificationOverdueNotification
-  | RectificationClosedNotification;
+  RectificationOpenedNotification | RectificationReminderNotification | RectificationOverdueNotification | RectificationClosedNotification;

@@ -84,8 +84,12 @@ export type ExtendDeadlineInput = z.input<typeof extendDeadlineInputSchema>;
 
 /** A working-day schedule as data (domain/calendar.ts CalendarData), at most ten years' worth. */
 export const calendarDataSchema = z.object({
-  holidays: z.record(calendarDateSchema, z.string().max(100)).refine((r) => Object.keys(r).length <= 800, { message: 'too many dates', params: { zh: '日期过多' } }),
-  workdays: z.record(calendarDateSchema, z.string().max(100)).refine((r) => Object.keys(r).length <= 400, { message: 'too many dates', params: { zh: '日期过多' } }),
+  holidays: z
+    .record(calendarDateSchema, z.string().max(100))
+    .refine((r) => Object.keys(r).length <= 800, { message: 'too many dates', params: { zh: '日期过多' } }),
+  workdays: z
+    .record(calendarDateSchema, z.string().max(100))
+    .refine((r) => Object.keys(r).length <= 400, { message: 'too many dates', params: { zh: '日期过多' } }),
   coveredYears: z.array(z.number().int().min(2000).max(2100)).max(20),
 });
 

@@ -15,7 +15,12 @@ const note = z.string().trim().max(2000).optional();
 /** Art. 9(2): a college drafts an application in the round (its fields are checked by the round against the application schema). */
 export const createApplicationInputSchema = z.object({ application: z.record(z.string(), z.unknown()), actor: z.unknown() });
 /** Art. 8(2): a round-level waiver, before the application exists. */
-export const grantRoundWaiverInputSchema = z.object({ ruleId: z.string().max(100), subjectId: z.string().max(64), reason: z.string().max(2000), actor: z.unknown() });
+export const grantRoundWaiverInputSchema = z.object({
+  ruleId: z.string().max(100),
+  subjectId: z.string().max(64),
+  reason: z.string().max(2000),
+  actor: z.unknown(),
+});
 /** Art. 9(2): the consolidated list for the province. */
 export const confirmSubmissionInputSchema = z.object({
   applicationIds: z.array(z.string()).max(500),
@@ -24,19 +29,38 @@ export const confirmSubmissionInputSchema = z.object({
   actor: z.unknown(),
 });
 /** Art. 9(3): the province's result for one application. */
-export const recordProvincialResultInputSchema = z.object({ applicationId: z.string(), outcome: z.enum(['approved', 'rejected']), reason: z.string().trim().max(2000).optional(), actor: z.unknown() });
+export const recordProvincialResultInputSchema = z.object({
+  applicationId: z.string(),
+  outcome: z.enum(['approved', 'rejected']),
+  reason: z.string().trim().max(2000).optional(),
+  actor: z.unknown(),
+});
 /** Art. 9(3): the province's public notice. */
 export const recordPublicNoticeInputSchema = z.object({ startDate: isoDateSchema, actor: z.unknown() });
 /** Art. 9(3): an objection during the notice. */
-export const recordObjectionInputSchema = z.object({ applicationId: z.string(), content: z.string().trim().min(1).max(2000), actor: z.unknown() });
+export const recordObjectionInputSchema = z.object({
+  applicationId: z.string(),
+  content: z.string().trim().min(1).max(2000),
+  actor: z.unknown(),
+});
 
 export const editApplicationInputSchema = z.object({ changes: z.record(z.string(), z.unknown()), actor: z.unknown() });
 export const submitApplicationInputSchema = z.object({ actor: z.unknown(), note });
 export const withdrawApplicationInputSchema = z.object({ actor: z.unknown(), reason: note });
 /** Art. 5(2): the college leader signs off (declaring the materials authentic) or returns it. */
-export const signOffInputSchema = z.object({ outcome: z.enum(['approve', 'return']), declareAuthentic: z.boolean().optional(), comment: z.string().trim().max(2000).optional(), actor: z.unknown() });
+export const signOffInputSchema = z.object({
+  outcome: z.enum(['approve', 'return']),
+  declareAuthentic: z.boolean().optional(),
+  comment: z.string().trim().max(2000).optional(),
+  actor: z.unknown(),
+});
 /** Academic Affairs reviews: approve, return to a chosen step, or reject. */
-export const reviewInputSchema = z.object({ outcome: z.enum(['approve', 'return', 'reject']), comment: z.string().trim().max(2000).optional(), returnTo: z.enum(['draft', 'college']).optional(), actor: z.unknown() });
+export const reviewInputSchema = z.object({
+  outcome: z.enum(['approve', 'return', 'reject']),
+  comment: z.string().trim().max(2000).optional(),
+  returnTo: z.enum(['draft', 'college']).optional(),
+  actor: z.unknown(),
+});
 export const waiveRuleInputSchema = z.object({ ruleId: z.string(), field: z.string().optional(), reason: z.string(), actor: z.unknown() });
 
 /** Round actions by the name of their route. */

@@ -43,49 +43,70 @@ export const roundRules = {
     id: 'art4.roundOpen',
     article: { article: 4 },
     severity: 'hard',
-    title: { zh: '申报轮次由教务部组织（记录省教育厅申报文件并开启校内申报）', en: 'Academic Affairs organises application rounds (records the provincial call and opens the internal round)' },
+    title: {
+      zh: '申报轮次由教务部组织（记录省教育厅申报文件并开启校内申报）',
+      en: 'Academic Affairs organises application rounds (records the provincial call and opens the internal round)',
+    },
     enforcedIn: ['client/round-service.ts'],
   }),
   internalRoundOpen: defineRule({
     id: 'art9.roundOpen',
     article: { article: 9, item: 2 },
     severity: 'hard',
-    title: { zh: '校内申报截止后不再接收新的申报；申报须来自本轮参加的二级学院', en: 'no new application after the internal deadline; applications come from the colleges taking part in the round' },
+    title: {
+      zh: '校内申报截止后不再接收新的申报；申报须来自本轮参加的二级学院',
+      en: 'no new application after the internal deadline; applications come from the colleges taking part in the round',
+    },
     enforcedIn: ['workflows/round.ts'],
   }),
   applicant: defineRule({
     id: 'art5.applicant',
     article: { article: 5, item: 2 },
     severity: 'hard',
-    title: { zh: '申报由二级学院（部）组织：本学院工作人员、负责人或拟任试点负责人起草、提交、撤回', en: "the college organises its applications: its staff, its leader or the proposed pilot lead draft, submit and withdraw them" },
+    title: {
+      zh: '申报由二级学院（部）组织：本学院工作人员、负责人或拟任试点负责人起草、提交、撤回',
+      en: 'the college organises its applications: its staff, its leader or the proposed pilot lead draft, submit and withdraw them',
+    },
     enforcedIn: ['domain/round.ts#mayActForCollege', 'workflows/application.ts', 'workflows/round.ts'],
   }),
   authenticity: defineRule({
     id: 'art5.authenticity',
     article: { article: 5, item: 2 },
     severity: 'hard',
-    title: { zh: '二级学院负责人审核签字时须声明对申报材料的真实性负责', en: 'the college leader signs off by declaring the materials authentic' },
+    title: {
+      zh: '二级学院负责人审核签字时须声明对申报材料的真实性负责',
+      en: 'the college leader signs off by declaring the materials authentic',
+    },
     enforcedIn: ['workflows/application.ts'],
   }),
   stepOrder: defineRule({
     id: 'art9.applicationStep',
     article: { article: 9, item: 2 },
     severity: 'hard',
-    title: { zh: '申报按 起草 → 二级学院审核 → 教务部审核 的顺序办理；退回后重新提交直接回到退回人；提交人可在下一环节处理前撤回', en: 'an application goes draft → college sign-off → Academic Affairs review; a resubmission goes straight back to whoever returned it; the submitter may withdraw until the next step acts' },
+    title: {
+      zh: '申报按 起草 → 二级学院审核 → 教务部审核 的顺序办理；退回后重新提交直接回到退回人；提交人可在下一环节处理前撤回',
+      en: 'an application goes draft → college sign-off → Academic Affairs review; a resubmission goes straight back to whoever returned it; the submitter may withdraw until the next step acts',
+    },
     enforcedIn: ['workflows/application.ts'],
   }),
   consolidatedSubmission: defineRule({
     id: 'art9.consolidatedSubmission',
     article: { article: 9, item: 2 },
     severity: 'hard',
-    title: { zh: '教务部在省教育厅截止日期前确认汇总报送名单，名单只含教务部审核通过的申报；逾期未确认升级至主管校领导', en: "Academic Affairs confirms the consolidated list before the province's deadline, only applications it approved; a late or missing confirmation escalates to the school leader" },
+    title: {
+      zh: '教务部在省教育厅截止日期前确认汇总报送名单，名单只含教务部审核通过的申报；逾期未确认升级至主管校领导',
+      en: "Academic Affairs confirms the consolidated list before the province's deadline, only applications it approved; a late or missing confirmation escalates to the school leader",
+    },
     enforcedIn: ['workflows/round.ts', 'domain/round.ts#confirmationDeadline'],
   }),
   provincialResult: defineRule({
     id: 'art9.provincialResult',
     article: { article: 9, item: 3 },
     severity: 'hard',
-    title: { zh: '省教育厅评审结果由教务部逐项录入（批准，或不予批准并注明理由）；公示期内可录入异议', en: "Academic Affairs records the province's result per application (approved, or rejected with a reason); objections are recorded during the public notice" },
+    title: {
+      zh: '省教育厅评审结果由教务部逐项录入（批准，或不予批准并注明理由）；公示期内可录入异议',
+      en: "Academic Affairs records the province's result per application (approved, or rejected with a reason); objections are recorded during the public notice",
+    },
     enforcedIn: ['workflows/round.ts'],
   }),
 } as const;
@@ -102,37 +123,57 @@ export const roundCollegeSchema = z.object({
 export type RoundCollege = z.output<typeof roundCollegeSchema>;
 
 /** Art. 9(1)–(2): the provincial call as recorded, and the internal round. */
-export const roundRecordSchema = z.object({
-  ...applicationRoundShape,
-  /** 省教育厅文件文号, e.g. 粤教职函〔2026〕12号. */
-  documentNumber: requiredText(100, '省教育厅文件文号不能为空', "the provincial call's document number must not be blank"),
-  /** The province's requirements, as a summary (the call's files stay outside history). */
-  requirements: requiredText(5000, '请填写省教育厅的申报要求', "state the province's requirements"),
-  colleges: z.array(roundCollegeSchema).min(1).max(100),
-  academicAffairs: personSchema,
-  schoolLeader: personSchema,
-  /** Art. 9(3): public-notice length in working days; the pinned rule table's value when omitted. */
-  publicNoticeWorkingDays: z.number().int().min(1).max(30).optional(),
-  rulesVersion: rulesVersionSchema,
-}).superRefine((r, ctx) => {
-  reportResults(ctx, internalDeadlineResults(r));
-  reportResults(ctx, [roundDateResult('provincialDeadline', r.provincialDeadline, r.year), roundDateResult('internalDeadline', r.internalDeadline, r.year)].filter((x): x is RuleResult => x !== null));
-  const seen = new Set<string>();
-  r.colleges.forEach((c, i) => {
-    if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['colleges', i, 'id'], message: `college ${c.id} is listed twice`, params: { zh: `学院 ${c.id} 重复列出` } });
-    seen.add(c.id);
+export const roundRecordSchema = z
+  .object({
+    ...applicationRoundShape,
+    /** 省教育厅文件文号, e.g. 粤教职函〔2026〕12号. */
+    documentNumber: requiredText(100, '省教育厅文件文号不能为空', "the provincial call's document number must not be blank"),
+    /** The province's requirements, as a summary (the call's files stay outside history). */
+    requirements: requiredText(5000, '请填写省教育厅的申报要求', "state the province's requirements"),
+    colleges: z.array(roundCollegeSchema).min(1).max(100),
+    academicAffairs: personSchema,
+    schoolLeader: personSchema,
+    /** Art. 9(3): public-notice length in working days; the pinned rule table's value when omitted. */
+    publicNoticeWorkingDays: z.number().int().min(1).max(30).optional(),
+    rulesVersion: rulesVersionSchema,
+  })
+  .superRefine((r, ctx) => {
+    reportResults(ctx, internalDeadlineResults(r));
+    reportResults(
+      ctx,
+      [
+        roundDateResult('provincialDeadline', r.provincialDeadline, r.year),
+        roundDateResult('internalDeadline', r.internalDeadline, r.year),
+      ].filter((x): x is RuleResult => x !== null),
+    );
+    const seen = new Set<string>();
+    r.colleges.forEach((c, i) => {
+      if (seen.has(c.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['colleges', i, 'id'],
+          message: `college ${c.id} is listed twice`,
+          params: { zh: `学院 ${c.id} 重复列出` },
+        });
+      seen.add(c.id);
+    });
   });
-});
 export type RoundRecordInput = z.input<typeof roundRecordSchema>;
 export type RoundRecord = z.output<typeof roundRecordSchema>;
 
 /** The notice length a round uses: its own override, else the pinned table's. */
-export function noticeWorkingDays(round: Pick<RoundRecord, 'publicNoticeWorkingDays'>, table: Pick<RuleTable, 'publicNoticeWorkingDays'>): number {
+export function noticeWorkingDays(
+  round: Pick<RoundRecord, 'publicNoticeWorkingDays'>,
+  table: Pick<RuleTable, 'publicNoticeWorkingDays'>,
+): number {
   return round.publicNoticeWorkingDays ?? table.publicNoticeWorkingDays;
 }
 
 /** The internal deadline instant: the date at the table's deadline time, a reminder before it. */
-export function internalDeadline(round: Pick<RoundRecord, 'internalDeadline'>, table: Pick<RuleTable, 'deadlineTime' | 'reminderLeadHours'>): Deadline {
+export function internalDeadline(
+  round: Pick<RoundRecord, 'internalDeadline'>,
+  table: Pick<RuleTable, 'deadlineTime' | 'reminderLeadHours'>,
+): Deadline {
   return dateDeadline(round.internalDeadline, table.deadlineTime, table.reminderLeadHours.approvalStep);
 }
 
@@ -148,7 +189,11 @@ export function previousWorkingDay(date: IsoDate, calendar: WorkingCalendar): Is
  * before the provincial deadline, at the deadline time (the day itself is for delivery).
  * Never before the internal deadline's date.
  */
-export function confirmationDeadline(round: Pick<RoundRecord, 'internalDeadline' | 'provincialDeadline'>, table: Pick<RuleTable, 'deadlineTime' | 'reminderLeadHours'>, calendar: WorkingCalendar): Deadline {
+export function confirmationDeadline(
+  round: Pick<RoundRecord, 'internalDeadline' | 'provincialDeadline'>,
+  table: Pick<RuleTable, 'deadlineTime' | 'reminderLeadHours'>,
+  calendar: WorkingCalendar,
+): Deadline {
   const before = previousWorkingDay(round.provincialDeadline, calendar);
   const date = before < round.internalDeadline ? round.internalDeadline : before;
   return dateDeadline(date, table.deadlineTime, table.reminderLeadHours.approvalStep);
@@ -189,8 +234,17 @@ export const stepArticles: Record<AnyStep, ArticleRef> = {
 };
 
 export const applicationStatuses = [
-  'draft', 'college', 'academicAffairs', 'approved', 'rejected', 'withdrawn',
-  'submitted', 'notSubmitted', 'provinciallyApproved', 'provinciallyRejected', 'pilotStarted',
+  'draft',
+  'college',
+  'academicAffairs',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'submitted',
+  'notSubmitted',
+  'provinciallyApproved',
+  'provinciallyRejected',
+  'pilotStarted',
 ] as const;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
 
@@ -209,7 +263,13 @@ export const applicationStatusNames: Record<ApplicationStatus, Bilingual> = {
 };
 
 /** Statuses after which nothing more happens inside the school. */
-export const finalStatuses: readonly ApplicationStatus[] = ['rejected', 'withdrawn', 'notSubmitted', 'provinciallyRejected', 'pilotStarted'];
+export const finalStatuses: readonly ApplicationStatus[] = [
+  'rejected',
+  'withdrawn',
+  'notSubmitted',
+  'provinciallyRejected',
+  'pilotStarted',
+];
 /** Statuses in which the application is being worked on inside the school. */
 export const inProgressStatuses: readonly ApplicationStatus[] = ['draft', 'college', 'academicAffairs'];
 
@@ -228,7 +288,14 @@ export const roundStageNames: Record<RoundStage, Bilingual> = {
  * internal deadline; a step after a return, the college sign-off and the Academic Affairs
  * review have the table's working days (Art. 9(2); DOMAIN.md "Approvals").
  */
-export function stepDeadline(step: ApplicationStep, openedAt: Date, firstDraft: boolean, round: Pick<RoundRecord, 'internalDeadline'>, table: RuleTable, calendar: WorkingCalendar): Deadline {
+export function stepDeadline(
+  step: ApplicationStep,
+  openedAt: Date,
+  firstDraft: boolean,
+  round: Pick<RoundRecord, 'internalDeadline'>,
+  table: RuleTable,
+  calendar: WorkingCalendar,
+): Deadline {
   if (step === 'draft' && firstDraft) return internalDeadline(round, table);
   return approvalStepDeadline(openedAt, table, calendar);
 }
@@ -244,27 +311,40 @@ export function mayActForCollege(actor: Actor, app: Pick<Application, 'college' 
     (actor.role === 'pilotLead' && (actor.id === app.lead.userId || actor.id.toLowerCase() === app.lead.email.toLowerCase())) ||
     (actor.role === 'academicAffairs' && actor.onBehalfOf !== undefined);
   if (ok) return [];
-  return [breach(roundRules.applicant, 'actor', {
-    zh: `只有${app.college.id}学院的工作人员、负责人、拟任试点负责人，或代为录入的教务部人员（须注明代谁操作）可以${what.zh}`,
-    en: `only staff or the leader of college ${app.college.id}, the proposed pilot lead, or Academic Affairs acting on someone's behalf (onBehalfOf) may ${what.en}`,
-  })];
+  return [
+    breach(roundRules.applicant, 'actor', {
+      zh: `只有${app.college.id}学院的工作人员、负责人、拟任试点负责人，或代为录入的教务部人员（须注明代谁操作）可以${what.zh}`,
+      en: `only staff or the leader of college ${app.college.id}, the proposed pilot lead, or Academic Affairs acting on someone's behalf (onBehalfOf) may ${what.en}`,
+    }),
+  ];
 }
 
 // ── Pass records (Art. 12) ────────────────────────────────────────────────────
-export const passRecordInputSchema = z.object({
-  /** The year the assessments were held. */
-  year: z.number().int().min(2019).max(2100),
-  collegeId: idSchema,
-  major: z.object({ code: z.string().trim().max(32).optional(), name: requiredText(100, '专业名称不能为空', 'the major must not be blank') }),
-  certificate: z.object({
-    name: requiredText(200, '证书名称不能为空', 'the certificate must not be blank'),
-    evaluationOrg: requiredText(200, '培训评价组织不能为空', 'the evaluation organisation must not be blank'),
-  }),
-  candidates: z.number().int().min(1).max(100_000),
-  passed: z.number().int().min(0).max(100_000),
-}).superRefine((r, ctx) => {
-  if (r.passed > r.candidates) ctx.addIssue({ code: 'custom', path: ['passed'], message: 'more passed than took the assessment', params: { zh: '通过人数不能多于参加考核人数' } });
-});
+export const passRecordInputSchema = z
+  .object({
+    /** The year the assessments were held. */
+    year: z.number().int().min(2019).max(2100),
+    collegeId: idSchema,
+    major: z.object({
+      code: z.string().trim().max(32).optional(),
+      name: requiredText(100, '专业名称不能为空', 'the major must not be blank'),
+    }),
+    certificate: z.object({
+      name: requiredText(200, '证书名称不能为空', 'the certificate must not be blank'),
+      evaluationOrg: requiredText(200, '培训评价组织不能为空', 'the evaluation organisation must not be blank'),
+    }),
+    candidates: z.number().int().min(1).max(100_000),
+    passed: z.number().int().min(0).max(100_000),
+  })
+  .superRefine((r, ctx) => {
+    if (r.passed > r.candidates)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passed'],
+        message: 'more passed than took the assessment',
+        params: { zh: '通过人数不能多于参加考核人数' },
+      });
+  });
 export type PassRecordInput = z.input<typeof passRecordInputSchema>;
 
 /** A pass record as the registry keeps it: where it came from, who recorded it, when. */
@@ -304,7 +384,9 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
   const total = y * 12 + (m - 1) + months;
   const year = Math.floor(total / 12);
   const month = (total % 12) + 1;
-  const lastDay = toDayNumber(`${String(month === 12 ? year + 1 : year).padStart(4, '0')}-${String(month === 12 ? 1 : month + 1).padStart(2, '0')}-01`) - 1;
+  const lastDay =
+    toDayNumber(`${String(month === 12 ? year + 1 : year).padStart(4, '0')}-${String(month === 12 ? 1 : month + 1).padStart(2, '0')}-01`) -
+    1;
   const day = Math.min(d, Number(new Date(lastDay * 86_400_000).toISOString().slice(8, 10)));
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
@@ -313,7 +395,11 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
  * The pilot an approved application becomes (Art. 9(4)): what the province approved —
  * task size (planned examinees, Art. 20), lead, budget — and the round's contacts.
  */
-export function pilotRecordFor(app: Application, round: Pick<RoundRecord, 'id' | 'colleges' | 'academicAffairs' | 'rulesVersion'>, startDate: IsoDate): PilotRecordInput {
+export function pilotRecordFor(
+  app: Application,
+  round: Pick<RoundRecord, 'id' | 'colleges' | 'academicAffairs' | 'rulesVersion'>,
+  startDate: IsoDate,
+): PilotRecordInput {
   const college = round.colleges.find((c) => c.id === app.college.id);
   if (!college) throw new RangeError(`college ${app.college.id} is not in round ${round.id}`);
   return {

@@ -31,7 +31,12 @@ export interface RuleDefinition {
 
 /** Declares a rule; the definition is frozen. */
 export function defineRule<const D extends RuleDefinition>(d: D): D {
-  return Object.freeze({ ...d, article: Object.freeze({ ...d.article }), title: Object.freeze({ ...d.title }), enforcedIn: Object.freeze([...d.enforcedIn]) }) as D;
+  return Object.freeze({
+    ...d,
+    article: Object.freeze({ ...d.article }),
+    title: Object.freeze({ ...d.title }),
+    enforcedIn: Object.freeze([...d.enforcedIn]),
+  }) as D;
 }
 
 /** A result of `rule` for `field`, with the rule's id, article and severity. */
@@ -57,7 +62,12 @@ function fieldPath(field: string): (string | number)[] {
  */
 export function reportResults(ctx: z.RefinementCtx, results: readonly RuleResult[], pathPrefix: (string | number)[] = []): void {
   for (const r of results) {
-    const params: RefinementParams = { zh: r.message.zh, ruleId: r.ruleId, severity: r.severity, ...(r.article ? { article: r.article } : {}) };
+    const params: RefinementParams = {
+      zh: r.message.zh,
+      ruleId: r.ruleId,
+      severity: r.severity,
+      ...(r.article ? { article: r.article } : {}),
+    };
     ctx.addIssue({ code: 'custom', path: [...pathPrefix, ...fieldPath(r.field)], message: r.message.en, params });
   }
 }

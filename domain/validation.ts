@@ -31,24 +31,29 @@ export function issuesToResults(issues: readonly z.core.$ZodIssue[], fieldPrefix
   return issues.flatMap((issue): RuleResult[] => {
     const path = issue.path.map(String).join('.');
     const field = [fieldPrefix, path].filter(Boolean).join('.') || '(root)';
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => unknownFieldResult([fieldPrefix, path, k].filter(Boolean).join('.'), k));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((k) => unknownFieldResult([fieldPrefix, path, k].filter(Boolean).join('.'), k));
     const params = (issue as { params?: Partial<RefinementParams> }).params;
     if (issue.code === 'custom' && params?.zh) {
-      return [{
-        ruleId: params.ruleId ?? 'input.invalid',
-        article: params.article ?? null,
-        severity: params.severity ?? 'hard',
-        field,
-        message: { zh: params.zh, en: issue.message },
-      }];
+      return [
+        {
+          ruleId: params.ruleId ?? 'input.invalid',
+          article: params.article ?? null,
+          severity: params.severity ?? 'hard',
+          field,
+          message: { zh: params.zh, en: issue.message },
+        },
+      ];
     }
-    return [{
-      ruleId: `input.${issue.code}`,
-      article: null,
-      severity: 'hard',
-      field,
-      message: { zh: localised(zhLocale, issue), en: localised(enLocale, issue) },
-    }];
+    return [
+      {
+        ruleId: `input.${issue.code}`,
+        article: null,
+        severity: 'hard',
+        field,
+        message: { zh: localised(zhLocale, issue), en: localised(enLocale, issue) },
+      },
+    ];
   });
 }
 
@@ -74,14 +79,30 @@ export const MAX_INPUT_DEPTH = 32;
 
 /** `a.b`, `a[0]`, and `a[" "]` for a key that is not a plain name (so a field is always visible). */
 const join = (path: string, key: string | number) =>
-  typeof key === 'number' ? `${path}[${key}]` : !/^[A-Za-z_$][\w$-]*$/.test(key) ? `${path}[${JSON.stringify(stripControlCharacters(key))}]` : path ? `${path}.${key}` : key;
+  typeof key === 'number'
+    ? `${path}[${key}]`
+    : !/^[A-Za-z_$][\w$-]*$/.test(key)
+      ? `${path}[${JSON.stringify(stripControlCharacters(key))}]`
+      : path
+        ? `${path}.${key}`
+        : key;
 
 export function unknownFieldResult(field: string, key: string): RuleResult {
-  return inputError(field, `不接受字段“${stripControlCharacters(key).slice(0, 64)}”：请删除该字段或检查拼写`, `unknown field “${stripControlCharacters(key).slice(0, 64)}”: remove it or check its spelling`, 'input.unknownField');
+  return inputError(
+    field,
+    `不接受字段“${stripControlCharacters(key).slice(0, 64)}”：请删除该字段或检查拼写`,
+    `unknown field “${stripControlCharacters(key).slice(0, 64)}”: remove it or check its spelling`,
+    'input.unknownField',
+  );
 }
 
 export function controlCharacterResult(field: string): RuleResult {
-  return inputError(field, '含有不允许的控制字符（如 NUL、ESC、响铃或文字方向控制符），请删除后重试', 'contains a control character (NUL, ESC, bell or a text-direction override); remove it and retry', 'input.controlCharacter');
+  return inputError(
+    field,
+    '含有不允许的控制字符（如 NUL、ESC、响铃或文字方向控制符），请删除后重试',
+    'contains a control character (NUL, ESC, bell or a text-direction override); remove it and retry',
+    'input.controlCharacter',
+  );
 }
 
 export function tooDeepResult(field: string): RuleResult {
@@ -95,7 +116,8 @@ export function nestedDeeperThan(value: unknown, max = MAX_INPUT_DEPTH): boolean
     const [v, d] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>))
+      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
   }
   return false;
 }
@@ -159,7 +181,9 @@ export function unknownFields(schema: unknown, value: unknown, path = '', depth 
       if (Array.isArray(value)) (def.items as unknown[]).forEach((item, i) => unknownFields(item, value[i], join(path, i), depth + 1, out));
       return out;
     case 'record':
-      if (typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value as Record<string, unknown>)) unknownFields(def.valueType, v, join(path, k), depth + 1, out);
+      if (typeof value === 'object' && !Array.isArray(value))
+        for (const [k, v] of Object.entries(value as Record<string, unknown>))
+          unknownFields(def.valueType, v, join(path, k), depth + 1, out);
       return out;
     case 'optional':
     case 'nullable':
@@ -208,9 +232,15 @@ export interface ParseOptions {
   strict?: boolean;
 }
 
-export function safeParseBilingual<S extends z.ZodType>(schema: S, input: unknown, fieldPrefix = '', options: ParseOptions = {}): ParseResult<z.output<S>> {
+export function safeParseBilingual<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  fieldPrefix = '',
+  options: ParseOptions = {},
+): ParseResult<z.output<S>> {
   if (options.strict !== false) {
-    const prefix = (rs: RuleResult[]) => (fieldPrefix ? rs.map((r) => ({ ...r, field: r.field === '(root)' ? fieldPrefix : `${fieldPrefix}.${r.field}` })) : rs);
+    const prefix = (rs: RuleResult[]) =>
+      fieldPrefix ? rs.map((r) => ({ ...r, field: r.field === '(root)' ? fieldPrefix : `${fieldPrefix}.${r.field}` })) : rs;
     const text = textIssues(input);
     // Too deep: refuse before zod walks it.
     if (text.some((r) => r.ruleId === 'input.tooDeep')) return { ok: false, errors: prefix(text) };
@@ -233,10 +263,17 @@ export function parseOrRefuse<S extends z.ZodType>(schema: S, input: unknown, fi
 
 /** A string that must match `re`, refused with a bilingual message. */
 export function patternString(re: RegExp, zh: string, en: string): z.ZodString {
-  return z.string().trim().refine((s) => re.test(s), { message: en, params: { zh } }) as unknown as z.ZodString;
+  return z
+    .string()
+    .trim()
+    .refine((s) => re.test(s), { message: en, params: { zh } }) as unknown as z.ZodString;
 }
 
 /** A string that must not be blank after trimming, refused with a bilingual message. */
 export function requiredText(max: number, zh: string, en: string) {
-  return z.string().trim().refine((s) => s.length > 0, { message: en, params: { zh } }).pipe(z.string().max(max));
+  return z
+    .string()
+    .trim()
+    .refine((s) => s.length > 0, { message: en, params: { zh } })
+    .pipe(z.string().max(max));
 }

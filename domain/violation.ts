@@ -22,7 +22,10 @@ export const violationRules = {
     id: 'art19.provincialMisses',
     article: { article: 19, item: 1 },
     severity: 'hard',
-    title: { zh: '连续三次不填报省厅要求报送的材料的，取消试点', en: 'three consecutive missed provincial material submissions cancel the pilot' },
+    title: {
+      zh: '连续三次不填报省厅要求报送的材料的，取消试点',
+      en: 'three consecutive missed provincial material submissions cancel the pilot',
+    },
     enforcedIn: ['domain/violation.ts#provincialMaterialDeadline', 'domain/violation.ts#cancellationGrounds', 'workflows/pilot.ts'],
   }),
   laxManagement: defineRule({
@@ -36,14 +39,20 @@ export const violationRules = {
     id: 'art19.forcedParticipation',
     article: { article: 19, item: 3 },
     severity: 'hard',
-    title: { zh: '强制或变相强制学生参加培训或考核的，取消试点', en: 'forcing students, openly or covertly, to take training or assessment cancels the pilot' },
+    title: {
+      zh: '强制或变相强制学生参加培训或考核的，取消试点',
+      en: 'forcing students, openly or covertly, to take training or assessment cancels the pilot',
+    },
     enforcedIn: ['domain/violation.ts#cancellationGrounds'],
   }),
   irregularFunds: defineRule({
     id: 'art19.irregularFunds',
     article: { article: 19, item: 4 },
     severity: 'hard',
-    title: { zh: '试点工作经费使用不规范，或有其他违反规定与管理办法的行为的，取消试点', en: 'irregular use of pilot funds, or any other breach of the rules, cancels the pilot' },
+    title: {
+      zh: '试点工作经费使用不规范，或有其他违反规定与管理办法的行为的，取消试点',
+      en: 'irregular use of pilot funds, or any other breach of the rules, cancels the pilot',
+    },
     enforcedIn: ['domain/violation.ts#cancellationGrounds'],
   }),
   recordedBy: defineRule({
@@ -57,24 +66,34 @@ export const violationRules = {
     id: 'art20.assessmentTask',
     article: { article: 20 },
     severity: 'hard',
-    title: { zh: '未完成省厅批准的考核任务的，在二级学院和试点负责人考核时酌情追究责任', en: 'a pilot that does not complete its approved assessment task is flagged in the evaluation of its college and lead' },
+    title: {
+      zh: '未完成省厅批准的考核任务的，在二级学院和试点负责人考核时酌情追究责任',
+      en: 'a pilot that does not complete its approved assessment task is flagged in the evaluation of its college and lead',
+    },
     enforcedIn: ['domain/violation.ts#assessmentTaskResult'],
   }),
 } as const;
 
 /** Provincial material request (Art. 19(1)): the province asks for material by a date. */
-export const provincialMaterialRequestSchema = z.object({
-  id: idSchema,
-  pilotId: idSchema,
-  title: requiredText(300, '材料名称不能为空', 'the title must not be blank'),
-  requestedOn: isoDateSchema,
-  dueDate: isoDateSchema,
-  recordedBy: actorSchema,
-}).superRefine((r, ctx) => {
-  if (r.dueDate < r.requestedOn) {
-    ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'the due date cannot precede the request', params: { zh: '报送截止日期不能早于通知日期' } });
-  }
-});
+export const provincialMaterialRequestSchema = z
+  .object({
+    id: idSchema,
+    pilotId: idSchema,
+    title: requiredText(300, '材料名称不能为空', 'the title must not be blank'),
+    requestedOn: isoDateSchema,
+    dueDate: isoDateSchema,
+    recordedBy: actorSchema,
+  })
+  .superRefine((r, ctx) => {
+    if (r.dueDate < r.requestedOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dueDate'],
+        message: 'the due date cannot precede the request',
+        params: { zh: '报送截止日期不能早于通知日期' },
+      });
+    }
+  });
 export type ProvincialMaterialRequest = z.output<typeof provincialMaterialRequestSchema>;
 
 /**
@@ -123,10 +142,12 @@ export function cancellationGrounds(
 ): RuleResult[] {
   const out: RuleResult[] = [];
   if (state.consecutiveProvincialMisses >= table.provincialMissesToCancel) {
-    out.push(breach(violationRules.provincialMisses, 'consecutiveProvincialMisses', {
-      zh: `连续 ${state.consecutiveProvincialMisses} 次未按省教育厅要求报送材料，取消试点`,
-      en: `${state.consecutiveProvincialMisses} consecutive provincial material submissions missed: the pilot is cancelled`,
-    }));
+    out.push(
+      breach(violationRules.provincialMisses, 'consecutiveProvincialMisses', {
+        zh: `连续 ${state.consecutiveProvincialMisses} 次未按省教育厅要求报送材料，取消试点`,
+        en: `${state.consecutiveProvincialMisses} consecutive provincial material submissions missed: the pilot is cancelled`,
+      }),
+    );
   }
   for (const v of state.violations) {
     const rule = violationRules[v.ground];

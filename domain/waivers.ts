@@ -21,9 +21,14 @@ export const waiverRequestSchema = z.object({
   subjectId: idSchema,
   /** Limit the waiver to one field's result; all of the rule's results on the subject otherwise. */
   field: z.string().trim().min(1).max(200).optional(),
-  reason: z.string().trim().max(2000).superRefine((s, ctx) => {
-    if (s.length === 0) reportResults(ctx, [breach(waiverRules.reason, '(root)', { zh: '豁免须写明理由', en: 'a waiver needs a written reason' })]);
-  }),
+  reason: z
+    .string()
+    .trim()
+    .max(2000)
+    .superRefine((s, ctx) => {
+      if (s.length === 0)
+        reportResults(ctx, [breach(waiverRules.reason, '(root)', { zh: '豁免须写明理由', en: 'a waiver needs a written reason' })]);
+    }),
 });
 export type WaiverRequest = z.input<typeof waiverRequestSchema>;
 
@@ -51,20 +56,26 @@ export function waiverId(w: { subjectId: string; ruleId: string; field?: string 
 export function grantWaiver(request: unknown, actor: Actor, now: Date): Outcome<Waiver> {
   const parsed = safeParseBilingual(waiverRequestSchema, request);
   const errors: RuleResult[] = parsed.ok ? [] : parsed.errors;
-  errors.push(...requireRole(actor, 'academicAffairs', waiverRules.grantor, 'actor.role', {
-    zh: '只有教务部可以批准豁免',
-    en: 'only Academic Affairs may grant a waiver',
-  }));
+  errors.push(
+    ...requireRole(actor, 'academicAffairs', waiverRules.grantor, 'actor.role', {
+      zh: '只有教务部可以批准豁免',
+      en: 'only Academic Affairs may grant a waiver',
+    }),
+  );
   if (parsed.ok) {
     const rule = findRule(parsed.value.ruleId);
     if (!rule) {
-      errors.push(breach(waiverRules.waivableOnly, 'ruleId', { zh: `没有规则 ${parsed.value.ruleId}`, en: `no rule ${parsed.value.ruleId}` }));
+      errors.push(
+        breach(waiverRules.waivableOnly, 'ruleId', { zh: `没有规则 ${parsed.value.ruleId}`, en: `no rule ${parsed.value.ruleId}` }),
+      );
     } else if (rule.severity !== 'waivable') {
       const a = citeArticle(rule.article);
-      errors.push(breach(waiverRules.waivableOnly, 'ruleId', {
-        zh: `${a.zh}规则 ${rule.id} 不是“原则上”规则，不能豁免`,
-        en: `${a.en} rule ${rule.id} is not an "in principle" rule and cannot be waived`,
-      }));
+      errors.push(
+        breach(waiverRules.waivableOnly, 'ruleId', {
+          zh: `${a.zh}规则 ${rule.id} 不是“原则上”规则，不能豁免`,
+          en: `${a.en} rule ${rule.id} is not an "in principle" rule and cannot be waived`,
+        }),
+      );
     }
   }
   if (errors.length > 0 || !parsed.ok) return refused(errors);
@@ -97,7 +108,12 @@ export interface RuleEvaluation {
 }
 
 function covers(w: Waiver, r: RuleResult, subjectId: string): boolean {
-  return w.subjectId === subjectId && w.ruleId === r.ruleId && (w.field === undefined || w.field === r.field) && w.grantedBy.role === 'academicAffairs';
+  return (
+    w.subjectId === subjectId &&
+    w.ruleId === r.ruleId &&
+    (w.field === undefined || w.field === r.field) &&
+    w.grantedBy.role === 'academicAffairs'
+  );
 }
 
 /**

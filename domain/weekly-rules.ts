@@ -24,7 +24,12 @@ export const weeklyRules = {
       zh: '工作小组每周报送工作周报（默认周五 17:00，遇节假日顺延至下一个工作日），截止前提醒试点负责人',
       en: 'the working group files a weekly report (default Friday 17:00, moved to the next working day over holidays); the lead is reminded before it is due',
     },
-    enforcedIn: ['domain/weekly.ts#weeklyPeriod', 'domain/weekly.ts#firstWeeklyPeriod', 'domain/weekly.ts#followingWeeklyPeriod', 'workflows/pilot.ts'],
+    enforcedIn: [
+      'domain/weekly.ts#weeklyPeriod',
+      'domain/weekly.ts#firstWeeklyPeriod',
+      'domain/weekly.ts#followingWeeklyPeriod',
+      'workflows/pilot.ts',
+    ],
   }),
   escalation: defineRule({
     id: 'art5.weeklyReport.escalation',

@@ -127,7 +127,10 @@ export function escalationLevel(consecutiveMisses: number, missesToEscalate: num
 }
 
 /** Who is told at each escalation level. */
-export function escalationRecipients(level: 1 | 2 | 3, pilot: Pick<PilotRecord, 'lead' | 'collegeLeaderEmail' | 'academicAffairsEmail'>): Recipient[] {
+export function escalationRecipients(
+  level: 1 | 2 | 3,
+  pilot: Pick<PilotRecord, 'lead' | 'collegeLeaderEmail' | 'academicAffairsEmail'>,
+): Recipient[] {
   const out: Recipient[] = [{ role: 'pilotLead', email: pilot.lead.email, name: pilot.lead.name }];
   if (level >= 2) out.push({ role: 'collegeLeader', email: pilot.collegeLeaderEmail });
   if (level >= 3) out.push({ role: 'academicAffairs', email: pilot.academicAffairsEmail });

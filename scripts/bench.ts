@@ -105,13 +105,15 @@ function rssOf(pid: number): { rss: number; peak: number } {
 /** Runs `fn(i)` for i in [0, n) with at most `concurrency` in flight. */
 async function pool(n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, async () => {
-    while (next < n) {
-      const i = next++;
-      if (i % 500 === 0) checkDeadline('a batch');
-      await fn(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        if (i % 500 === 0) checkDeadline('a batch');
+        await fn(i);
+      }
+    }),
+  );
 }
 
 /** Why an Update failed, as a short key to count by: the refusal's rule id, else the error's name and message. */
@@ -135,7 +137,10 @@ export interface UpdateFailures {
 }
 
 export function describeFailures(f: UpdateFailures, of: number): string {
-  const reasons = [...f.byReason].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} × ${k}`).join('; ');
+  const reasons = [...f.byReason]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${n} × ${k}`)
+    .join('; ');
   return `${f.count} of ${of} Updates failed; by reason: ${reasons}; the first: ${f.first ?? '?'}`;
 }
 
@@ -143,7 +148,12 @@ export function describeFailures(f: UpdateFailures, of: number): string {
  * Open-loop Updates: the i-th is sent at t0 + i/rate whatever the earlier ones do (at most
  * `maxInFlight` outstanding); returns each latency in ms and the failures with their reasons.
  */
-async function steadyUpdates(count: number, rate: number, send: (i: number) => Promise<unknown>, maxInFlight = 200): Promise<{ latencies: number[]; failures: UpdateFailures; seconds: number }> {
+async function steadyUpdates(
+  count: number,
+  rate: number,
+  send: (i: number) => Promise<unknown>,
+  maxInFlight = 200,
+): Promise<{ latencies: number[]; failures: UpdateFailures; seconds: number }> {
   const latencies: number[] = [];
   const failed: { i: number; key: string; text: string }[] = [];
   let inFlight = 0;
@@ -157,10 +167,14 @@ async function steadyUpdates(count: number, rate: number, send: (i: number) => P
     checkDeadline('the updates');
     inFlight++;
     const sent = performance.now();
-    all.push(send(i).then(
-      () => void latencies.push(performance.now() - sent),
-      (err: unknown) => void failed.push({ i, ...failureReason(err) }),
-    ).finally(() => inFlight--));
+    all.push(
+      send(i)
+        .then(
+          () => void latencies.push(performance.now() - sent),
+          (err: unknown) => void failed.push({ i, ...failureReason(err) }),
+        )
+        .finally(() => inFlight--),
+    );
   }
   await Promise.all(all);
   failed.sort((a, b) => a.i - b.i);
@@ -176,7 +190,11 @@ interface Child {
 }
 
 function spawnTs(entry: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, entry)], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, entry)], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
@@ -193,13 +211,7 @@ export function benchPilot(id: string, today: string): PilotRecord {
   return pilotRecordSchema.parse(samplePilot({ id, startDate: today, endDate: addDays(today, 730) }));
 }
 
-async function measureSide(
-  name: 'onex' | 'baseline',
-  client: Client,
-  worker: Child,
-  o: BenchOptions,
-  today: string,
-): Promise<SideFigures> {
+async function measureSide(name: 'onex' | 'baseline', client: Client, worker: Child, o: BenchOptions, today: string): Promise<SideFigures> {
   const taskQueue = `bench-${name}`;
   const ids = Array.from({ length: o.pilots }, (_, i) => `bench-${name}-${i}`);
   const typedSearchAttributes = (p: PilotRecord) => [
@@ -221,7 +233,11 @@ async function measureSide(
   // Running: the workflow's first task has completed (the same check on both sides).
   await pool(o.pilots, o.concurrency, async (i) => {
     const h = client.workflow.getHandle(`pilot:${ids[i]}`);
-    await waitFor(`${name} ${i} running`, async () => ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes), 120_000);
+    await waitFor(
+      `${name} ${i} running`,
+      async () => ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes),
+      120_000,
+    );
   });
   const running = (performance.now() - t0) / 1000;
   log(`${name}: ${o.pilots} accepted in ${accepted.toFixed(1)} s, all running after ${running.toFixed(1)} s`);
@@ -259,7 +275,9 @@ async function measureSide(
     rssMiB: mem.rss,
     peakRssMiB: mem.peak,
   };
-  log(`${name}: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, failed ${u.failures.count}; worker RSS ${mem.rss.toFixed(0)} MiB (peak ${mem.peak.toFixed(0)})`);
+  log(
+    `${name}: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, failed ${u.failures.count}; worker RSS ${mem.rss.toFixed(0)} MiB (peak ${mem.peak.toFixed(0)})`,
+  );
   if (u.failures.count > 0) throw new Error(`${name}: ${describeFailures(u.failures, count)}`);
   return figures;
 }
@@ -287,8 +305,14 @@ async function pilotYear(): Promise<YearFigures[]> {
             if (!s.nextDue) break;
             const wait = Date.parse(s.nextDue.remindAt) + 60_000 - (await env.currentTimeMs());
             if (wait > 0) await env.sleep(wait);
-            await waitFor('reminded', async () => (await handle.query(pilotStateQuery)).periods.find((p) => p.id === s.nextDue!.periodId)?.reminded === true, 30_000);
-            await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: s.nextDue.periodId, content: '本周工作周报', actor: lead }] });
+            await waitFor(
+              'reminded',
+              async () => (await handle.query(pilotStateQuery)).periods.find((p) => p.id === s.nextDue!.periodId)?.reminded === true,
+              30_000,
+            );
+            await handle.executeUpdate(submitWeeklyReport, {
+              args: [{ periodId: s.nextDue.periodId, content: '本周工作周报', actor: lead }],
+            });
           }
         }
         const outcome = await handle.result();
@@ -305,7 +329,8 @@ async function pilotYear(): Promise<YearFigures[]> {
 }
 
 function machine(): Record<string, string> {
-  const sdk = (JSON.parse(readFileSync(join(projectRoot, 'node_modules/@temporalio/worker/package.json'), 'utf8')) as { version: string }).version;
+  const sdk = (JSON.parse(readFileSync(join(projectRoot, 'node_modules/@temporalio/worker/package.json'), 'utf8')) as { version: string })
+    .version;
   let cli = 'unknown';
   try {
     cli = /temporal version (\S+ \(Server [^,]+)/.exec(execFileSync(temporalCliPath(), ['--version']).toString())?.[1]?.concat(')') ?? cli;
@@ -313,13 +338,13 @@ function machine(): Record<string, string> {
     /* reported as unknown */
   }
   return {
-    'CPU': `${cpus()[0]?.model ?? 'unknown'}`,
+    CPU: `${cpus()[0]?.model ?? 'unknown'}`,
     'cores (nproc)': String(availableParallelism()),
-    'memory': `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     'Node.js': process.version,
     'Temporal SDK': sdk,
     'Temporal CLI (dev server)': cli,
-    'OS': `${process.platform} ${process.arch}`,
+    OS: `${process.platform} ${process.arch}`,
     'load average at the start / end (1 min)': `${startLoad.toFixed(2)} / ${loadavg()[0]!.toFixed(2)} (other work on the machine competes for its cores)`,
   };
 }
@@ -328,12 +353,27 @@ function report(o: BenchOptions, onex: SideFigures, base: SideFigures, year: Yea
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '—');
   const rows: [string, string, string, string][] = [
-    ['starts accepted per second', f(onex.startAcceptedPerSec), f(base.startAcceptedPerSec), ratio(onex.startAcceptedPerSec, base.startAcceptedPerSec)],
-    ['starts running per second (first task done)', f(onex.startRunningPerSec), f(base.startRunningPerSec), ratio(onex.startRunningPerSec, base.startRunningPerSec)],
+    [
+      'starts accepted per second',
+      f(onex.startAcceptedPerSec),
+      f(base.startAcceptedPerSec),
+      ratio(onex.startAcceptedPerSec, base.startAcceptedPerSec),
+    ],
+    [
+      'starts running per second (first task done)',
+      f(onex.startRunningPerSec),
+      f(base.startRunningPerSec),
+      ratio(onex.startRunningPerSec, base.startRunningPerSec),
+    ],
     [`Update latency p50 (ms, ${onex.updates} at ${o.rate}/s)`, f(onex.p50), f(base.p50), ratio(onex.p50, base.p50)],
     ['Update latency p99 (ms)', f(onex.p99), f(base.p99), ratio(onex.p99, base.p99)],
     ['Update latency max (ms)', f(onex.max), f(base.max), ratio(onex.max, base.max)],
-    ['Updates completed per second', f(onex.updateRatePerSec), f(base.updateRatePerSec), ratio(onex.updateRatePerSec, base.updateRatePerSec)],
+    [
+      'Updates completed per second',
+      f(onex.updateRatePerSec),
+      f(base.updateRatePerSec),
+      ratio(onex.updateRatePerSec, base.updateRatePerSec),
+    ],
     [`worker RSS with all ${o.pilots} live (MiB)`, f(onex.rssMiB, 0), f(base.rssMiB, 0), ratio(onex.rssMiB, base.rssMiB)],
     ['worker peak RSS (MiB)', f(onex.peakRssMiB, 0), f(base.peakRssMiB, 0), ratio(onex.peakRssMiB, base.peakRssMiB)],
   ];
@@ -347,14 +387,16 @@ function report(o: BenchOptions, onex: SideFigures, base: SideFigures, year: Yea
     '|---|---:|---:|---:|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    ...(year.length === 0 ? ['History events per pilot-year: not measured (`--skip-year`).', ''] : [
-      'History events per pilot-year (time-skipping server, default continue-as-new at 2,000 events, every run counted):',
-      '',
-      '| behaviour | periods | runs | events | events per period |',
-      '|---|---:|---:|---:|---:|',
-      ...year.map((y) => `| ${y.behaviour} | ${y.periods} | ${y.runs} | ${y.events} | ${f(y.events / Math.max(1, y.periods))} |`),
-      '',
-    ]),
+    ...(year.length === 0
+      ? ['History events per pilot-year: not measured (`--skip-year`).', '']
+      : [
+          'History events per pilot-year (time-skipping server, default continue-as-new at 2,000 events, every run counted):',
+          '',
+          '| behaviour | periods | runs | events | events per period |',
+          '|---|---:|---:|---:|---:|',
+          ...year.map((y) => `| ${y.behaviour} | ${y.periods} | ${y.runs} | ${y.events} | ${f(y.events / Math.max(1, y.periods))} |`),
+          '',
+        ]),
     'Machine:',
     '',
     ...Object.entries(m).map(([k, v]) => `- ${k}: ${v}`),
@@ -403,18 +445,38 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   const children: Child[] = [];
-  const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', ONEX_LOG_LEVEL: 'WARN', ...(o.maxCached !== undefined ? { ONEX_MAX_CACHED_WORKFLOWS: String(o.maxCached) } : {}) };
+  const env = {
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: 'default',
+    ONEX_LOG_LEVEL: 'WARN',
+    ...(o.maxCached !== undefined ? { ONEX_MAX_CACHED_WORKFLOWS: String(o.maxCached) } : {}),
+  };
   try {
     const today = shanghaiDate(Date.now());
-    const onexWorker = spawnTs('worker/main.ts', { ...env, ONEX_TASK_QUEUE: 'bench-onex', ONEX_SMTP_URL: sink.smtpUrl, ONEX_WORKER_HEALTH_PORT: String(healthPort) });
+    const onexWorker = spawnTs('worker/main.ts', {
+      ...env,
+      ONEX_TASK_QUEUE: 'bench-onex',
+      ONEX_SMTP_URL: sink.smtpUrl,
+      ONEX_WORKER_HEALTH_PORT: String(healthPort),
+    });
     children.push(onexWorker);
-    await waitFor('onex worker', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, 90_000, () => onexWorker.child.exitCode === null);
+    await waitFor(
+      'onex worker',
+      async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok,
+      90_000,
+      () => onexWorker.child.exitCode === null,
+    );
     const onex = await measureSide('onex', client, onexWorker, o, today);
     await stopProcess(onexWorker.child, 30_000);
 
     const baselineWorker = spawnTs('scripts/bench/baseline-worker.ts', { ...env, ONEX_TASK_QUEUE: 'bench-baseline' });
     children.push(baselineWorker);
-    await waitFor('baseline worker', async () => baselineWorker.output().includes('ready'), 90_000, () => baselineWorker.child.exitCode === null);
+    await waitFor(
+      'baseline worker',
+      async () => baselineWorker.output().includes('ready'),
+      90_000,
+      () => baselineWorker.child.exitCode === null,
+    );
     const base = await measureSide('baseline', client, baselineWorker, o, today);
     await stopProcess(baselineWorker.child, 30_000);
 

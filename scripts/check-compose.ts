@@ -143,7 +143,8 @@ export function interpolate(input: string, vars: Map<string, string>, where: str
       } else if (op === ':-' || op === '-') {
         out += (op === ':-' ? nonEmpty : set) ? vars.get(name)! : sub(rest);
       } else if (op === ':?' || op === '?') {
-        if (!(op === ':?' ? nonEmpty : set)) problems.push(`${where}: \${${name}} is required (${rest || 'no message'}) and is not set in .env.example`);
+        if (!(op === ':?' ? nonEmpty : set))
+          problems.push(`${where}: \${${name}} is required (${rest || 'no message'}) and is not set in .env.example`);
         out += vars.get(name) ?? '';
       } else {
         out += (op === ':+' ? nonEmpty : set) ? sub(rest) : '';
@@ -184,10 +185,27 @@ const CASTS: Array<[string[], Cast]> = (() => {
   };
   for (const top of ['networks', 'volumes', 'secrets', 'configs']) add([[top, '*']], 'bool', 'external');
   for (const key of ['internal', 'attachable', 'enable_ipv4', 'enable_ipv6']) add([['networks', '*']], 'bool', key);
-  const container = [['services', '*'], ['jobs', '*'], ['services', '*', 'pre_start', '*']];
-  const workload = [['services', '*'], ['jobs', '*']];
+  const container = [
+    ['services', '*'],
+    ['jobs', '*'],
+    ['services', '*', 'pre_start', '*'],
+  ];
+  const workload = [
+    ['services', '*'],
+    ['jobs', '*'],
+  ];
   const service = [['services', '*']];
-  for (const key of ['cpu_count', 'cpu_period', 'cpu_quota', 'cpu_rt_period', 'cpu_rt_runtime', 'cpu_shares', 'oom_score_adj', 'pids_limit']) add(container, 'int', key);
+  for (const key of [
+    'cpu_count',
+    'cpu_period',
+    'cpu_quota',
+    'cpu_rt_period',
+    'cpu_rt_runtime',
+    'cpu_shares',
+    'oom_score_adj',
+    'pids_limit',
+  ])
+    add(container, 'int', key);
   add(container, 'float', 'cpu_percent');
   add(container, 'float', 'cpus');
   for (const key of ['init', 'oom_kill_disable', 'privileged', 'read_only']) add(container, 'bool', key);
@@ -240,7 +258,9 @@ function interpolateTree(node: Json, vars: Map<string, string>, segments: string
     if (kind === undefined) return r.value;
     const value = cast(r.value, kind);
     if (value === undefined) {
-      problems.push(`${where}: ${JSON.stringify(r.value)} is not ${kind === 'int' ? 'an integer' : kind === 'float' ? 'a number' : 'a boolean'}`);
+      problems.push(
+        `${where}: ${JSON.stringify(r.value)} is not ${kind === 'int' ? 'an integer' : kind === 'float' ? 'a number' : 'a boolean'}`,
+      );
       return r.value;
     }
     return value;
@@ -264,7 +284,8 @@ export function imagePinProblem(image: string): string | undefined {
 }
 
 function dependsOnEntries(dependsOn: Json | undefined): Array<{ service: string; condition: string }> {
-  if (Array.isArray(dependsOn)) return dependsOn.filter((d): d is string => typeof d === 'string').map((service) => ({ service, condition: 'service_started' }));
+  if (Array.isArray(dependsOn))
+    return dependsOn.filter((d): d is string => typeof d === 'string').map((service) => ({ service, condition: 'service_started' }));
   if (isObject(dependsOn)) {
     return Object.entries(dependsOn).map(([service, spec]) => ({
       service,
@@ -388,12 +409,16 @@ export async function checkCompose(composePath: string, options: CheckComposeOpt
         }
       }
     }
-    for (const [kind, declared] of [['configs', configs], ['secrets', secrets]] as const) {
+    for (const [kind, declared] of [
+      ['configs', configs],
+      ['secrets', secrets],
+    ] as const) {
       const refs = svc[kind];
       if (!Array.isArray(refs)) continue;
       for (const ref of refs) {
         const source = typeof ref === 'string' ? ref : isObject(ref) ? ref.source : undefined;
-        if (typeof source === 'string' && !(source in declared)) problems.push(`${at}.${kind}: "${source}" is not declared under the top-level ${kind}`);
+        if (typeof source === 'string' && !(source in declared))
+          problems.push(`${at}.${kind}: "${source}" is not declared under the top-level ${kind}`);
       }
     }
 
@@ -401,7 +426,9 @@ export async function checkCompose(composePath: string, options: CheckComposeOpt
       for (const port of svc.ports) {
         const { published, hostIp } = publishedHostIp(port);
         if (published && (hostIp === undefined || !LOOPBACK.test(hostIp))) {
-          problems.push(`${at}.ports: ${JSON.stringify(port)} publishes on ${hostIp ?? 'every interface'} by default; bind it to 127.0.0.1`);
+          problems.push(
+            `${at}.ports: ${JSON.stringify(port)} publishes on ${hostIp ?? 'every interface'} by default; bind it to 127.0.0.1`,
+          );
         }
       }
     }
@@ -443,17 +470,22 @@ export function temporalSettingsProblems(file: string, services: JsonObject, con
   const service = (name: string): JsonObject => (isObject(services[name]) ? services[name] : {});
   const envOf = (name: string): JsonObject => (isObject(service(name).environment) ? (service(name).environment as JsonObject) : {});
   const expect = (where: string, actual: Json | undefined, wanted: string) => {
-    if (String(actual ?? '(missing)') !== wanted) problems.push(`${file}: ${where} is ${JSON.stringify(actual ?? null)}, but deploy/temporal/temporal.json says ${JSON.stringify(wanted)}`);
+    if (String(actual ?? '(missing)') !== wanted)
+      problems.push(
+        `${file}: ${where} is ${JSON.stringify(actual ?? null)}, but deploy/temporal/temporal.json says ${JSON.stringify(wanted)}`,
+      );
   };
   const p = s.persistence;
   expect('services.temporal.image', service('temporal').image, `temporalio/server:${s.serverVersion}`);
-  for (const name of ['temporal-schema', 'temporal-setup']) expect(`services.${name}.image`, service(name).image, `temporalio/admin-tools:${s.serverVersion}`);
+  for (const name of ['temporal-schema', 'temporal-setup'])
+    expect(`services.${name}.image`, service(name).image, `temporalio/admin-tools:${s.serverVersion}`);
   const server = envOf('temporal');
   expect('services.temporal.environment.DB', server.DB, p.plugin);
   expect('services.temporal.environment.DBNAME', server.DBNAME, p.database);
   expect('services.temporal.environment.VISIBILITY_DBNAME', server.VISIBILITY_DBNAME, p.visibilityDatabase);
   expect('services.temporal.environment.NUM_HISTORY_SHARDS', server.NUM_HISTORY_SHARDS, String(p.numHistoryShards));
-  if (p.visibilityPlugin !== p.plugin) problems.push(`${file}: the server image uses one SQL plugin for both stores, but deploy/temporal/temporal.json names two`);
+  if (p.visibilityPlugin !== p.plugin)
+    problems.push(`${file}: the server image uses one SQL plugin for both stores, but deploy/temporal/temporal.json names two`);
   const schema = envOf('temporal-schema');
   expect('services.temporal-schema.environment.SQL_PLUGIN', schema.SQL_PLUGIN, p.plugin);
   expect('services.temporal-schema.environment.TEMPORAL_DB', schema.TEMPORAL_DB, p.database);
@@ -465,12 +497,19 @@ export function temporalSettingsProblems(file: string, services: JsonObject, con
   const target = server.DYNAMIC_CONFIG_FILE_PATH;
   const mounts = Array.isArray(service('temporal').configs) ? (service('temporal').configs as Json[]) : [];
   const mounted = mounts.filter(isObject).find((m) => m.target === target);
-  const source = mounted && typeof mounted.source === 'string' && isObject(configs[mounted.source]) ? (configs[mounted.source] as JsonObject) : undefined;
+  const source =
+    mounted && typeof mounted.source === 'string' && isObject(configs[mounted.source])
+      ? (configs[mounted.source] as JsonObject)
+      : undefined;
   const wanted = path.resolve(projectRoot, s.dynamicConfigFile);
   if (!source || typeof source.file !== 'string') {
-    problems.push(`${file}: services.temporal does not mount a config file at DYNAMIC_CONFIG_FILE_PATH (${JSON.stringify(target ?? null)}); mount ${s.dynamicConfigFile}`);
+    problems.push(
+      `${file}: services.temporal does not mount a config file at DYNAMIC_CONFIG_FILE_PATH (${JSON.stringify(target ?? null)}); mount ${s.dynamicConfigFile}`,
+    );
   } else if (path.resolve(projectRoot, source.file) !== wanted) {
-    problems.push(`${file}: the dynamic config mounted into services.temporal is ${source.file}, but deploy/temporal/temporal.json names ${s.dynamicConfigFile}`);
+    problems.push(
+      `${file}: the dynamic config mounted into services.temporal is ${source.file}, but deploy/temporal/temporal.json names ${s.dynamicConfigFile}`,
+    );
   }
   return problems;
 }

@@ -10,7 +10,9 @@ import { isMainModule } from '../client/main-module';
 import { projectRoot } from './binaries';
 
 /** The project's own sources: every layer, the tests and the root config files. */
-export const sourceGlobs = ['domain', 'workflows', 'activities', 'worker', 'client', 'scripts', 'test'].map((d) => `${d}/**/*.ts`).concat('*.ts');
+export const sourceGlobs = ['domain', 'workflows', 'activities', 'worker', 'client', 'scripts', 'test']
+  .map((d) => `${d}/**/*.ts`)
+  .concat('*.ts');
 
 /** The import circles among the files `globs` match under `root`, as lists of paths relative to it. */
 export async function findCycles(root: string, globs: string[] = sourceGlobs): Promise<string[][]> {

@@ -61,7 +61,9 @@ await runStack({
       processes: [{ name: 'temporal', child: temporal.process, grace: 10_000 }],
       lines: [
         `  Temporal 服务 / server (gRPC):     ${temporal.address}   namespace ${env.TEMPORAL_NAMESPACE}`,
-        headless ? '  Temporal 网页 / Web UI:            (headless)' : `  Temporal 网页 / Web UI:            http://${HOST}:${env.ONEX_TEMPORAL_UI_PORT}`,
+        headless
+          ? '  Temporal 网页 / Web UI:            (headless)'
+          : `  Temporal 网页 / Web UI:            http://${HOST}:${env.ONEX_TEMPORAL_UI_PORT}`,
       ],
     };
   },

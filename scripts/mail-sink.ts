@@ -164,7 +164,8 @@ export const mailSinkEnvSchema = z.object({
 function envOrExit(): z.output<typeof mailSinkEnvSchema> {
   const parsed = mailSinkEnvSchema.safeParse(process.env);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) console.error(`环境变量无效 / invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+  for (const issue of parsed.error.issues)
+    console.error(`环境变量无效 / invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
   process.exit(2);
 }
 
@@ -211,10 +212,7 @@ export function showCommand(id: string, opts: { json?: boolean; url?: string }):
 }
 
 export function mailSinkProgram(): Command {
-  const program = new Command()
-    .name('mail-sink')
-    .description('onex 开发邮件收件箱 / the onex development SMTP sink')
-    .showHelpAfterError();
+  const program = new Command().name('mail-sink').description('onex 开发邮件收件箱 / the onex development SMTP sink').showHelpAfterError();
   program
     .command('serve', { isDefault: true })
     .description('启动 SMTP 与 HTTP 服务 / run the SMTP and HTTP servers (env ONEX_SMTP_PORT, ONEX_MAILSINK_HTTP_PORT, ONEX_DATA_DIR)')

@@ -128,10 +128,11 @@ async function pilotWeeklyReports(c: Ctx): Promise<void> {
   });
   c.keep(handle, 'pilot');
   const state = () => handle.query(pilotStateQuery);
-  const open = async (n: number) => until(`period ${n}`, async () => {
-    const s = await state();
-    return s.periods.length === n && s.nextDue ? s.nextDue : undefined;
-  });
+  const open = async (n: number) =>
+    until(`period ${n}`, async () => {
+      const s = await state();
+      return s.periods.length === n && s.nextDue ? s.nextDue : undefined;
+    });
   const plan = ['miss', 'miss', 'miss', 'onTime', 'lateAfterMiss', 'miss'] as const;
   let first = '';
   for (const [i, step] of plan.entries()) {
@@ -149,7 +150,9 @@ async function pilotWeeklyReports(c: Ctx): Promise<void> {
       await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: due.periodId, content: '补交本周周报', actor: lead }] });
     }
   }
-  await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: first, content: '补交第一周周报', actor: { id: 'chen', role: 'collegeStaff', college: 'forestry' } }] });
+  await handle.executeUpdate(submitWeeklyReport, {
+    args: [{ periodId: first, content: '补交第一周周报', actor: { id: 'chen', role: 'collegeStaff', college: 'forestry' } }],
+  });
   // The rest of the pilot passes unanswered; it ends after its last period.
   await c.env.sleep('70 days');
   const outcome = await handle.result();
@@ -166,25 +169,51 @@ async function roundToPilot(c: Ctx): Promise<void> {
   const registry = await c.client.workflow.start(programmeRegistryWorkflow, { ...registryStartOptions(), taskQueue: c.taskQueue });
   c.keep(registry, 'registry');
   await registry.executeUpdate(recordPassRecord, {
-    args: [{ record: { year: 2026, collegeId: 'ecology', major: { code: '420101', name: '环境监测技术' }, certificate: { name: '环境监测', evaluationOrg: '某培训评价组织' }, candidates: 40, passed: 35 }, note: '手工录入', actor: aaActor }],
+    args: [
+      {
+        record: {
+          year: 2026,
+          collegeId: 'ecology',
+          major: { code: '420101', name: '环境监测技术' },
+          certificate: { name: '环境监测', evaluationOrg: '某培训评价组织' },
+          candidates: 40,
+          passed: 35,
+        },
+        note: '手工录入',
+        actor: aaActor,
+      },
+    ],
   });
 
   const today = shanghaiDate(await c.env.currentTimeMs());
   const internalDeadline = calendar.addWorkingDays(today, 5);
-  const round = roundRecordSchema.parse(sampleRound({ id: 'replay-round', internalDeadline, provincialDeadline: calendar.addWorkingDays(internalDeadline, 10) }));
+  const round = roundRecordSchema.parse(
+    sampleRound({ id: 'replay-round', internalDeadline, provincialDeadline: calendar.addWorkingDays(internalDeadline, 10) }),
+  );
   const handle = await c.client.workflow.start(roundWorkflow, { ...roundStartOptions(round, aaActor), taskQueue: c.taskQueue });
   c.keep(handle, 'round');
   const app = (id: string) => c.client.workflow.getHandle(applicationWorkflowId(round.id, id));
-  const create = (a: ReturnType<typeof sampleApplication>, actor = staff(a.college.id)) => handle.executeUpdate(createApplication, { args: [{ application: a, actor }] });
+  const create = (a: ReturnType<typeof sampleApplication>, actor = staff(a.college.id)) =>
+    handle.executeUpdate(createApplication, { args: [{ application: a, actor }] });
 
   await create(sampleApplication({ id: 'F1' }));
-  await create(sampleApplication({ id: 'I2', collegeId: 'it', major: { code: '510203', name: '软件技术' }, certificate: { name: '云计算平台运维', evaluationOrg: '某科技公司', level: 'advanced' } }), leader('it'));
+  await create(
+    sampleApplication({
+      id: 'I2',
+      collegeId: 'it',
+      major: { code: '510203', name: '软件技术' },
+      certificate: { name: '云计算平台运维', evaluationOrg: '某科技公司', level: 'advanced' },
+    }),
+    leader('it'),
+  );
   await create(sampleApplication({ id: 'E2', collegeId: 'ecology', major: { code: '420102', name: '环境工程技术' } }));
   for (const id of ['F1', 'I2', 'E2']) c.keep(app(id), `application-${id}`);
 
   await app('F1').executeUpdate(submitApplication, { args: [{ actor: staff('forestry') }] });
   await app('F1').executeUpdate(signOffApplication, { args: [{ outcome: 'approve', declareAuthentic: true, actor: leader('forestry') }] });
-  await app('F1').executeUpdate(reviewApplication, { args: [{ outcome: 'return', returnTo: 'draft', comment: '考证人数请按两个年级合计填写', actor: aaActor }] });
+  await app('F1').executeUpdate(reviewApplication, {
+    args: [{ outcome: 'return', returnTo: 'draft', comment: '考证人数请按两个年级合计填写', actor: aaActor }],
+  });
   await app('F1').executeUpdate(editApplication, { args: [{ changes: { plannedExaminees: 45 }, actor: staff('forestry') }] });
   await app('F1').executeUpdate(submitApplication, { args: [{ actor: staff('forestry') }] });
   await app('F1').executeUpdate(reviewApplication, { args: [{ outcome: 'approve', actor: aaActor }] });
@@ -202,7 +231,9 @@ async function roundToPilot(c: Ctx): Promise<void> {
   let start = calendar.addWorkingDays(shanghaiDate(await c.env.currentTimeMs()), 1);
   while (!calendar.isWorkingDay(start)) start = addDays(start, 1);
   const notice = await handle.executeUpdate(recordPublicNotice, { args: [{ startDate: start, actor: aaActor }] });
-  await handle.executeUpdate(recordObjection, { args: [{ applicationId: 'F1', content: '有教师反映考证人数统计有误，经核实无误', actor: aaActor }] });
+  await handle.executeUpdate(recordObjection, {
+    args: [{ applicationId: 'F1', content: '有教师反映考证人数统计有误，经核实无误', actor: aaActor }],
+  });
   await sleepUntil(c.env, notice.endsAt);
   const outcome = await handle.result();
   for (const pilotId of outcome.pilots) {
@@ -234,13 +265,17 @@ async function approvalAndRectification(c: Ctx): Promise<void> {
   await sleepUntil(c.env, state.currentStep!.dueAt);
   await until('escalated', async () => (await budget.query(approvalStateQuery)).currentStep?.escalated);
   const until3Days = new Date((await c.env.currentTimeMs()) + 3 * 86_400_000).toISOString();
-  await budget.executeUpdate(delegateApproval, { args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until3Days, actor: people.dean }] });
+  await budget.executeUpdate(delegateApproval, {
+    args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until3Days, actor: people.dean }],
+  });
   await decide(budget, { stepId: 'college', outcome: 'approve', actor: { id: 'sec.zhou', role: 'collegeStaff', college: 'forestry' } });
   await decide(budget, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
   await decide(budget, { stepId: 'schoolLeader', outcome: 'return', returnTo: 'academicAffairs', comment: '请复核', actor: people.vp });
   await decide(budget, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
   await decide(budget, { stepId: 'schoolLeader', outcome: 'return', comment: '请补充', actor: people.vp });
-  await budget.executeUpdate(resubmitApproval, { args: [{ subject: budgetPlan('replay-children', { rationale: '已补充' }), actor: people.lead }] });
+  await budget.executeUpdate(resubmitApproval, {
+    args: [{ subject: budgetPlan('replay-children', { rationale: '已补充' }), actor: people.lead }],
+  });
   await decide(budget, { stepId: 'schoolLeader', outcome: 'approve', actor: people.vp });
   await budget.result();
 
@@ -252,7 +287,9 @@ async function approvalAndRectification(c: Ctx): Promise<void> {
   c.keep(change, 'change');
   await decide(change, { stepId: 'college', outcome: 'approve', actor: people.dean });
   await decide(change, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
-  await change.executeUpdate(recordApprovalFiling, { args: [{ filedOn: shanghaiDate(await c.env.currentTimeMs()), reference: '备 12 号', actor: people.jwb }] });
+  await change.executeUpdate(recordApprovalFiling, {
+    args: [{ filedOn: shanghaiDate(await c.env.currentTimeMs()), reference: '备 12 号', actor: people.jwb }],
+  });
   await change.result();
 
   const calendar = createChinaCalendar();
@@ -262,14 +299,35 @@ async function approvalAndRectification(c: Ctx): Promise<void> {
   const rect = await c.client.workflow.start(rectificationWorkflow, {
     taskQueue: c.taskQueue,
     workflowId: rectificationWorkflowId(parentId, failed.id),
-    args: [{ rectificationId: 'R-1', parentWorkflowId: parentId, pilot: childPilot('replay-children'), recipients: childRecipients, inspection: failed, deadline, rulesVersion: currentRulesVersion }],
+    args: [
+      {
+        rectificationId: 'R-1',
+        parentWorkflowId: parentId,
+        pilot: childPilot('replay-children'),
+        recipients: childRecipients,
+        inspection: failed,
+        deadline,
+        rulesVersion: currentRulesVersion,
+      },
+    ],
   });
   c.keep(rect, 'rectification');
   await sleepUntil(c.env, deadline.dueAt);
   await until('overdue', async () => (await rect.query(rectificationStateQuery)).status === 'overdue');
   const reDay = shanghaiDate(await c.env.currentTimeMs());
-  await rect.executeUpdate(recordReinspection, { args: [inspection('replay-children', { id: 'I-1-R1', inspectedOn: reDay, reinspectionOf: 'I-1' })] });
-  await rect.executeUpdate(recordReinspection, { args: [inspection('replay-children', { id: 'I-1-R2', inspectedOn: reDay, reinspectionOf: 'I-1', funds: { result: 'satisfactory', notes: '已建立专账' } })] });
+  await rect.executeUpdate(recordReinspection, {
+    args: [inspection('replay-children', { id: 'I-1-R1', inspectedOn: reDay, reinspectionOf: 'I-1' })],
+  });
+  await rect.executeUpdate(recordReinspection, {
+    args: [
+      inspection('replay-children', {
+        id: 'I-1-R2',
+        inspectedOn: reDay,
+        reinspectionOf: 'I-1',
+        funds: { result: 'satisfactory', notes: '已建立专账' },
+      }),
+    ],
+  });
   await rect.result();
 }
 
@@ -282,21 +340,80 @@ async function approvalAndRectification(c: Ctx): Promise<void> {
 async function pilotLifecycle(c: Ctx): Promise<void> {
   const today = shanghaiDate(await c.env.currentTimeMs());
   const pilotId = 'replay-lifecycle';
-  const pilot = pilotRecordSchema.parse(samplePilot({ id: pilotId, startDate: today, endDate: addDays(today, 300), schoolLeaderEmail: 'vp@college.test', approvedTask: 40 }));
-  const handle = await c.client.workflow.start(pilotWorkflow, { taskQueue: c.taskQueue, workflowId: pilotWorkflowId(pilot.id), args: [{ pilot }] });
+  const pilot = pilotRecordSchema.parse(
+    samplePilot({ id: pilotId, startDate: today, endDate: addDays(today, 300), schoolLeaderEmail: 'vp@college.test', approvedTask: 40 }),
+  );
+  const handle = await c.client.workflow.start(pilotWorkflow, {
+    taskQueue: c.taskQueue,
+    workflowId: pilotWorkflowId(pilot.id),
+    args: [{ pilot }],
+  });
   c.keep(handle, 'pilot');
   const aa = { id: 'jwb', role: 'academicAffairs' as const };
-  await handle.executeUpdate(recordProvincialRequest, { args: [{ id: 'P1', pilotId, title: '年度总结', requestedOn: today, dueDate: addDays(today, 10), recordedBy: aa }] });
+  await handle.executeUpdate(recordProvincialRequest, {
+    args: [{ id: 'P1', pilotId, title: '年度总结', requestedOn: today, dueDate: addDays(today, 10), recordedBy: aa }],
+  });
   await handle.executeUpdate(submitProvincialMaterial, { args: [{ requestId: 'P1', actor: lead }] });
-  await handle.executeUpdate(recordProvincialRequest, { args: [{ id: 'P2', pilotId, title: '中期材料', requestedOn: today, dueDate: addDays(today, 10), recordedBy: aa }] });
-  await handle.executeUpdate(recordIncome, { args: [{ id: 'IN1', pilotId, date: today, source: 'examServiceFee', payer: '评价组织', amountFen: 500_000, actor: lead }] });
-  await handle.executeUpdate(recordExpense, { args: [{ id: 'EX1', pilotId, date: today, category: 'teacherTraining', amountFen: 100_000, description: '培训', actor: lead }] });
-  await handle.executeUpdate(recordAssessment, { args: [{ session: { id: 'S1', pilotId, date: today, components: [{ form: 'written', weightBp: 10_000 }], publishedFeeFen: 20_100, candidates: 40, passed: 35 }, actor: aa, feeCapWaiverReason: '评价组织公告收费' }] });
+  await handle.executeUpdate(recordProvincialRequest, {
+    args: [{ id: 'P2', pilotId, title: '中期材料', requestedOn: today, dueDate: addDays(today, 10), recordedBy: aa }],
+  });
+  await handle.executeUpdate(recordIncome, {
+    args: [{ id: 'IN1', pilotId, date: today, source: 'examServiceFee', payer: '评价组织', amountFen: 500_000, actor: lead }],
+  });
+  await handle.executeUpdate(recordExpense, {
+    args: [{ id: 'EX1', pilotId, date: today, category: 'teacherTraining', amountFen: 100_000, description: '培训', actor: lead }],
+  });
+  await handle.executeUpdate(recordAssessment, {
+    args: [
+      {
+        session: {
+          id: 'S1',
+          pilotId,
+          date: today,
+          components: [{ form: 'written', weightBp: 10_000 }],
+          publishedFeeFen: 20_100,
+          candidates: 40,
+          passed: 35,
+        },
+        actor: aa,
+        feeCapWaiverReason: '评价组织公告收费',
+      },
+    ],
+  });
   const ok = { result: 'satisfactory' as const, notes: '正常' };
-  await handle.executeUpdate(recordInspection, { args: [{ id: 'K1', pilotId, inspectedOn: today, inspector: aa, progress: ok, funds: { result: 'unsatisfactory', notes: '未到位' }, problems: { ...ok, measures: '整改' } }] });
-  await handle.executeUpdate(submitForApproval, { args: [{ kind: 'budget', subject: { id: 'B1', pilotId, year: 2027, rationale: '培训', lines: [{ category: 'teacherTraining', description: '培训', amountFen: 100_000 }], funding: [{ source: 'specialFund', amountFen: 100_000 }] }, actor: lead }] });
+  await handle.executeUpdate(recordInspection, {
+    args: [
+      {
+        id: 'K1',
+        pilotId,
+        inspectedOn: today,
+        inspector: aa,
+        progress: ok,
+        funds: { result: 'unsatisfactory', notes: '未到位' },
+        problems: { ...ok, measures: '整改' },
+      },
+    ],
+  });
+  await handle.executeUpdate(submitForApproval, {
+    args: [
+      {
+        kind: 'budget',
+        subject: {
+          id: 'B1',
+          pilotId,
+          year: 2027,
+          rationale: '培训',
+          lines: [{ category: 'teacherTraining', description: '培训', amountFen: 100_000 }],
+          funding: [{ source: 'specialFund', amountFen: 100_000 }],
+        },
+        actor: lead,
+      },
+    ],
+  });
   await c.env.sleep('12 days'); // P2 is missed; the rectification is reminded
-  await handle.executeUpdate(recordViolation, { args: [{ id: 'V1', pilotId, ground: 'laxManagement', description: '考核管理不严', occurredOn: today, recordedBy: aa }] });
+  await handle.executeUpdate(recordViolation, {
+    args: [{ id: 'V1', pilotId, ground: 'laxManagement', description: '考核管理不严', occurredOn: today, recordedBy: aa }],
+  });
   await handle.executeUpdate(cancelPilot, { args: [{ actor: aa, reason: '考核管理不严' }] });
   await handle.result();
   const state = await handle.query(pilotStateQuery);
@@ -315,10 +432,14 @@ export const scenarios: Record<string, (c: Ctx) => Promise<void>> = {
 };
 
 /** Every run of a workflow, oldest first, following continue-as-new. */
-export async function runsOf(client: Client, workflowId: string, firstRunId: string): Promise<{ runId: string; type: string; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }[]> {
+export async function runsOf(
+  client: Client,
+  workflowId: string,
+  firstRunId: string,
+): Promise<{ runId: string; type: string; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }[]> {
   type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
   const out: { runId: string; type: string; history: History }[] = [];
-  for (let runId: string | undefined = firstRunId; runId; ) {
+  for (let runId: string | undefined = firstRunId; runId;) {
     const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
     out.push({ runId, type: events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? 'unknown', history });
@@ -329,7 +450,9 @@ export async function runsOf(client: Client, workflowId: string, firstRunId: str
 
 /** The time-skipping test server from the project's binary, with onex's search attributes. */
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
   await registerSearchAttributes(env.connection.operatorService, env.namespace ?? 'default');
   return env;
 }
@@ -354,7 +477,14 @@ export async function recordHistories(filter?: string): Promise<string[]> {
           const runs = await runsOf(env.client, handle.workflowId, first);
           for (const [i, r] of runs.entries()) {
             const file = `${scenario}--${name}${runs.length > 1 ? `--run${i + 1}` : ''}.json`;
-            const doc: RecordedHistory = { workflowId: handle.workflowId, workflowType: r.type, runId: r.runId, recordedAt: new Date().toISOString(), scenario, history: JSON.parse(historyToJSON(r.history)) };
+            const doc: RecordedHistory = {
+              workflowId: handle.workflowId,
+              workflowType: r.type,
+              runId: r.runId,
+              recordedAt: new Date().toISOString(),
+              scenario,
+              history: JSON.parse(historyToJSON(r.history)),
+            };
             writeFileSync(join(historiesDir, file), `${JSON.stringify(doc, null, 1)}\n`);
             written.push(file);
             console.log(`[record-histories]   ${file}: ${r.type}, ${r.history.events?.length ?? 0} events`);

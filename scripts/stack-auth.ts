@@ -41,11 +41,23 @@ export async function prepareStackAuth(dataDir: string, env: NodeJS.ProcessEnv):
   const lines: string[] = [];
   let usersFile = env.ONEX_USERS_FILE ? resolve(env.ONEX_USERS_FILE) : join(dataDir, 'users.json');
   if (!env.ONEX_USERS_FILE && !existsSync(usersFile)) {
-    lines.push('演示账号（只显示这一次；之后用 npm run user:add 管理）/ demo sign-ins (shown this once; manage users with npm run user:add):');
+    lines.push(
+      '演示账号（只显示这一次；之后用 npm run user:add 管理）/ demo sign-ins (shown this once; manage users with npm run user:add):',
+    );
     for (const a of demoAccounts) {
       const password = `demo-${randomBytes(5).toString('hex')}`;
-      const { token } = await addAccount(usersFile, { id: a.id, name: a.name, email: a.email, role: a.role, college: a.college, password, ...(a.token ? { token: 'demo cli' } : {}) });
-      lines.push(`  ${a.id.padEnd(6)} ${password}   ${roleNames[a.role].zh} / ${roleNames[a.role].en}${a.college ? ` · ${a.college}` : ''}`);
+      const { token } = await addAccount(usersFile, {
+        id: a.id,
+        name: a.name,
+        email: a.email,
+        role: a.role,
+        college: a.college,
+        password,
+        ...(a.token ? { token: 'demo cli' } : {}),
+      });
+      lines.push(
+        `  ${a.id.padEnd(6)} ${password}   ${roleNames[a.role].zh} / ${roleNames[a.role].en}${a.college ? ` · ${a.college}` : ''}`,
+      );
       if (token) lines.push(`         CLI: export ONEX_TOKEN=${token}`);
     }
   }

@@ -17,7 +17,8 @@ import { stopProcess, waitFor } from './temporal-dev-server';
 import { startMailSink, type MailSink } from './mail-sink';
 import { prepareStackAuth } from './stack-auth';
 
-export const portVar = (fallback: number) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65_535).default(fallback));
+export const portVar = (fallback: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65_535).default(fallback));
 
 export const HOST = '127.0.0.1';
 const log = (msg: string) => console.log(`[stack] ${msg}`);
@@ -116,14 +117,23 @@ export async function runStack(o: StackOptions): Promise<void> {
     };
     const names = o.workers === 1 ? ['worker'] : Array.from({ length: o.workers }, (_, i) => `worker-${i + 1}`);
     for (const [name, entry] of [...names.map((n) => [n, 'worker/main.ts'] as const), ['api', 'client/server.ts'] as const]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, entry)], { cwd: projectRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, entry)], {
+        cwd: projectRoot,
+        env: childEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       prefixed(child, name);
       const w = { name, child, grace: 30_000 };
       onex.push(w);
       watch(w);
     }
     const api = onex.find((c) => c.name === 'api')!.child;
-    await waitFor('admin API', async () => (await fetch(`${apiUrl}/readyz`)).ok, 60_000, () => api.exitCode === null);
+    await waitFor(
+      'admin API',
+      async () => (await fetch(`${apiUrl}/readyz`)).ok,
+      60_000,
+      () => api.exitCode === null,
+    );
 
     const lines = [
       '',

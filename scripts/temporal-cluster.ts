@@ -49,7 +49,11 @@ export interface PostgresOptions {
 
 function pgBinDir(): string {
   const base = '/usr/lib/postgresql';
-  const majors = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (!majors[0]) throw new Error('PostgreSQL not installed: run `bash scripts/cluster-setup.sh` (apt-get install postgresql)');
   return join(base, majors[0], 'bin');
 }
@@ -73,8 +77,10 @@ async function pg(tool: string, args: string[]): Promise<string> {
 }
 
 function postgresIds(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('no postgres user (is Debian\'s postgresql installed?)');
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
+  if (!line) throw new Error("no postgres user (is Debian's postgresql installed?)");
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
 }
@@ -89,14 +95,30 @@ export async function initPostgres(o: PostgresOptions): Promise<void> {
     chownSync(o.dir, uid, gid);
   }
   if (existsSync(join(dataDir(o), 'PG_VERSION'))) return;
-  await pg('initdb', ['-D', dataDir(o), '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--auth-local=peer', '--auth-host=scram-sha-256']);
+  await pg('initdb', [
+    '-D',
+    dataDir(o),
+    '-U',
+    'postgres',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--auth-local=peer',
+    '--auth-host=scram-sha-256',
+  ]);
   const conf = join(dataDir(o), 'postgresql.conf');
   // Each of the server's four services keeps its own connection pools (~40 in use idle).
-  appendFileSync(conf, `\n# --- onex cluster stack ---\nlisten_addresses = '${HOST}'\nport = ${o.port}\nunix_socket_directories = '${o.dir}'\nmax_connections = 200\n`);
+  appendFileSync(
+    conf,
+    `\n# --- onex cluster stack ---\nlisten_addresses = '${HOST}'\nport = ${o.port}\nunix_socket_directories = '${o.dir}'\nmax_connections = 200\n`,
+  );
 }
 
 export async function postgresRunning(o: PostgresOptions): Promise<boolean> {
-  return pg('pg_ctl', ['-D', dataDir(o), 'status']).then(() => true, () => false);
+  return pg('pg_ctl', ['-D', dataDir(o), 'status']).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function startPostgres(o: PostgresOptions): Promise<void> {
@@ -117,7 +139,8 @@ export async function psql(o: PostgresOptions, sql: string, db = 'postgres'): Pr
 
 /** The `temporal` role and both databases, owned by it (idempotent). */
 export async function ensureDatabases(o: PostgresOptions, s: TemporalSettings): Promise<void> {
-  if (!(await psql(o, `select 1 from pg_roles where rolname = '${DB_USER}'`))) await psql(o, `CREATE ROLE ${DB_USER} LOGIN PASSWORD '${DB_PASSWORD}'`);
+  if (!(await psql(o, `select 1 from pg_roles where rolname = '${DB_USER}'`)))
+    await psql(o, `CREATE ROLE ${DB_USER} LOGIN PASSWORD '${DB_PASSWORD}'`);
   for (const db of [s.persistence.database, s.persistence.visibilityDatabase]) {
     if (!(await psql(o, `select 1 from pg_database where datname = '${db}'`))) await psql(o, `CREATE DATABASE ${db} OWNER ${DB_USER}`);
   }
@@ -127,8 +150,14 @@ export async function ensureDatabases(o: PostgresOptions, s: TemporalSettings): 
 export async function setupSchemas(o: PostgresOptions, s: TemporalSettings): Promise<{ temporal: string; visibility: string }> {
   const sql = join(serverBinDir, 'sql');
   const base = ['--plugin', s.persistence.plugin, '--ep', HOST, '-p', String(o.port), '-u', DB_USER, '--pw', DB_PASSWORD];
-  for (const [db, kind] of [[s.persistence.database, 'temporal'], [s.persistence.visibilityDatabase, 'visibility']] as const) {
-    for (const step of [['setup-schema', '-v', '0.0'], ['update-schema', '--schema-name', `${s.persistence.schemaDir}/${kind}`]]) {
+  for (const [db, kind] of [
+    [s.persistence.database, 'temporal'],
+    [s.persistence.visibilityDatabase, 'visibility'],
+  ] as const) {
+    for (const step of [
+      ['setup-schema', '-v', '0.0'],
+      ['update-schema', '--schema-name', `${s.persistence.schemaDir}/${kind}`],
+    ]) {
       await run(sql, [...base, '--db', db, ...step], { timeout: 120_000 }).catch((err: { stderr?: string; message: string }) => {
         throw new Error(`temporal-sql-tool ${step[0]} on ${db} failed: ${err.stderr?.trim() || err.message}`, { cause: err });
       });
@@ -154,7 +183,11 @@ export interface ServerPorts {
 
 export function serverPorts(base: number): ServerPorts {
   return {
-    frontend: base, http: base + 1, history: base + 2, matching: base + 3, worker: base + 4,
+    frontend: base,
+    http: base + 1,
+    history: base + 2,
+    matching: base + 3,
+    worker: base + 4,
     membership: { frontend: base + 5, history: base + 6, matching: base + 7, worker: base + 8 },
   };
 }
@@ -163,9 +196,21 @@ export const SERVER_PORT_COUNT = 9;
 /** The server's static config (JSON, which is YAML): persistence and SQL visibility from the settings. */
 export function serverConfig(s: TemporalSettings, pgPort: number, ports: ServerPorts): object {
   const store = (databaseName: string, pluginName: string, maxConns: number) => ({
-    sql: { pluginName, databaseName, connectAddr: `${HOST}:${pgPort}`, connectProtocol: 'tcp', user: DB_USER, password: DB_PASSWORD, maxConns, maxIdleConns: maxConns, maxConnLifetime: '1h' },
+    sql: {
+      pluginName,
+      databaseName,
+      connectAddr: `${HOST}:${pgPort}`,
+      connectProtocol: 'tcp',
+      user: DB_USER,
+      password: DB_PASSWORD,
+      maxConns,
+      maxIdleConns: maxConns,
+      maxConnLifetime: '1h',
+    },
   });
-  const service = (grpcPort: number, membershipPort: number, httpPort?: number) => ({ rpc: { grpcPort, membershipPort, bindOnIP: HOST, ...(httpPort ? { httpPort } : {}) } });
+  const service = (grpcPort: number, membershipPort: number, httpPort?: number) => ({
+    rpc: { grpcPort, membershipPort, bindOnIP: HOST, ...(httpPort ? { httpPort } : {}) },
+  });
   return {
     log: { stdout: true, level: 'warn' },
     persistence: {
@@ -189,7 +234,15 @@ export function serverConfig(s: TemporalSettings, pgPort: number, ports: ServerP
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `${HOST}:${ports.frontend}`, httpAddress: `${HOST}:${ports.http}` } },
+      clusterInformation: {
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `${HOST}:${ports.frontend}`,
+          httpAddress: `${HOST}:${ports.http}`,
+        },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     dynamicConfigClient: { filepath: resolve(projectRoot, s.dynamicConfigFile), pollInterval: '10s' },
@@ -202,19 +255,32 @@ export interface ClusterServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startTemporalServer(configFile: string, address: string, log: NodeJS.WritableStream, startTimeoutMs = 90_000): Promise<ClusterServer> {
+export async function startTemporalServer(
+  configFile: string,
+  address: string,
+  log: NodeJS.WritableStream,
+  startTimeoutMs = 90_000,
+): Promise<ClusterServer> {
   // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
   // server must outlive the workers and the API, which the stack stops first (stop() below).
-  const child = spawn(join(serverBinDir, 'server'), ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(join(serverBinDir, 'server'), ['--config-file', configFile, '--allow-no-auth', 'start'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   let connection: Connection | undefined;
   try {
-    await waitFor('Temporal server', async () => {
-      connection ??= await Connection.connect({ address, connectTimeout: 1_000 });
-      const r = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
-      return r.status === 1; // SERVING
-    }, startTimeoutMs, () => child.exitCode === null && child.signalCode === null);
+    await waitFor(
+      'Temporal server',
+      async () => {
+        connection ??= await Connection.connect({ address, connectTimeout: 1_000 });
+        const r = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+        return r.status === 1; // SERVING
+      },
+      startTimeoutMs,
+      () => child.exitCode === null && child.signalCode === null,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -237,21 +303,37 @@ export async function registerNamespace(address: string, namespace: string, s: T
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection, namespace });
-    const exists = () => client.workflowService.describeNamespace({ namespace }).then(() => true, () => false);
+    const exists = () =>
+      client.workflowService.describeNamespace({ namespace }).then(
+        () => true,
+        () => false,
+      );
     if (!(await exists())) {
-      await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(retentionSeconds(s.namespaceRetention) * 1000) })
-        .catch((err: { code?: number }) => { if (err.code !== 6) throw err; }); // 6 ALREADY_EXISTS: another start won the race
+      await client.workflowService
+        .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(retentionSeconds(s.namespaceRetention) * 1000) })
+        .catch((err: { code?: number }) => {
+          if (err.code !== 6) throw err;
+        }); // 6 ALREADY_EXISTS: another start won the race
     }
     await waitFor(`namespace ${namespace}`, exists, timeoutMs);
     // The operator API may not know a namespace the frontend just described: retry until
     // every attribute is listed (adding only the missing ones, so reruns add nothing).
-    await waitFor('onex search attributes', async () => {
-      const names = Object.keys((await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {});
-      const toAdd = allSearchAttributes.filter((k) => !names.includes(k.name));
-      if (toAdd.length === 0) return true;
-      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(toAdd.map((k) => [k.name, indexedValueType[k.type] as temporal.api.enums.v1.IndexedValueType])) });
-      return false;
-    }, timeoutMs);
+    await waitFor(
+      'onex search attributes',
+      async () => {
+        const names = Object.keys((await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {});
+        const toAdd = allSearchAttributes.filter((k) => !names.includes(k.name));
+        if (toAdd.length === 0) return true;
+        await connection.operatorService.addSearchAttributes({
+          namespace,
+          searchAttributes: Object.fromEntries(
+            toAdd.map((k) => [k.name, indexedValueType[k.type] as temporal.api.enums.v1.IndexedValueType]),
+          ),
+        });
+        return false;
+      },
+      timeoutMs,
+    );
   } finally {
     await connection.close();
   }
@@ -305,11 +387,16 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   step(`PostgreSQL ${await psql(postgres, 'show server_version')} on ${HOST}:${o.pgPort} (${Date.now() - t} ms)`);
   t = Date.now();
   const schema = await setupSchemas(postgres, settings);
-  step(`schemas: ${settings.persistence.database} ${schema.temporal}, ${settings.persistence.visibilityDatabase} ${schema.visibility} (${Date.now() - t} ms)`);
+  step(
+    `schemas: ${settings.persistence.database} ${schema.temporal}, ${settings.persistence.visibilityDatabase} ${schema.visibility} (${Date.now() - t} ms)`,
+  );
 
   const ports = serverPorts(o.basePort);
   const configFile = join(o.dir, 'temporal-server.yaml');
-  writeFileSync(configFile, `# generated by scripts/temporal-cluster.ts from deploy/temporal/temporal.json\n${JSON.stringify(serverConfig(settings, o.pgPort, ports), null, 2)}\n`);
+  writeFileSync(
+    configFile,
+    `# generated by scripts/temporal-cluster.ts from deploy/temporal/temporal.json\n${JSON.stringify(serverConfig(settings, o.pgPort, ports), null, 2)}\n`,
+  );
   const address = `${HOST}:${ports.frontend}`;
   t = Date.now();
   const startServer = async () => (cluster.server = await startTemporalServer(configFile, address, log));

@@ -34,7 +34,12 @@ export interface DevServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  alive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!alive()) throw new Error(`${what} exited during start-up`);
@@ -64,13 +69,20 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<DevSe
   const host = o.host ?? '127.0.0.1';
   const namespace = o.namespace ?? 'default';
   const args = [
-    'server', 'start-dev',
-    '--ip', host,
-    '--port', String(o.port),
-    '--http-port', String(o.httpPort),
-    '--metrics-port', String(o.metricsPort),
-    '--namespace', namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    String(o.port),
+    '--http-port',
+    String(o.httpPort),
+    '--metrics-port',
+    String(o.metricsPort),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     ...(o.dbFile ? ['--db-filename', o.dbFile] : []),
     ...(o.uiPort ? ['--ui-port', String(o.uiPort), '--ui-ip', host, '--ui-disable-news-fetch'] : ['--headless']),
     ...searchAttributeFlags().flatMap((sa) => ['--search-attribute', sa]),
@@ -83,11 +95,16 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<DevSe
   const address = `${host}:${o.port}`;
   let connection: Connection | undefined;
   try {
-    await waitFor('Temporal dev server', async () => {
-      connection ??= await Connection.connect({ address, connectTimeout: 1_000 });
-      await new Client({ connection, namespace }).workflowService.describeNamespace({ namespace });
-      return true;
-    }, o.startTimeoutMs ?? 60_000, () => child.exitCode === null && child.signalCode === null);
+    await waitFor(
+      'Temporal dev server',
+      async () => {
+        connection ??= await Connection.connect({ address, connectTimeout: 1_000 });
+        await new Client({ connection, namespace }).workflowService.describeNamespace({ namespace });
+        return true;
+      },
+      o.startTimeoutMs ?? 60_000,
+      () => child.exitCode === null && child.signalCode === null,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

@@ -42,6 +42,8 @@ if (isMainModule(import.meta.url)) {
   const at = args.indexOf('--since');
   const since = at >= 0 ? Number(args.splice(at, 2)[1]) : 0;
   const paths = args.length > 0 ? args : ['test-results/vitest.json'];
-  const total = paths.map((p) => countReport(p, since)).reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
+  const total = paths
+    .map((p) => countReport(p, since))
+    .reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
   console.log(summaryLine(total));
 }

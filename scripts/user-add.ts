@@ -43,21 +43,43 @@ export function buildUserAdd(): Command {
     .option('--college <id>', '所属学院（学院角色必填）/ college (required for college roles)')
     .option('--no-password', '不设密码（只用 API 令牌）/ no password (API token only)')
     .option('--token <label>', '生成 CLI 用的 API 令牌 / make an API token for the CLI')
-    .action(async (o: { file: string; id: string; name: string; email: string; role: Role; college?: string; password: boolean; token?: string }) => {
-      let password: string | undefined;
-      if (o.password) {
-        password = process.env.ONEX_NEW_PASSWORD ?? (await askHidden('密码 / password: '));
-        if (!process.env.ONEX_NEW_PASSWORD && (await askHidden('再输入一次 / again: ')) !== password) throw new Error('两次输入的密码不一致 / the passwords differ');
-      }
-      const { user, token } = await addAccount(o.file, { id: o.id, name: o.name, email: o.email, role: o.role, college: o.college, password, token: o.token });
-      console.log(`已保存用户 / saved user ${user.id} (${user.role}${user.college ? `, ${user.college}` : ''}) → ${o.file}`);
-      if (token) console.log(`API 令牌（只显示这一次）/ API token (shown once):\n  export ONEX_TOKEN=${token}`);
-    });
+    .action(
+      async (o: {
+        file: string;
+        id: string;
+        name: string;
+        email: string;
+        role: Role;
+        college?: string;
+        password: boolean;
+        token?: string;
+      }) => {
+        let password: string | undefined;
+        if (o.password) {
+          password = process.env.ONEX_NEW_PASSWORD ?? (await askHidden('密码 / password: '));
+          if (!process.env.ONEX_NEW_PASSWORD && (await askHidden('再输入一次 / again: ')) !== password)
+            throw new Error('两次输入的密码不一致 / the passwords differ');
+        }
+        const { user, token } = await addAccount(o.file, {
+          id: o.id,
+          name: o.name,
+          email: o.email,
+          role: o.role,
+          college: o.college,
+          password,
+          token: o.token,
+        });
+        console.log(`已保存用户 / saved user ${user.id} (${user.role}${user.college ? `, ${user.college}` : ''}) → ${o.file}`);
+        if (token) console.log(`API 令牌（只显示这一次）/ API token (shown once):\n  export ONEX_TOKEN=${token}`);
+      },
+    );
 }
 
 if (isMainModule(import.meta.url)) {
-  buildUserAdd().parseAsync(process.argv).catch((err: unknown) => {
-    console.error((err as Error).message);
-    process.exit(1);
-  });
+  buildUserAdd()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      console.error((err as Error).message);
+      process.exit(1);
+    });
 }

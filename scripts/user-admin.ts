@@ -15,28 +15,46 @@ import { isMainModule } from '../client/main-module';
 export function buildUserAdmin(): Command {
   const program = new Command().name('user:admin').description('管理用户账号 / manage user accounts');
   const file = () => new Option('--file <path>', '用户文件 / users file').env('ONEX_USERS_FILE').makeOptionMandatory();
-  program.command('disable <id>').description('停用账号 / disable an account').addOption(file()).action((id: string, o: { file: string }) => {
-    setDisabled(o.file, id, true);
-    console.log(`已停用 ${id}：其会话已结束，API 令牌已撤销 / disabled ${id}: sessions ended, API tokens revoked`);
-  });
-  program.command('enable <id>').description('启用账号 / enable an account').addOption(file()).action((id: string, o: { file: string }) => {
-    setDisabled(o.file, id, false);
-    console.log(`已启用 ${id}（需重新登录，令牌需重新生成）/ enabled ${id} (sign in again; make new tokens)`);
-  });
-  program.command('sign-out-everywhere <id>').description('在所有设备上退出 / sign out everywhere').addOption(file()).action((id: string, o: { file: string }) => {
-    signOutEverywhere(o.file, id);
-    console.log(`${id} 的所有会话已结束 / every session of ${id} has ended`);
-  });
-  program.command('revoke-token <id> <tokenId>').description('撤销一个 API 令牌 / revoke one API token').addOption(file()).action((id: string, tokenId: string, o: { file: string }) => {
-    if (!revokeToken(o.file, id, tokenId)) throw new Error(`${id} 没有令牌 ${tokenId} / ${id} has no token ${tokenId}`);
-    console.log(`已撤销 ${id} 的令牌 ${tokenId} / revoked token ${tokenId} of ${id}`);
-  });
+  program
+    .command('disable <id>')
+    .description('停用账号 / disable an account')
+    .addOption(file())
+    .action((id: string, o: { file: string }) => {
+      setDisabled(o.file, id, true);
+      console.log(`已停用 ${id}：其会话已结束，API 令牌已撤销 / disabled ${id}: sessions ended, API tokens revoked`);
+    });
+  program
+    .command('enable <id>')
+    .description('启用账号 / enable an account')
+    .addOption(file())
+    .action((id: string, o: { file: string }) => {
+      setDisabled(o.file, id, false);
+      console.log(`已启用 ${id}（需重新登录，令牌需重新生成）/ enabled ${id} (sign in again; make new tokens)`);
+    });
+  program
+    .command('sign-out-everywhere <id>')
+    .description('在所有设备上退出 / sign out everywhere')
+    .addOption(file())
+    .action((id: string, o: { file: string }) => {
+      signOutEverywhere(o.file, id);
+      console.log(`${id} 的所有会话已结束 / every session of ${id} has ended`);
+    });
+  program
+    .command('revoke-token <id> <tokenId>')
+    .description('撤销一个 API 令牌 / revoke one API token')
+    .addOption(file())
+    .action((id: string, tokenId: string, o: { file: string }) => {
+      if (!revokeToken(o.file, id, tokenId)) throw new Error(`${id} 没有令牌 ${tokenId} / ${id} has no token ${tokenId}`);
+      console.log(`已撤销 ${id} 的令牌 ${tokenId} / revoked token ${tokenId} of ${id}`);
+    });
   return program;
 }
 
 if (isMainModule(import.meta.url)) {
-  buildUserAdmin().parseAsync(process.argv).catch((err: unknown) => {
-    console.error((err as Error).message);
-    process.exit(1);
-  });
+  buildUserAdmin()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      console.error((err as Error).message);
+      process.exit(1);
+    });
 }

@@ -41,7 +41,10 @@ export async function startHealthServer(deps: HealthDeps): Promise<HealthServer>
     if (path === '/healthz') return send(state === 'FAILED' ? 503 : 200, { ok: state !== 'FAILED', state });
     if (path === '/readyz') {
       if (state !== 'RUNNING') return send(503, { ok: false, state });
-      void deps.temporalReachable().catch(() => false).then((temporal) => send(temporal ? 200 : 503, { ok: temporal, state, temporal }));
+      void deps
+        .temporalReachable()
+        .catch(() => false)
+        .then((temporal) => send(temporal ? 200 : 503, { ok: temporal, state, temporal }));
       return;
     }
     send(404, { ok: false, error: 'not found: /healthz, /readyz' });

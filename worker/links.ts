@@ -21,7 +21,12 @@ export interface LinkRequest {
 }
 
 export function signLinkToken(secret: string, req: LinkRequest, ttlSeconds = DEFAULT_LINK_TTL_SECONDS, nowMs = Date.now()): string {
-  const payload: LinkPayload = linkPayloadSchema.parse({ v: 1, ...req, email: req.email.toLowerCase(), exp: Math.floor(nowMs / 1000) + ttlSeconds });
+  const payload: LinkPayload = linkPayloadSchema.parse({
+    v: 1,
+    ...req,
+    email: req.email.toLowerCase(),
+    exp: Math.floor(nowMs / 1000) + ttlSeconds,
+  });
   return signToken(secret, 'onex.link.v1', payload);
 }
 
@@ -30,14 +35,17 @@ export function signLinkToken(secret: string, req: LinkRequest, ttlSeconds = DEF
  * notification's own time) the link expires relative to it, so a retried e-mail activity
  * renders the very same link and the very same mail.
  */
-export function linkSigner(secret: string, adminUrl: string, ttlSeconds = DEFAULT_LINK_TTL_SECONDS): (req: LinkRequest & { issuedAt?: string }) => string {
+export function linkSigner(
+  secret: string,
+  adminUrl: string,
+  ttlSeconds = DEFAULT_LINK_TTL_SECONDS,
+): (req: LinkRequest & { issuedAt?: string }) => string {
   const base = adminUrl.replace(/\/+$/, '');
   return ({ issuedAt, ...req }) => `${base}/l/${signLinkToken(secret, req, ttlSeconds, issuedAt ? Date.parse(issuedAt) : Date.now())}`;
 }
 
 export type LinkCheck =
-  | { ok: true; payload: LinkPayload; target: string }
-  | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'otherUser' };
+  { ok: true; payload: LinkPayload; target: string } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'otherUser' };
 
 export function checkLinkToken(secret: string, token: string, userEmail: string, nowMs = Date.now()): LinkCheck {
   const v = verifyToken(secret, 'onex.link.v1', token);

@@ -30,7 +30,11 @@ export function jsonLine(entry: LogEntry): string {
 }
 
 /** A Runtime logger in the given format; `write` receives whole lines (stdout by default). */
-export function createLogger(format: LogFormat, level: LogLevelName, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
+export function createLogger(
+  format: LogFormat,
+  level: LogLevelName,
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
   if (format === 'text') return new DefaultLogger(level);
   return new DefaultLogger(level, (entry) => write(`${jsonLine(entry)}\n`));
 }
@@ -40,7 +44,12 @@ export function installRuntimeLogger(format: LogFormat, level: LogLevelName): Lo
   const logger = createLogger(format, level);
   Runtime.install({
     logger,
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'TRACE' || level === 'DEBUG' ? level : 'WARN', other: 'ERROR' }) } },
+    telemetryOptions: {
+      logging: {
+        forward: {},
+        filter: makeTelemetryFilterString({ core: level === 'TRACE' || level === 'DEBUG' ? level : 'WARN', other: 'ERROR' }),
+      },
+    },
   });
   return logger;
 }

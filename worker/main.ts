@@ -59,7 +59,9 @@ main().then(
   (err: unknown) => {
     // The Runtime logger may not be installed yet (bad configuration): plain stderr, one JSON line.
     const e = err as Error;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'ERROR', msg: 'worker failed', component: 'onex-worker', error: e?.message ?? String(err), stack: e?.stack })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'ERROR', msg: 'worker failed', component: 'onex-worker', error: e?.message ?? String(err), stack: e?.stack })}\n`,
+    );
     process.exit(1);
   },
 );

@@ -23,7 +23,11 @@ export function loadTemporalSettings(env: NodeJS.ProcessEnv = process.env): Temp
     overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
   });
   const address = connectionOptions.address ?? 'localhost:7233';
-  const taskQueue = z.string().min(1).default(DEFAULT_TASK_QUEUE).parse(env.ONEX_TASK_QUEUE || undefined);
+  const taskQueue = z
+    .string()
+    .min(1)
+    .default(DEFAULT_TASK_QUEUE)
+    .parse(env.ONEX_TASK_QUEUE || undefined);
   return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address }, taskQueue };
 }
 

@@ -6,7 +6,10 @@ import { linkSigner } from './links';
 import type { WorkerConfig } from './config';
 import { workflowsPath } from './paths';
 
-export async function createOnexWorker(config: WorkerConfig, connection?: NativeConnection): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createOnexWorker(
+  config: WorkerConfig,
+  connection?: NativeConnection,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   const conn = connection ?? (await NativeConnection.connect(config.temporal.connectionOptions));
   const worker = await Worker.create({
     connection: conn,

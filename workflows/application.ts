@@ -50,7 +50,14 @@ import { safeParseBilingual } from '../domain/validation';
 import { evaluateRules, grantWaiver, type Waiver } from '../domain/waivers';
 import type { Recipient } from '../domain/weekly';
 import type { z } from 'zod';
-import { editApplicationInputSchema, reviewInputSchema, signOffInputSchema, submitApplicationInputSchema, waiveRuleInputSchema, withdrawApplicationInputSchema } from '../domain/round-inputs';
+import {
+  editApplicationInputSchema,
+  reviewInputSchema,
+  signOffInputSchema,
+  submitApplicationInputSchema,
+  waiveRuleInputSchema,
+  withdrawApplicationInputSchema,
+} from '../domain/round-inputs';
 import {
   abandonApplication,
   applicationProgress,
@@ -116,7 +123,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const isFinal = () => finalStatuses.includes(s.status);
   /** The workflow ends at a final status — except a provincial rejection, which may still change until the round closes. */
   const done = () => closedByRound || (isFinal() && s.status !== 'provinciallyRejected');
-  const roundSummary: RoundSummary = { id: input.round.id, year: input.round.year, title: input.round.provincialCall, documentNumber: input.round.documentNumber };
+  const roundSummary: RoundSummary = {
+    id: input.round.id,
+    year: input.round.year,
+    title: input.round.provincialCall,
+    documentNumber: input.round.documentNumber,
+  };
   const summary = (): ApplicationSummary => ({
     id: app().id,
     collegeName: app().college.name,
@@ -131,12 +143,21 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     evaluateRules(checkApplication(a, { sameRound: input.sameRound, passRecords: s.passRecords }, table), waivers, a.id);
   const refreshEvaluation = () => {
     const e = evaluate();
-    s.evaluation = { blocking: e.blocking, waived: e.waived.map((w) => ({ result: w.result, waiverId: w.waiver.id })), advisories: e.advisories };
+    s.evaluation = {
+      blocking: e.blocking,
+      waived: e.waived.map((w) => ({ result: w.result, waiverId: w.waiver.id })),
+      advisories: e.advisories,
+    };
   };
   const hardBlocking = (a: Application) => evaluate(a).blocking.filter((r) => r.severity === 'hard');
   const loadPassRecords = async () => {
     try {
-      s.passRecords = await passRecordsFor({ year: app().year - 1, collegeId: app().college.id, major: app().major, certificate: app().certificate });
+      s.passRecords = await passRecordsFor({
+        year: app().year - 1,
+        collegeId: app().college.id,
+        major: app().major,
+        certificate: app().certificate,
+      });
     } catch {
       // Keep the records read before; the next submission reads them again.
     }
@@ -145,15 +166,24 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   // ── Recipients per step ──────────────────────────────────────────────────
   const c = input.contacts;
-  const drafters = (): Recipient[] => uniqueRecipients([recipient('pilotLead', app().lead), ...c.collegeStaff.map((p) => recipient('collegeStaff', p))]);
+  const drafters = (): Recipient[] =>
+    uniqueRecipients([recipient('pilotLead', app().lead), ...c.collegeStaff.map((p) => recipient('collegeStaff', p))]);
   const actorsOf = (step: ApplicationStep): Recipient[] =>
-    step === 'draft' ? drafters() : step === 'college' ? [recipient('collegeLeader', c.collegeLeader)] : [recipient('academicAffairs', c.academicAffairs)];
+    step === 'draft'
+      ? drafters()
+      : step === 'college'
+        ? [recipient('collegeLeader', c.collegeLeader)]
+        : [recipient('academicAffairs', c.academicAffairs)];
   const escalation: Record<ApplicationStep, { to: () => Recipient[]; name: Bilingual }> = {
     draft: {
-      to: () => uniqueRecipients([...drafters(), recipient('collegeLeader', c.collegeLeader), recipient('academicAffairs', c.academicAffairs)]),
+      to: () =>
+        uniqueRecipients([...drafters(), recipient('collegeLeader', c.collegeLeader), recipient('academicAffairs', c.academicAffairs)]),
       name: { zh: '二级学院负责人和教务部', en: 'the college leader and Academic Affairs' },
     },
-    college: { to: () => uniqueRecipients([recipient('collegeLeader', c.collegeLeader), recipient('academicAffairs', c.academicAffairs)]), name: { zh: '教务部', en: 'Academic Affairs' } },
+    college: {
+      to: () => uniqueRecipients([recipient('collegeLeader', c.collegeLeader), recipient('academicAffairs', c.academicAffairs)]),
+      name: { zh: '教务部', en: 'Academic Affairs' },
+    },
     academicAffairs: {
       to: () => uniqueRecipients([recipient('academicAffairs', c.academicAffairs), recipient('schoolLeader', c.schoolLeader)]),
       name: { zh: '主管校领导', en: 'the school leader' },
@@ -240,10 +270,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   };
   const requireStatus = (allowed: readonly ApplicationStatus[], what: Bilingual) => {
     if (allowed.includes(s.status)) return;
-    refuse([breach(roundRules.stepOrder, 'status', {
-      zh: `该申报当前状态为“${s.statusName.zh}”，不能${what.zh}`,
-      en: `the application is ${s.statusName.en}; it cannot ${what.en} now`,
-    })]);
+    refuse([
+      breach(roundRules.stepOrder, 'status', {
+        zh: `该申报当前状态为“${s.statusName.zh}”，不能${what.zh}`,
+        en: `the application is ${s.statusName.en}; it cannot ${what.en} now`,
+      }),
+    ]);
   };
   const requireCollege = (actor: Actor, what: Bilingual) => {
     const r = mayActForCollege(actor, app(), what);
@@ -256,7 +288,11 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   // ── Updates ──────────────────────────────────────────────────────────────
   const editSchema = editApplicationInputSchema;
   /** The application with the changes applied; identity fields always stay. */
-  const withChanges = (changes: Record<string, unknown>) => ({ ...app(), ...changes, ...Object.fromEntries(identityFields.map((k) => [k, app()[k]])) });
+  const withChanges = (changes: Record<string, unknown>) => ({
+    ...app(),
+    ...changes,
+    ...Object.fromEntries(identityFields.map((k) => [k, app()[k]])),
+  });
   setHandler(
     editApplication,
     async (raw) => {
@@ -277,7 +313,16 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         const changes = (raw as { changes: Record<string, unknown> }).changes;
         const fixed = identityFields.filter((k) => k in changes && JSON.stringify(changes[k]) !== JSON.stringify(app()[k]));
         if (fixed.length > 0) {
-          refuse(fixed.map((k) => inputError(`changes.${k}`, `申报的${k === 'college' ? '学院' : k === 'major' ? '专业' : '编号、轮次或年度'}不能修改；如需更换，请撤销本申报后重新申报`, `the application's ${k} cannot change; withdraw it and apply again instead`, 'application.identity')));
+          refuse(
+            fixed.map((k) =>
+              inputError(
+                `changes.${k}`,
+                `申报的${k === 'college' ? '学院' : k === 'major' ? '专业' : '编号、轮次或年度'}不能修改；如需更换，请撤销本申报后重新申报`,
+                `the application's ${k} cannot change; withdraw it and apply again instead`,
+                'application.identity',
+              ),
+            ),
+          );
         }
         const parsed = safeParseBilingual(applicationSchema, withChanges(changes), 'changes');
         if (!parsed.ok) refuse(parsed.errors);
@@ -333,17 +378,21 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         const what = { zh: '撤回提交', en: 'withdraw the submission' };
         requireCollege(actor, what);
         if (!reachedBySubmission || (s.status !== 'college' && s.status !== 'academicAffairs')) {
-          refuse([breach(roundRules.stepOrder, 'status', {
-            zh: `只能在下一环节处理之前撤回提交；该申报当前状态为“${s.statusName.zh}”`,
-            en: `a submission can be withdrawn only until the next step acts; the application is ${s.statusName.en}`,
-          })]);
+          refuse([
+            breach(roundRules.stepOrder, 'status', {
+              zh: `只能在下一环节处理之前撤回提交；该申报当前状态为“${s.statusName.zh}”`,
+              en: `a submission can be withdrawn only until the next step acts; the application is ${s.statusName.en}`,
+            }),
+          ]);
         }
         const by = s.submittedBy;
         if (by && actor.id !== by.id && actor.onBehalfOf !== by.id) {
-          refuse([breach(roundRules.stepOrder, 'actor', {
-            zh: `只有提交人（${by.id}）可以撤回本次提交`,
-            en: `only the submitter (${by.id}) may withdraw this submission`,
-          })]);
+          refuse([
+            breach(roundRules.stepOrder, 'actor', {
+              zh: `只有提交人（${by.id}）可以撤回本次提交`,
+              en: `only the submitter (${by.id}) may withdraw this submission`,
+            }),
+          ]);
         }
       },
     },
@@ -377,7 +426,14 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         if (s.openReturn?.to === 'college') delete s.openReturn;
         reachedBySubmission = false;
         openStep('academicAffairs');
-        s.timeline.push({ at: nowIso(), event: 'signedOff', actor, step: 'college', to: 'academicAffairs', ...(comment ? { comment } : {}) });
+        s.timeline.push({
+          at: nowIso(),
+          event: 'signedOff',
+          actor,
+          step: 'college',
+          to: 'academicAffairs',
+          ...(comment ? { comment } : {}),
+        });
       } else {
         s.openReturn = { by: 'college', to: 'draft', comment: comment!, at: nowIso(), actor };
         reachedBySubmission = false;
@@ -394,15 +450,22 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         if (!shape.ok) refuse(shape.errors);
         const actor = actorOf(raw);
         requireStatus(['college'], { zh: '审核签字', en: 'be signed off' });
-        const denied = checkApprover(applicationReviewChain, { status: 'pending', step: collegeLeaderStep, stepIndex: 0 }, actor, app().college.id);
+        const denied = checkApprover(
+          applicationReviewChain,
+          { status: 'pending', step: collegeLeaderStep, stepIndex: 0 },
+          actor,
+          app().college.id,
+        );
         if (denied.length > 0) refuse(denied);
         const decision = safeParseBilingual(approvalDecisionInputSchema, { outcome: shape.value.outcome, comment: shape.value.comment });
         if (!decision.ok) refuse(decision.errors);
         if (shape.value.outcome === 'approve' && shape.value.declareAuthentic !== true) {
-          refuse([breach(roundRules.authenticity, 'declareAuthentic', {
-            zh: `签字确认须声明：${AUTHENTICITY_DECLARATION.zh}`,
-            en: `signing off requires the declaration: ${AUTHENTICITY_DECLARATION.en}`,
-          })]);
+          refuse([
+            breach(roundRules.authenticity, 'declareAuthentic', {
+              zh: `签字确认须声明：${AUTHENTICITY_DECLARATION.zh}`,
+              en: `signing off requires the declaration: ${AUTHENTICITY_DECLARATION.en}`,
+            }),
+          ]);
         }
       },
     },
@@ -436,7 +499,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         if (!shape.ok) refuse(shape.errors);
         const actor = actorOf(raw);
         requireStatus(['academicAffairs'], { zh: '由教务部审核', en: 'be reviewed by Academic Affairs' });
-        const denied = checkApprover(applicationReviewChain, { status: 'pending', step: academicAffairsStep, stepIndex: 1 }, actor, app().college.id);
+        const denied = checkApprover(
+          applicationReviewChain,
+          { status: 'pending', step: academicAffairsStep, stepIndex: 1 },
+          actor,
+          app().college.id,
+        );
         if (denied.length > 0) refuse(denied);
         const decision = safeParseBilingual(approvalDecisionInputSchema, { outcome: shape.value.outcome, comment: shape.value.comment });
         if (!decision.ok) refuse(decision.errors);
@@ -472,7 +540,14 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         if (!granted.ok) refuse(granted.errors);
         const open = evaluate().blocking.filter((r) => r.ruleId === ruleId && (field === undefined || r.field === field));
         if (open.length === 0) {
-          refuse([inputError('ruleId', `该申报当前没有需要豁免的 ${ruleId} 问题`, `the application has no open ${ruleId} result to waive`, 'waiver.nothingToWaive')]);
+          refuse([
+            inputError(
+              'ruleId',
+              `该申报当前没有需要豁免的 ${ruleId} 问题`,
+              `the application has no open ${ruleId} result to waive`,
+              'waiver.nothingToWaive',
+            ),
+          ]);
         }
       },
     },
@@ -493,7 +568,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       case 'provincialResult':
         s.provincial = { outcome: d.outcome, ...(d.reason ? { reason: d.reason } : {}), at: d.at, by: d.by };
         closeSteps(d.outcome === 'approved' ? 'provinciallyApproved' : 'provinciallyRejected');
-        s.timeline.push({ at: d.at, event: 'provincialResult', actor: d.by, comment: d.outcome === 'approved' ? 'approved' : `rejected: ${d.reason ?? ''}` });
+        s.timeline.push({
+          at: d.at,
+          event: 'provincialResult',
+          actor: d.by,
+          comment: d.outcome === 'approved' ? 'approved' : `rejected: ${d.reason ?? ''}`,
+        });
         break;
       case 'objection':
         s.objections.push({ content: d.content, by: d.by, at: d.at });
@@ -537,8 +617,16 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       st.reminded = true;
       if (nowIso() < st.dueAt) {
         mailer.post({
-          kind: 'stepReminder', workflowId, eventKey: `step:${n}:${st.step}:reminder`, occurredAt: nowIso(), to: actorsOf(st.step),
-          article: stepArticles[st.step], round: roundSummary, application: summary(), step: st.step, dueAt: st.dueAt,
+          kind: 'stepReminder',
+          workflowId,
+          eventKey: `step:${n}:${st.step}:reminder`,
+          occurredAt: nowIso(),
+          to: actorsOf(st.step),
+          article: stepArticles[st.step],
+          round: roundSummary,
+          application: summary(),
+          step: st.step,
+          dueAt: st.dueAt,
         });
         s.timeline.push({ at: nowIso(), event: 'reminded', step: st.step });
       }
@@ -550,8 +638,17 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       if (st.step === 'draft' && !s.openReturn) s.missedInternalDeadline = true;
       const esc = escalation[st.step];
       mailer.post({
-        kind: 'stepOverdue', workflowId, eventKey: `step:${n}:${st.step}:overdue`, occurredAt: nowIso(), to: esc.to(),
-        article: stepArticles[st.step], round: roundSummary, application: summary(), step: st.step, dueAt: st.dueAt, escalatedTo: esc.name,
+        kind: 'stepOverdue',
+        workflowId,
+        eventKey: `step:${n}:${st.step}:overdue`,
+        occurredAt: nowIso(),
+        to: esc.to(),
+        article: stepArticles[st.step],
+        round: roundSummary,
+        application: summary(),
+        step: st.step,
+        dueAt: st.dueAt,
+        escalatedTo: esc.name,
       });
       s.timeline.push({ at: nowIso(), event: 'overdue', step: st.step });
       await progress();
@@ -568,7 +665,10 @@ function waitingOn(s: ApplicationState): Bilingual {
   if (st) {
     const who = stepNames[st.step];
     const due = formatShanghai(Date.parse(st.dueAt));
-    return { zh: `等待${who.zh}（截止 ${due}${st.overdue ? '，已逾期' : ''}）`, en: `waiting for ${who.en} (due ${due}${st.overdue ? ', overdue' : ''})` };
+    return {
+      zh: `等待${who.zh}（截止 ${due}${st.overdue ? '，已逾期' : ''}）`,
+      en: `waiting for ${who.en} (due ${due}${st.overdue ? ', overdue' : ''})`,
+    };
   }
   switch (s.status) {
     case 'approved':
@@ -577,10 +677,12 @@ function waitingOn(s: ApplicationState): Bilingual {
       return { zh: '等待省教育厅评审结果', en: "waiting for the province's result" };
     case 'provinciallyApproved':
       return s.publicNotice
-        ? { zh: `公示中（${s.publicNotice.start} 至 ${s.publicNotice.end}），期满后启动试点`, en: `public notice ${s.publicNotice.start} to ${s.publicNotice.end}; the pilot starts when it ends` }
+        ? {
+            zh: `公示中（${s.publicNotice.start} 至 ${s.publicNotice.end}），期满后启动试点`,
+            en: `public notice ${s.publicNotice.start} to ${s.publicNotice.end}; the pilot starts when it ends`,
+          }
         : { zh: '等待教务部录入公示期', en: 'waiting for Academic Affairs to record the public notice' };
     default:
       return { zh: `已结束：${s.statusName.zh}`, en: `closed: ${s.statusName.en}` };
   }
 }
-

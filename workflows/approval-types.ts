@@ -164,8 +164,7 @@ export interface ApprovalConcluded {
 
 /** The workflow's result: the conclusion, or `cancelled` (pilot cancelled, Art. 19). */
 export type ApprovalResult =
-  | (ApprovalConcluded & { status: 'concluded' })
-  | { status: 'cancelled'; approvalId: string; kind: ApprovalKind; cancelledAt: string };
+  (ApprovalConcluded & { status: 'concluded' }) | { status: 'cancelled'; approvalId: string; kind: ApprovalKind; cancelledAt: string };
 
 // ── Update inputs ──────────────────────────────────────────────────────────────────
 

@@ -3,7 +3,14 @@
  * (workflow time, waiting, the ordered mail outbox): the signal to the parent, and the quiet
  * stop when the pilot is cancelled (Art. 19). Deterministic workflow code.
  */
-import { CancellationScope, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, type SignalDefinition } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  type SignalDefinition,
+} from '@temporalio/workflow';
 
 /** Omit over each member of a union (a notification without the fields the workflow fills in). */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -12,7 +19,11 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
  * Signals the parent workflow (its latest run, so a pilot that continued-as-new still gets
  * it). A parent that is gone (closed) cannot be told: that is reported, not thrown.
  */
-export async function signalParent<A extends unknown[]>(parentWorkflowId: string, signal: SignalDefinition<A>, ...args: A): Promise<boolean> {
+export async function signalParent<A extends unknown[]>(
+  parentWorkflowId: string,
+  signal: SignalDefinition<A>,
+  ...args: A
+): Promise<boolean> {
   try {
     await getExternalWorkflowHandle(parentWorkflowId).signal(signal, ...args);
     return true;

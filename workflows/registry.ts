@@ -16,7 +16,14 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Actor } from '../domain/actor';
-import { passRecordInputSchema, passRecordKey, programmeRegistryWorkflowId, recordPassRecordSchema, type PassRecordInput, type StoredPassRecord } from '../domain/round';
+import {
+  passRecordInputSchema,
+  passRecordKey,
+  programmeRegistryWorkflowId,
+  recordPassRecordSchema,
+  type PassRecordInput,
+  type StoredPassRecord,
+} from '../domain/round';
 import { breach } from '../domain/rules';
 import { roundRules } from '../domain/round';
 import { safeParseBilingual } from '../domain/validation';
@@ -29,7 +36,11 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
 const MAX_REJECTED_KEPT = 50;
 
 /** The registry's start options (id and search attributes), for signal-with-start and update-with-start. */
-export function registryStartOptions(): { workflowId: string; args: [RegistryWorkflowInput]; typedSearchAttributes: SearchAttributePair[] } {
+export function registryStartOptions(): {
+  workflowId: string;
+  args: [RegistryWorkflowInput];
+  typedSearchAttributes: SearchAttributePair[];
+} {
   return { workflowId: programmeRegistryWorkflowId(), args: [{}], typedSearchAttributes: [{ key: OnexKind, value: 'registry' }] };
 }
 
@@ -37,7 +48,11 @@ export async function programmeRegistryWorkflow(input: RegistryWorkflowInput): P
   const s: RegistryState = { records: input.records ?? [], rejectedReports: input.rejectedReports ?? [], runIndex: input.runIndex ?? 1 };
   const nowIso = () => new Date(Date.now()).toISOString();
 
-  const store = (record: PassRecordInput & { major: { code?: string; name: string } }, source: string, extra: { recordedBy?: Actor; note?: string }): StoredPassRecord => {
+  const store = (
+    record: PassRecordInput & { major: { code?: string; name: string } },
+    source: string,
+    extra: { recordedBy?: Actor; note?: string },
+  ): StoredPassRecord => {
     const parsed = passRecordInputSchema.parse(record);
     const key = passRecordKey(parsed, source);
     const previous = s.records.findIndex((r) => r.key === key);
@@ -56,7 +71,10 @@ export async function programmeRegistryWorkflow(input: RegistryWorkflowInput): P
   };
 
   setHandler(passRecordsQuery, (filter) =>
-    s.records.filter((r) => (filter?.year === undefined || r.year === filter.year) && (filter?.collegeId === undefined || r.collegeId === filter.collegeId)),
+    s.records.filter(
+      (r) =>
+        (filter?.year === undefined || r.year === filter.year) && (filter?.collegeId === undefined || r.collegeId === filter.collegeId),
+    ),
   );
   setHandler(registryStateQuery, () => s);
 
@@ -72,10 +90,12 @@ export async function programmeRegistryWorkflow(input: RegistryWorkflowInput): P
         if (!parsed.ok) refuse(parsed.errors);
         const { actor } = parsed.value;
         if (actor.role !== 'academicAffairs' && actor.role !== 'admin') {
-          refuse([breach(roundRules.openedByAcademicAffairs, 'actor.role', {
-            zh: '只有教务部可以录入或更正试点通过率记录（第十二条）',
-            en: 'only Academic Affairs may record or correct a pass record (Art. 12)',
-          })]);
+          refuse([
+            breach(roundRules.openedByAcademicAffairs, 'actor.role', {
+              zh: '只有教务部可以录入或更正试点通过率记录（第十二条）',
+              en: 'only Academic Affairs may record or correct a pass record (Art. 12)',
+            }),
+          ]);
         }
       },
     },
@@ -86,7 +106,14 @@ export async function programmeRegistryWorkflow(input: RegistryWorkflowInput): P
     const pilotId = typeof report?.pilotId === 'string' && report.pilotId ? report.pilotId : '';
     if (!parsed.ok || !pilotId) {
       const errors = parsed.ok ? [] : parsed.errors;
-      if (!pilotId) errors.push({ ruleId: 'input.invalid', article: null, severity: 'hard', field: 'pilotId', message: { zh: '缺少试点编号', en: 'the pilot id is missing' } });
+      if (!pilotId)
+        errors.push({
+          ruleId: 'input.invalid',
+          article: null,
+          severity: 'hard',
+          field: 'pilotId',
+          message: { zh: '缺少试点编号', en: 'the pilot id is missing' },
+        });
       s.rejectedReports.push({ at: nowIso(), pilotId, errors });
       if (s.rejectedReports.length > MAX_REJECTED_KEPT) s.rejectedReports.splice(0, s.rejectedReports.length - MAX_REJECTED_KEPT);
       return;
@@ -97,5 +124,10 @@ export async function programmeRegistryWorkflow(input: RegistryWorkflowInput): P
   const limit = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof programmeRegistryWorkflow>({ records: s.records, rejectedReports: s.rejectedReports, runIndex: s.runIndex + 1, continueAsNewAfterEvents: input.continueAsNewAfterEvents });
+  await continueAsNew<typeof programmeRegistryWorkflow>({
+    records: s.records,
+    rejectedReports: s.rejectedReports,
+    runIndex: s.runIndex + 1,
+    continueAsNewAfterEvents: input.continueAsNewAfterEvents,
+  });
 }

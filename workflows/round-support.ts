@@ -86,7 +86,14 @@ export class Mailer {
         // A mail the server refuses for good (a wrong address) is recorded, never fatal:
         // the workflow goes on. Cancellation still stops the mailer.
         if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-        this.emails.push({ eventKey: n.eventKey, kind: n.kind, to, messageId: '', at: n.occurredAt, failed: err.cause?.message ?? err.message });
+        this.emails.push({
+          eventKey: n.eventKey,
+          kind: n.kind,
+          to,
+          messageId: '',
+          at: n.occurredAt,
+          failed: err.cause?.message ?? err.message,
+        });
       }
       this.sending = false;
     }

@@ -8,7 +8,15 @@ import type { CalendarWarning } from '../domain/calendar';
 import type { Bilingual, RuleResult } from '../domain/errors';
 import type { NotificationKind } from '../domain/notifications';
 import type { CertificateLevel } from '../domain/pilot';
-import type { ApplicationStatus, ApplicationStep, PassRecordInput, PublicNotice, RoundRecord, RoundStage, StoredPassRecord } from '../domain/round';
+import type {
+  ApplicationStatus,
+  ApplicationStep,
+  PassRecordInput,
+  PublicNotice,
+  RoundRecord,
+  RoundStage,
+  StoredPassRecord,
+} from '../domain/round';
 import type { Waiver } from '../domain/waivers';
 import type { RecipientRole } from '../domain/weekly';
 
@@ -160,7 +168,20 @@ export interface CollegeOverview {
 
 export interface RoundTimelineEntry {
   at: string;
-  event: 'opened' | 'applicationCreated' | 'waived' | 'internalDeadline' | 'confirmationReminder' | 'confirmationOverdue' | 'submissionConfirmed' | 'provincialResult' | 'publicNotice' | 'objection' | 'pilotStarted' | 'pilotStartFailed' | 'closed';
+  event:
+    | 'opened'
+    | 'applicationCreated'
+    | 'waived'
+    | 'internalDeadline'
+    | 'confirmationReminder'
+    | 'confirmationOverdue'
+    | 'submissionConfirmed'
+    | 'provincialResult'
+    | 'publicNotice'
+    | 'objection'
+    | 'pilotStarted'
+    | 'pilotStartFailed'
+    | 'closed';
   actor?: Actor;
   applicationId?: string;
   text?: string;
@@ -286,8 +307,25 @@ export interface OpenStep {
 export interface ApplicationTimelineEntry {
   at: string;
   event:
-    | 'created' | 'edited' | 'submitted' | 'withdrawn' | 'abandoned' | 'signedOff' | 'returned' | 'approved' | 'rejected' | 'waived'
-    | 'reminded' | 'overdue' | 'submittedToProvince' | 'notSubmitted' | 'provincialResult' | 'objection' | 'publicNotice' | 'pilotStarted' | 'closed';
+    | 'created'
+    | 'edited'
+    | 'submitted'
+    | 'withdrawn'
+    | 'abandoned'
+    | 'signedOff'
+    | 'returned'
+    | 'approved'
+    | 'rejected'
+    | 'waived'
+    | 'reminded'
+    | 'overdue'
+    | 'submittedToProvince'
+    | 'notSubmitted'
+    | 'provincialResult'
+    | 'objection'
+    | 'publicNotice'
+    | 'pilotStarted'
+    | 'closed';
   actor?: Actor;
   step?: ApplicationStep;
   to?: ApplicationStep;

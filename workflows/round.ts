@@ -96,7 +96,8 @@ import type {
 import { OnexCollege, OnexKind, OnexRound, OnexStage } from './search-attributes';
 
 const SUBMITTED: readonly ApplicationStatus[] = ['submitted', 'provinciallyApproved', 'provinciallyRejected', 'pilotStarted'];
-const LIVE_FOR_MAJOR: (p: ApplicationProgress) => boolean = (p) => !['withdrawn', 'rejected', 'notSubmitted', 'provinciallyRejected'].includes(p.status);
+const LIVE_FOR_MAJOR: (p: ApplicationProgress) => boolean = (p) =>
+  !['withdrawn', 'rejected', 'notSubmitted', 'provinciallyRejected'].includes(p.status);
 
 export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOutcome> {
   const round = input.round;
@@ -163,7 +164,14 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   const summaryOf = (id: string): ApplicationSummary => {
     const a = approvedData.get(id);
     const p = progressById.get(id)!;
-    return { id, collegeName: p.collegeName, majorName: p.majorName, certificateName: p.certificateName, level: p.level, leadName: a?.lead.name ?? '' };
+    return {
+      id,
+      collegeName: p.collegeName,
+      majorName: p.majorName,
+      certificateName: p.certificateName,
+      level: p.level,
+      leadName: a?.lead.name ?? '',
+    };
   };
   const resultRecipients = (id: string): Recipient[] => {
     const a = approvedData.get(id);
@@ -198,10 +206,12 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   };
   const requireStage = (stages: readonly RoundStage[], rule: RuleDefinition, what: Bilingual) => {
     if (stages.includes(s.stage)) return;
-    refuse([breach(rule, 'stage', {
-      zh: `本轮申报当前处于“${s.stageName.zh}”阶段，不能${what.zh}`,
-      en: `the round is at "${s.stageName.en}"; it cannot ${what.en} now`,
-    })]);
+    refuse([
+      breach(rule, 'stage', {
+        zh: `本轮申报当前处于“${s.stageName.zh}”阶段，不能${what.zh}`,
+        en: `the round is at "${s.stageName.en}"; it cannot ${what.en} now`,
+      }),
+    ]);
   };
   const knownApplication = (id: unknown, field = 'applicationId'): ApplicationProgress => {
     const p = typeof id === 'string' ? progressById.get(id) : undefined;
@@ -222,7 +232,12 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
     const a = (raw as { application?: Record<string, unknown> } | undefined)?.application ?? {};
     const college = a.college as { id?: unknown } | undefined;
     const known = typeof college?.id === 'string' ? collegeOf(college.id) : undefined;
-    return safeParseBilingual(applicationSchema, { ...a, roundId: round.id, year: round.year, ...(known ? { college: { id: known.id, name: known.name } } : {}) }, 'application', { strict });
+    return safeParseBilingual(
+      applicationSchema,
+      { ...a, roundId: round.id, year: round.year, ...(known ? { college: { id: known.id, name: known.name } } : {}) },
+      'application',
+      { strict },
+    );
   };
   setHandler(
     createApplication,
@@ -231,24 +246,51 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       const wfId = applicationWorkflowId(round.id, application.id);
       const now = nowIso();
       progressById.set(application.id, {
-        seq: 0, applicationId: application.id, workflowId: wfId, collegeId: application.college.id, collegeName: application.college.name,
-        majorName: application.major.name, majorKey: majorKey(application.college.id, application.major), certificateName: application.certificate.name,
-        level: application.certificate.level, status: 'draft', missedInternalDeadline: false, signed: false, reviewed: false, returned: false,
-        blocking: [], waived: [], updatedAt: now,
+        seq: 0,
+        applicationId: application.id,
+        workflowId: wfId,
+        collegeId: application.college.id,
+        collegeName: application.college.name,
+        majorName: application.major.name,
+        majorKey: majorKey(application.college.id, application.major),
+        certificateName: application.certificate.name,
+        level: application.certificate.level,
+        status: 'draft',
+        missedInternalDeadline: false,
+        signed: false,
+        reviewed: false,
+        returned: false,
+        blocking: [],
+        waived: [],
+        updatedAt: now,
       });
       s.timeline.push({ at: now, event: 'applicationCreated', actor: raw.actor, applicationId: application.id });
       const college = collegeOf(application.college.id)!;
       const waivers = s.waivers.filter((w) => w.subjectId === application.id);
       await startChild(applicationWorkflow, {
         workflowId: wfId,
-        args: [{
-          application,
-          round: { id: round.id, year: round.year, provincialCall: round.provincialCall, documentNumber: round.documentNumber, internalDeadline: round.internalDeadline, rulesVersion: round.rulesVersion },
-          contacts: { collegeLeader: college.leader, collegeStaff: college.staff, academicAffairs: round.academicAffairs, schoolLeader: round.schoolLeader },
-          createdBy: raw.actor,
-          waivers,
-          sameRound: sameMajor(application),
-        }],
+        args: [
+          {
+            application,
+            round: {
+              id: round.id,
+              year: round.year,
+              provincialCall: round.provincialCall,
+              documentNumber: round.documentNumber,
+              internalDeadline: round.internalDeadline,
+              rulesVersion: round.rulesVersion,
+            },
+            contacts: {
+              collegeLeader: college.leader,
+              collegeStaff: college.staff,
+              academicAffairs: round.academicAffairs,
+              schoolLeader: round.schoolLeader,
+            },
+            createdBy: raw.actor,
+            waivers,
+            sameRound: sameMajor(application),
+          },
+        ],
         typedSearchAttributes: [
           { key: OnexKind, value: 'application' },
           { key: OnexRound, value: round.id },
@@ -264,33 +306,60 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         const actor = actorOf(raw);
         const given = (raw as { application?: { roundId?: unknown; year?: unknown } }).application;
         if (given?.roundId !== undefined && given.roundId !== round.id) {
-          refuse([inputError('application.roundId', `申报属于本轮（${round.id}），不能填写其他轮次`, `the application belongs to this round (${round.id})`, 'application.round')]);
+          refuse([
+            inputError(
+              'application.roundId',
+              `申报属于本轮（${round.id}），不能填写其他轮次`,
+              `the application belongs to this round (${round.id})`,
+              'application.round',
+            ),
+          ]);
         }
         const parsed = normalise(raw);
         if (!parsed.ok) refuse(parsed.errors);
         const application = parsed.value;
         if (s.stage !== 'open' || Date.now() >= Date.parse(internal.dueAt)) {
-          refuse([breach(roundRules.internalRoundOpen, 'round', {
-            zh: `校内申报已于 ${formatShanghai(Date.parse(internal.dueAt))} 截止，不再接收新的申报`,
-            en: `the internal round closed at ${formatShanghai(Date.parse(internal.dueAt))}; no new applications`,
-          })]);
+          refuse([
+            breach(roundRules.internalRoundOpen, 'round', {
+              zh: `校内申报已于 ${formatShanghai(Date.parse(internal.dueAt))} 截止，不再接收新的申报`,
+              en: `the internal round closed at ${formatShanghai(Date.parse(internal.dueAt))}; no new applications`,
+            }),
+          ]);
         }
         if (!collegeOf(application.college.id)) {
-          refuse([breach(roundRules.internalRoundOpen, 'application.college.id', {
-            zh: `学院 ${application.college.id} 不在本轮申报的学院名单中（${round.colleges.map((c) => c.id).join('、')}）`,
-            en: `college ${application.college.id} does not take part in this round (${round.colleges.map((c) => c.id).join(', ')})`,
-          })]);
+          refuse([
+            breach(roundRules.internalRoundOpen, 'application.college.id', {
+              zh: `学院 ${application.college.id} 不在本轮申报的学院名单中（${round.colleges.map((c) => c.id).join('、')}）`,
+              en: `college ${application.college.id} does not take part in this round (${round.colleges.map((c) => c.id).join(', ')})`,
+            }),
+          ]);
         }
         const denied = mayActForCollege(actor, application, { zh: '起草申报', en: 'draft an application' });
         if (denied.length > 0) refuse(denied);
         if (progressById.has(application.id)) {
-          refuse([inputError('application.id', `本轮已有编号为 ${application.id} 的申报`, `the round already has an application ${application.id}`, 'application.exists')]);
+          refuse([
+            inputError(
+              'application.id',
+              `本轮已有编号为 ${application.id} 的申报`,
+              `the round already has an application ${application.id}`,
+              'application.exists',
+            ),
+          ]);
         }
         if (pilotIdFor(round.id, application.id).length > MAX_PILOT_ID) {
-          refuse([inputError('application.id', `申报编号过长：轮次编号与申报编号合计不能超过 ${MAX_PILOT_ID - 1} 个字符（用作试点编号）`, `the application id is too long: round id and application id together may not exceed ${MAX_PILOT_ID - 1} characters (they make the pilot id)`, 'application.idLength')]);
+          refuse([
+            inputError(
+              'application.id',
+              `申报编号过长：轮次编号与申报编号合计不能超过 ${MAX_PILOT_ID - 1} 个字符（用作试点编号）`,
+              `the application id is too long: round id and application id together may not exceed ${MAX_PILOT_ID - 1} characters (they make the pilot id)`,
+              'application.idLength',
+            ),
+          ]);
         }
         // Art. 8(2): one pilot per major per round, unless Academic Affairs has waived it for this application.
-        const results = checkApplication(application, { sameRound: sameMajor(application), passRecords: [] }, table).filter((r) => r.ruleId === applicationRules.onePilotPerMajor.id);
+        const results = checkApplication(application, { sameRound: sameMajor(application), passRecords: [] }, table).filter(
+          (r) => r.ruleId === applicationRules.onePilotPerMajor.id,
+        );
         const evaluation = evaluateRules(results, s.waivers, application.id);
         if (!evaluation.ok) refuse(evaluation.blocking);
       },
@@ -303,7 +372,13 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       const granted = grantWaiver({ ruleId: raw.ruleId, subjectId: raw.subjectId, reason: raw.reason }, raw.actor, new Date(Date.now()));
       const waiver = (granted as { ok: true; value: Waiver }).value;
       s.waivers = [...s.waivers.filter((w) => w.id !== waiver.id), waiver];
-      s.timeline.push({ at: nowIso(), event: 'waived', actor: raw.actor, applicationId: raw.subjectId, text: `${raw.ruleId}: ${raw.reason}` });
+      s.timeline.push({
+        at: nowIso(),
+        event: 'waived',
+        actor: raw.actor,
+        applicationId: raw.subjectId,
+        text: `${raw.ruleId}: ${raw.reason}`,
+      });
       return waiver;
     },
     {
@@ -314,11 +389,25 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         const granted = grantWaiver({ ruleId: r.ruleId, subjectId: r.subjectId, reason: r.reason }, actor, new Date(Date.now()));
         if (!granted.ok) refuse(granted.errors);
         if (granted.value.ruleId !== 'art8.onePilotPerMajor') {
-          refuse([inputError('ruleId', '在轮次上只能豁免第八条（二）（每个专业限申报 1 个证书试点）；其他规则请在申报上豁免', 'only Art. 8(2) (one pilot per major) is waived on the round; waive other rules on the application', 'waiver.roundRule')]);
+          refuse([
+            inputError(
+              'ruleId',
+              '在轮次上只能豁免第八条（二）（每个专业限申报 1 个证书试点）；其他规则请在申报上豁免',
+              'only Art. 8(2) (one pilot per major) is waived on the round; waive other rules on the application',
+              'waiver.roundRule',
+            ),
+          ]);
         }
         requireStage(['open'], roundRules.internalRoundOpen, { zh: '豁免', en: 'grant a waiver' });
         if (progressById.has(granted.value.subjectId)) {
-          refuse([inputError('subjectId', `申报 ${granted.value.subjectId} 已存在，请在申报上豁免`, `application ${granted.value.subjectId} exists; waive on the application`, 'waiver.roundRule')]);
+          refuse([
+            inputError(
+              'subjectId',
+              `申报 ${granted.value.subjectId} 已存在，请在申报上豁免`,
+              `application ${granted.value.subjectId} exists; waive on the application`,
+              'waiver.roundRule',
+            ),
+          ]);
         }
       },
     },
@@ -344,7 +433,15 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       const now = nowIso();
       const listed = new Set(input.applicationIds);
       const late = now > conf.dueAt;
-      s.confirmation = { ...s.confirmation, confirmedAt: now, by: raw.actor, late, submittedOn: input.submittedOn ?? shanghaiDate(Date.now()), applicationIds: [...listed], ...(input.note ? { note: input.note } : {}) };
+      s.confirmation = {
+        ...s.confirmation,
+        confirmedAt: now,
+        by: raw.actor,
+        late,
+        submittedOn: input.submittedOn ?? shanghaiDate(Date.now()),
+        applicationIds: [...listed],
+        ...(input.note ? { note: input.note } : {}),
+      };
       const notSubmitted: string[] = [];
       for (const p of [...progressById.values()]) {
         if (listed.has(p.applicationId)) {
@@ -353,7 +450,11 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         } else if (!finalStatuses.includes(p.status)) {
           notSubmitted.push(p.applicationId);
           setStatus(p.applicationId, 'notSubmitted');
-          await tell(p.applicationId, { kind: 'notSubmitted', at: now, reason: { zh: '未列入教务部确认的报送名单', en: 'not in the list Academic Affairs confirmed' } });
+          await tell(p.applicationId, {
+            kind: 'notSubmitted',
+            at: now,
+            reason: { zh: '未列入教务部确认的报送名单', en: 'not in the list Academic Affairs confirmed' },
+          });
         }
       }
       s.timeline.push({ at: now, event: 'submissionConfirmed', actor: raw.actor, text: [...listed].join(', ') });
@@ -369,31 +470,46 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         requireAcademicAffairs(actor, rule, { zh: '确认报送名单', en: 'confirm the consolidated list' });
         requireStage(['open', 'consolidation'], rule, { zh: '确认报送名单', en: 'confirm the list' });
         const ids = parsed.value.applicationIds;
-        if (new Set(ids).size !== ids.length) refuse([inputError('applicationIds', '名单中有重复的申报', 'the list names an application twice', 'input.duplicate')]);
+        if (new Set(ids).size !== ids.length)
+          refuse([inputError('applicationIds', '名单中有重复的申报', 'the list names an application twice', 'input.duplicate')]);
         const errors: RuleResult[] = [];
         ids.forEach((id, i) => {
           const p = progressById.get(id);
-          if (!p) errors.push(inputError(`applicationIds.${i}`, `本轮没有申报 ${id}`, `the round has no application ${id}`, 'application.notFound'));
+          if (!p)
+            errors.push(
+              inputError(`applicationIds.${i}`, `本轮没有申报 ${id}`, `the round has no application ${id}`, 'application.notFound'),
+            );
           else if (p.status !== 'approved') {
-            errors.push(breach(rule, `applicationIds.${i}`, {
-              zh: `申报 ${id} 尚未经教务部审核通过（当前：${p.status}），不能列入报送名单`,
-              en: `application ${id} has not been approved by Academic Affairs (now: ${p.status}); it cannot be submitted`,
-            }));
+            errors.push(
+              breach(rule, `applicationIds.${i}`, {
+                zh: `申报 ${id} 尚未经教务部审核通过（当前：${p.status}），不能列入报送名单`,
+                en: `application ${id} has not been approved by Academic Affairs (now: ${p.status}); it cannot be submitted`,
+              }),
+            );
           }
         });
         if (errors.length > 0) refuse(errors);
         if (s.stage === 'open') {
           const busy = [...progressById.values()].filter((p) => inProgressStatuses.includes(p.status)).map((p) => p.applicationId);
           if (busy.length > 0) {
-            refuse([breach(rule, 'applicationIds', {
-              zh: `校内截止前确认名单，须所有申报都已办结；仍在办理中：${busy.join('、')}`,
-              en: `before the internal deadline the list can be confirmed only when no application is still in progress; in progress: ${busy.join(', ')}`,
-            })]);
+            refuse([
+              breach(rule, 'applicationIds', {
+                zh: `校内截止前确认名单，须所有申报都已办结；仍在办理中：${busy.join('、')}`,
+                en: `before the internal deadline the list can be confirmed only when no application is still in progress; in progress: ${busy.join(', ')}`,
+              }),
+            ]);
           }
         }
         const on = parsed.value.submittedOn;
         if (on && toDayNumber(on) > toDayNumber(shanghaiDate(Date.now()))) {
-          refuse([inputError('submittedOn', `报送日期 ${on} 不能晚于今天`, `the submission date ${on} cannot be in the future`, 'input.futureDate')]);
+          refuse([
+            inputError(
+              'submittedOn',
+              `报送日期 ${on} 不能晚于今天`,
+              `the submission date ${on} cannot be in the future`,
+              'input.futureDate',
+            ),
+          ]);
         }
       },
     },
@@ -408,17 +524,41 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       const now = nowIso();
       const previous = resultOf(input.applicationId);
       const record = {
-        applicationId: input.applicationId, outcome: input.outcome, ...(input.reason ? { reason: input.reason } : {}),
-        by: raw.actor, at: now, revision: (previous?.revision ?? 0) + 1,
+        applicationId: input.applicationId,
+        outcome: input.outcome,
+        ...(input.reason ? { reason: input.reason } : {}),
+        by: raw.actor,
+        at: now,
+        revision: (previous?.revision ?? 0) + 1,
       };
       s.results = [...s.results.filter((r) => r.applicationId !== input.applicationId), record];
       setStatus(input.applicationId, input.outcome === 'approved' ? 'provinciallyApproved' : 'provinciallyRejected');
-      s.timeline.push({ at: now, event: 'provincialResult', actor: raw.actor, applicationId: input.applicationId, text: input.outcome === 'approved' ? 'approved' : `rejected: ${input.reason}` });
-      await tell(input.applicationId, { kind: 'provincialResult', at: now, by: raw.actor, outcome: input.outcome, ...(input.reason ? { reason: input.reason } : {}) });
+      s.timeline.push({
+        at: now,
+        event: 'provincialResult',
+        actor: raw.actor,
+        applicationId: input.applicationId,
+        text: input.outcome === 'approved' ? 'approved' : `rejected: ${input.reason}`,
+      });
+      await tell(input.applicationId, {
+        kind: 'provincialResult',
+        at: now,
+        by: raw.actor,
+        outcome: input.outcome,
+        ...(input.reason ? { reason: input.reason } : {}),
+      });
       if (input.outcome === 'rejected') {
         mailer.post({
-          kind: 'provincialResult', workflowId, eventKey: `result:${input.applicationId}:${record.revision}`, occurredAt: now, to: resultRecipients(input.applicationId),
-          article: ART9_3, round: roundSummary, application: summaryOf(input.applicationId), outcome: 'rejected', reason: input.reason!,
+          kind: 'provincialResult',
+          workflowId,
+          eventKey: `result:${input.applicationId}:${record.revision}`,
+          occurredAt: now,
+          to: resultRecipients(input.applicationId),
+          article: ART9_3,
+          round: roundSummary,
+          application: summaryOf(input.applicationId),
+          outcome: 'rejected',
+          reason: input.reason!,
         });
       } else if (s.publicNotice) {
         // Approved after the notice was recorded (a corrected result): it takes part in the notice.
@@ -437,7 +577,12 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         requireStage(['provincialReview', 'publicNotice'], rule, { zh: '录入评审结果', en: 'record a result' });
         const p = knownApplication(parsed.value.applicationId);
         if (!SUBMITTED.includes(p.status)) {
-          refuse([breach(rule, 'applicationId', { zh: `申报 ${p.applicationId} 未报送省教育厅，不能录入评审结果`, en: `application ${p.applicationId} was not submitted to the province` })]);
+          refuse([
+            breach(rule, 'applicationId', {
+              zh: `申报 ${p.applicationId} 未报送省教育厅，不能录入评审结果`,
+              en: `application ${p.applicationId} was not submitted to the province`,
+            }),
+          ]);
         }
         if (parsed.value.outcome === 'rejected' && !parsed.value.reason) {
           refuse([breach(rule, 'reason', { zh: '不予批准须注明理由', en: 'a rejection needs the reason' })]);
@@ -455,13 +600,27 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       const notice = publicNoticeFor(startDate, noticeDays, calendar);
       s.publicNotice = { ...notice, recordedBy: raw.actor, recordedAt: now };
       noticeRevision++;
-      s.timeline.push({ at: now, event: 'publicNotice', actor: raw.actor, text: `${notice.start} – ${notice.end} (${notice.workingDays})` });
+      s.timeline.push({
+        at: now,
+        event: 'publicNotice',
+        actor: raw.actor,
+        text: `${notice.start} – ${notice.end} (${notice.workingDays})`,
+      });
       if (s.stage !== 'publicNotice') setStage('publicNotice');
       for (const id of approvedIds()) {
         await tell(id, { kind: 'publicNotice', at: now, notice });
         mailer.post({
-          kind: 'publicNoticeStarted', workflowId, eventKey: `notice:${noticeRevision}:${id}`, occurredAt: now, to: resultRecipients(id),
-          article: ART9_3, round: roundSummary, application: summaryOf(id), start: notice.start, end: notice.end, workingDays: notice.workingDays,
+          kind: 'publicNoticeStarted',
+          workflowId,
+          eventKey: `notice:${noticeRevision}:${id}`,
+          occurredAt: now,
+          to: resultRecipients(id),
+          article: ART9_3,
+          round: roundSummary,
+          application: summaryOf(id),
+          start: notice.start,
+          end: notice.end,
+          workingDays: notice.workingDays,
         });
       }
       version++;
@@ -480,18 +639,40 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         }
         const missing = submittedIds().filter((id) => !resultOf(id));
         if (missing.length > 0) {
-          refuse([breach(rule, 'startDate', { zh: `请先录入全部评审结果；尚缺：${missing.join('、')}`, en: `record every result first; missing: ${missing.join(', ')}` })]);
+          refuse([
+            breach(rule, 'startDate', {
+              zh: `请先录入全部评审结果；尚缺：${missing.join('、')}`,
+              en: `record every result first; missing: ${missing.join(', ')}`,
+            }),
+          ]);
         }
         if (approvedIds().length === 0) {
-          refuse([breach(rule, 'startDate', { zh: '没有获批的申报，无需公示', en: 'no application was approved; there is nothing to put on notice' })]);
+          refuse([
+            breach(rule, 'startDate', {
+              zh: '没有获批的申报，无需公示',
+              en: 'no application was approved; there is nothing to put on notice',
+            }),
+          ]);
         }
         const start = parsed.value.startDate;
         const from = s.confirmation.submittedOn ?? shanghaiDate(Date.now());
         if (start < from) {
-          refuse([breach(rule, 'startDate', { zh: `公示开始日期 ${start} 不能早于报送日期 ${from}`, en: `the notice cannot start (${start}) before the submission (${from})` })]);
+          refuse([
+            breach(rule, 'startDate', {
+              zh: `公示开始日期 ${start} 不能早于报送日期 ${from}`,
+              en: `the notice cannot start (${start}) before the submission (${from})`,
+            }),
+          ]);
         }
         if (toDayNumber(start) > toDayNumber(shanghaiDate(Date.now())) + 90) {
-          refuse([inputError('startDate', `公示开始日期 ${start} 距今超过 90 天`, `the notice start ${start} is more than 90 days ahead`, 'input.farFuture')]);
+          refuse([
+            inputError(
+              'startDate',
+              `公示开始日期 ${start} 距今超过 90 天`,
+              `the notice start ${start} is more than 90 days ahead`,
+              'input.farFuture',
+            ),
+          ]);
         }
       },
     },
@@ -504,7 +685,13 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       const input = objectionSchema.parse(raw);
       const objection = { applicationId: input.applicationId, content: input.content, by: raw.actor, at: nowIso() };
       s.objections.push(objection);
-      s.timeline.push({ at: objection.at, event: 'objection', actor: raw.actor, applicationId: input.applicationId, text: input.content.slice(0, 200) });
+      s.timeline.push({
+        at: objection.at,
+        event: 'objection',
+        actor: raw.actor,
+        applicationId: input.applicationId,
+        text: input.content.slice(0, 200),
+      });
       await tell(input.applicationId, { kind: 'objection', at: objection.at, by: raw.actor, content: input.content });
       return objection;
     },
@@ -518,7 +705,12 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         requireStage(['publicNotice'], rule, { zh: '录入异议', en: 'record an objection' });
         const p = knownApplication(parsed.value.applicationId);
         if (resultOf(p.applicationId)?.outcome !== 'approved') {
-          refuse([breach(rule, 'applicationId', { zh: `申报 ${p.applicationId} 不在公示名单中`, en: `application ${p.applicationId} is not under public notice` })]);
+          refuse([
+            breach(rule, 'applicationId', {
+              zh: `申报 ${p.applicationId} 不在公示名单中`,
+              en: `application ${p.applicationId} is not under public notice`,
+            }),
+          ]);
         }
       },
     },
@@ -527,9 +719,16 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   // ── Main: open → consolidation → provincial review → public notice → pilots ─
   for (const college of round.colleges) {
     mailer.post({
-      kind: 'roundOpened', workflowId, eventKey: `opened:${college.id}`, occurredAt: nowIso(),
+      kind: 'roundOpened',
+      workflowId,
+      eventKey: `opened:${college.id}`,
+      occurredAt: nowIso(),
       to: uniqueRecipients([recipient('collegeLeader', college.leader), ...college.staff.map((p) => recipient('collegeStaff', p))]),
-      article: ART9_2, round: roundSummary, collegeName: college.name, internalDeadlineAt: internal.dueAt, provincialDeadline: round.provincialDeadline,
+      article: ART9_2,
+      round: roundSummary,
+      collegeName: college.name,
+      internalDeadlineAt: internal.dueAt,
+      provincialDeadline: round.provincialDeadline,
       requirements: round.requirements.length > 600 ? `${round.requirements.slice(0, 600)}…` : round.requirements,
     });
   }
@@ -542,15 +741,33 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   }
   if (!confirmed() && nowIso() < conf.dueAt) {
     s.confirmation.reminded = true;
-    mailer.post({ kind: 'stepReminder', workflowId, eventKey: 'consolidation:reminder', occurredAt: nowIso(), to: [aa], article: ART9_2, round: roundSummary, step: 'consolidation', dueAt: conf.dueAt });
+    mailer.post({
+      kind: 'stepReminder',
+      workflowId,
+      eventKey: 'consolidation:reminder',
+      occurredAt: nowIso(),
+      to: [aa],
+      article: ART9_2,
+      round: roundSummary,
+      step: 'consolidation',
+      dueAt: conf.dueAt,
+    });
     s.timeline.push({ at: nowIso(), event: 'confirmationReminder' });
     await waitUntil(conf.dueAt, confirmed);
   }
   if (!confirmed()) {
     s.confirmation.overdue = true;
     mailer.post({
-      kind: 'stepOverdue', workflowId, eventKey: 'consolidation:overdue', occurredAt: nowIso(), to: uniqueRecipients([aa, recipient('schoolLeader', round.schoolLeader)]),
-      article: ART9_2, round: roundSummary, step: 'consolidation', dueAt: conf.dueAt, escalatedTo: { zh: '主管校领导', en: 'the school leader' },
+      kind: 'stepOverdue',
+      workflowId,
+      eventKey: 'consolidation:overdue',
+      occurredAt: nowIso(),
+      to: uniqueRecipients([aa, recipient('schoolLeader', round.schoolLeader)]),
+      article: ART9_2,
+      round: roundSummary,
+      step: 'consolidation',
+      dueAt: conf.dueAt,
+      escalatedTo: { zh: '主管校领导', en: 'the school leader' },
     });
     s.timeline.push({ at: nowIso(), event: 'confirmationOverdue' });
     await condition(confirmed);
@@ -598,7 +815,13 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
         await startChild(pilotWorkflow, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        s.pilots.push({ applicationId: id, pilotId: pilot.id, workflowId: options.workflowId, startedAt: at, error: `pilot ${pilot.id} already exists` });
+        s.pilots.push({
+          applicationId: id,
+          pilotId: pilot.id,
+          workflowId: options.workflowId,
+          startedAt: at,
+          error: `pilot ${pilot.id} already exists`,
+        });
         s.timeline.push({ at, event: 'pilotStartFailed', applicationId: id, text: `pilot ${pilot.id} already exists` });
         continue;
       }
@@ -607,8 +830,16 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       s.timeline.push({ at, event: 'pilotStarted', applicationId: id, text: pilot.id });
       await tell(id, { kind: 'pilotStarted', at, pilotId: pilot.id, workflowId: options.workflowId });
       mailer.post({
-        kind: 'provincialResult', workflowId, eventKey: `result:${id}:pilot`, occurredAt: at, to: resultRecipients(id),
-        article: ART9_4, round: roundSummary, application: summaryOf(id), outcome: 'approved', pilotId: pilot.id,
+        kind: 'provincialResult',
+        workflowId,
+        eventKey: `result:${id}:pilot`,
+        occurredAt: at,
+        to: resultRecipients(id),
+        article: ART9_4,
+        round: roundSummary,
+        application: summaryOf(id),
+        outcome: 'approved',
+        pilotId: pilot.id,
       });
     }
   }
@@ -647,16 +878,25 @@ export function overview(colleges: readonly { id: string; name: string }[], apps
 function waitingOn(s: RoundState, confirmedYet: boolean): Bilingual {
   switch (s.stage) {
     case 'open':
-      return { zh: `校内申报中，截止 ${formatShanghai(Date.parse(s.internalDeadlineAt))}`, en: `open for applications until ${formatShanghai(Date.parse(s.internalDeadlineAt))}` };
+      return {
+        zh: `校内申报中，截止 ${formatShanghai(Date.parse(s.internalDeadlineAt))}`,
+        en: `open for applications until ${formatShanghai(Date.parse(s.internalDeadlineAt))}`,
+      };
     case 'consolidation':
       return confirmedYet
         ? { zh: '已确认报送名单', en: 'the list is confirmed' }
-        : { zh: `等待教务部确认报送名单（截止 ${formatShanghai(Date.parse(s.confirmation.dueAt))}）`, en: `waiting for Academic Affairs to confirm the list (due ${formatShanghai(Date.parse(s.confirmation.dueAt))})` };
+        : {
+            zh: `等待教务部确认报送名单（截止 ${formatShanghai(Date.parse(s.confirmation.dueAt))}）`,
+            en: `waiting for Academic Affairs to confirm the list (due ${formatShanghai(Date.parse(s.confirmation.dueAt))})`,
+          };
     case 'provincialReview':
       return { zh: '等待录入省教育厅评审结果和公示期', en: "waiting for the province's results and the public notice" };
     case 'publicNotice':
       return s.publicNotice
-        ? { zh: `公示中：${s.publicNotice.start} 至 ${s.publicNotice.end}（${s.publicNotice.workingDays} 个工作日），期满后启动试点`, en: `public notice ${s.publicNotice.start} to ${s.publicNotice.end} (${s.publicNotice.workingDays} working days); pilots start when it ends` }
+        ? {
+            zh: `公示中：${s.publicNotice.start} 至 ${s.publicNotice.end}（${s.publicNotice.workingDays} 个工作日），期满后启动试点`,
+            en: `public notice ${s.publicNotice.start} to ${s.publicNotice.end} (${s.publicNotice.workingDays} working days); pilots start when it ends`,
+          }
         : { zh: '公示中', en: 'public notice' };
     case 'closed':
       return { zh: '本轮申报已结束', en: 'the round is closed' };
@@ -664,7 +904,10 @@ function waitingOn(s: RoundState, confirmedYet: boolean): Bilingual {
 }
 
 /** The round's start options: its id, input and the search attributes its lists run on. */
-export function roundStartOptions(round: RoundRecord, openedBy: Actor): { workflowId: string; args: [RoundWorkflowInput]; typedSearchAttributes: SearchAttributePair[] } {
+export function roundStartOptions(
+  round: RoundRecord,
+  openedBy: Actor,
+): { workflowId: string; args: [RoundWorkflowInput]; typedSearchAttributes: SearchAttributePair[] } {
   return {
     workflowId: roundWorkflowId(round.id),
     args: [{ round, openedBy }],

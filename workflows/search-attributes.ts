@@ -16,10 +16,27 @@ export const OnexOverdue = defineSearchAttributeKey('OnexOverdue', SearchAttribu
 /** Art. 18–19: a second failed inspection, an overdue rectification, a recorded violation or provincial misses. */
 export const OnexCancellationRisk = defineSearchAttributeKey('OnexCancellationRisk', SearchAttributeType.BOOL);
 
-export const allSearchAttributes = [OnexKind, OnexCollege, OnexStage, OnexEscalated, OnexNextDue, OnexOverdue, OnexCancellationRisk, OnexRound] as const;
+export const allSearchAttributes = [
+  OnexKind,
+  OnexCollege,
+  OnexStage,
+  OnexEscalated,
+  OnexNextDue,
+  OnexOverdue,
+  OnexCancellationRisk,
+  OnexRound,
+] as const;
 
 /** `Name=Type` pairs for `temporal server start-dev --search-attribute`. */
 export function searchAttributeFlags(): string[] {
-  const cli: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', INT: 'Int', TEXT: 'Text', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
+  const cli: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    BOOL: 'Bool',
+    DATETIME: 'Datetime',
+    INT: 'Int',
+    TEXT: 'Text',
+    DOUBLE: 'Double',
+    KEYWORD_LIST: 'KeywordList',
+  };
   return allSearchAttributes.map((k) => `${k.name}=${cli[k.type] ?? k.type}`);
 }

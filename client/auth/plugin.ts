@@ -124,7 +124,8 @@ export function findActors(value: unknown, path = '', depth = 0, out: Found[] = 
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const p = path ? `${path}.${k}` : k;
     const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
-    if (isObj && (ACTOR_KEYS.has(k) || (roles as readonly unknown[]).includes((v as { role?: unknown }).role))) out.push({ path: p, value: v as Record<string, unknown> });
+    if (isObj && (ACTOR_KEYS.has(k) || (roles as readonly unknown[]).includes((v as { role?: unknown }).role)))
+      out.push({ path: p, value: v as Record<string, unknown> });
     else findActors(v, p, depth + 1, out);
   }
   return out;
@@ -135,14 +136,19 @@ export function findActors(value: unknown, path = '', depth = 0, out: Found[] = 
  * `allowOnBehalfOf`: 'any' (Academic Affairs records for anyone), 'actor' (only the top-level
  * `actor`, whose delegation the approval route checks), or false.
  */
-export function bindActors(payload: unknown, user: User, allowOnBehalfOf: 'any' | 'actor' | boolean): { field: string; given: string } | null {
+export function bindActors(
+  payload: unknown,
+  user: User,
+  allowOnBehalfOf: 'any' | 'actor' | boolean,
+): { field: string; given: string } | null {
   // A malformed actor is left to the route's schema, which refuses it naming the field (400).
   const found = findActors(payload).filter((f) => actorSchema.safeParse(f.value).success);
   for (const { path, value } of found) {
     const sameId = value.id === user.id;
     const sameRole = value.role === user.role;
     const sameCollege = value.college === undefined || value.college === user.college;
-    if (!sameId || !sameRole || !sameCollege) return { field: path, given: `${String(value.id)}:${String(value.role)}${value.college ? `:${String(value.college)}` : ''}` };
+    if (!sameId || !sameRole || !sameCollege)
+      return { field: path, given: `${String(value.id)}:${String(value.role)}${value.college ? `:${String(value.college)}` : ''}` };
     const mayName = allowOnBehalfOf === true || allowOnBehalfOf === 'any' || (allowOnBehalfOf === 'actor' && path === 'actor');
     if (value.onBehalfOf !== undefined && !mayName) return { field: `${path}.onBehalfOf`, given: String(value.onBehalfOf) };
   }
@@ -165,7 +171,11 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** JSON with object keys sorted, so the same body written in another key order is the same body. */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -186,8 +196,26 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
   const policy = deps.throttle ?? defaultThrottlePolicy;
   const scope = scopeContext(deps.client);
 
-  const refuse = (req: FastifyRequest, reply: FastifyReply, status: number, event: string, reason: string, result: RuleResult, extra: Record<string, unknown> = {}) => {
-    log({ event, reason, user: req.user?.id, ip: req.ip, method: req.method, url: req.url.split('?')[0], route: req.routeOptions.url, requestId: req.id, ...extra });
+  const refuse = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    event: string,
+    reason: string,
+    result: RuleResult,
+    extra: Record<string, unknown> = {},
+  ) => {
+    log({
+      event,
+      reason,
+      user: req.user?.id,
+      ip: req.ip,
+      method: req.method,
+      url: req.url.split('?')[0],
+      route: req.routeOptions.url,
+      requestId: req.id,
+      ...extra,
+    });
     return reply.status(status).send(body([result]));
   };
 
@@ -201,7 +229,14 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       const m = /^Bearer\s+(\S+)$/i.exec(authz);
       const user = m ? deps.users.byToken(m[1]!) : undefined;
       if (!user) {
-        return refuse(req, reply, 401, 'auth.refused', 'bad bearer token', authError('(authorization)', 'API 令牌无效或已撤销', 'the API token is invalid or revoked', 'auth.token'));
+        return refuse(
+          req,
+          reply,
+          401,
+          'auth.refused',
+          'bad bearer token',
+          authError('(authorization)', 'API 令牌无效或已撤销', 'the API token is invalid or revoked', 'auth.token'),
+        );
       }
       req.user = user;
       req.authVia = 'token';
@@ -214,11 +249,25 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       } else if (!s.ok && s.reason === 'expired') {
         // an expired session is the ordinary end of a day's work, not an attack
       } else {
-        log({ event: 'auth.refused', reason: `session ${s.ok ? 'ended' : s.reason}`, ip: req.ip, method: req.method, url: req.url.split('?')[0], requestId: req.id });
+        log({
+          event: 'auth.refused',
+          reason: `session ${s.ok ? 'ended' : s.reason}`,
+          ip: req.ip,
+          method: req.method,
+          url: req.url.split('?')[0],
+          requestId: req.id,
+        });
       }
     }
     if (!req.user) {
-      return refuse(req, reply, 401, 'auth.refused', 'not signed in', authError('(session)', '请先登录', 'please sign in first', 'auth.required'));
+      return refuse(
+        req,
+        reply,
+        401,
+        'auth.refused',
+        'not signed in',
+        authError('(session)', '请先登录', 'please sign in first', 'auth.required'),
+      );
     }
     if (req.routeOptions.url === undefined) return; // signed in: the 404 handler answers
     if (req.authVia === 'session' && MUTATING.has(req.method)) {
@@ -231,12 +280,31 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
           host = undefined;
         }
         if (host !== req.headers.host) {
-          return refuse(req, reply, 403, 'csrf.refused', `cross-origin request from ${origin}`, authError('(origin)', '跨站请求被拒绝', 'cross-site request refused', 'auth.csrf'));
+          return refuse(
+            req,
+            reply,
+            403,
+            'csrf.refused',
+            `cross-origin request from ${origin}`,
+            authError('(origin)', '跨站请求被拒绝', 'cross-site request refused', 'auth.csrf'),
+          );
         }
       }
       const given = req.headers[CSRF_HEADER];
       if (!csrfValid(deps.sessionSecret, req.session!, typeof given === 'string' ? given : undefined)) {
-        return refuse(req, reply, 403, 'csrf.refused', 'missing or wrong CSRF token', authError('(csrf)', '缺少或错误的防跨站令牌，请刷新页面后重试', 'missing or wrong CSRF token; reload the page and retry', 'auth.csrf'));
+        return refuse(
+          req,
+          reply,
+          403,
+          'csrf.refused',
+          'missing or wrong CSRF token',
+          authError(
+            '(csrf)',
+            '缺少或错误的防跨站令牌，请刷新页面后重试',
+            'missing or wrong CSRF token; reload the page and retry',
+            'auth.csrf',
+          ),
+        );
       }
     }
   });
@@ -245,13 +313,27 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
   app.addHook('preValidation', async (req, reply) => {
     if (req.routeOptions.url === undefined) return;
     if (nestedDeeperThan(req.body)) {
-      return refuse(req, reply, 400, 'input.refused', 'body nested too deep', authError('(body)', `请求内容嵌套超过 ${MAX_INPUT_DEPTH} 层`, `the body is nested more than ${MAX_INPUT_DEPTH} levels deep`, 'input.tooDeep'));
+      return refuse(
+        req,
+        reply,
+        400,
+        'input.refused',
+        'body nested too deep',
+        authError(
+          '(body)',
+          `请求内容嵌套超过 ${MAX_INPUT_DEPTH} 层`,
+          `the body is nested more than ${MAX_INPUT_DEPTH} levels deep`,
+          'input.tooDeep',
+        ),
+      );
     }
     for (const [name, value] of Object.entries((req.params ?? {}) as Record<string, string>)) {
       if (name === '*') continue; // the page's `/l/*` (a signed link's token), checked by its signature
       const r = safeParseBilingual(idSchema, value, name);
       if (!r.ok || r.value !== value) {
-        const result = r.ok ? authError(name, '编号前后不能有空格', 'an id must not start or end with spaces', 'input.invalid') : r.errors[0]!;
+        const result = r.ok
+          ? authError(name, '编号前后不能有空格', 'an id must not start or end with spaces', 'input.invalid')
+          : r.errors[0]!;
         return refuse(req, reply, 400, 'input.refused', `bad path parameter ${name}`, result, { field: name });
       }
     }
@@ -260,7 +342,15 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       const unknown = Object.keys(query);
       if (unknown.length > 0) {
         const k = unknown[0]!;
-        return refuse(req, reply, 400, 'input.refused', `query field on a route without one: ${k}`, authError(k, `该接口不接受查询参数“${k}”`, `this endpoint takes no query parameter “${k}”`, 'input.unknownField'), { field: k });
+        return refuse(
+          req,
+          reply,
+          400,
+          'input.refused',
+          `query field on a route without one: ${k}`,
+          authError(k, `该接口不接受查询参数“${k}”`, `this endpoint takes no query parameter “${k}”`, 'input.unknownField'),
+          { field: k },
+        );
       }
     }
   });
@@ -268,7 +358,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
   // A refused request (4xx) changed nothing: it does not keep its Idempotency-Key (as with
   // Stripe's keys, only a request that ran is remembered), so a corrected retry may reuse it.
   app.addHook('onResponse', async (req, reply) => {
-    if (req.idempotencyClaim !== undefined && reply.statusCode >= 400 && reply.statusCode < 500) deps.state.releaseIdempotencyKey(req.idempotencyClaim);
+    if (req.idempotencyClaim !== undefined && reply.statusCode >= 400 && reply.statusCode < 500)
+      deps.state.releaseIdempotencyKey(req.idempotencyClaim);
   });
 
   app.addHook('preHandler', async (req, reply) => {
@@ -278,16 +369,38 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     if (MUTATING.has(req.method) && req.body !== undefined) {
       const mismatch = bindActors(req.body, user, user.role === 'academicAffairs' ? 'any' : route.includes('/approvals') ? 'actor' : false);
       if (mismatch) {
-        return refuse(req, reply, 403, 'actor.refused', `body names ${mismatch.given}`, authError(mismatch.field,
-          `操作人必须是登录用户本人（${user.id}），请求中写的是 ${mismatch.given}；只有教务部可以代他人录入（onBehalfOf）`,
-          `the actor must be the signed-in user (${user.id}), the request names ${mismatch.given}; only Academic Affairs may act on someone's behalf (onBehalfOf)`,
-          'auth.actor'), { field: mismatch.field });
+        return refuse(
+          req,
+          reply,
+          403,
+          'actor.refused',
+          `body names ${mismatch.given}`,
+          authError(
+            mismatch.field,
+            `操作人必须是登录用户本人（${user.id}），请求中写的是 ${mismatch.given}；只有教务部可以代他人录入（onBehalfOf）`,
+            `the actor must be the signed-in user (${user.id}), the request names ${mismatch.given}; only Academic Affairs may act on someone's behalf (onBehalfOf)`,
+            'auth.actor',
+          ),
+          { field: mismatch.field },
+        );
       }
     }
     const key = req.headers['idempotency-key'];
     if (key !== undefined) {
       if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key) || !MUTATING.has(req.method)) {
-        return refuse(req, reply, 400, 'input.refused', 'bad Idempotency-Key', authError('Idempotency-Key', '幂等键须为 1–128 位字母、数字或 . _ : -，且只用于提交类请求', 'an Idempotency-Key is 1–128 letters, digits or . _ : - and goes only with a change (POST)', 'input.idempotencyKey'));
+        return refuse(
+          req,
+          reply,
+          400,
+          'input.refused',
+          'bad Idempotency-Key',
+          authError(
+            'Idempotency-Key',
+            '幂等键须为 1–128 位字母、数字或 . _ : -，且只用于提交类请求',
+            'an Idempotency-Key is 1–128 letters, digits or . _ : - and goes only with a change (POST)',
+            'input.idempotencyKey',
+          ),
+        );
       }
       // Bound to who, which route (with its path) and which body. Routes see a key of their
       // own for that binding, so the same key from someone else can never meet this one.
@@ -295,10 +408,19 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       const claim = deps.state.claimIdempotencyKey(user.id, key, where, canonicalJson(req.body ?? null));
       if (claim === 'new') req.idempotencyClaim = key;
       if (claim === 'conflict') {
-        return refuse(req, reply, 409, 'idempotency.refused', 'Idempotency-Key reused for another request', authError('Idempotency-Key',
-          `幂等键“${key}”已用于另一个请求（其他用户、其他接口或不同内容），本次操作未执行；请换一个新的键`,
-          `the Idempotency-Key “${key}” was already used for another request (another user, endpoint or body); nothing was done — use a new key`,
-          'input.idempotencyKeyReused'));
+        return refuse(
+          req,
+          reply,
+          409,
+          'idempotency.refused',
+          'Idempotency-Key reused for another request',
+          authError(
+            'Idempotency-Key',
+            `幂等键“${key}”已用于另一个请求（其他用户、其他接口或不同内容），本次操作未执行；请换一个新的键`,
+            `the Idempotency-Key “${key}” was already used for another request (another user, endpoint or body); nothing was done — use a new key`,
+            'input.idempotencyKeyReused',
+          ),
+        );
       }
       req.headers['idempotency-key'] = boundIdempotencyKey(user.id, where, key);
     }
@@ -306,14 +428,26 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       // A filter is a value, never query syntax: anything the strict schema refuses
       // (quotes, operators, unknown stages) is refused here and logged as an attempt.
       const f = safeParseBilingual(pilotListFilterSchema, req.query);
-      if (!f.ok) return refuse(req, reply, 400, 'filter.refused', `invalid list filter ${JSON.stringify(req.query)}`, f.errors[0]!, { query: req.query });
+      if (!f.ok)
+        return refuse(req, reply, 400, 'filter.refused', `invalid list filter ${JSON.stringify(req.query)}`, f.errors[0]!, {
+          query: req.query,
+        });
     }
     const denied = await checkScope(req, user, scope);
     if (denied) {
-      return refuse(req, reply, 403, 'scope.refused', denied, authError('(college)',
-        `无权访问：您只能查看和办理本学院（${user.college ?? '—'}）的事项`,
-        `not allowed: you may see and act only on your own college's (${user.college ?? '—'}) processes`,
-        'auth.scope'));
+      return refuse(
+        req,
+        reply,
+        403,
+        'scope.refused',
+        denied,
+        authError(
+          '(college)',
+          `无权访问：您只能查看和办理本学院（${user.college ?? '—'}）的事项`,
+          `not allowed: you may see and act only on your own college's (${user.college ?? '—'}) processes`,
+          'auth.scope',
+        ),
+      );
     }
   });
 
@@ -323,45 +457,104 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
   void app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (req, ctx) => {
-      log({ event: 'auth.throttled', reason: 'sign-in flood from one address', ip: req.ip, method: req.method, url: req.url.split('?')[0], requestId: req.id });
-      return { statusCode: 429, ...body([authError('id', `登录请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`, `too many sign-in requests; try again in ${Math.ceil(ctx.ttl / 1000)} seconds`, 'auth.throttled')]) };
+      log({
+        event: 'auth.throttled',
+        reason: 'sign-in flood from one address',
+        ip: req.ip,
+        method: req.method,
+        url: req.url.split('?')[0],
+        requestId: req.id,
+      });
+      return {
+        statusCode: 429,
+        ...body([
+          authError(
+            'id',
+            `登录请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`,
+            `too many sign-in requests; try again in ${Math.ceil(ctx.ttl / 1000)} seconds`,
+            'auth.throttled',
+          ),
+        ]),
+      };
     },
   });
   // In a plugin of its own, registered after the rate limiter, so that its onRoute hook sees the route.
-  void app.register(async (scoped) => scoped.post('/api/session', { config: { auth: 'public', rateLimit: { max: deps.signInsPerMinute ?? 60, timeWindow: 60_000 } } }, async (req, reply) => {
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return refuse(req, reply, 415, 'auth.refused', 'sign-in without a JSON body', authError('(body)', '请求格式无效', 'expected a JSON body', 'auth.contentType'));
-    }
-    const parsed = safeParseBilingual(signInSchema, req.body);
-    if (!parsed.ok) {
-      const unknown = parsed.errors.find((e) => e.ruleId === 'input.unknownField');
-      return reply.status(400).send(body([unknown ?? authError('id', '请输入账号和密码', 'enter your user id and password', 'auth.input')]));
-    }
-    const { id, password } = parsed.value;
-    const user = deps.users.byId(id) ?? (id.includes('@') ? deps.users.byEmail(id) : undefined);
-    // One account, whichever alias (id or e-mail) names it; an unknown name is its own account.
-    const account = user ? `user:${user.id}` : `unknown:${id.toLowerCase()}`;
-    const attempt = deps.state.signInAttempt(account, req.ip, policy);
-    if (!attempt.ok) {
-      void reply.header('retry-after', String(attempt.retryAfterSeconds));
-      return refuse(req, reply, 429, 'auth.throttled', `too many failed sign-ins (${attempt.reason})`, authError('id',
-        `登录失败次数过多，请 ${attempt.retryAfterSeconds} 秒后再试`,
-        `too many failed sign-ins; try again in ${attempt.retryAfterSeconds} seconds`, 'auth.throttled'), { attempted: id, by: attempt.reason });
-    }
-    const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummyHash()), false);
-    if (!user || !ok) {
-      return refuse(req, reply, 401, 'auth.signInFailed', 'wrong id or password', authError('password', '账号或密码错误', 'wrong user id or password', 'auth.signIn'), { attempted: id });
-    }
-    deps.state.signInSucceeded(attempt.attemptId, account);
-    const s = newSession(deps.sessionSecret, user, ttl);
-    deps.state.createSession(s.payload.sid, user.id, s.payload.exp * 1000, req.ip);
-    void reply.header('set-cookie', sessionCookie(s.token, ttl, secure));
-    return { user: publicUser(user), csrfToken: csrfToken(deps.sessionSecret, s.payload), expiresAt: new Date(s.payload.exp * 1000).toISOString() };
-  }));
+  void app.register(async (scoped) =>
+    scoped.post(
+      '/api/session',
+      { config: { auth: 'public', rateLimit: { max: deps.signInsPerMinute ?? 60, timeWindow: 60_000 } } },
+      async (req, reply) => {
+        if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+          return refuse(
+            req,
+            reply,
+            415,
+            'auth.refused',
+            'sign-in without a JSON body',
+            authError('(body)', '请求格式无效', 'expected a JSON body', 'auth.contentType'),
+          );
+        }
+        const parsed = safeParseBilingual(signInSchema, req.body);
+        if (!parsed.ok) {
+          const unknown = parsed.errors.find((e) => e.ruleId === 'input.unknownField');
+          return reply
+            .status(400)
+            .send(body([unknown ?? authError('id', '请输入账号和密码', 'enter your user id and password', 'auth.input')]));
+        }
+        const { id, password } = parsed.value;
+        const user = deps.users.byId(id) ?? (id.includes('@') ? deps.users.byEmail(id) : undefined);
+        // One account, whichever alias (id or e-mail) names it; an unknown name is its own account.
+        const account = user ? `user:${user.id}` : `unknown:${id.toLowerCase()}`;
+        const attempt = deps.state.signInAttempt(account, req.ip, policy);
+        if (!attempt.ok) {
+          void reply.header('retry-after', String(attempt.retryAfterSeconds));
+          return refuse(
+            req,
+            reply,
+            429,
+            'auth.throttled',
+            `too many failed sign-ins (${attempt.reason})`,
+            authError(
+              'id',
+              `登录失败次数过多，请 ${attempt.retryAfterSeconds} 秒后再试`,
+              `too many failed sign-ins; try again in ${attempt.retryAfterSeconds} seconds`,
+              'auth.throttled',
+            ),
+            { attempted: id, by: attempt.reason },
+          );
+        }
+        const ok = user?.passwordHash
+          ? await verifyPassword(password, user.passwordHash)
+          : (await verifyPassword(password, await dummyHash()), false);
+        if (!user || !ok) {
+          return refuse(
+            req,
+            reply,
+            401,
+            'auth.signInFailed',
+            'wrong id or password',
+            authError('password', '账号或密码错误', 'wrong user id or password', 'auth.signIn'),
+            { attempted: id },
+          );
+        }
+        deps.state.signInSucceeded(attempt.attemptId, account);
+        const s = newSession(deps.sessionSecret, user, ttl);
+        deps.state.createSession(s.payload.sid, user.id, s.payload.exp * 1000, req.ip);
+        void reply.header('set-cookie', sessionCookie(s.token, ttl, secure));
+        return {
+          user: publicUser(user),
+          csrfToken: csrfToken(deps.sessionSecret, s.payload),
+          expiresAt: new Date(s.payload.exp * 1000).toISOString(),
+        };
+      },
+    ),
+  );
   app.get('/api/session', async (req) => ({
     user: publicUser(req.user!),
     via: req.authVia,
-    ...(req.session ? { csrfToken: csrfToken(deps.sessionSecret, req.session), expiresAt: new Date(req.session.exp * 1000).toISOString() } : {}),
+    ...(req.session
+      ? { csrfToken: csrfToken(deps.sessionSecret, req.session), expiresAt: new Date(req.session.exp * 1000).toISOString() }
+      : {}),
   }));
   // Sign-out ends the session on the server: the cookie, copied or not, no longer works.
   app.delete('/api/session', async (req, reply) => {

@@ -25,7 +25,11 @@ export interface ScopeContext {
 }
 
 /** null: allowed; a string: why not (for the log and the message). */
-export type ScopeRule = (req: FastifyRequest, user: User & { college: string }, ctx: ScopeContext) => Promise<string | null> | string | null;
+export type ScopeRule = (
+  req: FastifyRequest,
+  user: User & { college: string },
+  ctx: ScopeContext,
+) => Promise<string | null> | string | null;
 
 /** Key: `METHOD route-pattern` as fastify registered it; `METHOD prefix*` matches a pattern prefix. */
 export const scopeRules: Record<string, ScopeRule> = {
@@ -52,7 +56,7 @@ export const scopeRules: Record<string, ScopeRule> = {
   'POST /api/pass-records': () => null,
   'GET /api/pilots': ownCollegeFilter('college'),
   'POST /api/pilots': (req, user) => {
-    const college = ((req.body as { pilot?: { college?: { id?: unknown } } } | undefined)?.pilot?.college?.id);
+    const college = (req.body as { pilot?: { college?: { id?: unknown } } } | undefined)?.pilot?.college?.id;
     return college === undefined || college === user.college ? null : `pilot of college ${String(college)}`;
   },
   'GET /api/pilots/:id*': pilotRule,

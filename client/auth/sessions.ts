@@ -13,20 +13,39 @@ import type { User } from './users';
 export const SESSION_COOKIE = 'onex_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-const sessionPayloadSchema = z.object({ v: z.literal(1), sub: z.string(), sid: z.string(), pw: z.string(), iat: z.number(), exp: z.number() });
+const sessionPayloadSchema = z.object({
+  v: z.literal(1),
+  sub: z.string(),
+  sid: z.string(),
+  pw: z.string(),
+  iat: z.number(),
+  exp: z.number(),
+});
 export type SessionPayload = z.infer<typeof sessionPayloadSchema>;
 
 function fingerprint(u: User): string {
-  return createHash('sha256').update(u.passwordHash ?? '').digest('base64url').slice(0, 12);
+  return createHash('sha256')
+    .update(u.passwordHash ?? '')
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 export function newSession(secret: string, user: User, ttlSeconds: number, nowMs = Date.now()): { token: string; payload: SessionPayload } {
   const iat = Math.floor(nowMs / 1000);
-  const payload: SessionPayload = { v: 1, sub: user.id, sid: randomBytes(16).toString('base64url'), pw: fingerprint(user), iat, exp: iat + ttlSeconds };
+  const payload: SessionPayload = {
+    v: 1,
+    sub: user.id,
+    sid: randomBytes(16).toString('base64url'),
+    pw: fingerprint(user),
+    iat,
+    exp: iat + ttlSeconds,
+  };
   return { token: signToken(secret, 'onex.session.v1', payload), payload };
 }
 
-export type SessionCheck = { ok: true; payload: SessionPayload; user: User } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'unknownUser' | 'passwordChanged' | 'revoked' };
+export type SessionCheck =
+  | { ok: true; payload: SessionPayload; user: User }
+  | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'unknownUser' | 'passwordChanged' | 'revoked' };
 
 export function checkSession(secret: string, token: string, findUser: (id: string) => User | undefined, nowMs = Date.now()): SessionCheck {
   const v = verifyToken(secret, 'onex.session.v1', token);
@@ -63,5 +82,12 @@ export function parseCookies(header: string | undefined): Record<string, string>
 }
 
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }

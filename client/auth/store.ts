@@ -29,7 +29,12 @@ export interface ThrottlePolicy {
   windowSeconds: number;
 }
 
-export const defaultThrottlePolicy: ThrottlePolicy = { accountFreeFailures: 5, accountMaxDelaySeconds: 60, addressMaxFailures: 30, windowSeconds: 15 * 60 };
+export const defaultThrottlePolicy: ThrottlePolicy = {
+  accountFreeFailures: 5,
+  accountMaxDelaySeconds: 60,
+  addressMaxFailures: 30,
+  windowSeconds: 15 * 60,
+};
 
 export type AttemptVerdict = { ok: true; attemptId: number } | { ok: false; retryAfterSeconds: number; reason: 'account' | 'address' };
 
@@ -60,7 +65,9 @@ export class ApiStateStore {
   // ── Sessions ───────────────────────────────────────────────────────────────
   createSession(sid: string, userId: string, expiresMs: number, ip: string, nowMs = Date.now()): void {
     this.db.prepare('DELETE FROM sessions WHERE expires_ms <= ?').run(nowMs);
-    this.db.prepare('INSERT INTO sessions (sid_hash, user_id, created_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?)').run(sha256(sid), userId, nowMs, expiresMs, ip);
+    this.db
+      .prepare('INSERT INTO sessions (sid_hash, user_id, created_ms, expires_ms, ip) VALUES (?, ?, ?, ?, ?)')
+      .run(sha256(sid), userId, nowMs, expiresMs, ip);
   }
 
   /**
@@ -68,7 +75,8 @@ export class ApiStateStore {
    * was opened at or after `notBeforeMs` (the user's sessionsValidFrom, to the millisecond).
    */
   sessionAlive(sid: string, userId: string, notBeforeMs = 0, nowMs = Date.now()): boolean {
-    const row = this.db.prepare('SELECT user_id, created_ms, expires_ms FROM sessions WHERE sid_hash = ?').get(sha256(sid)) as { user_id: string; created_ms: number; expires_ms: number } | undefined;
+    const row = this.db.prepare('SELECT user_id, created_ms, expires_ms FROM sessions WHERE sid_hash = ?').get(sha256(sid)) as
+      { user_id: string; created_ms: number; expires_ms: number } | undefined;
     return row !== undefined && row.user_id === userId && row.expires_ms > nowMs && row.created_ms >= notBeforeMs;
   }
 
@@ -82,7 +90,8 @@ export class ApiStateStore {
   }
 
   activeSessions(userId: string, nowMs = Date.now()): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ? AND expires_ms > ?').get(userId, nowMs) as { n: number }).n;
+    return (this.db.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ? AND expires_ms > ?').get(userId, nowMs) as { n: number })
+      .n;
   }
 
   // ── Sign-in throttle ───────────────────────────────────────────────────────
@@ -99,17 +108,27 @@ export class ApiStateStore {
     return this.db.transaction((): AttemptVerdict => {
       const since = nowMs - policy.windowSeconds * 1000;
       this.db.prepare('DELETE FROM signin_attempts WHERE at_ms < ?').run(since);
-      const byAddress = this.db.prepare('SELECT count(*) AS n, min(at_ms) AS first FROM signin_attempts WHERE address = ? AND at_ms >= ?').get(address, since) as { n: number; first: number | null };
+      const byAddress = this.db
+        .prepare('SELECT count(*) AS n, min(at_ms) AS first FROM signin_attempts WHERE address = ? AND at_ms >= ?')
+        .get(address, since) as { n: number; first: number | null };
       if (byAddress.n >= policy.addressMaxFailures) {
-        return { ok: false, reason: 'address', retryAfterSeconds: Math.max(1, Math.ceil(((byAddress.first ?? nowMs) + policy.windowSeconds * 1000 - nowMs) / 1000)) };
+        return {
+          ok: false,
+          reason: 'address',
+          retryAfterSeconds: Math.max(1, Math.ceil(((byAddress.first ?? nowMs) + policy.windowSeconds * 1000 - nowMs) / 1000)),
+        };
       }
-      const byAccount = this.db.prepare('SELECT count(*) AS n, max(at_ms) AS last FROM signin_attempts WHERE account = ? AND at_ms >= ?').get(account, since) as { n: number; last: number | null };
+      const byAccount = this.db
+        .prepare('SELECT count(*) AS n, max(at_ms) AS last FROM signin_attempts WHERE account = ? AND at_ms >= ?')
+        .get(account, since) as { n: number; last: number | null };
       if (byAccount.n >= policy.accountFreeFailures && byAccount.last !== null) {
         const delayMs = Math.min(2 ** (byAccount.n - policy.accountFreeFailures), policy.accountMaxDelaySeconds) * 1000;
         const waitMs = byAccount.last + delayMs - nowMs;
         if (waitMs > 0) return { ok: false, reason: 'account', retryAfterSeconds: Math.ceil(waitMs / 1000) };
       }
-      const id = this.db.prepare('INSERT INTO signin_attempts (account, address, at_ms) VALUES (?, ?, ?)').run(account, address, nowMs).lastInsertRowid;
+      const id = this.db
+        .prepare('INSERT INTO signin_attempts (account, address, at_ms) VALUES (?, ?, ?)')
+        .run(account, address, nowMs).lastInsertRowid;
       return { ok: true, attemptId: Number(id) };
     })();
   }
@@ -125,14 +144,24 @@ export class ApiStateStore {
    * use claims it ('new'); the same user, route and body again is a 'replay'; anything else
    * with the same key is a 'conflict'. Keys are kept for `ttlMs` (default 7 days).
    */
-  claimIdempotencyKey(userId: string, key: string, route: string, body: string, nowMs = Date.now(), ttlMs = 7 * 24 * 3600_000): IdempotencyClaim {
+  claimIdempotencyKey(
+    userId: string,
+    key: string,
+    route: string,
+    body: string,
+    nowMs = Date.now(),
+    ttlMs = 7 * 24 * 3600_000,
+  ): IdempotencyClaim {
     return this.db.transaction((): IdempotencyClaim => {
       this.db.prepare('DELETE FROM idempotency WHERE created_ms < ?').run(nowMs - ttlMs);
       const keyHash = sha256(key);
       const bodyHash = sha256(body);
-      const row = this.db.prepare('SELECT user_id, route, body_hash FROM idempotency WHERE key_hash = ?').get(keyHash) as { user_id: string; route: string; body_hash: string } | undefined;
+      const row = this.db.prepare('SELECT user_id, route, body_hash FROM idempotency WHERE key_hash = ?').get(keyHash) as
+        { user_id: string; route: string; body_hash: string } | undefined;
       if (!row) {
-        this.db.prepare('INSERT INTO idempotency (key_hash, user_id, route, body_hash, created_ms) VALUES (?, ?, ?, ?, ?)').run(keyHash, userId, route, bodyHash, nowMs);
+        this.db
+          .prepare('INSERT INTO idempotency (key_hash, user_id, route, body_hash, created_ms) VALUES (?, ?, ?, ?, ?)')
+          .run(keyHash, userId, route, bodyHash, nowMs);
         return 'new';
       }
       return row.user_id === userId && row.route === route && row.body_hash === bodyHash ? 'replay' : 'conflict';

@@ -31,7 +31,12 @@ export const apiTokenSchema = z.object({
 
 export const userSchema = z
   .object({
-    id: z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._@-]+$/),
+    id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9._@-]+$/),
     name: z.string().trim().min(1).max(100),
     email: z.email().max(254),
     role: z.enum(roles),
@@ -47,7 +52,8 @@ export const userSchema = z
     sessionsValidFrom: z.iso.datetime().optional(),
   })
   .superRefine((u, ctx) => {
-    if (collegeScopedRoles.includes(u.role) && !u.college) ctx.addIssue({ code: 'custom', path: ['college'], message: `role ${u.role} must name its college / 该角色必须注明所属学院` });
+    if (collegeScopedRoles.includes(u.role) && !u.college)
+      ctx.addIssue({ code: 'custom', path: ['college'], message: `role ${u.role} must name its college / 该角色必须注明所属学院` });
   });
 export type User = z.output<typeof userSchema>;
 
@@ -86,7 +92,9 @@ export function readUsersFile(path: string): UsersFile {
   if (!existsSync(path)) return { version: 1, users: [] };
   const parsed = usersFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`users file ${path} is invalid / 用户文件无效:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `users file ${path} is invalid / 用户文件无效:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   return parsed.data;
 }

@@ -48,7 +48,15 @@ const keyOf = (req: FastifyRequest) => {
 /** `budget-1` → the child's workflow id, or a 404 naming the approval. */
 function approvalWorkflowOf(pilotId: string, approvalId: string): string {
   const m = /^(budget|changeRequest|examinerPlan)-([1-9]\d{0,5})$/.exec(approvalId);
-  if (!m) throw new ServiceError(404, [inputError('approvalId', `没有审批 ${approvalId}（格式如 budget-1）`, `no approval ${approvalId} (ids look like budget-1)`, 'approval.notFound')]);
+  if (!m)
+    throw new ServiceError(404, [
+      inputError(
+        'approvalId',
+        `没有审批 ${approvalId}（格式如 budget-1）`,
+        `no approval ${approvalId} (ids look like budget-1)`,
+        'approval.notFound',
+      ),
+    ]);
   return approvalWorkflowId(pilotWorkflowId(pilotId), m[1] as 'budget', Number(m[2]));
 }
 
@@ -59,18 +67,36 @@ function approvalWorkflowOf(pilotId: string, approvalId: string): string {
  * valid (the approval's state shows it). Anyone else is refused (403), citing the approval's
  * own article; the approval workflow's validators hold the same rule for raw Updates.
  */
-export function onBehalfOfRefusal(body: unknown, kind: unknown, approval?: Pick<ApprovalState, 'currentStep' | 'delegations'>, now = Date.now()): RuleResult | null {
+export function onBehalfOfRefusal(
+  body: unknown,
+  kind: unknown,
+  approval?: Pick<ApprovalState, 'currentStep' | 'delegations'>,
+  now = Date.now(),
+): RuleResult | null {
   const parsed = actorSchema.safeParse((body as { actor?: unknown } | null)?.actor);
   if (!parsed.success) return null; // a malformed actor is refused by the route's schema (400)
   const actor = parsed.data;
   if (actor.onBehalfOf === undefined || actor.role === 'academicAffairs') return null;
   const step = approval?.currentStep;
-  const held = step !== undefined && (approval?.delegations ?? []).some((d) =>
-    d.stepId === step.id && d.delegate.userId === actor.id && d.delegator.id === actor.onBehalfOf && Date.parse(d.validFrom) <= now && Date.parse(d.validUntil) >= now);
+  const held =
+    step !== undefined &&
+    (approval?.delegations ?? []).some(
+      (d) =>
+        d.stepId === step.id &&
+        d.delegate.userId === actor.id &&
+        d.delegator.id === actor.onBehalfOf &&
+        Date.parse(d.validFrom) <= now &&
+        Date.parse(d.validUntil) >= now,
+    );
   if (held) return null;
-  const article = (approvalKindNames as readonly unknown[]).includes(kind) ? approvalKindSpec(kind as 'budget').chain.rule.article : { article: 4 };
+  const article = (approvalKindNames as readonly unknown[]).includes(kind)
+    ? approvalKindSpec(kind as 'budget').chain.rule.article
+    : { article: 4 };
   return {
-    ruleId: 'approval.onBehalfOf', article, severity: 'hard', field: 'actor.onBehalfOf',
+    ruleId: 'approval.onBehalfOf',
+    article,
+    severity: 'hard',
+    field: 'actor.onBehalfOf',
     message: approval
       ? {
           zh: `${actor.id} 没有 ${actor.onBehalfOf} 对当前审批环节的有效委托，不能以其名义办理（委托由当前环节审批人办理；只有教务部可代他人录入，第四条）`,
@@ -105,10 +131,21 @@ export function registerApprovalRoutes(app: FastifyInstance, deps: ApiDeps): voi
   app.post('/api/pilots/:id/approvals', async (req: Req, reply) => {
     const denied = onBehalfOfRefusal(req.body, (req.body as { kind?: unknown } | null)?.kind);
     if (denied) throw new ServiceError(403, [denied]);
-    return reply.status(201).send(await pilots.update(req.params.id, submitForApproval, approvalSubmissionInputSchema, withSubjectDefaults(req.body, req.params.id), keyOf(req)));
+    return reply
+      .status(201)
+      .send(
+        await pilots.update(
+          req.params.id,
+          submitForApproval,
+          approvalSubmissionInputSchema,
+          withSubjectDefaults(req.body, req.params.id),
+          keyOf(req),
+        ),
+      );
   });
   app.get('/api/pilots/:id/approvals/:approvalId', async (req: Req) =>
-    pilots.childQuery(req.params.id, approvalWorkflowOf(req.params.id, req.params.approvalId), approvalStateQuery));
+    pilots.childQuery(req.params.id, approvalWorkflowOf(req.params.id, req.params.approvalId), approvalStateQuery),
+  );
 
   const child = [
     ['decide', decideApproval, decideApprovalInputSchema],
@@ -132,9 +169,24 @@ export function registerApprovalRoutes(app: FastifyInstance, deps: ApiDeps): voi
   }
 
   app.get('/api/pilots/:id/rectifications/:inspectionId', async (req: Req) =>
-    pilots.childQuery(req.params.id, rectificationWorkflowId(pilotWorkflowId(req.params.id), req.params.inspectionId), rectificationStateQuery));
+    pilots.childQuery(
+      req.params.id,
+      rectificationWorkflowId(pilotWorkflowId(req.params.id), req.params.inspectionId),
+      rectificationStateQuery,
+    ),
+  );
   app.post('/api/pilots/:id/rectifications/:inspectionId/reinspection', async (req: Req) => {
-    const body = typeof req.body === 'object' && req.body !== null ? { pilotId: req.params.id, reinspectionOf: req.params.inspectionId, ...(req.body as object) } : req.body;
-    return pilots.childUpdate(req.params.id, rectificationWorkflowId(pilotWorkflowId(req.params.id), req.params.inspectionId), recordReinspection, inspectionInputSchema, body, keyOf(req));
+    const body =
+      typeof req.body === 'object' && req.body !== null
+        ? { pilotId: req.params.id, reinspectionOf: req.params.inspectionId, ...(req.body as object) }
+        : req.body;
+    return pilots.childUpdate(
+      req.params.id,
+      rectificationWorkflowId(pilotWorkflowId(req.params.id), req.params.inspectionId),
+      recordReinspection,
+      inspectionInputSchema,
+      body,
+      keyOf(req),
+    );
   });
 }

@@ -90,34 +90,62 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): vo
   const pilots = new PilotService(deps.client, deps.taskQueue);
 
   app.post('/api/pilots/:id/provincial-requests', async (req: PilotReq) =>
-    pilots.update(req.params.id, recordProvincialRequest, provincialRequestInputSchema, withPilot(req.body, req.params.id), keyOf(req)));
+    pilots.update(req.params.id, recordProvincialRequest, provincialRequestInputSchema, withPilot(req.body, req.params.id), keyOf(req)),
+  );
   app.post('/api/pilots/:id/provincial-requests/:sub/submissions', async (req: PilotReq) =>
-    pilots.update(req.params.id, submitProvincialMaterial, provincialSubmissionInputSchema, { ...(req.body as object), requestId: req.params.sub }, keyOf(req)));
+    pilots.update(
+      req.params.id,
+      submitProvincialMaterial,
+      provincialSubmissionInputSchema,
+      { ...(req.body as object), requestId: req.params.sub },
+      keyOf(req),
+    ),
+  );
   // Art. 5(3): an entry is booked once per id; a repeat with the same content answers { replayed: true, entry }.
   app.post('/api/pilots/:id/expenses', async (req: PilotReq) =>
-    pilots.bookLedgerEntry(req.params.id, 'expense', withPilot(req.body, req.params.id), keyOf(req)));
+    pilots.bookLedgerEntry(req.params.id, 'expense', withPilot(req.body, req.params.id), keyOf(req)),
+  );
   app.post('/api/pilots/:id/incomes', async (req: PilotReq) =>
-    pilots.bookLedgerEntry(req.params.id, 'income', withPilot(req.body, req.params.id), keyOf(req)));
+    pilots.bookLedgerEntry(req.params.id, 'income', withPilot(req.body, req.params.id), keyOf(req)),
+  );
   app.post('/api/pilots/:id/assessments', async (req: PilotReq) =>
-    pilots.update(req.params.id, recordAssessment, assessmentInputSchema, withPilot(req.body, req.params.id, 'session'), keyOf(req)));
+    pilots.update(req.params.id, recordAssessment, assessmentInputSchema, withPilot(req.body, req.params.id, 'session'), keyOf(req)),
+  );
   app.post('/api/pilots/:id/assessments/:sub/result', async (req: PilotReq) =>
-    pilots.update(req.params.id, recordAssessmentResult, assessmentResultInputSchema, { ...(req.body as object), sessionId: req.params.sub }, keyOf(req)));
+    pilots.update(
+      req.params.id,
+      recordAssessmentResult,
+      assessmentResultInputSchema,
+      { ...(req.body as object), sessionId: req.params.sub },
+      keyOf(req),
+    ),
+  );
   app.post('/api/pilots/:id/inspections', async (req: PilotReq) =>
-    pilots.update(req.params.id, recordInspection, inspectionInputSchema, withPilot(req.body, req.params.id), keyOf(req)));
+    pilots.update(req.params.id, recordInspection, inspectionInputSchema, withPilot(req.body, req.params.id), keyOf(req)),
+  );
   app.post('/api/pilots/:id/violations', async (req: PilotReq) =>
-    pilots.update(req.params.id, recordViolation, violationInputSchema, withPilot(req.body, req.params.id), keyOf(req)));
+    pilots.update(req.params.id, recordViolation, violationInputSchema, withPilot(req.body, req.params.id), keyOf(req)),
+  );
   app.post('/api/pilots/:id/cancel', async (req: PilotReq) =>
-    pilots.update(req.params.id, cancelPilot, cancelPilotInputSchema, req.body, keyOf(req)));
+    pilots.update(req.params.id, cancelPilot, cancelPilotInputSchema, req.body, keyOf(req)),
+  );
   app.post('/api/pilots/:id/remind', async (req: PilotReq) =>
-    pilots.update(req.params.id, remindNow, remindNowInputSchema, req.body, keyOf(req)));
+    pilots.update(req.params.id, remindNow, remindNowInputSchema, req.body, keyOf(req)),
+  );
   app.post('/api/pilots/:id/extend-deadline', async (req: PilotReq) =>
-    pilots.update(req.params.id, extendDeadline, extendDeadlineInputSchema, req.body, keyOf(req)));
+    pilots.update(req.params.id, extendDeadline, extendDeadlineInputSchema, req.body, keyOf(req)),
+  );
 
   // Bulk actions (Academic Affairs) with a dry run: remind every running pilot with something
   // overdue (OnexOverdue), or extend one deadline of many pilots (e.g. after a holiday change).
   app.post('/api/bulk/remind-overdue', async (req) => {
     const b = parseOrRefuse(bulkRemindSchema, req.body);
-    const overdue = await pilots.listPilots({ overdue: 'true', stage: 'implementation', limit: '1000', ...(b.college ? { college: b.college } : {}) });
+    const overdue = await pilots.listPilots({
+      overdue: 'true',
+      stage: 'implementation',
+      limit: '1000',
+      ...(b.college ? { college: b.college } : {}),
+    });
     const results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] = [];
     for (const p of overdue) {
       if (b.dryRun) {
@@ -143,12 +171,28 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): vo
         if (b.dryRun) {
           parseOrRefuse(extendDeadlineInputSchema, input);
           const state = await pilots.pilotState(pilotId);
-          const pending = b.target.kind === 'provincialRequest'
-            ? state.provincial.some((r) => r.id === b.target.id && r.outcome === 'pending')
-            : state.nextDue?.periodId === b.target.id;
-          if (!pending) throw new ServiceError(422, [{ ruleId: 'deadline.unknown', article: null, severity: 'hard', field: 'target.id', message: { zh: `试点 ${pilotId} 没有待办事项 ${b.target.id}`, en: `pilot ${pilotId} has no pending item ${b.target.id}` } }]);
+          const pending =
+            b.target.kind === 'provincialRequest'
+              ? state.provincial.some((r) => r.id === b.target.id && r.outcome === 'pending')
+              : state.nextDue?.periodId === b.target.id;
+          if (!pending)
+            throw new ServiceError(422, [
+              {
+                ruleId: 'deadline.unknown',
+                article: null,
+                severity: 'hard',
+                field: 'target.id',
+                message: { zh: `试点 ${pilotId} 没有待办事项 ${b.target.id}`, en: `pilot ${pilotId} has no pending item ${b.target.id}` },
+              },
+            ]);
         } else {
-          await pilots.update(pilotId, extendDeadline, extendDeadlineInputSchema, input, `extend:${b.target.kind}:${b.target.id}:${b.newDueDate}:${pilotId}`);
+          await pilots.update(
+            pilotId,
+            extendDeadline,
+            extendDeadlineInputSchema,
+            input,
+            `extend:${b.target.kind}:${b.target.id}:${b.newDueDate}:${pilotId}`,
+          );
         }
         results.push({ pilotId, ok: true });
       } catch (err) {
@@ -192,8 +236,32 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): vo
           // Dry run: the same schema and the pilot's current state, nothing sent.
           parseOrRefuse(provincialRequestInputSchema, input);
           const state = await pilots.pilotState(pilotId);
-          if (state.status !== 'running') throw new ServiceError(422, [{ ruleId: 'pilot.closed', article: null, severity: 'hard', field: 'pilotIds', message: { zh: `试点 ${pilotId} 已${state.status === 'cancelled' ? '取消' : '结项'}`, en: `pilot ${pilotId} is ${state.status}` } }]);
-          if (state.provincial.some((r) => r.id === bulk.request.id)) throw new ServiceError(422, [{ ruleId: 'provincial.duplicate', article: null, severity: 'hard', field: 'request.id', message: { zh: `试点 ${pilotId} 已登记报送要求 ${bulk.request.id}`, en: `pilot ${pilotId} already has request ${bulk.request.id}` } }]);
+          if (state.status !== 'running')
+            throw new ServiceError(422, [
+              {
+                ruleId: 'pilot.closed',
+                article: null,
+                severity: 'hard',
+                field: 'pilotIds',
+                message: {
+                  zh: `试点 ${pilotId} 已${state.status === 'cancelled' ? '取消' : '结项'}`,
+                  en: `pilot ${pilotId} is ${state.status}`,
+                },
+              },
+            ]);
+          if (state.provincial.some((r) => r.id === bulk.request.id))
+            throw new ServiceError(422, [
+              {
+                ruleId: 'provincial.duplicate',
+                article: null,
+                severity: 'hard',
+                field: 'request.id',
+                message: {
+                  zh: `试点 ${pilotId} 已登记报送要求 ${bulk.request.id}`,
+                  en: `pilot ${pilotId} already has request ${bulk.request.id}`,
+                },
+              },
+            ]);
         } else {
           await pilots.update(pilotId, recordProvincialRequest, provincialRequestInputSchema, input, `${bulk.request.id}:${pilotId}`);
         }

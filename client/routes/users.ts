@@ -22,7 +22,9 @@ const noBody = z.object({});
 
 function adminOnly(req: FastifyRequest): void {
   if (req.user?.role !== 'admin') {
-    throw new ServiceError(403, [inputError('actor.role', '只有系统管理员可以管理用户', 'only an administrator may manage users', 'auth.adminOnly')]);
+    throw new ServiceError(403, [
+      inputError('actor.role', '只有系统管理员可以管理用户', 'only an administrator may manage users', 'auth.adminOnly'),
+    ]);
   }
 }
 
@@ -32,8 +34,16 @@ function existing(users: UserStore, id: string) {
   return u;
 }
 
-export function registerUserRoutes(app: FastifyInstance, deps: { users: UserStore; state: ApiStateStore; securityLog: (e: Record<string, unknown> & { event: string }) => void }): void {
-  const view = (u: ReturnType<UserStore['all']>[number]) => ({ ...publicUser(u), disabled: u.disabled, tokens: u.tokens.map((t) => ({ id: t.id, label: t.label, createdAt: t.createdAt })), activeSessions: deps.state.activeSessions(u.id) });
+export function registerUserRoutes(
+  app: FastifyInstance,
+  deps: { users: UserStore; state: ApiStateStore; securityLog: (e: Record<string, unknown> & { event: string }) => void },
+): void {
+  const view = (u: ReturnType<UserStore['all']>[number]) => ({
+    ...publicUser(u),
+    disabled: u.disabled,
+    tokens: u.tokens.map((t) => ({ id: t.id, label: t.label, createdAt: t.createdAt })),
+    activeSessions: deps.state.activeSessions(u.id),
+  });
 
   app.get('/api/users', async (req) => {
     adminOnly(req);
@@ -53,9 +63,19 @@ export function registerUserRoutes(app: FastifyInstance, deps: { users: UserStor
   act('enable', (id) => setDisabled(deps.users.path, id, false));
   act('sign-out-everywhere', (id) => signOutEverywhere(deps.users.path, id));
 
-  for (const r of ['/api/users', '/api/users/:userId/disable', '/api/users/:userId/enable', '/api/users/:userId/sign-out-everywhere']) selfScopedRoutes.add(r);
+  for (const r of ['/api/users', '/api/users/:userId/disable', '/api/users/:userId/enable', '/api/users/:userId/sign-out-everywhere'])
+    selfScopedRoutes.add(r);
   describeRoute('GET', '/api/users', { summary: '用户列表（系统管理员）/ users (administrator)', tag: 'users' });
-  describeRoute('POST', '/api/users/:userId/disable', { summary: '停用账号：会话立即结束，API 令牌撤销 / disable: sessions end at once, API tokens revoked', tag: 'users' });
-  describeRoute('POST', '/api/users/:userId/enable', { summary: '启用账号（旧会话与令牌不会恢复）/ enable (old sessions and tokens stay ended)', tag: 'users' });
-  describeRoute('POST', '/api/users/:userId/sign-out-everywhere', { summary: '让该用户在所有设备上退出 / sign the user out everywhere', tag: 'users' });
+  describeRoute('POST', '/api/users/:userId/disable', {
+    summary: '停用账号：会话立即结束，API 令牌撤销 / disable: sessions end at once, API tokens revoked',
+    tag: 'users',
+  });
+  describeRoute('POST', '/api/users/:userId/enable', {
+    summary: '启用账号（旧会话与令牌不会恢复）/ enable (old sessions and tokens stay ended)',
+    tag: 'users',
+  });
+  describeRoute('POST', '/api/users/:userId/sign-out-everywhere', {
+    summary: '让该用户在所有设备上退出 / sign the user out everywhere',
+    tag: 'users',
+  });
 }

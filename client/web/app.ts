@@ -8,13 +8,32 @@
  */
 import { z } from 'zod';
 import { roleNames, type Role } from '../../domain/actor';
-import { approvalKindSpec, approvalKinds, decideApprovalInputSchema, delegateApprovalInputSchema, parseApprovalSubject, recordApprovalFilingInputSchema, withdrawApprovalInputSchema, ccApprovalInputSchema, type ApprovalKind } from '../../domain/approval-kinds';
+import {
+  approvalKindSpec,
+  approvalKinds,
+  decideApprovalInputSchema,
+  delegateApprovalInputSchema,
+  parseApprovalSubject,
+  recordApprovalFilingInputSchema,
+  withdrawApprovalInputSchema,
+  ccApprovalInputSchema,
+  type ApprovalKind,
+} from '../../domain/approval-kinds';
 import type { Bilingual, RuleResult } from '../../domain/errors';
 import { expenseSchema, fundUses, incomeSchema, incomeSources } from '../../domain/funds';
 import { yuanStringSchema } from '../../domain/money';
 import { assessmentForms } from '../../domain/assessment';
 import { findingResults } from '../../domain/inspection';
-import { approvalSubmissionInputSchema, assessmentInputSchema, cancelPilotInputSchema, extendDeadlineInputSchema, inspectionInputSchema, provincialSubmissionInputSchema, remindNowInputSchema, violationInputSchema } from '../../domain/pilot-actions';
+import {
+  approvalSubmissionInputSchema,
+  assessmentInputSchema,
+  cancelPilotInputSchema,
+  extendDeadlineInputSchema,
+  inspectionInputSchema,
+  provincialSubmissionInputSchema,
+  remindNowInputSchema,
+  violationInputSchema,
+} from '../../domain/pilot-actions';
 import { requiredText, safeParseBilingual } from '../../domain/validation';
 import { provincialMaterialRequestSchema, violationGrounds } from '../../domain/violation';
 import { weeklyReportSchema } from '../../domain/weekly';
@@ -22,7 +41,13 @@ import type { ApprovalState } from '../../workflows/approval-types';
 import { timelineOf } from './timeline';
 import type { DashboardRow, InboxItem, PilotView } from './view';
 
-interface Me { id: string; name: string; email: string; role: Role; college?: string }
+interface Me {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  college?: string;
+}
 let me: Me | undefined;
 let csrf = '';
 let lang: 'zh' | 'en' = localStorage.getItem('onex.lang') === 'en' ? 'en' : 'zh';
@@ -38,7 +63,10 @@ const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 1
 const readAll = (role?: Role) => role === 'academicAffairs' || role === 'schoolLeader' || role === 'admin';
 
 class ApiError extends Error {
-  constructor(readonly status: number, readonly results: RuleResult[]) {
+  constructor(
+    readonly status: number,
+    readonly results: RuleResult[],
+  ) {
     super(results.map((r) => `${r.message.zh} / ${r.message.en}`).join('\n'));
   }
 }
@@ -47,7 +75,10 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(method !== 'GET' && csrf ? { 'x-csrf-token': csrf } : {}) },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(method !== 'GET' && csrf ? { 'x-csrf-token': csrf } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const data = (await res.json().catch(() => ({}))) as { error?: { results?: RuleResult[] } };
@@ -56,7 +87,18 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
       me = undefined;
       renderSignIn();
     }
-    throw new ApiError(res.status, data.error?.results ?? [{ ruleId: 'http', article: null, severity: 'hard', field: '', message: { zh: `请求失败（${res.status}）`, en: `request failed (${res.status})` } }]);
+    throw new ApiError(
+      res.status,
+      data.error?.results ?? [
+        {
+          ruleId: 'http',
+          article: null,
+          severity: 'hard',
+          field: '',
+          message: { zh: `请求失败（${res.status}）`, en: `request failed (${res.status})` },
+        },
+      ],
+    );
   }
   return data as T;
 }
@@ -78,10 +120,15 @@ window.addEventListener('popstate', () => void route());
 
 function header(): void {
   const path = location.pathname;
-  const link = (href: string, zh: string, en: string, id: string) => `<a data-nav href="${href}" id="${id}" class="${path.startsWith(href) ? 'active' : ''}">${plain(zh, en)}</a>`;
+  const link = (href: string, zh: string, en: string, id: string) =>
+    `<a data-nav href="${href}" id="${id}" class="${path.startsWith(href) ? 'active' : ''}">${plain(zh, en)}</a>`;
   $('#top').innerHTML = `<span class="brand">${plain('1+X 证书试点管理', '1+X pilots')}</span>
-    ${me ? `<nav>${link('/inbox', '我的待办', 'My inbox', 'nav-inbox')}${link('/dashboard', '试点总览', 'Dashboard', 'nav-dashboard')}${me.role === 'academicAffairs' ? link('/bulk', '批量办理', 'Bulk actions', 'nav-bulk') : ''}</nav>
-    <span id="who">${esc(me.name)}（${esc(plain(roleNames[me.role].zh, roleNames[me.role].en))}${me.college ? ` · ${esc(me.college)}` : ''}）</span>` : ''}
+    ${
+      me
+        ? `<nav>${link('/inbox', '我的待办', 'My inbox', 'nav-inbox')}${link('/dashboard', '试点总览', 'Dashboard', 'nav-dashboard')}${me.role === 'academicAffairs' ? link('/bulk', '批量办理', 'Bulk actions', 'nav-bulk') : ''}</nav>
+    <span id="who">${esc(me.name)}（${esc(plain(roleNames[me.role].zh, roleNames[me.role].en))}${me.college ? ` · ${esc(me.college)}` : ''}）</span>`
+        : ''
+    }
     <button id="lang" type="button">${lang === 'zh' ? 'EN' : '中文'}</button>
     ${me ? `<button id="signout" type="button">${plain('退出', 'Sign out')}</button>` : ''}`;
   $('#lang').onclick = () => {
@@ -91,12 +138,13 @@ function header(): void {
     void route();
   };
   const so = document.querySelector<HTMLButtonElement>('#signout');
-  if (so) so.onclick = async () => {
-    await api('DELETE', '/api/session').catch(() => undefined);
-    me = undefined;
-    csrf = '';
-    navigate('/signin');
-  };
+  if (so)
+    so.onclick = async () => {
+      await api('DELETE', '/api/session').catch(() => undefined);
+      me = undefined;
+      csrf = '';
+      navigate('/signin');
+    };
 }
 
 /** Puts each refusal beside its field (by `data-field`), the rest above the form. */
@@ -107,7 +155,9 @@ function showErrors(form: HTMLElement, results: RuleResult[]): void {
   for (const r of results) {
     const text = lang === 'zh' ? `${r.message.zh} / ${r.message.en}` : r.message.en;
     const field = r.field.replace(/^(actor|recordedBy)\..*/, '$1');
-    const slot = form.querySelector<HTMLElement>(`.err[data-for="${CSS.escape(field)}"]`) ?? form.querySelector<HTMLElement>(`.err[data-for="${CSS.escape(field.split('.').pop() ?? '')}"]`);
+    const slot =
+      form.querySelector<HTMLElement>(`.err[data-for="${CSS.escape(field)}"]`) ??
+      form.querySelector<HTMLElement>(`.err[data-for="${CSS.escape(field.split('.').pop() ?? '')}"]`);
     if (slot) {
       slot.textContent = slot.textContent ? `${slot.textContent}；${text}` : text;
       form.querySelector(`[name="${CSS.escape(slot.dataset.for!)}"]`)?.classList.add('bad');
@@ -118,9 +168,16 @@ function showErrors(form: HTMLElement, results: RuleResult[]): void {
   box.className = `form-error${general.length ? ' notice error' : ''}`;
 }
 
-const field = (name: string, zh: string, en: string, input: string) => `<label for="f-${name}">${t(zh, en)}</label>${input}<div class="err" data-for="${name}" id="err-${name}"></div>`;
+const field = (name: string, zh: string, en: string, input: string) =>
+  `<label for="f-${name}">${t(zh, en)}</label>${input}<div class="err" data-for="${name}" id="err-${name}"></div>`;
 
-async function submitForm<T>(form: HTMLFormElement, schema: z.ZodType, build: (data: Record<string, string>) => unknown, send: (body: unknown) => Promise<T>, done: (res: T) => void): Promise<void> {
+async function submitForm<T>(
+  form: HTMLFormElement,
+  schema: z.ZodType,
+  build: (data: Record<string, string>) => unknown,
+  send: (body: unknown) => Promise<T>,
+  done: (res: T) => void,
+): Promise<void> {
   const data = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
   const body = build(data);
   const checked = safeParseBilingual(schema, body);
@@ -129,7 +186,12 @@ async function submitForm<T>(form: HTMLFormElement, schema: z.ZodType, build: (d
   try {
     done(await send(body));
   } catch (err) {
-    showErrors(form, err instanceof ApiError ? err.results : [{ ruleId: 'x', article: null, severity: 'hard', field: '', message: { zh: String(err), en: String(err) } }]);
+    showErrors(
+      form,
+      err instanceof ApiError
+        ? err.results
+        : [{ ruleId: 'x', article: null, severity: 'hard', field: '', message: { zh: String(err), en: String(err) } }],
+    );
   }
 }
 
@@ -145,19 +207,30 @@ function renderSignIn(after?: () => void): void {
   const form = $('#signin') as HTMLFormElement;
   form.onsubmit = (e) => {
     e.preventDefault();
-    const schema = z.object({ id: requiredText(254, '请输入账号', 'enter your user id'), password: requiredText(1024, '请输入密码', 'enter your password') });
-    void submitForm(form, schema, (d) => ({ id: d.id ?? '', password: d.password ?? '' }), (b) => api<{ user: Me; csrfToken: string }>('POST', '/api/session', b), (res) => {
-      me = res.user;
-      csrf = res.csrfToken;
-      if (after) after();
-      else navigate(location.pathname === '/signin' || location.pathname === '/' ? '/inbox' : location.pathname + location.search, true);
+    const schema = z.object({
+      id: requiredText(254, '请输入账号', 'enter your user id'),
+      password: requiredText(1024, '请输入密码', 'enter your password'),
     });
+    void submitForm(
+      form,
+      schema,
+      (d) => ({ id: d.id ?? '', password: d.password ?? '' }),
+      (b) => api<{ user: Me; csrfToken: string }>('POST', '/api/session', b),
+      (res) => {
+        me = res.user;
+        csrf = res.csrfToken;
+        if (after) after();
+        else navigate(location.pathname === '/signin' || location.pathname === '/' ? '/inbox' : location.pathname + location.search, true);
+      },
+    );
   };
 }
 
 function timing(i: { overdue: boolean; dueAt?: string; workingDaysLeft?: number; workingDaysOverdue?: number }): string {
-  if (i.overdue) return `<span class="badge overdue">${t(`已逾期${i.workingDaysOverdue !== undefined ? ` ${i.workingDaysOverdue} 个工作日` : ''}`, `overdue${i.workingDaysOverdue !== undefined ? ` by ${i.workingDaysOverdue} working day(s)` : ''}`)}</span>`;
-  if (i.workingDaysLeft !== undefined) return `<span class="badge">${t(`还剩 ${i.workingDaysLeft} 个工作日`, `${i.workingDaysLeft} working day(s) left`)}</span>`;
+  if (i.overdue)
+    return `<span class="badge overdue">${t(`已逾期${i.workingDaysOverdue !== undefined ? ` ${i.workingDaysOverdue} 个工作日` : ''}`, `overdue${i.workingDaysOverdue !== undefined ? ` by ${i.workingDaysOverdue} working day(s)` : ''}`)}</span>`;
+  if (i.workingDaysLeft !== undefined)
+    return `<span class="badge">${t(`还剩 ${i.workingDaysLeft} 个工作日`, `${i.workingDaysLeft} working day(s) left`)}</span>`;
   return '';
 }
 
@@ -166,14 +239,19 @@ async function renderInbox(): Promise<void> {
   const { items } = await api<{ items: InboxItem[] }>('GET', '/api/inbox');
   $('#main').innerHTML = `<h1>${t('我的待办', 'My inbox')}</h1>
     ${items.length === 0 ? `<p class="muted" id="inbox-empty">${t('没有等待您办理的事项', 'nothing waits on you')}</p>` : ''}
-    <div id="inbox">${items.map((i) => `<div class="card item inbox-item" data-kind="${esc(i.kind)}" data-pilot="${esc(i.pilotId)}">
+    <div id="inbox">${items
+      .map(
+        (i) => `<div class="card item inbox-item" data-kind="${esc(i.kind)}" data-pilot="${esc(i.pilotId)}">
       <div class="what"><strong>${tb(i.title)}</strong><br><span class="muted">${esc(i.pilotName)} · ${esc(i.pilotId)}</span></div>
       <div>${timing(i)}<span class="muted">${t('截止', 'due')} ${beijing(i.dueAt)}</span></div>
       <a class="button" data-nav href="${esc(i.href)}">${i.kind === 'weeklyReport' ? plain('填写周报', 'Write report') : i.kind === 'approval' ? plain('去审批', 'Review') : plain('办理', 'Open')}</a>
-    </div>`).join('')}</div>`;
+    </div>`,
+      )
+      .join('')}</div>`;
 }
 
-const yesNo = (name: string, zh: string, en: string, v: string | null) => `<div><label for="f-${name}">${t(zh, en)}</label><select id="f-${name}" name="${name}"><option value="">${plain('全部', 'any')}</option><option value="true" ${v === 'true' ? 'selected' : ''}>${plain('是', 'yes')}</option><option value="false" ${v === 'false' ? 'selected' : ''}>${plain('否', 'no')}</option></select></div>`;
+const yesNo = (name: string, zh: string, en: string, v: string | null) =>
+  `<div><label for="f-${name}">${t(zh, en)}</label><select id="f-${name}" name="${name}"><option value="">${plain('全部', 'any')}</option><option value="true" ${v === 'true' ? 'selected' : ''}>${plain('是', 'yes')}</option><option value="false" ${v === 'false' ? 'selected' : ''}>${plain('否', 'no')}</option></select></div>`;
 
 async function renderDashboard(): Promise<void> {
   const q = new URLSearchParams(location.search);
@@ -181,7 +259,12 @@ async function renderDashboard(): Promise<void> {
   $('#main').innerHTML = `<h1>${t('试点总览', 'Dashboard')}</h1>
     <form id="filters" class="card filters">
       <div><label for="f-college">${t('学院', 'College')}</label><input id="f-college" name="college" value="${esc(scoped ? me?.college : q.get('college'))}" ${scoped ? 'disabled' : ''}></div>
-      <div><label for="f-stage">${t('阶段', 'Stage')}</label><select id="f-stage" name="stage"><option value="">${plain('全部', 'any')}</option>${[['implementation', '实施', 'implementation'], ['completed', '结项', 'completed']].map(([v, zh, en]) => `<option value="${v}" ${q.get('stage') === v ? 'selected' : ''}>${plain(zh!, en!)}</option>`).join('')}</select></div>
+      <div><label for="f-stage">${t('阶段', 'Stage')}</label><select id="f-stage" name="stage"><option value="">${plain('全部', 'any')}</option>${[
+        ['implementation', '实施', 'implementation'],
+        ['completed', '结项', 'completed'],
+      ]
+        .map(([v, zh, en]) => `<option value="${v}" ${q.get('stage') === v ? 'selected' : ''}>${plain(zh!, en!)}</option>`)
+        .join('')}</select></div>
       ${yesNo('escalated', '已升级督办', 'Escalated', q.get('escalated'))}${yesNo('overdue', '逾期', 'Overdue', q.get('overdue'))}${yesNo('cancellationRisk', '取消风险', 'Cancellation risk', q.get('cancellationRisk'))}
       <div><button class="primary" type="submit" id="apply">${plain('筛选', 'Filter')}</button></div>
     </form><div class="form-error"></div><div id="results"><p class="muted">${t('加载中…', 'loading…')}</p></div>`;
@@ -193,10 +276,20 @@ async function renderDashboard(): Promise<void> {
     navigate(`/dashboard${p.size ? `?${p}` : ''}`);
   };
   try {
-    const res = await api<{ pilots: DashboardRow[]; counts: Record<string, { total: number; escalated: number; overdue: number; cancellationRisk: number }> }>('GET', `/api/dashboard?${q}`);
-    const flag = (on: boolean | undefined, cls: string, zh: string, en: string) => (on ? `<span class="badge ${cls}">${t(zh, en)}</span>` : '');
-    $('#results').innerHTML = `<h2>${t('各学院数量', 'Per college')}</h2><div class="scroll"><table id="counts"><thead><tr><th>${t('学院', 'College')}</th><th>${t('试点', 'Pilots')}</th><th>${t('督办', 'Escalated')}</th><th>${t('逾期', 'Overdue')}</th><th>${t('取消风险', 'At risk')}</th></tr></thead><tbody>
-      ${Object.entries(res.counts).map(([c, n]) => `<tr><td>${esc(c)}</td><td>${n.total}</td><td>${n.escalated}</td><td>${n.overdue}</td><td>${n.cancellationRisk}</td></tr>`).join('')}</tbody></table></div>
+    const res = await api<{
+      pilots: DashboardRow[];
+      counts: Record<string, { total: number; escalated: number; overdue: number; cancellationRisk: number }>;
+    }>('GET', `/api/dashboard?${q}`);
+    const flag = (on: boolean | undefined, cls: string, zh: string, en: string) =>
+      on ? `<span class="badge ${cls}">${t(zh, en)}</span>` : '';
+    $('#results').innerHTML =
+      `<h2>${t('各学院数量', 'Per college')}</h2><div class="scroll"><table id="counts"><thead><tr><th>${t('学院', 'College')}</th><th>${t('试点', 'Pilots')}</th><th>${t('督办', 'Escalated')}</th><th>${t('逾期', 'Overdue')}</th><th>${t('取消风险', 'At risk')}</th></tr></thead><tbody>
+      ${Object.entries(res.counts)
+        .map(
+          ([c, n]) =>
+            `<tr><td>${esc(c)}</td><td>${n.total}</td><td>${n.escalated}</td><td>${n.overdue}</td><td>${n.cancellationRisk}</td></tr>`,
+        )
+        .join('')}</tbody></table></div>
       <h2>${t(`试点（${res.pilots.length}）`, `Pilots (${res.pilots.length})`)}</h2><div class="scroll"><table id="pilots"><thead><tr><th>${t('试点', 'Pilot')}</th><th>${t('学院', 'College')}</th><th class="hide-sm">${t('阶段', 'Stage')}</th><th>${t('状态', 'Flags')}</th><th class="hide-sm">${t('下次截止', 'Next due')}</th></tr></thead><tbody>
       ${res.pilots.map((p) => `<tr data-pilot="${esc(p.pilotId)}"><td><a data-nav href="/pilots/${encodeURIComponent(p.pilotId)}">${esc(p.pilotId)}</a></td><td>${esc(p.college)}</td><td class="hide-sm">${esc(p.stage)}</td><td>${flag(p.escalated, 'escalated', '督办', 'escalated')}${flag(p.overdue, 'overdue', '逾期', 'overdue')}${flag(p.cancellationRisk, 'risk', '取消风险', 'at risk')}${p.status !== 'RUNNING' ? `<span class="badge">${esc(p.status)}</span>` : ''}</td><td class="hide-sm">${beijing(p.nextDue)}</td></tr>`).join('')}</tbody></table></div>`;
   } catch (err) {
@@ -204,7 +297,13 @@ async function renderDashboard(): Promise<void> {
   }
 }
 
-const stages: [string, string, string][] = [['application', '申报', 'application'], ['review', '评审', 'review'], ['publicNotice', '公示', 'public notice'], ['implementation', '实施', 'implementation'], ['completed', '结项', 'completed']];
+const stages: [string, string, string][] = [
+  ['application', '申报', 'application'],
+  ['review', '评审', 'review'],
+  ['publicNotice', '公示', 'public notice'],
+  ['implementation', '实施', 'implementation'],
+  ['completed', '结项', 'completed'],
+];
 
 function stageDiagram(s: PilotView): string {
   const current = s.status === 'completed' ? 'completed' : 'implementation';
@@ -217,12 +316,13 @@ function weeklyForm(s: PilotView, ref: string | null): string {
   if (pending.length === 0) return '';
   return `<form id="form-weeklyReport" class="stack card" novalidate><h2>${t('提交工作周报（第五条）', 'Submit a weekly report (Art. 5)')}</h2>
     ${field('periodId', '周次', 'Week', `<select id="f-periodId" name="periodId">${pending.map((p) => `<option value="${esc(p.id)}" ${p.id === ref ? 'selected' : ''}>${esc(p.id)}（${plain('截止', 'due')} ${beijing(p.dueAt)}）</option>`).join('')}</select>`)}
-    ${field('content', '本周工作', 'This week\'s work', '<textarea id="f-content" name="content"></textarea>')}
+    ${field('content', '本周工作', "This week's work", '<textarea id="f-content" name="content"></textarea>')}
     <div class="form-error"></div><button class="primary" type="submit">${plain('提交', 'Submit')}</button></form>`;
 }
 
 const pilotSide = () => me?.role === 'pilotLead' || me?.role === 'collegeStaff' || me?.role === 'collegeLeader';
-const opt = (v: string, label: string, selected = false) => `<option value="${esc(v)}" ${selected ? 'selected' : ''}>${esc(label)}</option>`;
+const opt = (v: string, label: string, selected = false) =>
+  `<option value="${esc(v)}" ${selected ? 'selected' : ''}>${esc(label)}</option>`;
 
 /** Art. 19(1): the pilot records that the requested material went to the province (pilot side only). */
 function provincialForm(s: PilotView, ref: string | null): string {
@@ -255,7 +355,11 @@ function lifecycleForms(s: PilotView, doing: string | null): string {
       ${field('id', '检查编号', 'Inspection id', '<input id="f-in-id" name="id">')}${field('inspectedOn', '检查日期', 'Inspected on', `<input name="inspectedOn" type="date" value="${today()}">`)}
       ${finding('progress', '（一）试点建设进展情况', '(1) progress')}${finding('funds', '（二）经费落实、资金使用情况', '(2) funds and their use')}${finding('problems', '（三）主要问题和改进措施', '(3) problems and measures', true)}
       <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form></details>`);
-    const grounds: Record<string, [string, string]> = { laxManagement: ['管理混乱', 'lax management'], forcedParticipation: ['强制学生参加', 'forced participation'], irregularFunds: ['违规使用资金', 'irregular use of funds'] };
+    const grounds: Record<string, [string, string]> = {
+      laxManagement: ['管理混乱', 'lax management'],
+      forcedParticipation: ['强制学生参加', 'forced participation'],
+      irregularFunds: ['违规使用资金', 'irregular use of funds'],
+    };
     out.push(`<details class="card"><summary>${t('登记违规情形（第十九条）', 'Record a violation (Art. 19)')}</summary><form id="form-violation" class="stack" novalidate>
       ${field('id', '编号', 'Id', '<input id="f-vi-id" name="id">')}${field('ground', '情形', 'Ground', `<select name="ground">${violationGrounds.map((g) => opt(g, plain(...(grounds[g] ?? [g, g])))).join('')}</select>`)}
       ${field('description', '情况说明', 'Description', '<textarea name="description"></textarea>')}${field('evidence', '证据（文号、档案号）', 'Evidence (reference)', '<input name="evidence">')}
@@ -295,12 +399,22 @@ async function renderPilot(id: string): Promise<void> {
   const waiting = Array.isArray(s.waitingOn) ? s.waitingOn : [s.waitingOn];
   const pendingRows = [
     ...s.periods.filter((x) => x.outcome === 'pending').map((x) => [t(`工作周报 ${x.id}`, `weekly report ${x.id}`), beijing(x.dueAt)]),
-    ...(s.provincial ?? []).filter((x) => x.outcome === 'pending').map((x) => [t(`省厅材料：${x.title}`, `provincial: ${x.title}`), beijing(x.dueAt)]),
-    ...(s.rectifications ?? []).filter((x) => x.status === 'open' || x.status === 'overdue').map((x) => [t(`整改 ${x.id}`, `rectification ${x.id}`), beijing(x.dueAt)]),
-    ...(s.approvals ?? []).filter((x) => x.status === 'pending').map((x) => [`<a data-nav href="/pilots/${encodeURIComponent((s.current ?? s.pilot).id)}?do=approve&ref=${encodeURIComponent(x.approvalId)}">${tb(x.summary)}</a>`, '—']),
+    ...(s.provincial ?? [])
+      .filter((x) => x.outcome === 'pending')
+      .map((x) => [t(`省厅材料：${x.title}`, `provincial: ${x.title}`), beijing(x.dueAt)]),
+    ...(s.rectifications ?? [])
+      .filter((x) => x.status === 'open' || x.status === 'overdue')
+      .map((x) => [t(`整改 ${x.id}`, `rectification ${x.id}`), beijing(x.dueAt)]),
+    ...(s.approvals ?? [])
+      .filter((x) => x.status === 'pending')
+      .map((x) => [
+        `<a data-nav href="/pilots/${encodeURIComponent((s.current ?? s.pilot).id)}?do=approve&ref=${encodeURIComponent(x.approvalId)}">${tb(x.summary)}</a>`,
+        '—',
+      ]),
   ];
   const enc = encodeURIComponent(p.id);
-  $('#main').innerHTML = `<h1 id="pilot-title">${esc(p.college.name)} ${esc(p.major.name)} ${esc(p.certificate.name)} <span class="muted">${esc(p.id)}</span></h1>
+  $('#main').innerHTML =
+    `<h1 id="pilot-title">${esc(p.college.name)} ${esc(p.major.name)} ${esc(p.certificate.name)} <span class="muted">${esc(p.id)}</span></h1>
     <p>${t('负责人', 'Lead')}：${esc(p.lead.name)} · ${esc(p.startDate)} — ${esc(p.endDate)}
       ${s.escalated ? `<span class="badge escalated">${t('已升级督办', 'escalated')}</span>` : ''}${s.overdue ? `<span class="badge overdue">${t('逾期', 'overdue')}</span>` : ''}${s.cancellationRisk?.flagged ? `<span class="badge risk">${t('取消风险', 'cancellation risk')}</span>` : ''}</p>
     ${stageDiagram(s)}
@@ -315,79 +429,221 @@ async function renderPilot(id: string): Promise<void> {
        <a class="button" id="export-csv" href="/api/pilots/${enc}/export?format=csv&what=audit" download>${plain('审计记录 CSV', 'Audit trail, CSV')}</a>
        <a class="button" href="/api/pilots/${enc}/export?format=csv&what=ledger" download>${plain('资金账 CSV', 'Ledger, CSV')}</a></p>
     <h2>${t('时间线（审计记录）', 'Timeline (audit trail)')}</h2><div class="scroll"><table id="timeline"><thead><tr><th>${t('时间', 'When')}</th><th>${t('操作人', 'Who')}</th><th>${t('内容', 'What')}</th></tr></thead><tbody>
-      ${timelineOf(s).map((a) => `<tr><td>${beijing(a.at)}</td><td>${a.actor ? `${esc(a.actor.id)}${a.actor.onBehalfOf ? ` ${t(`代 ${a.actor.onBehalfOf}`, `for ${a.actor.onBehalfOf}`)}` : ''}` : t('系统', 'system')}</td><td>${tb(a.summary)}</td></tr>`).join('')}</tbody></table></div>
+      ${timelineOf(s)
+        .map(
+          (a) =>
+            `<tr><td>${beijing(a.at)}</td><td>${a.actor ? `${esc(a.actor.id)}${a.actor.onBehalfOf ? ` ${t(`代 ${a.actor.onBehalfOf}`, `for ${a.actor.onBehalfOf}`)}` : ''}` : t('系统', 'system')}</td><td>${tb(a.summary)}</td></tr>`,
+        )
+        .join('')}</tbody></table></div>
     <h2>${t('已发邮件', 'E-mails sent')}</h2><div class="scroll"><table id="emails"><thead><tr><th>${t('时间', 'When')}</th><th>${t('类型', 'Kind')}</th><th>${t('收件人', 'To')}</th></tr></thead><tbody>
       ${s.emails.map((e) => `<tr><td>${beijing(e.at)}</td><td>${esc(e.kind)}${e.periodId ? ` ${esc(e.periodId)}` : ''}</td><td>${e.to.map((x) => esc(x.email)).join('<br>')}</td></tr>`).join('')}</tbody></table></div>`;
 
   const actor = () => ({ id: me!.id, role: me!.role, ...(me!.college ? { college: me!.college } : {}) });
   const flash = (zh: string, en: string) => ($('#flash').innerHTML = `<div class="notice ok" id="flash-ok">${t(zh, en)}</div>`);
   const weekly = document.querySelector<HTMLFormElement>('#form-weeklyReport');
-  if (weekly) weekly.onsubmit = (e) => {
-    e.preventDefault();
-    void submitForm(weekly, weeklyReportSchema, (d) => ({ periodId: d.periodId, content: d.content ?? '', actor: actor() }),
-      (b) => api<{ periodId: string; outcome: string }>('POST', `/api/pilots/${enc}/weekly-reports`, b),
-      async (r) => {
-        history.replaceState(null, '', `/pilots/${enc}`);
-        await renderPilot(id);
-        flash(`已提交 ${r.periodId} 工作周报（${r.outcome === 'onTime' ? '按时' : '迟交'}）`, `weekly report for ${r.periodId} submitted (${r.outcome === 'onTime' ? 'on time' : 'late'})`);
-      });
-  };
-  const expense = document.querySelector<HTMLFormElement>('#form-expense');
-  if (expense) expense.onsubmit = (e) => {
-    e.preventDefault();
-    void submitForm(expense, expenseSchema, (d) => ({ id: d.id, pilotId: p.id, date: today(), category: d.category, amountFen: fen(d.amount), description: d.description ?? '', actor: actor() }),
-      (b) => api('POST', `/api/pilots/${enc}/expenses`, b), async () => { await renderPilot(id); flash('已登记支出', 'expense recorded'); });
-  };
-  const income = document.querySelector<HTMLFormElement>('#form-income');
-  if (income) income.onsubmit = (e) => {
-    e.preventDefault();
-    void submitForm(income, incomeSchema, (d) => ({ id: d.id, pilotId: p.id, date: today(), source: d.source, payer: d.payer ?? '', amountFen: fen(d.amount), actor: actor() }),
-      (b) => api('POST', `/api/pilots/${enc}/incomes`, b), async () => { await renderPilot(id); flash('已登记收入', 'income recorded'); });
-  };
-  const wire = (sel: string, schema: z.ZodType, build: (d: Record<string, string>) => unknown, url: (d: Record<string, string>) => string, zh: string, en: string) => {
-    const form = document.querySelector<HTMLFormElement>(sel);
-    if (form) form.onsubmit = (e) => {
+  if (weekly)
+    weekly.onsubmit = (e) => {
       e.preventDefault();
-      const data = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
-      void submitForm(form, schema, build, (b) => api('POST', url(data), b), async () => { history.replaceState(null, '', `/pilots/${enc}`); await renderPilot(id); flash(zh, en); });
+      void submitForm(
+        weekly,
+        weeklyReportSchema,
+        (d) => ({ periodId: d.periodId, content: d.content ?? '', actor: actor() }),
+        (b) => api<{ periodId: string; outcome: string }>('POST', `/api/pilots/${enc}/weekly-reports`, b),
+        async (r) => {
+          history.replaceState(null, '', `/pilots/${enc}`);
+          await renderPilot(id);
+          flash(
+            `已提交 ${r.periodId} 工作周报（${r.outcome === 'onTime' ? '按时' : '迟交'}）`,
+            `weekly report for ${r.periodId} submitted (${r.outcome === 'onTime' ? 'on time' : 'late'})`,
+          );
+        },
+      );
     };
+  const expense = document.querySelector<HTMLFormElement>('#form-expense');
+  if (expense)
+    expense.onsubmit = (e) => {
+      e.preventDefault();
+      void submitForm(
+        expense,
+        expenseSchema,
+        (d) => ({
+          id: d.id,
+          pilotId: p.id,
+          date: today(),
+          category: d.category,
+          amountFen: fen(d.amount),
+          description: d.description ?? '',
+          actor: actor(),
+        }),
+        (b) => api('POST', `/api/pilots/${enc}/expenses`, b),
+        async () => {
+          await renderPilot(id);
+          flash('已登记支出', 'expense recorded');
+        },
+      );
+    };
+  const income = document.querySelector<HTMLFormElement>('#form-income');
+  if (income)
+    income.onsubmit = (e) => {
+      e.preventDefault();
+      void submitForm(
+        income,
+        incomeSchema,
+        (d) => ({
+          id: d.id,
+          pilotId: p.id,
+          date: today(),
+          source: d.source,
+          payer: d.payer ?? '',
+          amountFen: fen(d.amount),
+          actor: actor(),
+        }),
+        (b) => api('POST', `/api/pilots/${enc}/incomes`, b),
+        async () => {
+          await renderPilot(id);
+          flash('已登记收入', 'income recorded');
+        },
+      );
+    };
+  const wire = (
+    sel: string,
+    schema: z.ZodType,
+    build: (d: Record<string, string>) => unknown,
+    url: (d: Record<string, string>) => string,
+    zh: string,
+    en: string,
+  ) => {
+    const form = document.querySelector<HTMLFormElement>(sel);
+    if (form)
+      form.onsubmit = (e) => {
+        e.preventDefault();
+        const data = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
+        void submitForm(
+          form,
+          schema,
+          build,
+          (b) => api('POST', url(data), b),
+          async () => {
+            history.replaceState(null, '', `/pilots/${enc}`);
+            await renderPilot(id);
+            flash(zh, en);
+          },
+        );
+      };
   };
   const opt1 = (v: string | undefined) => (v?.trim() ? v : undefined);
   const int = (v: string | undefined) => (v?.trim() && /^\d+$/.test(v.trim()) ? Number(v) : v?.trim() ? v : undefined);
-  wire('#form-provincialSubmission', provincialSubmissionInputSchema, (d) => ({ requestId: d.requestId, ...(opt1(d.note) ? { note: d.note } : {}), actor: actor() }),
-    (d) => `/api/pilots/${enc}/provincial-requests/${encodeURIComponent(d.requestId ?? '')}/submissions`, '已登记省厅材料报送', 'provincial submission recorded');
-  wire('#form-assessment', assessmentInputSchema, (d) => ({
-    session: {
-      id: d.id, pilotId: p.id, date: d.date, publishedFeeFen: fen(d.publishedFee), studentFeeFen: 0, candidates: int(d.candidates) ?? 0,
-      components: assessmentForms.filter((f) => opt1(d[`w.${f}`])).map((f) => ({ form: f, weightBp: Math.round(Number(d[`w.${f}`]) * 100) })),
-      ...(int(d.passed) !== undefined ? { passed: int(d.passed) } : {}),
-    },
-    ...(opt1(d.feeCapWaiverReason) ? { feeCapWaiverReason: d.feeCapWaiverReason } : {}), actor: actor(),
-  }), () => `/api/pilots/${enc}/assessments`, '已登记考核', 'assessment recorded');
-  const finding = (d: Record<string, string>, k: string) => ({ result: d[`${k}.result`], notes: d[`${k}.notes`] ?? '', ...(k === 'problems' ? { measures: d[`${k}.measures`] ?? '' } : {}) });
-  wire('#form-inspection', inspectionInputSchema, (d) => ({ id: d.id, pilotId: p.id, inspectedOn: d.inspectedOn, inspector: actor(), progress: finding(d, 'progress'), funds: finding(d, 'funds'), problems: finding(d, 'problems') }),
-    () => `/api/pilots/${enc}/inspections`, '已登记检查', 'inspection recorded');
-  wire('#form-violation', violationInputSchema, (d) => ({ id: d.id, pilotId: p.id, ground: d.ground, description: d.description ?? '', ...(opt1(d.evidence) ? { evidence: d.evidence } : {}), occurredOn: d.occurredOn, recordedBy: actor() }),
-    () => `/api/pilots/${enc}/violations`, '已登记违规情形', 'violation recorded');
-  wire('#form-cancel', cancelPilotInputSchema, (d) => ({ reason: d.reason ?? '', actor: actor() }), () => `/api/pilots/${enc}/cancel`, '试点已取消', 'the pilot is cancelled');
+  wire(
+    '#form-provincialSubmission',
+    provincialSubmissionInputSchema,
+    (d) => ({ requestId: d.requestId, ...(opt1(d.note) ? { note: d.note } : {}), actor: actor() }),
+    (d) => `/api/pilots/${enc}/provincial-requests/${encodeURIComponent(d.requestId ?? '')}/submissions`,
+    '已登记省厅材料报送',
+    'provincial submission recorded',
+  );
+  wire(
+    '#form-assessment',
+    assessmentInputSchema,
+    (d) => ({
+      session: {
+        id: d.id,
+        pilotId: p.id,
+        date: d.date,
+        publishedFeeFen: fen(d.publishedFee),
+        studentFeeFen: 0,
+        candidates: int(d.candidates) ?? 0,
+        components: assessmentForms
+          .filter((f) => opt1(d[`w.${f}`]))
+          .map((f) => ({ form: f, weightBp: Math.round(Number(d[`w.${f}`]) * 100) })),
+        ...(int(d.passed) !== undefined ? { passed: int(d.passed) } : {}),
+      },
+      ...(opt1(d.feeCapWaiverReason) ? { feeCapWaiverReason: d.feeCapWaiverReason } : {}),
+      actor: actor(),
+    }),
+    () => `/api/pilots/${enc}/assessments`,
+    '已登记考核',
+    'assessment recorded',
+  );
+  const finding = (d: Record<string, string>, k: string) => ({
+    result: d[`${k}.result`],
+    notes: d[`${k}.notes`] ?? '',
+    ...(k === 'problems' ? { measures: d[`${k}.measures`] ?? '' } : {}),
+  });
+  wire(
+    '#form-inspection',
+    inspectionInputSchema,
+    (d) => ({
+      id: d.id,
+      pilotId: p.id,
+      inspectedOn: d.inspectedOn,
+      inspector: actor(),
+      progress: finding(d, 'progress'),
+      funds: finding(d, 'funds'),
+      problems: finding(d, 'problems'),
+    }),
+    () => `/api/pilots/${enc}/inspections`,
+    '已登记检查',
+    'inspection recorded',
+  );
+  wire(
+    '#form-violation',
+    violationInputSchema,
+    (d) => ({
+      id: d.id,
+      pilotId: p.id,
+      ground: d.ground,
+      description: d.description ?? '',
+      ...(opt1(d.evidence) ? { evidence: d.evidence } : {}),
+      occurredOn: d.occurredOn,
+      recordedBy: actor(),
+    }),
+    () => `/api/pilots/${enc}/violations`,
+    '已登记违规情形',
+    'violation recorded',
+  );
+  wire(
+    '#form-cancel',
+    cancelPilotInputSchema,
+    (d) => ({ reason: d.reason ?? '', actor: actor() }),
+    () => `/api/pilots/${enc}/cancel`,
+    '试点已取消',
+    'the pilot is cancelled',
+  );
   const submitApproval = document.querySelector<HTMLFormElement>('#form-submitApproval');
   if (submitApproval) {
     const kind = submitApproval.querySelector<HTMLSelectElement>('#f-kind')!;
-    kind.onchange = () => (submitApproval.querySelector<HTMLTextAreaElement>('#f-subject')!.value = JSON.stringify(subjectTemplate(kind.value as ApprovalKind), null, 1));
+    kind.onchange = () =>
+      (submitApproval.querySelector<HTMLTextAreaElement>('#f-subject')!.value = JSON.stringify(
+        subjectTemplate(kind.value as ApprovalKind),
+        null,
+        1,
+      ));
     submitApproval.onsubmit = (e) => {
       e.preventDefault();
       const build = (d: Record<string, string>) => {
         const raw = json(d.subject);
         const k = d.kind as ApprovalKind;
-        const subject = typeof raw === 'object' && raw !== null ? { pilotId: p.id, ...(k === 'changeRequest' ? { requestedBy: actor(), requestedAt: new Date().toISOString() } : {}), ...raw } : raw;
+        const subject =
+          typeof raw === 'object' && raw !== null
+            ? { pilotId: p.id, ...(k === 'changeRequest' ? { requestedBy: actor(), requestedAt: new Date().toISOString() } : {}), ...raw }
+            : raw;
         return { kind: k, subject, actor: actor() };
       };
-      const body = build(Object.fromEntries([...new FormData(submitApproval).entries()].map(([k, v]) => [k, String(v)]))) as { kind: ApprovalKind; subject: unknown };
+      const body = build(Object.fromEntries([...new FormData(submitApproval).entries()].map(([k, v]) => [k, String(v)]))) as {
+        kind: ApprovalKind;
+        subject: unknown;
+      };
       const errs = subjectErrors(body.kind, body.subject);
       if (errs.length) return showErrors(submitApproval, errs);
-      void submitForm(submitApproval, approvalSubmissionInputSchema, build, (b) => api<{ approvalId: string }>('POST', `/api/pilots/${enc}/approvals`, b), (r) => {
-        navigate(`/pilots/${enc}?do=approve&ref=${encodeURIComponent(r.approvalId)}`, true);
-      });
+      void submitForm(
+        submitApproval,
+        approvalSubmissionInputSchema,
+        build,
+        (b) => api<{ approvalId: string }>('POST', `/api/pilots/${enc}/approvals`, b),
+        (r) => {
+          navigate(`/pilots/${enc}?do=approve&ref=${encodeURIComponent(r.approvalId)}`, true);
+        },
+      );
     };
   }
   const approvalId = q.get('do') === 'approve' ? q.get('ref') : null;
@@ -395,35 +651,67 @@ async function renderPilot(id: string): Promise<void> {
 }
 
 const statusNames: Record<string, [string, string]> = {
-  starting: ['启动中', 'starting'], pending: ['审批中', 'pending'], returned: ['已退回修改', 'returned for revision'], approved: ['已通过', 'approved'],
-  rejected: ['不予通过', 'rejected'], withdrawn: ['已撤回', 'withdrawn'], awaitingFiling: ['待省厅备案', 'awaiting the provincial filing'], cancelled: ['已取消', 'cancelled'],
+  starting: ['启动中', 'starting'],
+  pending: ['审批中', 'pending'],
+  returned: ['已退回修改', 'returned for revision'],
+  approved: ['已通过', 'approved'],
+  rejected: ['不予通过', 'rejected'],
+  withdrawn: ['已撤回', 'withdrawn'],
+  awaitingFiling: ['待省厅备案', 'awaiting the provincial filing'],
+  cancelled: ['已取消', 'cancelled'],
 };
 const statusOf = (st: string) => t(...(statusNames[st] ?? [st, st]));
-const outcomeNames: Record<string, [string, string]> = { approve: ['同意', 'approve'], return: ['退回修改', 'return for revision'], reject: ['不予通过', 'reject'] };
+const outcomeNames: Record<string, [string, string]> = {
+  approve: ['同意', 'approve'],
+  return: ['退回修改', 'return for revision'],
+  reject: ['不予通过', 'reject'],
+};
 
 /** The pilot's approvals (budget plan, change requests, examiner plan) and, for pilot-side users, the form to submit one. */
 function approvalList(s: PilotView, ref: string | null): string {
   const enc = encodeURIComponent((s.current ?? s.pilot).id);
   const list = s.approvals ?? [];
   const pilotSide = me?.role === 'pilotLead' || me?.role === 'collegeStaff' || me?.role === 'collegeLeader';
-  const rows = list.map((a) => `<tr data-approval="${esc(a.approvalId)}" class="${a.approvalId === ref ? 'current' : ''}"><td><a data-nav href="/pilots/${enc}?do=approve&ref=${encodeURIComponent(a.approvalId)}">${esc(a.approvalId)}</a></td><td>${tb(a.summary)}</td><td>${statusOf(a.status)}</td><td class="hide-sm">${beijing(a.submittedAt)}</td></tr>`).join('');
-  const kinds = (Object.keys(approvalKinds) as ApprovalKind[]).map((k) => `<option value="${k}">${plain(...kindName(k))}</option>`).join('');
+  const rows = list
+    .map(
+      (a) =>
+        `<tr data-approval="${esc(a.approvalId)}" class="${a.approvalId === ref ? 'current' : ''}"><td><a data-nav href="/pilots/${enc}?do=approve&ref=${encodeURIComponent(a.approvalId)}">${esc(a.approvalId)}</a></td><td>${tb(a.summary)}</td><td>${statusOf(a.status)}</td><td class="hide-sm">${beijing(a.submittedAt)}</td></tr>`,
+    )
+    .join('');
+  const kinds = (Object.keys(approvalKinds) as ApprovalKind[])
+    .map((k) => `<option value="${k}">${plain(...kindName(k))}</option>`)
+    .join('');
   return `<h2>${t('审批事项（第六、七、十三条）', 'Approvals (Art. 6, 7, 13)')}</h2>
     ${list.length ? `<div class="scroll"><table id="approvals"><tbody>${rows}</tbody></table></div>` : `<p class="muted">${t('无', 'none')}</p>`}
-    ${pilotSide && s.status === 'running' ? `<details class="card"><summary>${t('提交审批', 'Submit for approval')}</summary><form id="form-submitApproval" class="stack" novalidate>
+    ${
+      pilotSide && s.status === 'running'
+        ? `<details class="card"><summary>${t('提交审批', 'Submit for approval')}</summary><form id="form-submitApproval" class="stack" novalidate>
       ${field('kind', '类型', 'Kind', `<select id="f-kind" name="kind">${kinds}</select>`)}
-      ${field('subject', '内容（JSON，按所选类型的格式）', 'Content (JSON, in the kind\'s format)', `<textarea id="f-subject" name="subject" rows="8">${esc(JSON.stringify(subjectTemplate('budget'), null, 1))}</textarea>`)}
-      <div class="form-error"></div><button class="primary" type="submit">${plain('提交', 'Submit')}</button></form></details>` : ''}`;
+      ${field('subject', '内容（JSON，按所选类型的格式）', "Content (JSON, in the kind's format)", `<textarea id="f-subject" name="subject" rows="8">${esc(JSON.stringify(subjectTemplate('budget'), null, 1))}</textarea>`)}
+      <div class="form-error"></div><button class="primary" type="submit">${plain('提交', 'Submit')}</button></form></details>`
+        : ''
+    }`;
 }
 
 function kindName(k: ApprovalKind): [string, string] {
-  return k === 'budget' ? ['资金预算与经费筹措方案', 'budget and funding plan'] : k === 'changeRequest' ? ['变更申请', 'change request'] : ['考评人员培训计划', 'examiner-training plan'];
+  return k === 'budget'
+    ? ['资金预算与经费筹措方案', 'budget and funding plan']
+    : k === 'changeRequest'
+      ? ['变更申请', 'change request']
+      : ['考评人员培训计划', 'examiner-training plan'];
 }
 
 /** A starting point for the subject of each kind (the schema checks it; the API fills in the pilot id). */
 function subjectTemplate(k: ApprovalKind): unknown {
   const year = Number(today().slice(0, 4));
-  if (k === 'budget') return { id: `B-${year}`, year, rationale: '', lines: [{ category: 'teacherTraining', description: '', amountFen: 0 }], funding: [{ source: 'specialFund', amountFen: 0 }] };
+  if (k === 'budget')
+    return {
+      id: `B-${year}`,
+      year,
+      rationale: '',
+      lines: [{ category: 'teacherTraining', description: '', amountFen: 0 }],
+      funding: [{ source: 'specialFund', amountFen: 0 }],
+    };
   if (k === 'changeRequest') return { id: `C-${year}-1`, changes: { lead: { name: '', email: '' } }, reason: '' };
   return { id: `E-${year}`, year, trainees: [{ name: '' }], content: '', provider: '', from: today(), to: today() };
 }
@@ -439,9 +727,20 @@ function json(text: string | undefined): unknown {
 
 /** Refusals for a subject, named under `field` so they land beside its textarea. */
 const subjectErrors = (kind: ApprovalKind, raw: unknown, fieldName = 'subject'): RuleResult[] => {
-  if (typeof raw !== 'object' || raw === null) return [{ ruleId: 'input', article: null, severity: 'hard', field: fieldName, message: { zh: '内容须为 JSON 对象', en: 'the content must be a JSON object' } }];
+  if (typeof raw !== 'object' || raw === null)
+    return [
+      {
+        ruleId: 'input',
+        article: null,
+        severity: 'hard',
+        field: fieldName,
+        message: { zh: '内容须为 JSON 对象', en: 'the content must be a JSON object' },
+      },
+    ];
   const r = parseApprovalSubject(kind, raw, fieldName);
-  return r.ok ? [] : r.errors.map((e) => ({ ...e, field: fieldName, message: { zh: `${e.field}：${e.message.zh}`, en: `${e.field}: ${e.message.en}` } }));
+  return r.ok
+    ? []
+    : r.errors.map((e) => ({ ...e, field: fieldName, message: { zh: `${e.field}：${e.message.zh}`, en: `${e.field}: ${e.message.en}` } }));
 };
 
 /** One approval: its chain, its decisions, and the forms the signed-in user may use on it. */
@@ -457,19 +756,24 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
         a = await api<ApprovalState>('GET', path);
         break;
       } catch (err) {
-        if (!(err instanceof ApiError) || err.status !== 404 || i >= 10 || !(s.approvals ?? []).some((x) => x.approvalId === approvalId)) throw err;
+        if (!(err instanceof ApiError) || err.status !== 404 || i >= 10 || !(s.approvals ?? []).some((x) => x.approvalId === approvalId))
+          throw err;
         await new Promise((r) => setTimeout(r, 300));
       }
     }
   } catch (err) {
-    $('#approval').innerHTML = `<div class="notice error" id="approval-error">${esc(err instanceof Error ? err.message : String(err))}</div>`;
+    $('#approval').innerHTML =
+      `<div class="notice error" id="approval-error">${esc(err instanceof Error ? err.message : String(err))}</div>`;
     return;
   }
   const spec = approvalKindSpec(a.kind);
   const step = a.currentStep;
   const now = Date.now();
-  const myDelegation = step ? a.delegations.find((d) => d.stepId === step.id && d.delegate.userId === me!.id && Date.parse(d.validUntil) > now) : undefined;
-  const myStep = !!step && me!.role === step.role && (!spec.chain.steps.find((x) => x.id === step.id)?.collegeScoped || me!.college === p.college.id);
+  const myDelegation = step
+    ? a.delegations.find((d) => d.stepId === step.id && d.delegate.userId === me!.id && Date.parse(d.validUntil) > now)
+    : undefined;
+  const myStep =
+    !!step && me!.role === step.role && (!spec.chain.steps.find((x) => x.id === step.id)?.collegeScoped || me!.college === p.college.id);
   const deciding = a.status === 'pending' && !!step && step.id !== 'provincialFiling' && (myStep || !!myDelegation);
   const filing = a.status === 'awaitingFiling' && me!.role === 'academicAffairs';
   const mine = a.submittedBy.id === me!.id;
@@ -489,39 +793,76 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
     ${a.delegations.length ? `<p class="muted" id="approval-delegations">${a.delegations.map((d) => t(`${d.delegator.id} 委托 ${d.delegate.userId} 审批“${d.stepId}”至 ${beijing(d.validUntil)}`, `${d.delegator.id} delegated “${d.stepId}” to ${d.delegate.userId} until ${beijing(d.validUntil)}`)).join('<br>')}</p>` : ''}
     <details><summary>${t('审批内容', 'The item')}</summary><pre class="scroll">${esc(JSON.stringify(a.subject, null, 1))}</pre></details>
   </div>
-  ${deciding ? `<form id="form-decide" class="stack card" novalidate><h2>${t(`审批：${step!.title.zh}`, `Decide: ${step!.title.en}`)}${myDelegation && !myStep ? ` <span class="badge">${t(`代 ${myDelegation.delegator.id}`, `for ${myDelegation.delegator.id}`)}</span>` : ''}</h2>
+  ${
+    deciding
+      ? `<form id="form-decide" class="stack card" novalidate><h2>${t(`审批：${step!.title.zh}`, `Decide: ${step!.title.en}`)}${myDelegation && !myStep ? ` <span class="badge">${t(`代 ${myDelegation.delegator.id}`, `for ${myDelegation.delegator.id}`)}</span>` : ''}</h2>
     <input type="hidden" name="stepId" value="${esc(step!.id)}">
     ${field('outcome', '决定', 'Decision', `<select id="f-outcome" name="outcome">${outcomes.map((o) => `<option value="${o}">${plain(...outcomeNames[o]!)}</option>`).join('')}</select>`)}
     ${field('returnTo', '退回至', 'Return to', `<select id="f-returnTo" name="returnTo"><option value="submitter">${plain('提交人', 'the submitter')}</option>${earlier.map((x) => `<option value="${esc(x.id)}">${plain(x.title.zh, x.title.en)}</option>`).join('')}</select>`)}
     ${field('comment', '意见（退回或不予通过时必填）', 'Comment (required to return or reject)', '<textarea id="f-comment" name="comment"></textarea>')}
-    <div class="form-error"></div><button class="primary" type="submit" id="decide">${plain('提交决定', 'Decide')}</button></form>` : ''}
-  ${filing ? `<form id="form-filing" class="stack card" novalidate><h2>${t('登记省教育厅备案（第七条）', 'Record the provincial filing (Art. 7)')}</h2>
+    <div class="form-error"></div><button class="primary" type="submit" id="decide">${plain('提交决定', 'Decide')}</button></form>`
+      : ''
+  }
+  ${
+    filing
+      ? `<form id="form-filing" class="stack card" novalidate><h2>${t('登记省教育厅备案（第七条）', 'Record the provincial filing (Art. 7)')}</h2>
     ${field('filedOn', '备案日期', 'Filed on', `<input id="f-filedOn" name="filedOn" type="date" value="${today()}">`)}
     ${field('reference', '回执或文号', 'Reference', '<input id="f-reference" name="reference">')}
-    <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form>` : ''}
-  ${a.status === 'returned' && mine ? `<form id="form-resubmit" class="stack card" novalidate><h2>${t('修改后重新提交', 'Amend and resubmit')}</h2>
+    <div class="form-error"></div><button class="primary" type="submit">${plain('登记', 'Record')}</button></form>`
+      : ''
+  }
+  ${
+    a.status === 'returned' && mine
+      ? `<form id="form-resubmit" class="stack card" novalidate><h2>${t('修改后重新提交', 'Amend and resubmit')}</h2>
     ${field('subject', '内容（JSON）', 'Content (JSON)', `<textarea id="f-resubject" name="subject" rows="8">${esc(JSON.stringify(a.subject, null, 1))}</textarea>`)}
     ${field('note', '修改说明', 'What changed', '<input id="f-note" name="note">')}
-    <div class="form-error"></div><button class="primary" type="submit">${plain('重新提交', 'Resubmit')}</button></form>` : ''}
-  ${a.status === 'pending' && step && myStep ? `<details class="card"><summary>${t('委托他人审批', 'Delegate this step')}</summary><form id="form-delegate" class="stack" novalidate>
+    <div class="form-error"></div><button class="primary" type="submit">${plain('重新提交', 'Resubmit')}</button></form>`
+      : ''
+  }
+  ${
+    a.status === 'pending' && step && myStep
+      ? `<details class="card"><summary>${t('委托他人审批', 'Delegate this step')}</summary><form id="form-delegate" class="stack" novalidate>
     <input type="hidden" name="stepId" value="${esc(step.id)}">
-    ${field('delegate.userId', '受托人账号', 'Delegate\'s user id', '<input name="delegate.userId">')}
-    ${field('delegate.email', '受托人邮箱', 'Delegate\'s e-mail', '<input name="delegate.email" type="email">')}
+    ${field('delegate.userId', '受托人账号', "Delegate's user id", '<input name="delegate.userId">')}
+    ${field('delegate.email', '受托人邮箱', "Delegate's e-mail", '<input name="delegate.email" type="email">')}
     ${field('validUntil', '委托有效期至', 'Valid until', '<input name="validUntil" type="date">')}
-    <div class="form-error"></div><button class="secondary" type="submit">${plain('委托', 'Delegate')}</button></form></details>` : ''}
-  ${open && (mine || myStep || me!.role === 'academicAffairs') ? `<details class="card"><summary>${t('抄送', 'CC')}</summary><form id="form-cc" class="stack" novalidate>
+    <div class="form-error"></div><button class="secondary" type="submit">${plain('委托', 'Delegate')}</button></form></details>`
+      : ''
+  }
+  ${
+    open && (mine || myStep || me!.role === 'academicAffairs')
+      ? `<details class="card"><summary>${t('抄送', 'CC')}</summary><form id="form-cc" class="stack" novalidate>
     ${field('people', '抄送邮箱（逗号分隔）', 'E-mails to copy (comma-separated)', '<input name="people">')}
-    <div class="form-error"></div><button class="secondary" type="submit">${plain('抄送', 'CC')}</button></form></details>` : ''}
-  ${open && mine ? `<details class="card"><summary>${t('撤回', 'Withdraw')}</summary><form id="form-withdraw" class="stack" novalidate>
+    <div class="form-error"></div><button class="secondary" type="submit">${plain('抄送', 'CC')}</button></form></details>`
+      : ''
+  }
+  ${
+    open && mine
+      ? `<details class="card"><summary>${t('撤回', 'Withdraw')}</summary><form id="form-withdraw" class="stack" novalidate>
     ${field('reason', '理由', 'Reason', '<input name="reason">')}
-    <div class="form-error"></div><button class="secondary" type="submit" id="withdraw">${plain('撤回申请', 'Withdraw')}</button></form></details>` : ''}`;
+    <div class="form-error"></div><button class="secondary" type="submit" id="withdraw">${plain('撤回申请', 'Withdraw')}</button></form></details>`
+      : ''
+  }`;
 
-  const actor = () => ({ id: me!.id, role: me!.role, ...(me!.college ? { college: me!.college } : {}), ...(myDelegation && !myStep ? { onBehalfOf: myDelegation.delegator.id } : {}) });
+  const actor = () => ({
+    id: me!.id,
+    role: me!.role,
+    ...(me!.college ? { college: me!.college } : {}),
+    ...(myDelegation && !myStep ? { onBehalfOf: myDelegation.delegator.id } : {}),
+  });
   const again = (zh: string, en: string) => async () => {
     await renderPilot(p.id);
     flash(zh, en);
   };
-  const on = (sel: string, schema: z.ZodType, build: (d: Record<string, string>) => unknown, action: string, zh: string, en: string, extra?: (body: unknown) => RuleResult[]) => {
+  const on = (
+    sel: string,
+    schema: z.ZodType,
+    build: (d: Record<string, string>) => unknown,
+    action: string,
+    zh: string,
+    en: string,
+    extra?: (body: unknown) => RuleResult[],
+  ) => {
     const form = document.querySelector<HTMLFormElement>(sel);
     if (!form) return;
     form.onsubmit = (e) => {
@@ -532,15 +873,72 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
       void submitForm(form, schema, build, (b) => api('POST', `${path}/${action}`, b), again(zh, en));
     };
   };
-  on('#form-decide', decideApprovalInputSchema, (d) => ({ stepId: d.stepId, outcome: d.outcome, ...(d.outcome === 'return' ? { returnTo: d.returnTo } : {}), ...(d.comment?.trim() ? { comment: d.comment } : {}), actor: actor() }),
-    'decide', `已提交审批决定：${approvalId}`, `decision recorded on ${approvalId}`);
-  on('#form-filing', recordApprovalFilingInputSchema, (d) => ({ filedOn: d.filedOn, reference: d.reference ?? '', actor: actor() }), 'filing', '已登记备案', 'filing recorded');
-  on('#form-resubmit', z.object({ subject: z.unknown(), note: z.string().optional() }), (d) => ({ subject: json(d.subject), ...(d.note?.trim() ? { note: d.note } : {}), actor: actor() }),
-    'resubmit', '已重新提交', 'resubmitted', (b) => subjectErrors(a.kind, (b as { subject: unknown }).subject));
-  on('#form-delegate', delegateApprovalInputSchema, (d) => ({ stepId: d.stepId, delegate: { userId: d['delegate.userId'] ?? '', email: d['delegate.email'] ?? '' }, validUntil: d.validUntil ? new Date(`${d.validUntil}T23:59:59+08:00`).toISOString() : '', actor: actor() }),
-    'delegate', '已委托', 'delegated');
-  on('#form-cc', ccApprovalInputSchema, (d) => ({ people: (d.people ?? '').split(/[\s,，;；]+/).filter(Boolean).map((email) => ({ email })), actor: actor() }), 'cc', '已抄送', 'copied');
-  on('#form-withdraw', withdrawApprovalInputSchema, (d) => ({ ...(d.reason?.trim() ? { reason: d.reason } : {}), actor: actor() }), 'withdraw', '已撤回', 'withdrawn');
+  on(
+    '#form-decide',
+    decideApprovalInputSchema,
+    (d) => ({
+      stepId: d.stepId,
+      outcome: d.outcome,
+      ...(d.outcome === 'return' ? { returnTo: d.returnTo } : {}),
+      ...(d.comment?.trim() ? { comment: d.comment } : {}),
+      actor: actor(),
+    }),
+    'decide',
+    `已提交审批决定：${approvalId}`,
+    `decision recorded on ${approvalId}`,
+  );
+  on(
+    '#form-filing',
+    recordApprovalFilingInputSchema,
+    (d) => ({ filedOn: d.filedOn, reference: d.reference ?? '', actor: actor() }),
+    'filing',
+    '已登记备案',
+    'filing recorded',
+  );
+  on(
+    '#form-resubmit',
+    z.object({ subject: z.unknown(), note: z.string().optional() }),
+    (d) => ({ subject: json(d.subject), ...(d.note?.trim() ? { note: d.note } : {}), actor: actor() }),
+    'resubmit',
+    '已重新提交',
+    'resubmitted',
+    (b) => subjectErrors(a.kind, (b as { subject: unknown }).subject),
+  );
+  on(
+    '#form-delegate',
+    delegateApprovalInputSchema,
+    (d) => ({
+      stepId: d.stepId,
+      delegate: { userId: d['delegate.userId'] ?? '', email: d['delegate.email'] ?? '' },
+      validUntil: d.validUntil ? new Date(`${d.validUntil}T23:59:59+08:00`).toISOString() : '',
+      actor: actor(),
+    }),
+    'delegate',
+    '已委托',
+    'delegated',
+  );
+  on(
+    '#form-cc',
+    ccApprovalInputSchema,
+    (d) => ({
+      people: (d.people ?? '')
+        .split(/[\s,，;；]+/)
+        .filter(Boolean)
+        .map((email) => ({ email })),
+      actor: actor(),
+    }),
+    'cc',
+    '已抄送',
+    'copied',
+  );
+  on(
+    '#form-withdraw',
+    withdrawApprovalInputSchema,
+    (d) => ({ ...(d.reason?.trim() ? { reason: d.reason } : {}), actor: actor() }),
+    'withdraw',
+    '已撤回',
+    'withdrawn',
+  );
 }
 
 async function renderBulk(): Promise<void> {
@@ -574,11 +972,19 @@ async function renderBulk(): Promise<void> {
     </form><div id="extend-results"></div>`;
   type BulkResult = { dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] };
   const showResults = (box: string, r: BulkResult, done: [string, string]) => {
-    $(box).innerHTML = `<div class="notice ${r.results.every((x) => x.ok) ? 'ok' : 'error'}">${r.dryRun ? t(`试运行：涉及 ${r.results.length} 个试点，未做任何改动`, `dry run: ${r.results.length} pilot(s), nothing was changed`) : t(...done)}</div>
+    $(box).innerHTML =
+      `<div class="notice ${r.results.every((x) => x.ok) ? 'ok' : 'error'}">${r.dryRun ? t(`试运行：涉及 ${r.results.length} 个试点，未做任何改动`, `dry run: ${r.results.length} pilot(s), nothing was changed`) : t(...done)}</div>
       <table class="bulk-table"><tbody>${r.results.map((x) => `<tr data-pilot="${esc(x.pilotId)}"><td>${esc(x.pilotId)}</td><td>${x.ok ? '✓' : `✗ ${(x.errors ?? []).map((er) => tb(er.message)).join('；')}`}</td></tr>`).join('')}</tbody></table>`;
   };
   /** A bulk form: the dry run first; the real run is enabled only after a dry run of the same input. */
-  const bulkForm = (sel: string, box: string, url: string, schema: z.ZodType, build: (d: Record<string, string>) => Record<string, unknown>, done: [string, string]) => {
+  const bulkForm = (
+    sel: string,
+    box: string,
+    url: string,
+    schema: z.ZodType,
+    build: (d: Record<string, string>) => Record<string, unknown>,
+    done: [string, string],
+  ) => {
     const f = $(sel) as HTMLFormElement;
     const real = f.querySelector<HTMLButtonElement>('button[value="real"]')!;
     let dried = '';
@@ -593,17 +999,41 @@ async function renderBulk(): Promise<void> {
       showErrors(f, []);
       const key = JSON.stringify(build(d));
       if (!dryRun && key !== dried) return;
-      api<BulkResult>('POST', url, body).then((r) => {
-        showResults(box, r, done);
-        dried = dryRun ? key : '';
-        real.disabled = !dryRun;
-      }).catch((err: unknown) => showErrors(f, err instanceof ApiError ? err.results : []));
+      api<BulkResult>('POST', url, body)
+        .then((r) => {
+          showResults(box, r, done);
+          dried = dryRun ? key : '';
+          real.disabled = !dryRun;
+        })
+        .catch((err: unknown) => showErrors(f, err instanceof ApiError ? err.results : []));
     };
   };
-  bulkForm('#form-remind', '#remind-results', '/api/bulk/remind-overdue', remindNowInputSchema.extend({ college: z.string().optional(), dryRun: z.boolean() }),
-    (d) => ({ ...(d.college?.trim() ? { college: d.college.trim() } : {}), ...(d.note?.trim() ? { note: d.note } : {}) }), ['已发送提醒', 'reminders sent']);
-  bulkForm('#form-extend', '#extend-results', '/api/bulk/extend-deadline', extendDeadlineInputSchema.extend({ pilotIds: z.array(z.string()).refine((xs) => xs.length > 0, { message: 'name at least one pilot', params: { zh: '至少填写一个试点编号' } }), dryRun: z.boolean() }),
-    (d) => ({ pilotIds: (d.pilotIds ?? '').split(/[\s,，]+/).filter(Boolean), target: { kind: d['target.kind'], id: d['target.id'] ?? '' }, newDueDate: d.newDueDate, reason: d.reason ?? '' }), ['已延期', 'extended']);
+  bulkForm(
+    '#form-remind',
+    '#remind-results',
+    '/api/bulk/remind-overdue',
+    remindNowInputSchema.extend({ college: z.string().optional(), dryRun: z.boolean() }),
+    (d) => ({ ...(d.college?.trim() ? { college: d.college.trim() } : {}), ...(d.note?.trim() ? { note: d.note } : {}) }),
+    ['已发送提醒', 'reminders sent'],
+  );
+  bulkForm(
+    '#form-extend',
+    '#extend-results',
+    '/api/bulk/extend-deadline',
+    extendDeadlineInputSchema.extend({
+      pilotIds: z
+        .array(z.string())
+        .refine((xs) => xs.length > 0, { message: 'name at least one pilot', params: { zh: '至少填写一个试点编号' } }),
+      dryRun: z.boolean(),
+    }),
+    (d) => ({
+      pilotIds: (d.pilotIds ?? '').split(/[\s,，]+/).filter(Boolean),
+      target: { kind: d['target.kind'], id: d['target.id'] ?? '' },
+      newDueDate: d.newDueDate,
+      reason: d.reason ?? '',
+    }),
+    ['已延期', 'extended'],
+  );
   const form = $('#form-bulk') as HTMLFormElement;
   form.onsubmit = (e) => {
     e.preventDefault();
@@ -611,13 +1041,34 @@ async function renderBulk(): Promise<void> {
     const d = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
     const pilotIds = (d.pilotIds ?? '').split(/[\s,，]+/).filter(Boolean);
     const request = { id: d.id, title: d.title ?? '', requestedOn: d.requestedOn, dueDate: d.dueDate };
-    const errors = pilotIds.length === 0 ? [{ ruleId: 'input', article: null, severity: 'hard' as const, field: 'pilotIds', message: { zh: '至少填写一个试点编号', en: 'name at least one pilot' } }] : [];
-    const checked = safeParseBilingual(provincialMaterialRequestSchema, { ...request, pilotId: pilotIds[0] ?? 'x', recordedBy: { id: me!.id, role: me!.role } });
+    const errors =
+      pilotIds.length === 0
+        ? [
+            {
+              ruleId: 'input',
+              article: null,
+              severity: 'hard' as const,
+              field: 'pilotIds',
+              message: { zh: '至少填写一个试点编号', en: 'name at least one pilot' },
+            },
+          ]
+        : [];
+    const checked = safeParseBilingual(provincialMaterialRequestSchema, {
+      ...request,
+      pilotId: pilotIds[0] ?? 'x',
+      recordedBy: { id: me!.id, role: me!.role },
+    });
     if (errors.length || !checked.ok) return showErrors(form, [...errors, ...(checked.ok ? [] : checked.errors)]);
     showErrors(form, []);
-    api<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>('POST', '/api/provincial-requests', { pilotIds, request, actor: { id: me!.id, role: me!.role }, dryRun })
+    api<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>('POST', '/api/provincial-requests', {
+      pilotIds,
+      request,
+      actor: { id: me!.id, role: me!.role },
+      dryRun,
+    })
       .then((r) => {
-        $('#bulk-results').innerHTML = `<div class="notice ${r.results.every((x) => x.ok) ? 'ok' : 'error'}">${r.dryRun ? t('试运行，未登记任何内容', 'dry run: nothing was recorded') : t('已登记', 'recorded')}</div>
+        $('#bulk-results').innerHTML =
+          `<div class="notice ${r.results.every((x) => x.ok) ? 'ok' : 'error'}">${r.dryRun ? t('试运行，未登记任何内容', 'dry run: nothing was recorded') : t('已登记', 'recorded')}</div>
           <table id="bulk-table"><tbody>${r.results.map((x) => `<tr><td>${esc(x.pilotId)}</td><td>${x.ok ? '✓' : `✗ ${(x.errors ?? []).map((er) => tb(er.message)).join('；')}`}</td></tr>`).join('')}</tbody></table>`;
       })
       .catch((err: unknown) => showErrors(form, err instanceof ApiError ? err.results : []));
@@ -630,7 +1081,8 @@ async function openLink(token: string): Promise<void> {
     const r = await api<{ target: string }>('POST', '/api/links/verify', { token });
     navigate(r.target, true);
   } catch (err) {
-    $('#main').innerHTML = `<h1>${t('链接无法使用', 'This link cannot be used')}</h1><div class="notice error" id="link-error">${esc(err instanceof Error ? err.message : String(err))}</div><p><a data-nav href="/inbox">${plain('去我的待办', 'Go to my inbox')}</a></p>`;
+    $('#main').innerHTML =
+      `<h1>${t('链接无法使用', 'This link cannot be used')}</h1><div class="notice error" id="link-error">${esc(err instanceof Error ? err.message : String(err))}</div><p><a data-nav href="/inbox">${plain('去我的待办', 'Go to my inbox')}</a></p>`;
   }
 }
 
@@ -643,7 +1095,14 @@ async function route(): Promise<void> {
       csrf = s.csrfToken ?? '';
     } catch {
       // not signed in: sign in first, then continue where the link or address pointed
-      return renderSignIn(path.startsWith('/l/') ? () => { header(); void openLink(decodeURIComponent(path.slice(3))); } : undefined);
+      return renderSignIn(
+        path.startsWith('/l/')
+          ? () => {
+              header();
+              void openLink(decodeURIComponent(path.slice(3)));
+            }
+          : undefined,
+      );
     }
   }
   header();

@@ -17,8 +17,30 @@ const yuan = (fen: number) => (fen / 100).toFixed(2);
 export function auditTable(s: PilotView): Table {
   return {
     name: { zh: '审计记录', en: 'Audit trail' },
-    header: ['序号 Seq', '时间（北京）Time (Beijing)', '操作 Action', '操作人 Actor', '角色 Role', '代谁 On behalf of', '内容 Summary (zh)', 'Summary (en)', '变更前 Before', '变更后 After'],
-    rows: timelineOf(s).map((a) => [a.seq, formatShanghai(Date.parse(a.at)).slice(0, 19), a.action, a.actor?.id ?? '系统 system', a.actor?.role ?? '', a.actor?.onBehalfOf ?? '', a.summary.zh, a.summary.en, a.before === undefined ? '' : JSON.stringify(a.before), a.after === undefined ? '' : JSON.stringify(a.after)]),
+    header: [
+      '序号 Seq',
+      '时间（北京）Time (Beijing)',
+      '操作 Action',
+      '操作人 Actor',
+      '角色 Role',
+      '代谁 On behalf of',
+      '内容 Summary (zh)',
+      'Summary (en)',
+      '变更前 Before',
+      '变更后 After',
+    ],
+    rows: timelineOf(s).map((a) => [
+      a.seq,
+      formatShanghai(Date.parse(a.at)).slice(0, 19),
+      a.action,
+      a.actor?.id ?? '系统 system',
+      a.actor?.role ?? '',
+      a.actor?.onBehalfOf ?? '',
+      a.summary.zh,
+      a.summary.en,
+      a.before === undefined ? '' : JSON.stringify(a.before),
+      a.after === undefined ? '' : JSON.stringify(a.after),
+    ]),
   };
 }
 
@@ -28,7 +50,15 @@ export function ledgerTable(s: PilotView): Table {
     .map((a) => {
       const before = (a.before as { balanceFen?: number } | undefined)?.balanceFen;
       const after = (a.after as { balanceFen?: number } | undefined)?.balanceFen;
-      return [formatShanghai(Date.parse(a.at)).slice(0, 10), a.action === 'ledger.income' ? '收入 income' : '支出 expense', a.summary.zh, a.summary.en, before === undefined ? '' : yuan(before), after === undefined ? '' : yuan(after), a.actor?.id ?? ''];
+      return [
+        formatShanghai(Date.parse(a.at)).slice(0, 10),
+        a.action === 'ledger.income' ? '收入 income' : '支出 expense',
+        a.summary.zh,
+        a.summary.en,
+        before === undefined ? '' : yuan(before),
+        after === undefined ? '' : yuan(after),
+        a.actor?.id ?? '',
+      ];
     });
   const l = s.ledger;
   if (l) {
@@ -36,7 +66,19 @@ export function ledgerTable(s: PilotView): Table {
     for (const [k, v] of Object.entries(l.spentFen)) rows.push(['合计 total', `支出 expense: ${k}`, '', '', '', yuan(v), '']);
     rows.push(['合计 total', '余额 balance', '', '', '', yuan(l.balanceFen), '']);
   }
-  return { name: { zh: '专项资金账', en: 'Fund ledger' }, header: ['日期 Date', '类别 Kind', '摘要 Summary (zh)', 'Summary (en)', '变更前余额（元）Balance before (yuan)', '变更后余额（元）Balance after (yuan)', '经办 By'], rows };
+  return {
+    name: { zh: '专项资金账', en: 'Fund ledger' },
+    header: [
+      '日期 Date',
+      '类别 Kind',
+      '摘要 Summary (zh)',
+      'Summary (en)',
+      '变更前余额（元）Balance before (yuan)',
+      '变更后余额（元）Balance after (yuan)',
+      '经办 By',
+    ],
+    rows,
+  };
 }
 
 function cell(v: string | number): string {
@@ -58,7 +100,10 @@ export async function toXlsx(s: PilotView, tables: Table[]): Promise<Buffer> {
     ws.addRow([`试点 Pilot: ${s.pilot.id} — ${s.pilot.college.name} ${s.pilot.major.name} ${s.pilot.certificate.name}`]);
     const head = ws.addRow(t.header);
     head.font = { bold: true };
-    for (const r of t.rows) ws.addRow(r.map((v) => (typeof v !== 'string' ? v : /^[=+\-@]/.test(v) ? `'${stripControlCharacters(v)}` : stripControlCharacters(v))));
+    for (const r of t.rows)
+      ws.addRow(
+        r.map((v) => (typeof v !== 'string' ? v : /^[=+\-@]/.test(v) ? `'${stripControlCharacters(v)}` : stripControlCharacters(v))),
+      );
     ws.columns.forEach((c) => (c.width = 22));
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -12,7 +12,11 @@ import { addDays, shanghaiDate, type WorkingCalendar } from '../../domain/calend
 import type { PublicUser } from '../auth/users';
 import type { InboxItem, PilotView } from './view';
 
-function timing(dueAt: string, now: number, cal: WorkingCalendar): Pick<InboxItem, 'dueAt' | 'overdue' | 'workingDaysLeft' | 'workingDaysOverdue'> {
+function timing(
+  dueAt: string,
+  now: number,
+  cal: WorkingCalendar,
+): Pick<InboxItem, 'dueAt' | 'overdue' | 'workingDaysLeft' | 'workingDaysOverdue'> {
   const today = shanghaiDate(now);
   const due = shanghaiDate(Date.parse(dueAt));
   if (Date.parse(dueAt) <= now) {
@@ -37,31 +41,75 @@ export function inboxFor(user: PublicUser, states: PilotView[], now: number, cal
     if (isLead || isStaff) {
       for (const period of s.periods) {
         if (period.outcome !== 'pending') continue;
-        items.push({ ...base, kind: 'weeklyReport', ref: period.id, title: { zh: `提交 ${period.id} 工作周报（第五条）`, en: `Submit the weekly report for ${period.id} (Art. 5)` }, ...timing(period.dueAt, now, cal), href: `${page}?do=weeklyReport&ref=${encodeURIComponent(period.id)}` });
+        items.push({
+          ...base,
+          kind: 'weeklyReport',
+          ref: period.id,
+          title: { zh: `提交 ${period.id} 工作周报（第五条）`, en: `Submit the weekly report for ${period.id} (Art. 5)` },
+          ...timing(period.dueAt, now, cal),
+          href: `${page}?do=weeklyReport&ref=${encodeURIComponent(period.id)}`,
+        });
       }
       for (const r of s.provincial ?? []) {
         if (r.outcome !== 'pending' && r.outcome !== 'missed') continue;
-        items.push({ ...base, kind: 'provincialSubmission', ref: r.id, title: { zh: `报送省厅材料：${r.title}（第十九条）`, en: `Send the province: ${r.title} (Art. 19(1))` }, ...timing(r.dueAt, now, cal), href: `${page}?do=provincialSubmission&ref=${encodeURIComponent(r.id)}` });
+        items.push({
+          ...base,
+          kind: 'provincialSubmission',
+          ref: r.id,
+          title: { zh: `报送省厅材料：${r.title}（第十九条）`, en: `Send the province: ${r.title} (Art. 19(1))` },
+          ...timing(r.dueAt, now, cal),
+          href: `${page}?do=provincialSubmission&ref=${encodeURIComponent(r.id)}`,
+        });
       }
       for (const r of s.rectifications ?? []) {
         if (r.status !== 'open' && r.status !== 'overdue') continue;
-        items.push({ ...base, kind: 'rectification', ref: r.id, title: { zh: `限期整改：检查 ${r.id}（第十八条）`, en: `Rectify the findings of inspection ${r.id} (Art. 18)` }, ...timing(r.dueAt, now, cal), href: page });
+        items.push({
+          ...base,
+          kind: 'rectification',
+          ref: r.id,
+          title: { zh: `限期整改：检查 ${r.id}（第十八条）`, en: `Rectify the findings of inspection ${r.id} (Art. 18)` },
+          ...timing(r.dueAt, now, cal),
+          href: page,
+        });
       }
     }
     if (isLeader || isAA || user.role === 'schoolLeader') {
       for (const a of s.approvals ?? []) {
         if (a.status !== 'pending') continue;
-        items.push({ ...base, kind: 'approval', ref: a.approvalId, title: { zh: `待审批：${a.summary.zh}`, en: `Awaiting approval: ${a.summary.en}` }, overdue: false, href: `${page}?do=approve&ref=${encodeURIComponent(a.approvalId)}` });
+        items.push({
+          ...base,
+          kind: 'approval',
+          ref: a.approvalId,
+          title: { zh: `待审批：${a.summary.zh}`, en: `Awaiting approval: ${a.summary.en}` },
+          overdue: false,
+          href: `${page}?do=approve&ref=${encodeURIComponent(a.approvalId)}`,
+        });
       }
     }
     if (isAA) {
       for (const i of s.schedule ?? []) {
         if (i.inspectionId || Date.parse(i.at) > now) continue;
-        items.push({ ...base, kind: 'inspection', ref: i.date, title: { zh: `登记 ${i.date} 定期检查结果（第十八条）`, en: `Record the scheduled inspection of ${i.date} (Art. 18)` }, ...timing(i.at, now, cal), href: `${page}?do=inspection` });
+        items.push({
+          ...base,
+          kind: 'inspection',
+          ref: i.date,
+          title: { zh: `登记 ${i.date} 定期检查结果（第十八条）`, en: `Record the scheduled inspection of ${i.date} (Art. 18)` },
+          ...timing(i.at, now, cal),
+          href: `${page}?do=inspection`,
+        });
       }
     }
     if (isLeader && s.escalated) {
-      items.push({ ...base, kind: 'chase', title: { zh: `督办：连续 ${s.consecutiveMisses} 次未交工作周报`, en: `Follow up: ${s.consecutiveMisses} weekly reports missed in a row` }, overdue: true, href: page });
+      items.push({
+        ...base,
+        kind: 'chase',
+        title: {
+          zh: `督办：连续 ${s.consecutiveMisses} 次未交工作周报`,
+          en: `Follow up: ${s.consecutiveMisses} weekly reports missed in a row`,
+        },
+        overdue: true,
+        href: page,
+      });
     }
   }
   return items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9'));

@@ -31,14 +31,36 @@ function jsonSchema(s: z.ZodType): unknown {
 
 const errorSchema = {
   type: 'object',
-  properties: { error: { type: 'object', properties: { message: { type: 'string' }, results: { type: 'array', items: { type: 'object', properties: { ruleId: { type: 'string' }, article: {}, severity: { type: 'string' }, field: { type: 'string' }, message: { type: 'object', properties: { zh: { type: 'string' }, en: { type: 'string' } } } } } } } } },
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        message: { type: 'string' },
+        results: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              ruleId: { type: 'string' },
+              article: {},
+              severity: { type: 'string' },
+              field: { type: 'string' },
+              message: { type: 'object', properties: { zh: { type: 'string' }, en: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+  },
 };
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
 
 /** Every refusal the API can answer, each with the same bilingual error body. */
 const errorResponses = {
-  400: err('输入无效（字段、未知字段、控制字符、编号、嵌套过深）/ bad input (a field, an unknown field, a control character, an id, nesting too deep)'),
+  400: err(
+    '输入无效（字段、未知字段、控制字符、编号、嵌套过深）/ bad input (a field, an unknown field, a control character, an id, nesting too deep)',
+  ),
   401: err('未登录或凭据无效 / not signed in, or the credentials are invalid'),
   403: err('无权：操作人、学院范围、防跨站令牌、委托 / not allowed: actor, college scope, CSRF, delegation'),
   404: err('不存在 / not found'),
@@ -57,7 +79,9 @@ export function collectRoutes(app: FastifyInstance): { document(): unknown } {
   const routes: { method: string; url: string; public: boolean }[] = [];
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
-    for (const m of methods) if (m !== 'HEAD' && r.url.startsWith('/api/')) routes.push({ method: m, url: r.url, public: (r.config as { auth?: string } | undefined)?.auth === 'public' });
+    for (const m of methods)
+      if (m !== 'HEAD' && r.url.startsWith('/api/'))
+        routes.push({ method: m, url: r.url, public: (r.config as { auth?: string } | undefined)?.auth === 'public' });
   });
   return {
     document() {
@@ -65,8 +89,21 @@ export function collectRoutes(app: FastifyInstance): { document(): unknown } {
       for (const r of routes) {
         const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
         const doc = docs.get(`${r.method} ${r.url}`);
-        const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, description: '编号 / id', schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } }));
-        const query = doc?.query ? Object.entries((jsonSchema(doc.query) as { properties?: Record<string, unknown> }).properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })) : [];
+        const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+          name: m[1],
+          in: 'path',
+          required: true,
+          description: '编号 / id',
+          schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' },
+        }));
+        const query = doc?.query
+          ? Object.entries((jsonSchema(doc.query) as { properties?: Record<string, unknown> }).properties ?? {}).map(([name, schema]) => ({
+              name,
+              in: 'query',
+              required: false,
+              schema,
+            }))
+          : [];
         (paths[path] ??= {})[r.method.toLowerCase()] = {
           summary: doc?.summary ?? `${r.method} ${r.url}`,
           tags: [doc?.tag ?? r.url.split('/')[2] ?? 'api'],
@@ -82,11 +119,21 @@ export function collectRoutes(app: FastifyInstance): { document(): unknown } {
       }
       return {
         openapi: '3.1.0',
-        info: { title: 'onex 管理接口 / admin API', version: '0.1.0', description: '1+X 证书制度试点工作流与审批引擎 / the 1+X pilot workflow and approval engine. 错误以中文和英文说明并引用条款 / refusals are bilingual and cite the article.' },
+        info: {
+          title: 'onex 管理接口 / admin API',
+          version: '0.1.0',
+          description:
+            '1+X 证书制度试点工作流与审批引擎 / the 1+X pilot workflow and approval engine. 错误以中文和英文说明并引用条款 / refusals are bilingual and cite the article.',
+        },
         components: {
           securitySchemes: {
             bearer: { type: 'http', scheme: 'bearer', description: 'API 令牌（npm run user:add -- --token）/ API token' },
-            session: { type: 'apiKey', in: 'cookie', name: 'onex_session', description: '网页会话；修改类请求须带 x-csrf-token / web session; changes need x-csrf-token' },
+            session: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: 'onex_session',
+              description: '网页会话；修改类请求须带 x-csrf-token / web session; changes need x-csrf-token',
+            },
           },
         },
         security: [{ bearer: [] }, { session: [] }],

@@ -10,9 +10,34 @@ export function timelineOf(s: PilotView): TimelineEntry[] {
   if (s.audit) return s.audit;
   const entries: TimelineEntry[] = [];
   for (const p of s.periods) {
-    if (p.submittedAt) entries.push({ seq: 0, at: p.submittedAt, action: 'weeklyReport.submit', actor: p.by, summary: { zh: `提交 ${p.id} 工作周报（${p.outcome === 'late' ? '迟交' : '按时'}）`, en: `weekly report for ${p.id} submitted (${p.outcome === 'late' ? 'late' : 'on time'})` } });
-    else if (p.outcome === 'missed') entries.push({ seq: 0, at: p.dueAt, action: 'weeklyReport.missed', summary: { zh: `${p.id} 工作周报未按时提交`, en: `weekly report for ${p.id} missed` } });
+    if (p.submittedAt)
+      entries.push({
+        seq: 0,
+        at: p.submittedAt,
+        action: 'weeklyReport.submit',
+        actor: p.by,
+        summary: {
+          zh: `提交 ${p.id} 工作周报（${p.outcome === 'late' ? '迟交' : '按时'}）`,
+          en: `weekly report for ${p.id} submitted (${p.outcome === 'late' ? 'late' : 'on time'})`,
+        },
+      });
+    else if (p.outcome === 'missed')
+      entries.push({
+        seq: 0,
+        at: p.dueAt,
+        action: 'weeklyReport.missed',
+        summary: { zh: `${p.id} 工作周报未按时提交`, en: `weekly report for ${p.id} missed` },
+      });
   }
-  for (const e of s.emails) entries.push({ seq: 0, at: e.at, action: `email.${e.kind}`, summary: { zh: `发送邮件（${e.kind}）→ ${e.to.map((t) => t.email).join('、')}`, en: `e-mail (${e.kind}) to ${e.to.map((t) => t.email).join(', ')}` } });
+  for (const e of s.emails)
+    entries.push({
+      seq: 0,
+      at: e.at,
+      action: `email.${e.kind}`,
+      summary: {
+        zh: `发送邮件（${e.kind}）→ ${e.to.map((t) => t.email).join('、')}`,
+        en: `e-mail (${e.kind}) to ${e.to.map((t) => t.email).join(', ')}`,
+      },
+    });
   return entries.sort((a, b) => a.at.localeCompare(b.at)).map((e, i) => ({ ...e, seq: i + 1 }));
 }

@@ -34,7 +34,16 @@ export interface PilotView {
   schedule?: { date: string; at: string; inspectionId?: string }[];
   inspections?: { id: string; inspectedOn: string; outcome: string }[];
   cancellationRisk?: { flagged: boolean; reasons: { at: string; reason: Bilingual }[] };
-  audit?: { seq: number; at: string; action: string; actor?: Actor; summary: Bilingual; before?: unknown; after?: unknown; ruleIds?: string[] }[];
+  audit?: {
+    seq: number;
+    at: string;
+    action: string;
+    actor?: Actor;
+    summary: Bilingual;
+    before?: unknown;
+    after?: unknown;
+    ruleIds?: string[];
+  }[];
 }
 
 export type InboxKind = 'weeklyReport' | 'provincialSubmission' | 'rectification' | 'approval' | 'inspection' | 'chase';

@@ -10,13 +10,17 @@ export const baselineSubmit = defineUpdate<{ accepted: number }, [unknown]>('bas
 
 export async function baselineWorkflow(_input: unknown): Promise<void> {
   const accepted: unknown[] = [];
-  setHandler(baselineSubmit, (payload) => {
-    accepted.push(payload);
-    return { accepted: accepted.length };
-  }, {
-    validator: (payload) => {
-      if (typeof payload !== 'object' || payload === null) throw new Error('payload must be an object');
+  setHandler(
+    baselineSubmit,
+    (payload) => {
+      accepted.push(payload);
+      return { accepted: accepted.length };
     },
-  });
+    {
+      validator: (payload) => {
+        if (typeof payload !== 'object' || payload === null) throw new Error('payload must be an object');
+      },
+    },
+  );
   await condition(() => false);
 }

@@ -36,14 +36,17 @@ function main(): void {
   if (!a) throw new Error('usage: heap-summary A.heapsnapshot [B.heapsnapshot]');
   const before = summarize(a);
   const after = b ? summarize(b) : undefined;
-  const rows = [...(after ?? before).keys()].map((k) => {
-    const x = (after ?? before).get(k)!;
-    const y = after ? (before.get(k) ?? { bytes: 0, count: 0 }) : { bytes: 0, count: 0 };
-    return { k, bytes: x.bytes - y.bytes, count: x.count - y.count };
-  }).sort((p, q) => q.bytes - p.bytes);
+  const rows = [...(after ?? before).keys()]
+    .map((k) => {
+      const x = (after ?? before).get(k)!;
+      const y = after ? (before.get(k) ?? { bytes: 0, count: 0 }) : { bytes: 0, count: 0 };
+      return { k, bytes: x.bytes - y.bytes, count: x.count - y.count };
+    })
+    .sort((p, q) => q.bytes - p.bytes);
   const total = rows.reduce((t, r) => t + r.bytes, 0);
   console.log(`total ${(total / 1024 / 1024).toFixed(1)} MiB`);
-  for (const r of rows.slice(0, 30)) console.log(`${(r.bytes / 1024 / 1024).toFixed(2).padStart(8)} MiB ${String(r.count).padStart(9)}  ${r.k}`);
+  for (const r of rows.slice(0, 30))
+    console.log(`${(r.bytes / 1024 / 1024).toFixed(2).padStart(8)} MiB ${String(r.count).padStart(9)}  ${r.k}`);
 }
 
 main();

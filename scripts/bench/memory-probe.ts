@@ -42,8 +42,13 @@ function reading(): Record<string, number> {
   const m = process.memoryUsage();
   const h = v8.getHeapStatistics();
   return {
-    rss: m.rss / MiB, heapUsed: m.heapUsed / MiB, heapTotal: m.heapTotal / MiB, external: m.external / MiB,
-    arrayBuffers: m.arrayBuffers / MiB, nativeContexts: h.number_of_native_contexts, detachedContexts: h.number_of_detached_contexts,
+    rss: m.rss / MiB,
+    heapUsed: m.heapUsed / MiB,
+    heapTotal: m.heapTotal / MiB,
+    external: m.external / MiB,
+    arrayBuffers: m.arrayBuffers / MiB,
+    nativeContexts: h.number_of_native_contexts,
+    detachedContexts: h.number_of_detached_contexts,
   };
 }
 
@@ -57,17 +62,22 @@ async function settle(): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    pilots: { type: 'string', default: '300' },
-    preload: { type: 'string', default: 'none' },
-    'max-minutes': { type: 'string', default: '5' },
-    snapshot: { type: 'string' },
-    'main-thread': { type: 'boolean', default: false },
-  } });
+  const { values } = parseArgs({
+    options: {
+      pilots: { type: 'string', default: '300' },
+      preload: { type: 'string', default: 'none' },
+      'max-minutes': { type: 'string', default: '5' },
+      snapshot: { type: 'string' },
+      'main-thread': { type: 'boolean', default: false },
+    },
+  });
   const pilots = Number(values.pilots);
   if (!Number.isInteger(pilots) || pilots < 1 || pilots > 1000) throw new Error('--pilots must be 1 to 1000');
   const deadline = Date.now() + Number(values['max-minutes']) * 60_000;
-  const timer = setTimeout(() => { console.error('[probe] over its time limit'); process.exit(2); }, deadline - Date.now());
+  const timer = setTimeout(() => {
+    console.error('[probe] over its time limit');
+    process.exit(2);
+  }, deadline - Date.now());
   timer.unref();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(join(tmpdir(), 'onex-probe-'));
@@ -79,12 +89,26 @@ async function main(): Promise<void> {
   const native = await NativeConnection.connect({ address: server.address });
   if (values.preload !== 'none' && values.preload !== 'zod+domain') throw new Error('--preload is none or zod+domain');
   const domain = join(projectRoot, 'domain');
-  const bundlerOptions = values.preload === 'none' ? {} : { preloadModules: ['zod', ...readdirSync(domain).filter((f) => f.endsWith('.ts')).sort().map((f) => join(domain, f))] };
+  const bundlerOptions =
+    values.preload === 'none'
+      ? {}
+      : {
+          preloadModules: [
+            'zod',
+            ...readdirSync(domain)
+              .filter((f) => f.endsWith('.ts'))
+              .sort()
+              .map((f) => join(domain, f)),
+          ],
+        };
   try {
     const before = await settle();
     const t0 = performance.now();
     const worker = await Worker.create({
-      connection: native, taskQueue: 'probe', workflowsPath, bundlerOptions,
+      connection: native,
+      taskQueue: 'probe',
+      workflowsPath,
+      bundlerOptions,
       // Workflows in this thread (the SDK's debug mode), so that the heap readings and the
       // snapshot see them; by default they run in worker threads that process.memoryUsage()
       // counts only in rss.
@@ -97,24 +121,42 @@ async function main(): Promise<void> {
       const today = shanghaiDate(Date.now());
       const t1 = performance.now();
       let next = 0;
-      await Promise.all(Array.from({ length: 50 }, async () => {
-        while (next < pilots) {
-          const i = next++;
-          const pilot = pilotRecordSchema.parse(samplePilot({ id: `probe-${i}`, startDate: today, endDate: addDays(today, 730) }));
-          await client.workflow.start(pilotWorkflow, { taskQueue: 'probe', workflowId: `pilot:probe-${i}`, args: [{ pilot }] });
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          while (next < pilots) {
+            const i = next++;
+            const pilot = pilotRecordSchema.parse(samplePilot({ id: `probe-${i}`, startDate: today, endDate: addDays(today, 730) }));
+            await client.workflow.start(pilotWorkflow, { taskQueue: 'probe', workflowId: `pilot:probe-${i}`, args: [{ pilot }] });
+          }
+        }),
+      );
       for (let i = 0; i < pilots; i++) {
         const h = client.workflow.getHandle(`pilot:probe-${i}`);
-        await waitFor(`probe ${i} running`, async () => ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes), Math.max(1000, deadline - Date.now()));
+        await waitFor(
+          `probe ${i} running`,
+          async () => ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes),
+          Math.max(1000, deadline - Date.now()),
+        );
       }
       const running = (performance.now() - t1) / 1000;
       const live = await settle();
       const per = (k: string) => ((live[k]! - idle[k]!) * 1024) / pilots;
-      console.log(JSON.stringify({
-        preload: values.preload, pilots, bundleAndCreateSeconds: +((created - t0) / 1000).toFixed(1), allRunningSeconds: +running.toFixed(1),
-        before, idle, live, perPilotKiB: { rss: +per('rss').toFixed(0), heapUsed: +per('heapUsed').toFixed(0), external: +per('external').toFixed(0) },
-      }, (_k, v: unknown) => (typeof v === 'number' ? +v.toFixed(1) : v), 2));
+      console.log(
+        JSON.stringify(
+          {
+            preload: values.preload,
+            pilots,
+            bundleAndCreateSeconds: +((created - t0) / 1000).toFixed(1),
+            allRunningSeconds: +running.toFixed(1),
+            before,
+            idle,
+            live,
+            perPilotKiB: { rss: +per('rss').toFixed(0), heapUsed: +per('heapUsed').toFixed(0), external: +per('external').toFixed(0) },
+          },
+          (_k, v: unknown) => (typeof v === 'number' ? +v.toFixed(1) : v),
+          2,
+        ),
+      );
       if (values.snapshot) console.log(`[probe] heap snapshot: ${v8.writeHeapSnapshot(values.snapshot)}`);
     });
   } finally {
@@ -126,7 +168,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error('[probe] failed:', err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('[probe] failed:', err);
+    process.exit(1);
+  },
+);

@@ -25,7 +25,11 @@ const routes: Route[] = [
     method: 'GET',
     path: /^\/api\/messages$/,
     handle: async (store, url, res) =>
-      json(res, 200, store.list({ to: url.searchParams.get('to') ?? undefined, messageId: url.searchParams.get('messageId') ?? undefined })),
+      json(
+        res,
+        200,
+        store.list({ to: url.searchParams.get('to') ?? undefined, messageId: url.searchParams.get('messageId') ?? undefined }),
+      ),
   },
   { method: 'DELETE', path: /^\/api\/messages$/, handle: async (store, _url, res) => json(res, 200, { deleted: await store.clear() }) },
   {
@@ -42,7 +46,11 @@ const routes: Route[] = [
     handle: async (store, _url, res, id) => {
       const raw = await store.raw(id);
       if (!raw) return notFound(res, id);
-      res.writeHead(200, { 'content-type': 'message/rfc822', 'content-length': raw.length, 'content-disposition': `inline; filename="${id}.eml"` });
+      res.writeHead(200, {
+        'content-type': 'message/rfc822',
+        'content-length': raw.length,
+        'content-disposition': `inline; filename="${id}.eml"`,
+      });
       res.end(raw);
     },
   },
@@ -149,6 +157,9 @@ function messagePage(m: StoredMessage): string {
   const links = `<p><a href="/">${bi({ zh: '返回列表', en: 'Back to the list' })}</a> · <a href="/api/messages/${m.id}">JSON</a> · <a href="/api/messages/${m.id}/raw">${bi({ zh: '原始邮件', en: 'raw .eml' })}</a></p>`;
   const text = `<h2>${bi({ zh: '纯文本正文', en: 'Plain-text body' })}</h2><pre>${escapeHtml(m.text)}</pre>`;
   // The HTML body runs in a sandboxed frame with no scripts and no same-origin access.
-  const html = m.html === null ? '' : `<h2>${bi({ zh: 'HTML 正文', en: 'HTML body' })}</h2><iframe sandbox="" srcdoc="${escapeHtml(m.html)}"></iframe>`;
+  const html =
+    m.html === null
+      ? ''
+      : `<h2>${bi({ zh: 'HTML 正文', en: 'HTML body' })}</h2><iframe sandbox="" srcdoc="${escapeHtml(m.html)}"></iframe>`;
   return layout(m.subject || '（无主题 / no subject）', `${links}\n${table}\n${text}\n${html}`);
 }

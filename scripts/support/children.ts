@@ -41,14 +41,27 @@ export function budgetPlan(pilotId: string, over: Partial<BudgetPlanInput> = {})
     pilotId,
     year: 2027,
     rationale: '围绕任务书的三项建设任务测算',
-    lines: [{ category: 'teacherTraining', description: '考评员培训', amountFen: 30_000_00 }, { category: 'certificateAssessment', description: '考核费', amountFen: 12_000_00 }],
-    funding: [{ source: 'specialFund', amountFen: 40_000_00 }, { source: 'fiscalAllocation', amountFen: 2_000_00 }],
+    lines: [
+      { category: 'teacherTraining', description: '考评员培训', amountFen: 30_000_00 },
+      { category: 'certificateAssessment', description: '考核费', amountFen: 12_000_00 },
+    ],
+    funding: [
+      { source: 'specialFund', amountFen: 40_000_00 },
+      { source: 'fiscalAllocation', amountFen: 2_000_00 },
+    ],
     ...over,
   };
 }
 
 export function changeRequest(pilotId: string, at: string): ChangeRequestInput {
-  return { id: 'CR-1', pilotId, changes: { lead: { name: '王老师', email: 'wang@college.test' } }, reason: '原负责人调任', requestedBy: people.lead, requestedAt: at };
+  return {
+    id: 'CR-1',
+    pilotId,
+    changes: { lead: { name: '王老师', email: 'wang@college.test' } },
+    reason: '原负责人调任',
+    requestedBy: people.lead,
+    requestedAt: at,
+  };
 }
 
 type Base = Omit<Extract<ApprovalWorkflowInput, { kind: 'budget' }>, 'kind' | 'subject'>;

@@ -4,8 +4,18 @@ import type { RoundRecordInput } from '../../domain/round';
 import type { CreateApplicationInput } from '../../workflows/round-types';
 
 export const colleges = [
-  { id: 'forestry', name: '林业工程学院', leader: { name: '李院长', email: 'dean.forestry@college.test', userId: 'li' }, staff: [{ name: '陈老师', email: 'chen@college.test', userId: 'chen' }] },
-  { id: 'ecology', name: '生态环境学院', leader: { name: '赵院长', email: 'dean.ecology@college.test', userId: 'zhao' }, staff: [{ name: '孙老师', email: 'sun@college.test', userId: 'sun' }] },
+  {
+    id: 'forestry',
+    name: '林业工程学院',
+    leader: { name: '李院长', email: 'dean.forestry@college.test', userId: 'li' },
+    staff: [{ name: '陈老师', email: 'chen@college.test', userId: 'chen' }],
+  },
+  {
+    id: 'ecology',
+    name: '生态环境学院',
+    leader: { name: '赵院长', email: 'dean.ecology@college.test', userId: 'zhao' },
+    staff: [{ name: '孙老师', email: 'sun@college.test', userId: 'sun' }],
+  },
   { id: 'it', name: '信息工程学院', leader: { name: '周院长', email: 'dean.it@college.test', userId: 'zhou' }, staff: [] },
 ] as const;
 
@@ -13,7 +23,9 @@ export const aaActor: Actor = { id: 'jwb.wang', role: 'academicAffairs' };
 export const staff = (college: string, id = `staff.${college}`): Actor => ({ id, role: 'collegeStaff', college });
 export const leader = (college: string, id = `leader.${college}`): Actor => ({ id, role: 'collegeLeader', college });
 
-export function sampleRound(over: Partial<RoundRecordInput> & Pick<RoundRecordInput, 'id' | 'internalDeadline' | 'provincialDeadline'>): RoundRecordInput {
+export function sampleRound(
+  over: Partial<RoundRecordInput> & Pick<RoundRecordInput, 'id' | 'internalDeadline' | 'provincialDeadline'>,
+): RoundRecordInput {
   return {
     year: 2027,
     provincialCall: '关于开展2027年职业技能等级证书试点申报工作的通知',

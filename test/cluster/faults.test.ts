@@ -71,13 +71,23 @@ beforeAll(async () => {
   const users = await testUsers(dir, ['jwb:academicAffairs', 'zhang:pilotLead:forestry']);
   bearer = (id) => ({ authorization: `Bearer ${users.tokens[id]}` });
   api = await startApiProcess(await freePort(), {
-    TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: 'default', ONEX_TASK_QUEUE: taskQueue,
-    ONEX_USERS_FILE: users.file, ONEX_SESSION_SECRET: users.auth.sessionSecret, ONEX_LINK_SECRET: users.auth.linkSecret,
+    TEMPORAL_ADDRESS: cluster.address,
+    TEMPORAL_NAMESPACE: 'default',
+    ONEX_TASK_QUEUE: taskQueue,
+    ONEX_USERS_FILE: users.file,
+    ONEX_SESSION_SECRET: users.auth.sessionSecret,
+    ONEX_LINK_SECRET: users.auth.linkSecret,
   });
 });
 
 afterAll(async () => {
-  const steps: (() => Promise<unknown>)[] = [killAllOnexProcesses, async () => gate.shutdown(), async () => sink.close(), async () => connection.close(), async () => cluster.remove()];
+  const steps: (() => Promise<unknown>)[] = [
+    killAllOnexProcesses,
+    async () => gate.shutdown(),
+    async () => sink.close(),
+    async () => connection.close(),
+    async () => cluster.remove(),
+  ];
   for (const step of steps) await step().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -86,7 +96,9 @@ const mailsTo = (address: string): Promise<StoredMessageSummary[]> => sink.list(
 
 /** [Message-ID, deliveries, recipients] of each message, sorted by Message-ID. */
 function byMessageId(mails: StoredMessageSummary[]): [string | null, number, string[]][] {
-  return mails.map((m): [string | null, number, string[]] => [m.messageId, m.deliveries, m.to]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return mails
+    .map((m): [string | null, number, string[]] => [m.messageId, m.deliveries, m.to])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 }
 
 function withoutHistoryLength(s: PilotState): Omit<PilotState, 'historyLength'> {
@@ -96,12 +108,21 @@ function withoutHistoryLength(s: PilotState): Omit<PilotState, 'historyLength'> 
 
 /** The activity's next retry, once an attempt has failed and it waits (state SCHEDULED). */
 async function pendingRetry(handle: WorkflowHandle, minAttempt: number, timeoutMs = 60_000) {
-  return eventually(async () => {
-    const a = (await handle.describe()).raw.pendingActivities?.[0];
-    const next = a?.nextAttemptScheduleTime;
-    if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
-    return { attempt: a.attempt ?? 0, nextAttemptAt: Number(next.seconds) * 1000, lastFailure: a.lastFailure?.message ?? '', lastWorker: a.lastWorkerIdentity ?? '' };
-  }, `${handle.workflowId}: activity attempt ${minAttempt} pending`, timeoutMs);
+  return eventually(
+    async () => {
+      const a = (await handle.describe()).raw.pendingActivities?.[0];
+      const next = a?.nextAttemptScheduleTime;
+      if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
+      return {
+        attempt: a.attempt ?? 0,
+        nextAttemptAt: Number(next.seconds) * 1000,
+        lastFailure: a.lastFailure?.message ?? '',
+        lastWorker: a.lastWorkerIdentity ?? '',
+      };
+    },
+    `${handle.workflowId}: activity attempt ${minAttempt} pending`,
+    timeoutMs,
+  );
 }
 
 function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKey: string): number {
@@ -109,7 +130,8 @@ function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKe
 }
 
 async function allReady(ps: WorkerProcess[], timeoutMs: number): Promise<void> {
-  for (const w of ps) await eventually(async () => ((await fetch(`${w.healthUrl}/readyz`)).ok ? true : undefined), `${w.healthUrl} ready`, timeoutMs);
+  for (const w of ps)
+    await eventually(async () => ((await fetch(`${w.healthUrl}/readyz`)).ok ? true : undefined), `${w.healthUrl} ready`, timeoutMs);
 }
 
 describe('faults on Temporal + PostgreSQL with two workers', () => {
@@ -125,12 +147,23 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
       await service.startPilot({ pilot: found.pilot, actor: academicAffairs });
       timed = { pilot: found.pilot, periodId: found.period.id, remindAt, leadEmail };
     } else {
-      console.warn('[cluster faults] no report policy reminds a minute from now (a holiday of more than a week): the timer check is skipped');
+      console.warn(
+        '[cluster faults] no report policy reminds a minute from now (a holiday of more than a week): the timer check is skipped',
+      );
     }
-    const waiting = pilotWithPolicy(`pending-${suffix}`, `lead-pending-${suffix}@college.test`, { weekday: 5, time: '17:00', reminderLeadHours: 0 }, now);
+    const waiting = pilotWithPolicy(
+      `pending-${suffix}`,
+      `lead-pending-${suffix}@college.test`,
+      { weekday: 5, time: '17:00', reminderLeadHours: 0 },
+      now,
+    );
     await service.startPilot({ pilot: waiting, actor: academicAffairs });
     const ended = pastPilot(`ended-${suffix}`, `lead-ended-${suffix}@college.test`, 2);
-    const endedHandle = await client.workflow.start(pilotWorkflow, { ...pilotStartOptions(ended.pilot), taskQueue, args: [{ pilot: ended.pilot, carried: ended.carried }] });
+    const endedHandle = await client.workflow.start(pilotWorkflow, {
+      ...pilotStartOptions(ended.pilot),
+      taskQueue,
+      args: [{ pilot: ended.pilot, carried: ended.carried }],
+    });
     expect(await endedHandle.result()).toMatchObject({ periods: 2, missed: 2 });
 
     const ids = [ended.pilot.id, waiting.id, ...(timed ? [timed.pilot.id] : [])];
@@ -149,7 +182,11 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     const oldPid = cluster.server.process.pid;
     await cluster.stopServer();
     expect(cluster.server.process.exitCode !== null || cluster.server.process.signalCode !== null).toBe(true);
-    await eventually(async () => ((await fetch(`${workers[0]!.healthUrl}/readyz`)).status === 503 ? true : undefined), 'worker not ready while the server is down', 30_000);
+    await eventually(
+      async () => ((await fetch(`${workers[0]!.healthUrl}/readyz`)).status === 503 ? true : undefined),
+      'worker not ready while the server is down',
+      30_000,
+    );
     await cluster.startServer();
     expect(cluster.server.process.pid).not.toBe(oldPid);
     if (timed) expect(Date.now()).toBeLessThan(timed.remindAt); // the timer is still to fire
@@ -157,7 +194,11 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     // The same two worker processes rode out the outage.
     await allReady(workers, 90_000);
     expect(workers.map((w) => w.alive())).toEqual([true, true]);
-    await eventually(async () => (sorted(await listed()) === sorted(expectedStatuses) ? true : undefined), 'all pilots listed after the restart', 60_000);
+    await eventually(
+      async () => (sorted(await listed()) === sorted(expectedStatuses) ? true : undefined),
+      'all pilots listed after the restart',
+      60_000,
+    );
     expect(await listed()).toEqual(expectedStatuses);
     for (const id of ids) expect(withoutHistoryLength(await service.pilotState(id))).toEqual(before.get(id));
 
@@ -181,7 +222,11 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     const keys = periods.map((p) => `weekly:${p.id}:missed`);
 
     gate.allow(2); // the first two misses reach the sink; the escalation mail is refused
-    const handle = await client.workflow.start(pilotWorkflow, { ...pilotStartOptions(pilot), taskQueue: killQueue, args: [{ pilot, carried }] });
+    const handle = await client.workflow.start(pilotWorkflow, {
+      ...pilotStartOptions(pilot),
+      taskQueue: killQueue,
+      args: [{ pilot, carried }],
+    });
     await eventually(async () => ((await mailsTo(leadEmail)).length === 2 ? true : undefined), 'two misses mailed', 60_000);
     const retry = await pendingRetry(handle, 2);
     expect(retry.lastFailure).toContain(`(weeklyMissed ${keys[2]})`);
@@ -198,7 +243,9 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     expect(survivor.alive()).toBe(true);
 
     const team = ['dean@college.test', 'jwb@college.test'];
-    const expected = keys.map((key, i) => [notificationMessageId(workflowId, key), 1, [leadEmail, ...team.slice(0, Math.min(i, 2))]] as const);
+    const expected = keys.map(
+      (key, i) => [notificationMessageId(workflowId, key), 1, [leadEmail, ...team.slice(0, Math.min(i, 2))]] as const,
+    );
     const weekly = (await mailsTo(leadEmail)).filter((m) => m.subject.includes('周报') || m.subject.includes('升级督办'));
     expect(byMessageId(weekly)).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
     expect((await sink.list({ messageId: expected[2]![0] }))[0]!.subject).toContain('升级督办');
@@ -217,7 +264,11 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     // The escalation and the next mail were sent by the survivor, once each. (Deliveries are
     // counted above by Message-ID; the killed process's last log lines may die unflushed
     // with it, so its log is not counted on for the first two.)
-    await eventually(async () => (logsWith(survivor, 'notification sent', keys[3]!) > 0 ? true : undefined), 'the log line reached us', 10_000);
+    await eventually(
+      async () => (logsWith(survivor, 'notification sent', keys[3]!) > 0 ? true : undefined),
+      'the log line reached us',
+      10_000,
+    );
     expect(logsWith(victim!, 'notification sent', keys[2]!)).toBe(0);
     expect(logsWith(survivor, 'notification sent', keys[2]!)).toBe(1);
     expect(logsWith(survivor, 'notification sent', keys[3]!)).toBe(1);
@@ -248,22 +299,38 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     // New work goes through end to end: a pilot started through the API, its reminder mailed once.
     const leadEmail = `lead-pg-${suffix}@college.test`;
     const { pilot, period } = pilotRemindedNow(`pg-${suffix}`, leadEmail);
-    const created = await eventually(async () => {
-      const r = await fetch(`${api.url}/api/pilots`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('jwb') }, body: JSON.stringify({ pilot, actor: academicAffairs }) });
-      return r.status === 201 ? r.status : undefined;
-    }, 'a pilot started through the API after the restart', 60_000);
+    const created = await eventually(
+      async () => {
+        const r = await fetch(`${api.url}/api/pilots`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer('jwb') },
+          body: JSON.stringify({ pilot, actor: academicAffairs }),
+        });
+        return r.status === 201 ? r.status : undefined;
+      },
+      'a pilot started through the API after the restart',
+      60_000,
+    );
     expect(created).toBe(201);
     const expectedId = notificationMessageId(pilotWorkflowId(pilot.id), `weekly:${period.id}:reminder`);
     await eventually(async () => ((await mailsTo(leadEmail)).length > 0 ? true : undefined), 'the reminder', 60_000);
     const handle = client.workflow.getHandle(pilotWorkflowId(pilot.id));
-    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
+    await eventually(
+      async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined),
+      'reminder recorded',
+      30_000,
+    );
     expect(byMessageId(await mailsTo(leadEmail))).toEqual([[expectedId, 1, [leadEmail]]]);
     // Old and new pilots are listed through the API (SQL visibility again answering).
-    const ids = await eventually(async () => {
-      const body = (await (await apiList()).json()) as { pilots: { pilotId: string }[] };
-      const got = body.pilots.map((p) => p.pilotId);
-      return got.includes(pilot.id) ? got : undefined;
-    }, 'the new pilot listed', 30_000);
+    const ids = await eventually(
+      async () => {
+        const body = (await (await apiList()).json()) as { pilots: { pilotId: string }[] };
+        const got = body.pilots.map((p) => p.pilotId);
+        return got.includes(pilot.id) ? got : undefined;
+      },
+      'the new pilot listed',
+      30_000,
+    );
     expect(ids).toEqual(expect.arrayContaining([`pending-${suffix}`, `ended-${suffix}`, pilot.id]));
   });
 
@@ -271,9 +338,17 @@ describe('faults on Temporal + PostgreSQL with two workers', () => {
     if (!timed) return ctx.skip();
     const t = timed;
     const expectedId = notificationMessageId(pilotWorkflowId(t.pilot.id), `weekly:${t.periodId}:reminder`);
-    await eventually(async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined), 'the reminder', Math.max(0, t.remindAt - Date.now()) + 60_000);
+    await eventually(
+      async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined),
+      'the reminder',
+      Math.max(0, t.remindAt - Date.now()) + 60_000,
+    );
     const handle = client.workflow.getHandle(pilotWorkflowId(t.pilot.id));
-    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
+    await eventually(
+      async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined),
+      'reminder recorded',
+      30_000,
+    );
     const mails = await mailsTo(t.leadEmail);
     expect(byMessageId(mails)).toEqual([[expectedId, 1, [t.leadEmail]]]);
     expect(Date.parse(mails[0]!.receivedAt)).toBeGreaterThanOrEqual(t.remindAt);

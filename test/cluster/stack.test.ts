@@ -86,9 +86,40 @@ async function listed(college: string): Promise<string[]> {
 
 function startPilotArgs(id: string, college: string, collegeName: string): string[] {
   const today = shanghaiDate(Date.now());
-  return ['pilot', 'start', '--id', id, '--college-id', college, '--college-name', collegeName, '--major', '园林技术', '--certificate', '花卉园艺', '--org', '某评价组织', '--level', 'intermediate',
-    '--lead-name', '张老师', '--lead-email', leadEmail, '--lead-user', 'zhang', '--college-leader-email', 'dean@college.test', '--academic-affairs-email', 'jwb@college.test',
-    '--school-leader-email', 'vp@college.test', '--start', today, '--end', addDays(today, 400)];
+  return [
+    'pilot',
+    'start',
+    '--id',
+    id,
+    '--college-id',
+    college,
+    '--college-name',
+    collegeName,
+    '--major',
+    '园林技术',
+    '--certificate',
+    '花卉园艺',
+    '--org',
+    '某评价组织',
+    '--level',
+    'intermediate',
+    '--lead-name',
+    '张老师',
+    '--lead-email',
+    leadEmail,
+    '--lead-user',
+    'zhang',
+    '--college-leader-email',
+    'dean@college.test',
+    '--academic-affairs-email',
+    'jwb@college.test',
+    '--school-leader-email',
+    'vp@college.test',
+    '--start',
+    today,
+    '--end',
+    addDays(today, 400),
+  ];
 }
 
 describe('npm run stack:cluster', () => {
@@ -97,7 +128,14 @@ describe('npm run stack:cluster', () => {
   it('prints every URL and runs Temporal on PostgreSQL with two workers', async () => {
     const out = stack!.output();
     const address = `127.0.0.1:${env.ONEX_CLUSTER_TEMPORAL_PORT}`;
-    for (const url of [stack!.apiUrl, `${stack!.apiUrl}/openapi.json`, stack!.mailUrl, `smtp://127.0.0.1:${env.ONEX_SMTP_PORT}`, address, `http://127.0.0.1:${serverPorts(Number(env.ONEX_CLUSTER_TEMPORAL_PORT)).http}`]) {
+    for (const url of [
+      stack!.apiUrl,
+      `${stack!.apiUrl}/openapi.json`,
+      stack!.mailUrl,
+      `smtp://127.0.0.1:${env.ONEX_SMTP_PORT}`,
+      address,
+      `http://127.0.0.1:${serverPorts(Number(env.ONEX_CLUSTER_TEMPORAL_PORT)).http}`,
+    ]) {
       expect(out).toContain(url);
     }
     expect(out).toContain('worker-1, worker-2');
@@ -116,11 +154,15 @@ describe('npm run stack:cluster', () => {
     // Both workers poll the task queue.
     const client = new Client({ connection: await Connection.connect({ address }) });
     try {
-      const pollers = await eventually(async () => {
-        const r = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: 'onex' }, taskQueueType: 1 });
-        const ids = new Set((r.pollers ?? []).map((p) => p.identity));
-        return ids.size >= 2 ? [...ids] : undefined;
-      }, 'two workflow pollers', 60_000);
+      const pollers = await eventually(
+        async () => {
+          const r = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: 'onex' }, taskQueueType: 1 });
+          const ids = new Set((r.pollers ?? []).map((p) => p.identity));
+          return ids.size >= 2 ? [...ids] : undefined;
+        },
+        'two workflow pollers',
+        60_000,
+      );
       expect(pollers).toHaveLength(2);
     } finally {
       await client.connection.close();
@@ -129,7 +171,7 @@ describe('npm run stack:cluster', () => {
 
   it('runs the lifecycle: pilots started, a report, missed weeks mailed, an approval, a list by college from SQL visibility', async () => {
     expect((await cli(startPilotArgs(p1, 'forestry', '林业学院'), AA)).code).toBe(0);
-    expect((await cli(startPilotArgs(p2, 'engineering', '信息工程学院'), AA))).toMatchObject({ code: 0 });
+    expect(await cli(startPilotArgs(p2, 'engineering', '信息工程学院'), AA)).toMatchObject({ code: 0 });
 
     // A weekly report, on time.
     const state = (await cli(['--json', 'pilot', 'show', p1], AA)).json() as PilotState;
@@ -142,37 +184,65 @@ describe('npm run stack:cluster', () => {
     missed = pastPilot(`cl-miss-${suffix}`, `lead-miss-${suffix}@college.test`, 2);
     const connection = await Connection.connect({ address: `127.0.0.1:${env.ONEX_CLUSTER_TEMPORAL_PORT}` });
     try {
-      const handle = await new Client({ connection }).workflow.start(pilotWorkflow, { ...pilotStartOptions(missed.pilot), taskQueue: 'onex', args: [{ pilot: missed.pilot, carried: missed.carried }] });
+      const handle = await new Client({ connection }).workflow.start(pilotWorkflow, {
+        ...pilotStartOptions(missed.pilot),
+        taskQueue: 'onex',
+        args: [{ pilot: missed.pilot, carried: missed.carried }],
+      });
       expect(await handle.result()).toMatchObject({ periods: 2, missed: 2 });
     } finally {
       await connection.close();
     }
-    const missMails = await eventually(async () => {
-      const m = (await mails(`lead-miss-${suffix}@college.test`)).filter((x) => x.subject.includes('周报'));
-      return m.length >= 2 ? m : undefined;
-    }, 'two missed-report mails', 30_000);
+    const missMails = await eventually(
+      async () => {
+        const m = (await mails(`lead-miss-${suffix}@college.test`)).filter((x) => x.subject.includes('周报'));
+        return m.length >= 2 ? m : undefined;
+      },
+      'two missed-report mails',
+      30_000,
+    );
     expect(missMails.map((m) => m.deliveries)).toEqual([1, 1]);
     expect(missMails.map((m) => m.subject).join('\n')).toContain(missed.periods[0]!.id);
 
     // An approval: a lead change, college then Academic Affairs, then filed.
     const today = shanghaiDate(Date.now());
     const changeFile = join(dir, 'change.json');
-    writeFileSync(changeFile, JSON.stringify({ id: 'CR-1', changes: { lead: { name: '王老师', email: 'wang@college.test', userId: 'wang' } }, reason: '张老师调任' }));
+    writeFileSync(
+      changeFile,
+      JSON.stringify({
+        id: 'CR-1',
+        changes: { lead: { name: '王老师', email: 'wang@college.test', userId: 'wang' } },
+        reason: '张老师调任',
+      }),
+    );
     expect((await cli(['approval', 'submit', p1, '--kind', 'changeRequest', '--file', changeFile], LEAD)).code).toBe(0);
-    const show = () => eventually(async () => {
-      const r = await cli(['--json', 'approval', 'show', p1, 'changeRequest-1'], AA);
-      return r.code === 0 ? (r.json() as { status: string; currentStep?: { id: string } }) : undefined;
-    }, 'the approval', 30_000);
+    const show = () =>
+      eventually(
+        async () => {
+          const r = await cli(['--json', 'approval', 'show', p1, 'changeRequest-1'], AA);
+          return r.code === 0 ? (r.json() as { status: string; currentStep?: { id: string } }) : undefined;
+        },
+        'the approval',
+        30_000,
+      );
     expect((await show()).currentStep?.id).toBe('college');
     expect((await cli(['approval', 'decide', p1, 'changeRequest-1', '--step', 'college', '--outcome', 'approve'], DEAN)).code).toBe(0);
-    expect((await cli(['approval', 'decide', p1, 'changeRequest-1', '--step', 'academicAffairs', '--outcome', 'approve'], AA)).code).toBe(0);
+    expect((await cli(['approval', 'decide', p1, 'changeRequest-1', '--step', 'academicAffairs', '--outcome', 'approve'], AA)).code).toBe(
+      0,
+    );
     expect((await show()).status).toBe('awaitingFiling');
-    expect((await cli(['approval', 'filing', p1, 'changeRequest-1', '--filed-on', today, '--reference', '粤教职函〔2026〕99号'], AA)).code).toBe(0);
+    expect(
+      (await cli(['approval', 'filing', p1, 'changeRequest-1', '--filed-on', today, '--reference', '粤教职函〔2026〕99号'], AA)).code,
+    ).toBe(0);
     expect(await show()).toMatchObject({ status: 'approved' });
-    const lead = await eventually(async () => {
-      const s = (await cli(['--json', 'pilot', 'show', p1], AA)).json() as PilotState;
-      return s.current.lead.email === 'wang@college.test' ? s.current.lead : undefined;
-    }, 'the lead changed', 30_000);
+    const lead = await eventually(
+      async () => {
+        const s = (await cli(['--json', 'pilot', 'show', p1], AA)).json() as PilotState;
+        return s.current.lead.email === 'wang@college.test' ? s.current.lead : undefined;
+      },
+      'the lead changed',
+      30_000,
+    );
     expect(lead).toEqual({ name: '王老师', email: 'wang@college.test', userId: 'wang' });
     const audit = ((await cli(['--json', 'audit', p1], AA)).json() as { action: string }[]).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['approval.submit', 'change.applied']));
@@ -182,8 +252,14 @@ describe('npm run stack:cluster', () => {
     expect(await listed('forestry')).toEqual([p1, missed.pilot.id].sort());
     expect(await listed('engineering')).toEqual([p2]);
     // …and the rows are PostgreSQL's: the visibility table holds them with their college.
-    const rows = await psql(pg, `select workflow_id, search_attributes::text like '%"forestry"%' from executions_visibility where workflow_id in ('${pilotWorkflowId(p1)}', '${pilotWorkflowId(p2)}', '${pilotWorkflowId(missed.pilot.id)}') order by workflow_id`, loadTemporalSettings().persistence.visibilityDatabase);
-    expect(rows.split('\n').sort()).toEqual([`${pilotWorkflowId(p1)}|t`, `${pilotWorkflowId(p2)}|f`, `${pilotWorkflowId(missed.pilot.id)}|t`].sort());
+    const rows = await psql(
+      pg,
+      `select workflow_id, search_attributes::text like '%"forestry"%' from executions_visibility where workflow_id in ('${pilotWorkflowId(p1)}', '${pilotWorkflowId(p2)}', '${pilotWorkflowId(missed.pilot.id)}') order by workflow_id`,
+      loadTemporalSettings().persistence.visibilityDatabase,
+    );
+    expect(rows.split('\n').sort()).toEqual(
+      [`${pilotWorkflowId(p1)}|t`, `${pilotWorkflowId(p2)}|f`, `${pilotWorkflowId(missed.pilot.id)}|t`].sort(),
+    );
   });
 
   it('Ctrl-C stops the API, both workers, the sink, the server and PostgreSQL, in that order; a second start finds everything', async () => {
@@ -193,7 +269,14 @@ describe('npm run stack:cluster', () => {
     expect(exit.code === 0 || exit.signal === 'SIGINT').toBe(true);
     await eventually(async () => (groupAlive(first.process.pid!) ? undefined : true), 'every stack process gone', 15_000);
     const out = first.output();
-    const order = ['api stopped', 'worker-2 stopped', 'worker-1 stopped', 'temporal-server stopped', 'PostgreSQL stopped', '[stack] stopped / 已停止'].map((s) => out.indexOf(s));
+    const order = [
+      'api stopped',
+      'worker-2 stopped',
+      'worker-1 stopped',
+      'temporal-server stopped',
+      'PostgreSQL stopped',
+      '[stack] stopped / 已停止',
+    ].map((s) => out.indexOf(s));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     // The server runs in a process group of its own (so it outlives the workers): it is gone too.

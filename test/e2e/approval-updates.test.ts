@@ -85,7 +85,10 @@ async function settledHistory(handle: WorkflowHandle): Promise<string[]> {
 /** Runs the update, expects a refusal with no trace in history, and returns its results. */
 async function refused(handle: WorkflowHandle, update: () => Promise<unknown>): Promise<RuleResult[]> {
   const before = await settledHistory(handle);
-  const err = await update().then(() => undefined, (e: unknown) => e);
+  const err = await update().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   const cause = (err as WorkflowUpdateFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -102,19 +105,32 @@ async function refused(handle: WorkflowHandle, update: () => Promise<unknown>): 
 const ART13 = { ruleId: 'art13.budgetApproval', article: { article: 13 }, severity: 'hard' };
 
 describe('approval updates are validated (Art. 13 budget chain)', () => {
-  it('refuses the wrong actor: another college\'s leader, and a role that is not the step\'s', async () => {
+  it("refuses the wrong actor: another college's leader, and a role that is not the step's", async () => {
     const h = await startBudgetApproval('wrong-actor');
-    const [other] = await refused(h, () => h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: people.otherDean }] }));
+    const [other] = await refused(h, () =>
+      h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: people.otherDean }] }),
+    );
     expect(other).toMatchObject({ ...ART13, field: 'actor.college' });
     expect(other!.message.zh).toContain('forestry');
-    const [role] = await refused(h, () => h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: people.lead }] }));
-    expect(role).toMatchObject({ ...ART13, field: 'actor.role', message: { zh: '当前环节为二级学院审核（二级学院负责人），试点负责人不能审批', en: 'the current step is college review (college leader); pilot lead may not decide it' } });
+    const [role] = await refused(h, () =>
+      h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: people.lead }] }),
+    );
+    expect(role).toMatchObject({
+      ...ART13,
+      field: 'actor.role',
+      message: {
+        zh: '当前环节为二级学院审核（二级学院负责人），试点负责人不能审批',
+        en: 'the current step is college review (college leader); pilot lead may not decide it',
+      },
+    });
     expect((await h.query(approvalStateQuery)).decisions).toEqual([]);
   });
 
   it('refuses a decision for a step that is not the current one', async () => {
     const h = await startBudgetApproval('wrong-step');
-    const [r] = await refused(h, () => h.executeUpdate(decideApproval, { args: [{ stepId: 'schoolLeader', outcome: 'approve', actor: people.vp }] }));
+    const [r] = await refused(h, () =>
+      h.executeUpdate(decideApproval, { args: [{ stepId: 'schoolLeader', outcome: 'approve', actor: people.vp }] }),
+    );
     expect(r).toMatchObject({ ...ART13, field: 'stepId' });
     expect(r!.message.zh).toBe('当前审批环节为“二级学院审核”（college），不是 schoolLeader');
     expect(r!.message.en).toBe('the current step is “college review” (college), not schoolLeader');
@@ -123,18 +139,30 @@ describe('approval updates are validated (Art. 13 budget chain)', () => {
   it('refuses a decision by a delegate whose delegation has expired', async () => {
     const h = await startBudgetApproval('expired');
     const until = new Date(Date.now() + 1500).toISOString();
-    await h.executeUpdate(delegateApproval, { args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until, actor: people.dean }] });
+    await h.executeUpdate(delegateApproval, {
+      args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until, actor: people.dean }],
+    });
     await new Promise((r) => setTimeout(r, 2500));
     const secretary = { id: 'sec.zhou', role: 'collegeStaff' as const, college: 'forestry' };
-    const [r] = await refused(h, () => h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: { ...secretary, onBehalfOf: 'dean.li' } }] }));
+    const [r] = await refused(h, () =>
+      h.executeUpdate(decideApproval, {
+        args: [{ stepId: 'college', outcome: 'approve', actor: { ...secretary, onBehalfOf: 'dean.li' } }],
+      }),
+    );
     expect(r).toMatchObject({ ...ART13, field: 'actor.onBehalfOf' });
     expect(r!.message.zh).toContain('dean.li 对 sec.zhou 的委托已于');
     expect(r!.message.en).toContain('the delegation from dean.li to sec.zhou expired at');
     // Without naming the delegator the same delegate is refused the same way.
-    const [implicit] = await refused(h, () => h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: secretary }] }));
+    const [implicit] = await refused(h, () =>
+      h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: secretary }] }),
+    );
     expect(implicit).toMatchObject({ ...ART13, field: 'actor.onBehalfOf' });
     // A delegation that ends in the past is refused outright.
-    const [past] = await refused(h, () => h.executeUpdate(delegateApproval, { args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until, actor: people.dean }] }));
+    const [past] = await refused(h, () =>
+      h.executeUpdate(delegateApproval, {
+        args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test' }, validUntil: until, actor: people.dean }],
+      }),
+    );
     expect(past).toMatchObject({ ...ART13, field: 'validUntil' });
   });
 
@@ -147,15 +175,23 @@ describe('approval updates are validated (Art. 13 budget chain)', () => {
     expect(r!.message.en).toContain('the submitter can no longer withdraw');
     // And only the submitter may withdraw at all.
     const [who] = await refused(h, () => h.executeUpdate(withdrawApproval, { args: [{ actor: people.jwb }] }));
-    expect(who).toMatchObject({ ...ART13, field: 'actor', message: { zh: '只有提交人 zhang 可以撤回', en: 'only the submitter zhang may withdraw the item' } });
+    expect(who).toMatchObject({
+      ...ART13,
+      field: 'actor',
+      message: { zh: '只有提交人 zhang 可以撤回', en: 'only the submitter zhang may withdraw the item' },
+    });
     expect((await h.query(approvalStateQuery)).status).toBe('pending');
   });
 
   it('refuses a rejection at a review step (only the school leader may reject a budget) and a return without a comment', async () => {
     const h = await startBudgetApproval('reject');
-    const [r] = await refused(h, () => h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'reject', comment: '不同意', actor: people.dean }] }));
+    const [r] = await refused(h, () =>
+      h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'reject', comment: '不同意', actor: people.dean }] }),
+    );
     expect(r).toMatchObject({ ...ART13, field: 'outcome' });
-    const [c] = await refused(h, () => h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'return', actor: people.dean }] }));
+    const [c] = await refused(h, () =>
+      h.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'return', actor: people.dean }] }),
+    );
     expect(c).toMatchObject({ field: 'comment', message: { zh: '退回修改或不予通过时必须填写意见' } });
   });
 });
@@ -170,15 +206,37 @@ describe('recordReinspection is validated (Art. 18)', () => {
     const h = await env.client.workflow.start(rectificationWorkflow, {
       taskQueue,
       workflowId: rectificationWorkflowId(parentId, 'I-1'),
-      args: [{ rectificationId: 'R-1', parentWorkflowId: parentId, pilot: childPilot(pilotId), recipients: childRecipients, inspection: failed, deadline, rulesVersion: currentRulesVersion }],
+      args: [
+        {
+          rectificationId: 'R-1',
+          parentWorkflowId: parentId,
+          pilot: childPilot(pilotId),
+          recipients: childRecipients,
+          inspection: failed,
+          deadline,
+          rulesVersion: currentRulesVersion,
+        },
+      ],
     });
     started.push(h);
     const pass = { result: 'satisfactory' as const, notes: '已整改' };
-    const [who] = await refused(h, () => h.executeUpdate(recordReinspection, { args: [inspection(pilotId, { id: 'I-1-R1', inspectedOn: today, reinspectionOf: 'I-1', funds: pass, inspector: people.dean })] }));
+    const [who] = await refused(h, () =>
+      h.executeUpdate(recordReinspection, {
+        args: [inspection(pilotId, { id: 'I-1-R1', inspectedOn: today, reinspectionOf: 'I-1', funds: pass, inspector: people.dean })],
+      }),
+    );
     expect(who).toMatchObject({ ruleId: 'art18.inspector', article: { article: 18 }, field: 'inspector' });
-    const [of] = await refused(h, () => h.executeUpdate(recordReinspection, { args: [inspection(pilotId, { id: 'I-1-R1', inspectedOn: today, reinspectionOf: 'I-9', funds: pass })] }));
+    const [of] = await refused(h, () =>
+      h.executeUpdate(recordReinspection, {
+        args: [inspection(pilotId, { id: 'I-1-R1', inspectedOn: today, reinspectionOf: 'I-9', funds: pass })],
+      }),
+    );
     expect(of).toMatchObject({ ruleId: 'art18.rectificationClosure', article: { article: 18 }, field: 'reinspectionOf' });
-    const [missing] = await refused(h, () => h.executeUpdate(recordReinspection, { args: [inspection(pilotId, { id: 'I-1-R1', inspectedOn: today, reinspectionOf: 'I-1', funds: undefined })] }));
+    const [missing] = await refused(h, () =>
+      h.executeUpdate(recordReinspection, {
+        args: [inspection(pilotId, { id: 'I-1-R1', inspectedOn: today, reinspectionOf: 'I-1', funds: undefined })],
+      }),
+    );
     expect(missing).toMatchObject({ ruleId: 'art18.inspectionContents', article: { article: 18 }, field: 'funds' });
   });
 });

@@ -16,7 +16,13 @@ const [pA, pB] = [`auth-a-${suffix}`, `auth-b-${suffix}`];
 let api: TestApi;
 
 beforeAll(async () => {
-  api = await startTestApi(inject('temporalAddress'), ['jwb:academicAffairs', `zhang:pilotLead:${forestry}`, `chen:pilotLead:${engineering}`, `dean:collegeLeader:${forestry}`, 'vp:schoolLeader']);
+  api = await startTestApi(inject('temporalAddress'), [
+    'jwb:academicAffairs',
+    `zhang:pilotLead:${forestry}`,
+    `chen:pilotLead:${engineering}`,
+    `dean:collegeLeader:${forestry}`,
+    'vp:schoolLeader',
+  ]);
   await api.startPilot(pA, forestry, 'zhang');
   await api.startPilot(pB, engineering, 'chen');
 });
@@ -42,7 +48,10 @@ describe('who may call the API', () => {
   it('takes the actor from the user: a body naming someone else is refused (403, bilingual, logged)', async () => {
     const state = (await (await api.as('zhang', `/api/pilots/${pA}`)).json()) as PilotState;
     const period = state.periods[0]!.id;
-    const forged = await api.as('zhang', `/api/pilots/${pA}/weekly-reports`, { method: 'POST', json: { periodId: period, content: '冒名提交', actor: { id: 'jwb', role: 'academicAffairs', onBehalfOf: 'zhang' } } });
+    const forged = await api.as('zhang', `/api/pilots/${pA}/weekly-reports`, {
+      method: 'POST',
+      json: { periodId: period, content: '冒名提交', actor: { id: 'jwb', role: 'academicAffairs', onBehalfOf: 'zhang' } },
+    });
     expect(forged.status).toBe(403);
     const err = await errorOf(forged);
     expect(err.results[0]!.ruleId).toBe('auth.actor');
@@ -50,7 +59,10 @@ describe('who may call the API', () => {
     expect(err.message).toContain('the actor must be the signed-in user');
     expect(eventsOf('actor.refused').at(-1)).toMatchObject({ user: 'zhang', field: 'actor' });
     // The same report as the user themself goes through; the workflow saw zhang with the college filled in.
-    const ok = await api.as('zhang', `/api/pilots/${pA}/weekly-reports`, { method: 'POST', json: { periodId: period, content: '本周完成教学计划修订。', actor: { id: 'zhang', role: 'pilotLead' } } });
+    const ok = await api.as('zhang', `/api/pilots/${pA}/weekly-reports`, {
+      method: 'POST',
+      json: { periodId: period, content: '本周完成教学计划修订。', actor: { id: 'zhang', role: 'pilotLead' } },
+    });
     expect(ok.status).toBe(200);
     const after = (await (await api.as('zhang', `/api/pilots/${pA}`)).json()) as PilotState;
     expect(after.periods[0]!.by).toEqual({ id: 'zhang', role: 'pilotLead', college: forestry });
@@ -59,10 +71,14 @@ describe('who may call the API', () => {
 
 describe('college scoping, enforced in the API', () => {
   it('a college-A user neither sees nor acts on college B', async () => {
-    const listed = await eventually(async () => {
-      const all = ((await (await api.as('jwb', '/api/pilots?limit=1000')).json()) as { pilots: PilotListItem[] }).pilots;
-      return all.some((p) => p.pilotId === pA) && all.some((p) => p.pilotId === pB) ? all : undefined;
-    }, 'both pilots listed', 30_000);
+    const listed = await eventually(
+      async () => {
+        const all = ((await (await api.as('jwb', '/api/pilots?limit=1000')).json()) as { pilots: PilotListItem[] }).pilots;
+        return all.some((p) => p.pilotId === pA) && all.some((p) => p.pilotId === pB) ? all : undefined;
+      },
+      'both pilots listed',
+      30_000,
+    );
     expect(listed.length).toBeGreaterThanOrEqual(2);
     const mine = ((await (await api.as('zhang', '/api/pilots?limit=1000')).json()) as { pilots: PilotListItem[] }).pilots;
     expect(mine.map((p) => p.pilotId)).toEqual([pA]);
@@ -71,7 +87,10 @@ describe('college scoping, enforced in the API', () => {
     const read = await api.as('zhang', `/api/pilots/${pB}`);
     expect(read.status).toBe(403);
     expect((await errorOf(read)).message).toContain('只能查看和办理本学院');
-    const act = await api.as('zhang', `/api/pilots/${pB}/weekly-reports`, { method: 'POST', json: { periodId: '2026-W01', content: 'x', actor: { id: 'zhang', role: 'pilotLead' } } });
+    const act = await api.as('zhang', `/api/pilots/${pB}/weekly-reports`, {
+      method: 'POST',
+      json: { periodId: '2026-W01', content: 'x', actor: { id: 'zhang', role: 'pilotLead' } },
+    });
     expect(act.status).toBe(403);
     expect(eventsOf('scope.refused').filter((e) => e.user === 'zhang').length).toBeGreaterThanOrEqual(3);
     // The school leader reads every college.
@@ -93,11 +112,19 @@ describe('college scoping, enforced in the API', () => {
 
 describe('the web session: cookie, CSRF', () => {
   it('signs in, and refuses a change without the CSRF token or from another origin', async () => {
-    const wrong = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'dean', password: 'nope-nope' }) });
+    const wrong = await fetch(`${api.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'dean', password: 'nope-nope' }),
+    });
     expect(wrong.status).toBe(401);
     expect(eventsOf('auth.signInFailed').at(-1)).toMatchObject({ attempted: 'dean' });
 
-    const signIn = await fetch(`${api.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'dean', password: api.users.password('dean') }) });
+    const signIn = await fetch(`${api.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'dean', password: api.users.password('dean') }),
+    });
     expect(signIn.status).toBe(200);
     const setCookie = signIn.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^onex_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+/);
@@ -106,13 +133,21 @@ describe('the web session: cookie, CSRF', () => {
     expect(user).toMatchObject({ id: 'dean', college: forestry });
 
     const report = { periodId: '2026-W01', content: 'x', actor: { id: 'dean', role: 'collegeLeader', college: forestry } };
-    const post = (headers: Record<string, string>) => fetch(`${api.url}/api/pilots/${pA}/weekly-reports`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify(report) });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${api.url}/api/pilots/${pA}/weekly-reports`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(report),
+      });
     const noToken = await post({});
     expect(noToken.status).toBe(403);
     expect((await errorOf(noToken)).results[0]!.ruleId).toBe('auth.csrf');
     const otherOrigin = await post({ 'x-csrf-token': csrfToken, origin: 'http://evil.test' });
     expect(otherOrigin.status).toBe(403);
-    expect(eventsOf('csrf.refused').map((e) => e.reason)).toEqual(['missing or wrong CSRF token', 'cross-origin request from http://evil.test']);
+    expect(eventsOf('csrf.refused').map((e) => e.reason)).toEqual([
+      'missing or wrong CSRF token',
+      'cross-origin request from http://evil.test',
+    ]);
     // With the token the request reaches the workflow (which refuses the past week by its own rule, Art. 5).
     const withToken = await post({ 'x-csrf-token': csrfToken });
     expect(withToken.status).toBe(422);
@@ -124,14 +159,25 @@ describe('the web session: cookie, CSRF', () => {
 describe('signed one-click links', () => {
   const verify = (user: string, token: string) => api.as(user, '/api/links/verify', { method: 'POST', json: { token } });
 
-  it('opens the action for its recipient; a forged, expired or someone else\'s link is refused and logged', async () => {
+  it("opens the action for its recipient; a forged, expired or someone else's link is refused and logged", async () => {
     const secret = api.users.auth.linkSecret;
     const good = signLinkToken(secret, { email: 'zhang@college.test', action: 'weeklyReport', pilotId: pA, ref: '2026-W45' });
     const ok = await verify('zhang', good);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ action: 'weeklyReport', pilotId: pA, ref: '2026-W45', target: `/pilots/${pA}?do=weeklyReport&ref=2026-W45` });
+    expect(await ok.json()).toEqual({
+      action: 'weeklyReport',
+      pilotId: pA,
+      ref: '2026-W45',
+      target: `/pilots/${pA}?do=weeklyReport&ref=2026-W45`,
+    });
 
-    const forged = signToken('x'.repeat(43), 'onex.link.v1', { v: 1, email: 'zhang@college.test', action: 'approve', pilotId: pA, exp: 4_102_444_800 });
+    const forged = signToken('x'.repeat(43), 'onex.link.v1', {
+      v: 1,
+      email: 'zhang@college.test',
+      action: 'approve',
+      pilotId: pA,
+      exp: 4_102_444_800,
+    });
     const expired = signLinkToken(secret, { email: 'zhang@college.test', action: 'weeklyReport', pilotId: pA }, 60, Date.now() - 3600_000);
     const results = [await verify('zhang', forged), await verify('zhang', expired), await verify('dean', good)];
     expect(results.map((r) => r.status)).toEqual([403, 403, 403]);

@@ -13,7 +13,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -28,7 +31,10 @@ function runBench(args: string[], timeoutMs: number): Promise<{ code: number | n
 
 describe('bench smoke test', () => {
   it('runs 20 pilots and 20 Updates on each side with no failure', async () => {
-    const { code, output } = await runBench(['--pilots', '20', '--updates', '20', '--rate', '20', '--concurrency', '20', '--max-minutes', '2', '--skip-year'], 150_000);
+    const { code, output } = await runBench(
+      ['--pilots', '20', '--updates', '20', '--rate', '20', '--concurrency', '20', '--max-minutes', '2', '--skip-year'],
+      150_000,
+    );
     // On failure, the bench's own reason (the refusal's rule id and message) is the assertion message.
     const failure = /\[bench\] failed:.*$/m.exec(output)?.[0];
     expect(failure ?? (code === 0 ? undefined : output.slice(-3000)), 'the bench failed').toBeUndefined();

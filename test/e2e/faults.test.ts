@@ -106,7 +106,9 @@ async function mailsTo(address: string): Promise<StoredMessageSummary[]> {
 
 /** [Message-ID, deliveries, recipients] of each message, sorted by Message-ID. */
 function byMessageId(mails: StoredMessageSummary[]): [string | null, number, string[]][] {
-  return mails.map((m): [string | null, number, string[]] => [m.messageId, m.deliveries, m.to]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return mails
+    .map((m): [string | null, number, string[]] => [m.messageId, m.deliveries, m.to])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 }
 
 function withoutHistoryLength(s: PilotState): Omit<PilotState, 'historyLength'> {
@@ -116,12 +118,16 @@ function withoutHistoryLength(s: PilotState): Omit<PilotState, 'historyLength'> 
 
 /** The activity's next retry, once an attempt has failed and it waits (state SCHEDULED). */
 async function pendingRetry(handle: WorkflowHandle, minAttempt: number, timeoutMs = 45_000) {
-  return eventually(async () => {
-    const a = (await handle.describe()).raw.pendingActivities?.[0];
-    const next = a?.nextAttemptScheduleTime;
-    if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
-    return { attempt: a.attempt ?? 0, nextAttemptAt: Number(next.seconds) * 1000, lastFailure: a.lastFailure?.message ?? '' };
-  }, `${handle.workflowId}: activity attempt ${minAttempt} pending`, timeoutMs);
+  return eventually(
+    async () => {
+      const a = (await handle.describe()).raw.pendingActivities?.[0];
+      const next = a?.nextAttemptScheduleTime;
+      if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
+      return { attempt: a.attempt ?? 0, nextAttemptAt: Number(next.seconds) * 1000, lastFailure: a.lastFailure?.message ?? '' };
+    },
+    `${handle.workflowId}: activity attempt ${minAttempt} pending`,
+    timeoutMs,
+  );
 }
 
 function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKey: string): number {
@@ -145,12 +151,20 @@ describe('faults (real processes on loopback)', () => {
       console.warn('[faults] no report policy reminds a minute from now (a holiday of more than a week): the timer check is skipped');
     }
     // A pilot waiting for its first report (the pending approval).
-    const waiting = pilotWithPolicy(`pending-${suffix}`, `lead-pending-${suffix}@college.test`, { weekday: 5, time: '17:00', reminderLeadHours: 0 }, now);
+    const waiting = pilotWithPolicy(
+      `pending-${suffix}`,
+      `lead-pending-${suffix}@college.test`,
+      { weekday: 5, time: '17:00', reminderLeadHours: 0 },
+      now,
+    );
     await service.startPilot({ pilot: waiting, actor: academicAffairs });
     // A pilot that has ended (two past periods, both missed and mailed).
     const ended = pastPilot(`ended-${suffix}`, `lead-ended-${suffix}@college.test`, 2);
     const endedHandle = await client.workflow.start(pilotWorkflow, {
-      taskQueue, workflowId: pilotWorkflowId(ended.pilot.id), args: [{ pilot: ended.pilot, carried: ended.carried }], typedSearchAttributes: searchAttributes(ended.pilot),
+      taskQueue,
+      workflowId: pilotWorkflowId(ended.pilot.id),
+      args: [{ pilot: ended.pilot, carried: ended.carried }],
+      typedSearchAttributes: searchAttributes(ended.pilot),
     });
     expect(await endedHandle.result()).toMatchObject({ periods: 2, missed: 2 });
 
@@ -167,14 +181,22 @@ describe('faults (real processes on loopback)', () => {
     if (timed) expect(before.get(timed.pilot.id)!.periods).toMatchObject([{ id: timed.periodId, outcome: 'pending', reminded: false }]);
 
     await server.stop();
-    await eventually(async () => ((await fetch(`${worker.healthUrl}/readyz`)).status === 503 ? true : undefined), 'worker not ready while the server is down', 30_000);
+    await eventually(
+      async () => ((await fetch(`${worker.healthUrl}/readyz`)).status === 503 ? true : undefined),
+      'worker not ready while the server is down',
+      30_000,
+    );
     server = await startServer();
     if (timed) expect(Date.now()).toBeLessThan(timed.remindAt); // the timer is still to fire
 
     // The same worker process rode out the outage and is ready again.
     await eventually(async () => ((await fetch(`${worker.healthUrl}/readyz`)).ok ? true : undefined), 'worker ready again', 60_000);
     expect(worker.alive()).toBe(true);
-    await eventually(async () => (Object.keys(await listed()).length === ids.length ? true : undefined), 'all pilots listed after the restart', 30_000);
+    await eventually(
+      async () => (Object.keys(await listed()).length === ids.length ? true : undefined),
+      'all pilots listed after the restart',
+      30_000,
+    );
     expect(await listed()).toEqual(expectedStatuses);
     for (const id of ids) expect(withoutHistoryLength(await service.pilotState(id))).toEqual(before.get(id));
 
@@ -201,7 +223,12 @@ describe('faults (real processes on loopback)', () => {
     const keys = periods.map((p) => `weekly:${p.id}:missed`);
 
     gate.allow(2); // the first two misses reach the sink; the escalation mail is refused
-    const handle = await client.workflow.start(pilotWorkflow, { taskQueue: killQueue, workflowId, args: [{ pilot, carried }], typedSearchAttributes: searchAttributes(pilot) });
+    const handle = await client.workflow.start(pilotWorkflow, {
+      taskQueue: killQueue,
+      workflowId,
+      args: [{ pilot, carried }],
+      typedSearchAttributes: searchAttributes(pilot),
+    });
     await eventually(async () => ((await mailsTo(leadEmail)).length === 2 ? true : undefined), 'two misses mailed', 30_000);
     const retry = await pendingRetry(handle, 2);
     expect(retry.lastFailure).toContain(`(weeklyMissed ${keys[2]})`);
@@ -216,7 +243,9 @@ describe('faults (real processes on loopback)', () => {
     expect(outcome).toMatchObject({ periods: 4, onTime: 0, late: 0, missed: 4, escalated: true, runs: 1 });
 
     const team = ['dean@college.test', 'jwb@college.test'];
-    const expected = keys.map((key, i) => [notificationMessageId(workflowId, key), 1, [leadEmail, ...team.slice(0, Math.min(i, 2))]] as const);
+    const expected = keys.map(
+      (key, i) => [notificationMessageId(workflowId, key), 1, [leadEmail, ...team.slice(0, Math.min(i, 2))]] as const,
+    );
     // The weekly mails (the pilot also sends its completion notice at the end).
     const weekly = (await mailsTo(leadEmail)).filter((m) => m.subject.includes('周报') || m.subject.includes('升级督办'));
     expect(byMessageId(weekly)).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
@@ -266,10 +295,16 @@ describe('faults (real processes on loopback)', () => {
     }
     sink = await startMailSink({ smtpPort, httpPort: 0, dir: mailDir, warn: () => undefined });
 
-    const expected = started.map((s) => [notificationMessageId(pilotWorkflowId(s.pilot.id), `weekly:${s.periodId}:reminder`), 1, [leadEmail]] as const);
+    const expected = started.map(
+      (s) => [notificationMessageId(pilotWorkflowId(s.pilot.id), `weekly:${s.periodId}:reminder`), 1, [leadEmail]] as const,
+    );
     await eventually(async () => ((await mailsTo(leadEmail)).length === 3 ? true : undefined), 'three reminders delivered', 60_000);
     for (const s of started) {
-      await eventually(async () => ((await s.handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
+      await eventually(
+        async () => ((await s.handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined),
+        'reminder recorded',
+        30_000,
+      );
     }
     expect(byMessageId(await mailsTo(leadEmail))).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
 
@@ -291,11 +326,22 @@ describe('faults (real processes on loopback)', () => {
     const apiPort = await freePort();
     // The API signs callers in (issue 6): a users file with API tokens for both actors.
     const users = await testUsers(dir, ['jwb:academicAffairs', 'zhang:pilotLead:forestry']);
-    const apiEnv = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', ONEX_TASK_QUEUE: taskQueue, ONEX_USERS_FILE: users.file, ONEX_SESSION_SECRET: users.auth.sessionSecret, ONEX_LINK_SECRET: users.auth.linkSecret };
+    const apiEnv = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      ONEX_TASK_QUEUE: taskQueue,
+      ONEX_USERS_FILE: users.file,
+      ONEX_SESSION_SECRET: users.auth.sessionSecret,
+      ONEX_LINK_SECRET: users.auth.linkSecret,
+    };
     const bearer = (id: string) => ({ authorization: `Bearer ${users.tokens[id]}` });
     let api: ApiProcess = await startApiProcess(apiPort, apiEnv);
     const pilot = pilotWithPolicy(`api-${suffix}`, `lead-api-${suffix}@college.test`, { weekday: 5, time: '17:00', reminderLeadHours: 0 });
-    const created = await fetch(`${api.url}/api/pilots`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('jwb') }, body: JSON.stringify({ pilot, actor: academicAffairs }) });
+    const created = await fetch(`${api.url}/api/pilots`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer('jwb') },
+      body: JSON.stringify({ pilot, actor: academicAffairs }),
+    });
     expect(created.status).toBe(201);
     const handle = client.workflow.getHandle(pilotWorkflowId(pilot.id));
     const periodId = (await handle.query(pilotStateQuery)).periods[0]!.id;
@@ -312,17 +358,24 @@ describe('faults (real processes on loopback)', () => {
     // Freeze the worker so the update cannot finish; the API waits on it.
     worker.child.kill('SIGSTOP');
     try {
-      const inFlight = post().then((r) => ({ status: r.status }), (e: unknown) => ({ error: String(e) }));
+      const inFlight = post().then(
+        (r) => ({ status: r.status }),
+        (e: unknown) => ({ error: String(e) }),
+      );
       // The server has the update (admitted, waiting for the worker) before the API dies.
-      await eventually(async () => {
-        const r = await client.workflowService.pollWorkflowExecutionUpdate({
-          namespace: 'default',
-          updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId },
-          identity: 'faults-test',
-          waitPolicy: { lifecycleStage: 1 }, // UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED
-        });
-        return r.stage ? true : undefined;
-      }, 'update admitted', 20_000);
+      await eventually(
+        async () => {
+          const r = await client.workflowService.pollWorkflowExecutionUpdate({
+            namespace: 'default',
+            updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId },
+            identity: 'faults-test',
+            waitPolicy: { lifecycleStage: 1 }, // UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED
+          });
+          return r.stage ? true : undefined;
+        },
+        'update admitted',
+        20_000,
+      );
       await api.kill();
       expect(await inFlight).toMatchObject({ error: expect.stringContaining('fetch failed') });
       api = await startApiProcess(apiPort, apiEnv);
@@ -347,8 +400,14 @@ describe('faults (real processes on loopback)', () => {
 
     const state = await handle.query(pilotStateQuery);
     // The report is recorded once; the workflow has moved on to the next week's period.
-    expect(state.periods).toMatchObject([{ id: periodId, outcome: 'onTime', submittedAt: body.submittedAt, excerpt: '本周完成实训室建设。' }, { outcome: 'pending' }]);
-    const accepted = attributesOf<{ acceptedRequest?: { meta?: { updateId?: string } } }>(await historyEvents(handle), 'workflowExecutionUpdateAccepted');
+    expect(state.periods).toMatchObject([
+      { id: periodId, outcome: 'onTime', submittedAt: body.submittedAt, excerpt: '本周完成实训室建设。' },
+      { outcome: 'pending' },
+    ]);
+    const accepted = attributesOf<{ acceptedRequest?: { meta?: { updateId?: string } } }>(
+      await historyEvents(handle),
+      'workflowExecutionUpdateAccepted',
+    );
     expect(accepted.map((a) => a.acceptedRequest?.meta?.updateId)).toEqual([updateId]);
     expect(count(await eventKinds(handle), 'workflowTaskFailed')).toBe(0);
     await api.stop();
@@ -359,14 +418,24 @@ describe('faults (real processes on loopback)', () => {
     if (!timed) return ctx.skip();
     const t = timed;
     const expectedId = notificationMessageId(pilotWorkflowId(t.pilot.id), `weekly:${t.periodId}:reminder`);
-    await eventually(async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined), 'the reminder', Math.max(0, t.remindAt - Date.now()) + 45_000);
+    await eventually(
+      async () => ((await mailsTo(t.leadEmail)).length > 0 ? true : undefined),
+      'the reminder',
+      Math.max(0, t.remindAt - Date.now()) + 45_000,
+    );
     const handle = client.workflow.getHandle(pilotWorkflowId(t.pilot.id));
-    await eventually(async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined), 'reminder recorded', 30_000);
+    await eventually(
+      async () => ((await handle.query(pilotStateQuery)).periods[0]?.reminded ? true : undefined),
+      'reminder recorded',
+      30_000,
+    );
     const mails = await mailsTo(t.leadEmail);
     expect(byMessageId(mails)).toEqual([[expectedId, 1, [t.leadEmail]]]);
     expect(Date.parse(mails[0]!.receivedAt)).toBeGreaterThanOrEqual(t.remindAt);
     const state = await handle.query(pilotStateQuery);
-    expect(state.emails.map((e) => [e.kind, e.messageId, e.at >= new Date(t.remindAt).toISOString()])).toEqual([['weeklyReminder', expectedId, true]]);
+    expect(state.emails.map((e) => [e.kind, e.messageId, e.at >= new Date(t.remindAt).toISOString()])).toEqual([
+      ['weeklyReminder', expectedId, true],
+    ]);
   });
 
   it('SIGTERM stops the worker gracefully: it drains, exits 0, and every log line is JSON', async () => {
@@ -374,7 +443,10 @@ describe('faults (real processes on loopback)', () => {
     w.child.kill('SIGTERM');
     const exit = await Promise.race([w.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
     expect(exit).toEqual({ code: 0, signal: null });
-    const lines = w.output().split('\n').filter((l) => l.trim() !== '');
+    const lines = w
+      .output()
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const parsed = lines.map((l) => {
       try {
         return JSON.parse(l) as Record<string, unknown>;

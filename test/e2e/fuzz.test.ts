@@ -77,7 +77,16 @@ import { rectificationWorkflow } from '../../workflows/rectification';
 import { programmeRegistryWorkflow, registryStartOptions } from '../../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../../workflows/round';
 import { testUsers, type TestUsers } from '../helpers/auth';
-import { ANY_FIELD, anyUpdatePayload, malformedPilots, malformedReports, notAnObject, refusedReports, type Broken, type ReportContext } from '../helpers/fuzz';
+import {
+  ANY_FIELD,
+  anyUpdatePayload,
+  malformedPilots,
+  malformedReports,
+  notAnObject,
+  refusedReports,
+  type Broken,
+  type ReportContext,
+} from '../helpers/fuzz';
 import { count, eventKinds } from '../helpers/history';
 import { samplePilot } from '../../scripts/support/pilots';
 import { aaActor, sampleApplication, sampleRound, staff } from '../../scripts/support/rounds';
@@ -124,32 +133,61 @@ beforeAll(async () => {
   await new PilotService(env.client, taskQueue).startPilot({ pilot, actor: aa });
   handle = env.client.workflow.getHandle(pilotWorkflowId(pilot.id));
   const openPeriod = (await handle.query(pilotStateQuery)).periods[0]!.id;
-  ctx = { openPeriod, valid: { periodId: openPeriod, content: '本周工作周报', actor: lead }, leadId: lead.id, leadEmail: pilot.lead.email, college: pilot.college.id };
+  ctx = {
+    openPeriod,
+    valid: { periodId: openPeriod, content: '本周工作周报', actor: lead },
+    leadId: lead.id,
+    leadEmail: pilot.lead.email,
+    college: pilot.college.id,
+  };
 
   // One instance of every other workflow kind: the programme registry, a round and one of its applications.
-  registryHandle = await env.client.workflow.start(programmeRegistryWorkflow, { ...registryStartOptions(), workflowId: `registry-fuzz-${suffix}`, taskQueue });
+  registryHandle = await env.client.workflow.start(programmeRegistryWorkflow, {
+    ...registryStartOptions(),
+    workflowId: `registry-fuzz-${suffix}`,
+    taskQueue,
+  });
   const calendar = createChinaCalendar();
   const internalDeadline = calendar.addWorkingDays(today, 5);
-  const round = roundRecordSchema.parse(sampleRound({ id: `fuzz-${suffix}`, internalDeadline, provincialDeadline: calendar.addWorkingDays(internalDeadline, 5) }));
+  const round = roundRecordSchema.parse(
+    sampleRound({ id: `fuzz-${suffix}`, internalDeadline, provincialDeadline: calendar.addWorkingDays(internalDeadline, 5) }),
+  );
   roundHandle = await env.client.workflow.start(roundWorkflow, { ...roundStartOptions(round, aaActor), taskQueue });
-  await roundHandle.executeUpdate(createApplication, { args: [{ application: sampleApplication({ id: 'F1' }), actor: staff('forestry') }] });
+  await roundHandle.executeUpdate(createApplication, {
+    args: [{ application: sampleApplication({ id: 'F1' }), actor: staff('forestry') }],
+  });
   applicationHandle = env.client.workflow.getHandle(applicationWorkflowId(round.id, 'F1'));
 
   // The pilot's child workflows, started on their own (no fuzzed action concludes them, so they never signal a parent).
   const parentId = pilotWorkflowId(`fuzz-parent-${suffix}`);
   approvalHandle = await env.client.workflow.start(approvalWorkflow, {
-    taskQueue, workflowId: approvalWorkflowId(parentId, 'budget', 1),
-    args: [approvalInput('budget', `fuzz-parent-${suffix}`, parentId, budgetPlan(`fuzz-parent-${suffix}`) as never, new Date().toISOString())],
+    taskQueue,
+    workflowId: approvalWorkflowId(parentId, 'budget', 1),
+    args: [
+      approvalInput('budget', `fuzz-parent-${suffix}`, parentId, budgetPlan(`fuzz-parent-${suffix}`) as never, new Date().toISOString()),
+    ],
   });
   const failed = inspectionSchema.parse(inspection(`fuzz-parent-${suffix}`, { inspectedOn: today }));
   rectificationHandle = await env.client.workflow.start(rectificationWorkflow, {
-    taskQueue, workflowId: rectificationWorkflowId(parentId, 'I-1'),
-    args: [{ rectificationId: 'R-1', parentWorkflowId: parentId, pilot: childPilot(`fuzz-parent-${suffix}`), recipients: childRecipients, inspection: failed, deadline: rectificationFor(failed, ruleTable(currentRulesVersion), calendar)!, rulesVersion: currentRulesVersion }],
+    taskQueue,
+    workflowId: rectificationWorkflowId(parentId, 'I-1'),
+    args: [
+      {
+        rectificationId: 'R-1',
+        parentWorkflowId: parentId,
+        pilot: childPilot(`fuzz-parent-${suffix}`),
+        recipients: childRecipients,
+        inspection: failed,
+        deadline: rectificationFor(failed, ruleTable(currentRulesVersion), calendar)!,
+        rulesVersion: currentRulesVersion,
+      },
+    ],
   });
 });
 
 afterAll(async () => {
-  for (const h of [handle, roundHandle, applicationHandle, registryHandle, approvalHandle, rectificationHandle]) await h?.terminate('fuzz done').catch(() => undefined);
+  for (const h of [handle, roundHandle, applicationHandle, registryHandle, approvalHandle, rectificationHandle])
+    await h?.terminate('fuzz done').catch(() => undefined);
   await app?.close();
   worker?.shutdown();
   await running;
@@ -180,7 +218,9 @@ function expectClear(results: RuleResult[], b: Broken): void {
     expect(r.message.zh, `${b.what}: ${r.message.zh}`).toMatch(CJK);
     expect(r.message.en, `${b.what}: ${r.message.en}`).toMatch(/[A-Za-z]{2}/);
   }
-  const named = b.field === ANY_FIELD || results.some((r) => r.field === b.field || r.field.startsWith(`${b.field}.`) || r.field.startsWith(`${b.field}[`));
+  const named =
+    b.field === ANY_FIELD ||
+    results.some((r) => r.field === b.field || r.field.startsWith(`${b.field}.`) || r.field.startsWith(`${b.field}[`));
   expect(named, `${b.what}: expected a refusal naming ${b.field}, got ${results.map((r) => r.field).join(', ')}`).toBe(true);
 }
 
@@ -216,7 +256,12 @@ const rectification = () => rectificationHandle;
  * actor (required by every human action) is missing or malformed.
  */
 const fuzzedUpdates: Record<string, () => FuzzTarget> = {
-  submitWeeklyReport: () => ({ handle, update: asUpdate(submitWeeklyReport), query: pilotStateQuery, cases: fc.oneof(malformedReports(ctx), refusedReports(ctx)) }),
+  submitWeeklyReport: () => ({
+    handle,
+    update: asUpdate(submitWeeklyReport),
+    query: pilotStateQuery,
+    cases: fc.oneof(malformedReports(ctx), refusedReports(ctx)),
+  }),
   createApplication: generic(round, roundStateQuery, createApplication, ['application']),
   grantRoundWaiver: generic(round, roundStateQuery, grantRoundWaiver, ['ruleId', 'collegeId', 'major']),
   confirmSubmission: generic(round, roundStateQuery, confirmSubmission, ['applicationIds']),
@@ -256,11 +301,16 @@ const fuzzedUpdates: Record<string, () => FuzzTarget> = {
 describe('fuzzing the Updates (Temporal client → dev server)', () => {
   it('covers every Update defined in workflows/messages.ts', () => {
     const defined = (Object.values(messages) as unknown[])
-      .filter((m): m is { type: 'update'; name: string } => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'update')
+      .filter(
+        (m): m is { type: 'update'; name: string } => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'update',
+      )
       .map((m) => m.name)
       .sort();
     expect(defined.length).toBeGreaterThan(0);
-    expect(defined.filter((name) => !(name in fuzzedUpdates)), 'Updates without a fuzz entry in test/e2e/fuzz.test.ts').toEqual([]);
+    expect(
+      defined.filter((name) => !(name in fuzzedUpdates)),
+      'Updates without a fuzz entry in test/e2e/fuzz.test.ts',
+    ).toEqual([]);
   });
 
   for (const name of Object.keys(fuzzedUpdates)) {
@@ -269,7 +319,10 @@ describe('fuzzing the Updates (Temporal client → dev server)', () => {
       const before = await snapshotOf(h, query);
       await fc.assert(
         fc.asyncProperty(cases, async (b) => {
-          const err = await h.executeUpdate(update, { args: [b.payload as never] }).then(() => undefined, (e: unknown) => e);
+          const err = await h.executeUpdate(update, { args: [b.payload as never] }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
           expect(err, `${b.what}: accepted ${JSON.stringify(b.payload)}`).toBeInstanceOf(WorkflowUpdateFailedError);
           const cause = (err as WorkflowUpdateFailedError).cause;
           expect(cause, b.what).toBeInstanceOf(ApplicationFailure);
@@ -295,9 +348,16 @@ interface ApiAnswer {
 interface Raw {
   raw: string;
 }
-const isRaw = (b: unknown): b is Raw => typeof b === 'object' && b !== null && typeof (b as Raw).raw === 'string' && Object.keys(b).length === 1;
+const isRaw = (b: unknown): b is Raw =>
+  typeof b === 'object' && b !== null && typeof (b as Raw).raw === 'string' && Object.keys(b).length === 1;
 
-async function call(as: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+async function call(
+  as: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
   const auth: Record<string, string> = as === null ? {} : { authorization: `Bearer ${users.tokens[as]}` };
   const res = await fetch(`${apiUrl}${path}`, {
     method,
@@ -330,16 +390,48 @@ describe('fuzzing the admin API (real HTTP on 127.0.0.1)', () => {
     const cases = fc.oneof(
       malformedPilots(valid).map((b) => ({ ...b, status: 400, as: 'jwb' })),
       // Art. 4: only Academic Affairs starts a pilot; the pilot's own lead may not.
-      fc.constant({ payload: { pilot: valid, actor: { id: 'zhang', role: 'pilotLead', college: 'forestry' } }, field: 'actor.role', what: 'a pilot lead starts a pilot', status: 403, as: 'zhang' }),
+      fc.constant({
+        payload: { pilot: valid, actor: { id: 'zhang', role: 'pilotLead', college: 'forestry' } },
+        field: 'actor.role',
+        what: 'a pilot lead starts a pilot',
+        status: 403,
+        as: 'zhang',
+      }),
       // The actor in the body must be the signed-in user.
-      fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== 'jwb' && s.trim() !== '')
-        .map((id) => ({ payload: { pilot: valid, actor: { ...aa, id } }, field: 'actor', what: 'an actor who is not the user', status: 403, as: 'jwb' })),
-      fc.constant({ payload: { pilot: { ...valid, id: pilot.id }, actor: aa }, field: 'pilot.id', what: 'the pilot exists', status: 409, as: 'jwb' }),
-      fc.string({ minLength: 1, maxLength: 30 }).filter((s) => { try { JSON.parse(s); return false; } catch { return true; } })
+      fc
+        .string({ minLength: 1, maxLength: 10 })
+        .filter((s) => s.trim() !== 'jwb' && s.trim() !== '')
+        .map((id) => ({
+          payload: { pilot: valid, actor: { ...aa, id } },
+          field: 'actor',
+          what: 'an actor who is not the user',
+          status: 403,
+          as: 'jwb',
+        })),
+      fc.constant({
+        payload: { pilot: { ...valid, id: pilot.id }, actor: aa },
+        field: 'pilot.id',
+        what: 'the pilot exists',
+        status: 409,
+        as: 'jwb',
+      }),
+      fc
+        .string({ minLength: 1, maxLength: 30 })
+        .filter((s) => {
+          try {
+            JSON.parse(s);
+            return false;
+          } catch {
+            return true;
+          }
+        })
         .map((s) => ({ payload: { raw: s }, field: '(body)', what: 'not JSON', status: 400, as: 'jwb' })),
     );
     const before = await snapshot();
-    await fc.assert(fc.asyncProperty(cases, async (b) => expectRefused(await call(b.as, 'POST', '/api/pilots', b.payload), b.status, b)), runOptions);
+    await fc.assert(
+      fc.asyncProperty(cases, async (b) => expectRefused(await call(b.as, 'POST', '/api/pilots', b.payload), b.status, b)),
+      runOptions,
+    );
     await expect(env.client.workflow.getHandle(pilotWorkflowId(newId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(await snapshot()).toEqual(before);
   });
@@ -352,20 +444,46 @@ describe('fuzzing the admin API (real HTTP on 127.0.0.1)', () => {
     const cases = fc.oneof(
       malformedReports(ctx).map((b) => ({ ...b, status: b.field === 'actor' ? [400, 403] : [400], path })),
       refusedReports(ctx).map((b) => ({ ...b, status: b.field === 'actor' ? [403] : [422], path })),
-      fc.constant({ payload: ctx.valid, field: 'pilotId', what: 'an unknown pilot', status: 404, path: `/api/pilots/fuzz-unknown-${suffix}/weekly-reports` }),
-      fc.constantFrom('{', '{"periodId":', '[1,', 'periodId=2026-W49', '\u0000')
+      fc.constant({
+        payload: ctx.valid,
+        field: 'pilotId',
+        what: 'an unknown pilot',
+        status: 404,
+        path: `/api/pilots/fuzz-unknown-${suffix}/weekly-reports`,
+      }),
+      fc
+        .constantFrom('{', '{"periodId":', '[1,', 'periodId=2026-W49', '\u0000')
         .map((s) => ({ payload: { raw: s }, field: '(body)', what: 'not JSON', status: [400], path })),
     );
     const before = await snapshot();
     await fc.assert(
-      fc.asyncProperty(cases, key, async (b, k) => expectRefused(await call('zhang', 'POST', b.path, b.payload, k ? { 'idempotency-key': k } : {}), b.status, b)),
+      fc.asyncProperty(cases, key, async (b, k) =>
+        expectRefused(await call('zhang', 'POST', b.path, b.payload, k ? { 'idempotency-key': k } : {}), b.status, b),
+      ),
       runOptions,
     );
     expect(await snapshot()).toEqual(before);
   });
 
   it('GET /api/pilots: any filter is either answered (200, the filter holds) or refused naming the parameter (400)', async () => {
-    const value = fc.oneof(fc.string({ maxLength: 20, unit: 'grapheme' }), fc.constantFrom('true', 'false', 'implementation', 'completed', '1', '1000', '1001', '0', '-1', 'forestry', 'x" OR OnexKind = "pilot', "forestry' OR '1'='1", 'a\\"b'));
+    const value = fc.oneof(
+      fc.string({ maxLength: 20, unit: 'grapheme' }),
+      fc.constantFrom(
+        'true',
+        'false',
+        'implementation',
+        'completed',
+        '1',
+        '1000',
+        '1001',
+        '0',
+        '-1',
+        'forestry',
+        'x" OR OnexKind = "pilot',
+        "forestry' OR '1'='1",
+        'a\\"b',
+      ),
+    );
     const params = fc.dictionary(fc.constantFrom('college', 'escalated', 'stage', 'limit'), value, { minKeys: 1, maxKeys: 4 });
     await fc.assert(
       fc.asyncProperty(params, async (q) => {
@@ -394,12 +512,15 @@ describe('fuzzing the admin API (real HTTP on 127.0.0.1)', () => {
 
   it('GET /api/pilots/:id of a pilot that does not exist: 404 naming pilotId', async () => {
     await fc.assert(
-      fc.asyncProperty(pathSegment.filter((s) => s !== pilot.id && s !== '.' && s !== '..'), async (id) => {
-        const b = { payload: id, field: 'pilotId', what: `GET /api/pilots/${JSON.stringify(id)}` };
-        const answer = await call('jwb', 'GET', `/api/pilots/${encodeURIComponent(id)}`);
-        if (answer.status === 400) expectRefused(answer, 400, { ...b, field: answer.body.error?.results?.[0]?.field ?? 'pilotId' });
-        else expectRefused(answer, 404, b);
-      }),
+      fc.asyncProperty(
+        pathSegment.filter((s) => s !== pilot.id && s !== '.' && s !== '..'),
+        async (id) => {
+          const b = { payload: id, field: 'pilotId', what: `GET /api/pilots/${JSON.stringify(id)}` };
+          const answer = await call('jwb', 'GET', `/api/pilots/${encodeURIComponent(id)}`);
+          if (answer.status === 400) expectRefused(answer, 400, { ...b, field: answer.body.error?.results?.[0]?.field ?? 'pilotId' });
+          else expectRefused(answer, 404, b);
+        },
+      ),
       runOptions,
     );
   });
@@ -407,7 +528,8 @@ describe('fuzzing the admin API (real HTTP on 127.0.0.1)', () => {
   it('unknown paths and methods: 404 with the bilingual error body', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH');
     // Under a prefix no route uses, so routes added later never collide with a generated path.
-    const path = fc.tuple(fc.constantFrom('/api/zz-', '/zz-'), fc.array(pathSegment, { minLength: 1, maxLength: 4 }))
+    const path = fc
+      .tuple(fc.constantFrom('/api/zz-', '/zz-'), fc.array(pathSegment, { minLength: 1, maxLength: 4 }))
       .map(([prefix, segs]) => `${prefix}${segs.map(encodeURIComponent).join('/')}`);
     const body = fc.option(notAnObject, { nil: undefined });
     await fc.assert(
@@ -421,20 +543,36 @@ describe('fuzzing the admin API (real HTTP on 127.0.0.1)', () => {
 
   it('no credentials or a forged bearer token: 401 on every /api/ endpoint, naming the credential', async () => {
     const endpoint = fc.constantFrom(
-      ['GET', '/api/pilots'], ['POST', '/api/pilots'], ['GET', `/api/pilots/${pilot.id}`],
-      ['POST', `/api/pilots/${pilot.id}/weekly-reports`], ['GET', '/api/session'], ['GET', '/api/zz-unknown'],
+      ['GET', '/api/pilots'],
+      ['POST', '/api/pilots'],
+      ['GET', `/api/pilots/${pilot.id}`],
+      ['POST', `/api/pilots/${pilot.id}/weekly-reports`],
+      ['GET', '/api/session'],
+      ['GET', '/api/zz-unknown'],
     );
-    const forged = fc.oneof(
-      fc.constant(undefined),
-      fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme-ascii' }).map((t) => `Bearer ${t.trim() || 'x'}`),
-      fc.constant(`Bearer ${users.tokens.jwb}x`),
-      fc.constantFrom('Basic amdiOnBhc3N3b3Jk', 'Bearer', 'bearer  ', `Token ${users.tokens.jwb}`),
-    ).filter((h) => h === undefined || !Object.values(users.tokens).some((t) => h.endsWith(` ${t}`)));
+    const forged = fc
+      .oneof(
+        fc.constant(undefined),
+        fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme-ascii' }).map((t) => `Bearer ${t.trim() || 'x'}`),
+        fc.constant(`Bearer ${users.tokens.jwb}x`),
+        fc.constantFrom('Basic amdiOnBhc3N3b3Jk', 'Bearer', 'bearer  ', `Token ${users.tokens.jwb}`),
+      )
+      .filter((h) => h === undefined || !Object.values(users.tokens).some((t) => h.endsWith(` ${t}`)));
     const before = await snapshot();
     await fc.assert(
       fc.asyncProperty(endpoint, forged, async ([m, p], authorization) => {
-        const answer = await call(null, m!, p!, m === 'POST' ? { ...ctx.valid, pilot } : undefined, authorization === undefined ? {} : { authorization });
-        expectRefused(answer, 401, { payload: authorization, field: authorization === undefined ? '(session)' : '(authorization)', what: `${m} ${p} with ${String(authorization)}` });
+        const answer = await call(
+          null,
+          m!,
+          p!,
+          m === 'POST' ? { ...ctx.valid, pilot } : undefined,
+          authorization === undefined ? {} : { authorization },
+        );
+        expectRefused(answer, 401, {
+          payload: authorization,
+          field: authorization === undefined ? '(session)' : '(authorization)',
+          what: `${m} ${p} with ${String(authorization)}`,
+        });
       }),
       runOptions,
     );

@@ -96,8 +96,14 @@ describe('mail sink', () => {
     expect((await getJson<StoredMessageSummary[]>(sink, '/api/messages?to=a@college.edu.cn')).body.map((m) => m.id)).toEqual([first.id]);
     expect((await getJson<StoredMessageSummary[]>(sink, '/api/messages?to=c%40COLLEGE.edu.cn')).body.map((m) => m.id)).toEqual([second.id]);
     expect((await getJson<StoredMessageSummary[]>(sink, '/api/messages?to=nobody@college.edu.cn')).body).toEqual([]);
-    expect((await getJson<StoredMessageSummary[]>(sink, '/api/messages?messageId=second@test.onex')).body.map((m) => m.id)).toEqual([second.id]);
-    expect((await getJson<StoredMessageSummary[]>(sink, `/api/messages?messageId=${encodeURIComponent('<first@test.onex>')}`)).body.map((m) => m.id)).toEqual([first.id]);
+    expect((await getJson<StoredMessageSummary[]>(sink, '/api/messages?messageId=second@test.onex')).body.map((m) => m.id)).toEqual([
+      second.id,
+    ]);
+    expect(
+      (await getJson<StoredMessageSummary[]>(sink, `/api/messages?messageId=${encodeURIComponent('<first@test.onex>')}`)).body.map(
+        (m) => m.id,
+      ),
+    ).toEqual([first.id]);
   });
 
   it('serves one message parsed (Chinese intact), raw, and refuses unknown ids', async () => {
@@ -116,7 +122,10 @@ describe('mail sink', () => {
     expect(await raw.text()).toContain('Message-ID: <second@test.onex>\r\n');
 
     const missing = await getJson<{ error: { zh: string; en: string } }>(sink, '/api/messages/20260101-000000000-abcd');
-    expect(missing).toEqual({ status: 404, body: { error: { zh: '没有编号为 20260101-000000000-abcd 的邮件', en: 'no message with id 20260101-000000000-abcd' } } });
+    expect(missing).toEqual({
+      status: 404,
+      body: { error: { zh: '没有编号为 20260101-000000000-abcd 的邮件', en: 'no message with id 20260101-000000000-abcd' } },
+    });
     expect((await fetch(`${sink.httpUrl}/api/messages/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
     expect(await getJson(sink, '/healthz')).toEqual({ status: 200, body: { status: 'ok', messages: 2 } });
   });
@@ -158,7 +167,14 @@ describe('mail sink folder recovery', () => {
     const dir = await tempDir();
     let sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir });
     const transport = nodemailer.createTransport(sink.smtpUrl);
-    await transport.sendMail({ from: 'a@onex.local', to: 'x@college.edu.cn', cc: 'y@college.edu.cn', subject: '甲', text: '1', messageId: '<one@test.onex>' });
+    await transport.sendMail({
+      from: 'a@onex.local',
+      to: 'x@college.edu.cn',
+      cc: 'y@college.edu.cn',
+      subject: '甲',
+      text: '1',
+      messageId: '<one@test.onex>',
+    });
     await transport.sendMail({ from: 'a@onex.local', to: 'z@college.edu.cn', subject: '乙', text: '2', messageId: '<two@test.onex>' });
     const [two, one] = (await sink.list()) as [StoredMessageSummary, StoredMessageSummary];
     await sink.close();
@@ -224,7 +240,13 @@ describe('sendNotification over SMTP', () => {
     expect(m.date).toBe('2026-02-23T09:00:00.000Z');
     expect(m.headers['x-onex-event-key']).toBe('weekly:2026-W08:reminder');
     expect(m.text).toBe(render(n, { adminUrl }).text);
-    for (const needle of ['信息工程学院 软件技术 Web前端开发（中级）', '第五条', 'Art. 5', '2026-02-24 17:00（北京时间）', '2026-02-24 17:00 Beijing time']) {
+    for (const needle of [
+      '信息工程学院 软件技术 Web前端开发（中级）',
+      '第五条',
+      'Art. 5',
+      '2026-02-24 17:00（北京时间）',
+      '2026-02-24 17:00 Beijing time',
+    ]) {
       expect(m.text).toContain(needle);
     }
     expect(m.text).toContain('请在截止前登录管理端提交本周工作周报：http://127.0.0.1:3000/pilots/P2026-007');
@@ -239,7 +261,11 @@ describe('sendNotification over SMTP', () => {
     expect(receipt.accepted).toEqual(['zhangwei@college.edu.cn', 'dean.it@college.edu.cn', 'jwb@college.edu.cn']);
     const m = await stored(expectedMessageId('pilot:P2026-007', 'weekly:2026-W10:missed'));
     expect(m.to).toEqual(['zhangwei@college.edu.cn', 'dean.it@college.edu.cn', 'jwb@college.edu.cn']);
-    expect(m.subject.startsWith('【1+X试点已升级督办】信息工程学院 软件技术 Web前端开发（中级）（2026-W10）截止 2026-03-06 17:00，连续第3次未报送 / Pilot escalated to Academic Affairs:')).toBe(true);
+    expect(
+      m.subject.startsWith(
+        '【1+X试点已升级督办】信息工程学院 软件技术 Web前端开发（中级）（2026-W10）截止 2026-03-06 17:00，连续第3次未报送 / Pilot escalated to Academic Affairs:',
+      ),
+    ).toBe(true);
     const zh = m.text.indexOf('该试点已升级督办');
     const en = m.text.indexOf('The pilot is now escalated');
     expect(zh).toBeGreaterThan(-1);
@@ -313,7 +339,9 @@ describe('sendNotification over SMTP', () => {
     const err = await activities.sendNotification(n).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'OnexSmtpUnavailable', nonRetryable: false });
-    expect((err as ApplicationFailure).message).toContain('邮件发送失败 / sending the e-mail failed (weeklyReminder weekly:2026-W08:reminder:down)');
+    expect((err as ApplicationFailure).message).toContain(
+      '邮件发送失败 / sending the e-mail failed (weeklyReminder weekly:2026-W08:reminder:down)',
+    );
     expect((err as ApplicationFailure).cause).toMatchObject({ code: 'ESOCKET' });
 
     const up = await startMailSink({ smtpPort, httpPort: 0, dir });

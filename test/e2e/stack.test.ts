@@ -27,8 +27,10 @@ let stack: RunningStack | undefined;
 // The deployment's users file (ONEX_USERS_FILE): the CLI signs in with each actor's API token.
 let users: TestUsers;
 const usersReady = testUsers(dataDir, ['jwb:academicAffairs', `zhang:pilotLead:${collegeA}`]).then((u) => (users = u));
-const runCli = (s: RunningStack, args: string[], env: Record<string, string> = {}) => runCliAs({ ...s, tokens: users.tokens, defaultToken: users.tokens.jwb }, args, env);
-const start = async (ports: Awaited<ReturnType<typeof allocateStackPorts>>) => startStack(ports, dataDir, undefined, { ONEX_USERS_FILE: (await usersReady).file });
+const runCli = (s: RunningStack, args: string[], env: Record<string, string> = {}) =>
+  runCliAs({ ...s, tokens: users.tokens, defaultToken: users.tokens.jwb }, args, env);
+const start = async (ports: Awaited<ReturnType<typeof allocateStackPorts>>) =>
+  startStack(ports, dataDir, undefined, { ONEX_USERS_FILE: (await usersReady).file });
 
 afterAll(async () => {
   if (stack && groupAlive(stack.process.pid!)) await stack.interrupt();
@@ -39,13 +41,39 @@ const aa = { ONEX_ACTOR: 'jwb:academicAffairs' };
 
 function startArgs(id: string, college: string, lead: string): string[] {
   return [
-    'pilot', 'start', '--id', id, '--college-id', college, '--college-name', '林业学院',
-    '--major', '园林技术', '--certificate', '花卉园艺', '--org', '某培训评价组织', '--level', 'intermediate',
-    '--lead-name', '张老师', '--lead-email', lead, '--lead-user', 'zhang',
-    '--college-leader-email', 'dean@college.test', '--academic-affairs-email', 'jwb@college.test',
-    '--start', shanghaiDate(Date.now()), '--end', '2028-07-31',
+    'pilot',
+    'start',
+    '--id',
+    id,
+    '--college-id',
+    college,
+    '--college-name',
+    '林业学院',
+    '--major',
+    '园林技术',
+    '--certificate',
+    '花卉园艺',
+    '--org',
+    '某培训评价组织',
+    '--level',
+    'intermediate',
+    '--lead-name',
+    '张老师',
+    '--lead-email',
+    lead,
+    '--lead-user',
+    'zhang',
+    '--college-leader-email',
+    'dean@college.test',
+    '--academic-affairs-email',
+    'jwb@college.test',
+    '--start',
+    shanghaiDate(Date.now()),
+    '--end',
+    '2028-07-31',
     // The first report is due within a week: with a 168-hour lead the lead is reminded at once.
-    '--reminder-hours', '168',
+    '--reminder-hours',
+    '168',
   ];
 }
 
@@ -72,11 +100,15 @@ describe('the local stack, end to end', () => {
     expect(denied.stderr).toContain('Art. 4');
 
     // The reminder reaches the sink over real SMTP, at once.
-    const mails = await eventually(async () => {
-      const res = await fetch(`${stack!.mailUrl}/api/messages?to=${encodeURIComponent(leadA)}`);
-      const list = (await res.json()) as StoredMessageSummary[];
-      return list.length > 0 ? list : undefined;
-    }, 'reminder e-mail', 60_000);
+    const mails = await eventually(
+      async () => {
+        const res = await fetch(`${stack!.mailUrl}/api/messages?to=${encodeURIComponent(leadA)}`);
+        const list = (await res.json()) as StoredMessageSummary[];
+        return list.length > 0 ? list : undefined;
+      },
+      'reminder e-mail',
+      60_000,
+    );
     expect(mails).toHaveLength(1);
 
     const shown = await runCli(stack, ['--json', 'pilot', 'show', pilotA]);
@@ -88,11 +120,32 @@ describe('the local stack, end to end', () => {
     expect(mails[0]!.subject).toContain(period.id);
     expect(mails[0]!.messageId).toBe(state.emails[0]!.messageId);
 
-    const submitted = await runCli(stack, ['--json', 'report', 'submit', pilotA, '--period', period.id, '--content', '本周完成课证融通教学计划修订。', '--actor', 'zhang:pilotLead']);
+    const submitted = await runCli(stack, [
+      '--json',
+      'report',
+      'submit',
+      pilotA,
+      '--period',
+      period.id,
+      '--content',
+      '本周完成课证融通教学计划修订。',
+      '--actor',
+      'zhang:pilotLead',
+    ]);
     expect(submitted.code).toBe(0);
     expect(JSON.parse(submitted.stdout)).toMatchObject({ periodId: period.id, outcome: 'onTime', consecutiveMisses: 0 });
 
-    const again = await runCli(stack, ['report', 'submit', pilotA, '--period', period.id, '--content', '重复', '--actor', 'zhang:pilotLead']);
+    const again = await runCli(stack, [
+      'report',
+      'submit',
+      pilotA,
+      '--period',
+      period.id,
+      '--content',
+      '重复',
+      '--actor',
+      'zhang:pilotLead',
+    ]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('[periodId] 第五条');
 
@@ -100,11 +153,15 @@ describe('the local stack, end to end', () => {
     expect(human.stdout).toContain('按时 on time');
 
     // Listing by college goes through search attributes (eventually consistent).
-    const listed = await eventually(async () => {
-      const r = await runCli(stack!, ['--json', 'pilot', 'list', '--college', collegeA]);
-      const items = JSON.parse(r.stdout) as PilotListItem[];
-      return items.length === 1 ? items : undefined;
-    }, 'list by college', 30_000);
+    const listed = await eventually(
+      async () => {
+        const r = await runCli(stack!, ['--json', 'pilot', 'list', '--college', collegeA]);
+        const items = JSON.parse(r.stdout) as PilotListItem[];
+        return items.length === 1 ? items : undefined;
+      },
+      'list by college',
+      30_000,
+    );
     expect(listed[0]).toMatchObject({ pilotId: pilotA, college: collegeA, stage: 'implementation', escalated: false });
 
     const mailList = await runCli(stack, ['--json', 'mail', 'list', '--to', leadA]);
@@ -127,11 +184,15 @@ describe('the local stack, end to end', () => {
     const state = JSON.parse(shown.stdout) as PilotState;
     expect(state.periods[0]).toMatchObject({ outcome: 'onTime', excerpt: '本周完成课证融通教学计划修订。' });
     expect(state.status).toBe('running');
-    const listed = await eventually(async () => {
-      const r = await runCli(stack!, ['--json', 'pilot', 'list', '--college', collegeA]);
-      const items = JSON.parse(r.stdout) as PilotListItem[];
-      return items.length === 1 ? items : undefined;
-    }, 'list after restart', 30_000);
+    const listed = await eventually(
+      async () => {
+        const r = await runCli(stack!, ['--json', 'pilot', 'list', '--college', collegeA]);
+        const items = JSON.parse(r.stdout) as PilotListItem[];
+        return items.length === 1 ? items : undefined;
+      },
+      'list after restart',
+      30_000,
+    );
     expect(listed[0]!.pilotId).toBe(pilotA);
     // The sink kept its mail on disk, and no reminder was sent twice by the restart.
     const mails = (await (await fetch(`${stack.mailUrl}/api/messages?to=${encodeURIComponent(leadA)}`)).json()) as StoredMessageSummary[];

@@ -28,7 +28,13 @@ let api: TestApi;
 let browser: Browser;
 
 beforeAll(async () => {
-  api = await startTestApi(inject('temporalAddress'), ['jwb:academicAffairs', `zhang:pilotLead:${forestry}`, `dean:collegeLeader:${forestry}`, `chen:pilotLead:${engineering}`, 'vp:schoolLeader']);
+  api = await startTestApi(inject('temporalAddress'), [
+    'jwb:academicAffairs',
+    `zhang:pilotLead:${forestry}`,
+    `dean:collegeLeader:${forestry}`,
+    `chen:pilotLead:${engineering}`,
+    'vp:schoolLeader',
+  ]);
   await api.startPilot(pA, forestry, 'zhang', '林业学院');
   await api.startPilot(pB, engineering, 'chen', '信息工程学院');
   await api.startEscalatedPilot(pE, forestry, 'zhang');
@@ -36,11 +42,15 @@ beforeAll(async () => {
   browser = await launchChromium();
   mkdirSync(shots, { recursive: true });
   // The lists run on search attributes: wait until the three pilots are visible.
-  await eventually(async () => {
-    const res = await api.as('vp', '/api/dashboard?limit=1000');
-    const { pilots } = (await res.json()) as { pilots: { pilotId: string }[] };
-    return [pA, pB, pE, pC].every((id) => pilots.some((p) => p.pilotId === id)) ? true : undefined;
-  }, 'pilots listed', 30_000);
+  await eventually(
+    async () => {
+      const res = await api.as('vp', '/api/dashboard?limit=1000');
+      const { pilots } = (await res.json()) as { pilots: { pilotId: string }[] };
+      return [pA, pB, pE, pC].every((id) => pilots.some((p) => p.pilotId === id)) ? true : undefined;
+    },
+    'pilots listed',
+    30_000,
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -61,7 +71,7 @@ async function signIn(user: string, path = '/signin', viewport = { width: 1280, 
 const state = async (id: string) => (await (await api.as('jwb', `/api/pilots/${id}`)).json()) as PilotState;
 
 describe('the admin web page in Chromium', () => {
-  it('a pilot lead signs in and submits the week\'s report from the inbox; an empty report is refused beside its field', async () => {
+  it("a pilot lead signs in and submits the week's report from the inbox; an empty report is refused beside its field", async () => {
     const page = await signIn('zhang');
     await page.waitForSelector('.inbox-item');
     const item = page.locator(`.inbox-item[data-kind="weeklyReport"][data-pilot="${pA}"]`);
@@ -94,7 +104,7 @@ describe('the admin web page in Chromium', () => {
     await page.context().close();
   });
 
-  it('a college leader follows up his college\'s escalated pilot from the inbox and reports for the week', async () => {
+  it("a college leader follows up his college's escalated pilot from the inbox and reports for the week", async () => {
     const page = await signIn('dean');
     await page.waitForSelector('.inbox-item');
     const chase = page.locator(`.inbox-item[data-kind="chase"][data-pilot="${pE}"]`);
@@ -108,17 +118,35 @@ describe('the admin web page in Chromium', () => {
     await page.context().close();
   });
 
-  it('a college leader approves a budget plan\'s college step from the inbox; a return without a comment is refused beside the field', async () => {
-    const plan = { id: 'B-1', year: 2027, rationale: '考评员培训与考核场地建设', lines: [{ category: 'teacherTraining', description: '考评员培训', amountFen: 800_000 }], funding: [{ source: 'specialFund', amountFen: 800_000 }] };
-    const submitted = await api.as('zhang', `/api/pilots/${pC}/approvals`, { method: 'POST', json: { kind: 'budget', subject: plan, actor: { id: 'zhang', role: 'pilotLead' } } });
+  it("a college leader approves a budget plan's college step from the inbox; a return without a comment is refused beside the field", async () => {
+    const plan = {
+      id: 'B-1',
+      year: 2027,
+      rationale: '考评员培训与考核场地建设',
+      lines: [{ category: 'teacherTraining', description: '考评员培训', amountFen: 800_000 }],
+      funding: [{ source: 'specialFund', amountFen: 800_000 }],
+    };
+    const submitted = await api.as('zhang', `/api/pilots/${pC}/approvals`, {
+      method: 'POST',
+      json: { kind: 'budget', subject: plan, actor: { id: 'zhang', role: 'pilotLead' } },
+    });
     expect(submitted.status).toBe(201);
     expect(await submitted.json()).toMatchObject({ approvalId: 'budget-1' });
-    const approval = async () => (await (await api.as('jwb', `/api/pilots/${pC}/approvals/budget-1`)).json()) as { status: string; currentStep?: { id: string }; decisions: { stepId: string; outcome: string; actor: { id: string; role: string } }[] };
+    const approval = async () =>
+      (await (await api.as('jwb', `/api/pilots/${pC}/approvals/budget-1`)).json()) as {
+        status: string;
+        currentStep?: { id: string };
+        decisions: { stepId: string; outcome: string; actor: { id: string; role: string } }[];
+      };
     await eventually(async () => ((await approval()).currentStep?.id === 'college' ? true : undefined), 'approval started', 20_000);
-    await eventually(async () => {
-      const { items } = (await (await api.as('dean', '/api/inbox')).json()) as { items: { kind: string; pilotId: string }[] };
-      return items.some((i) => i.kind === 'approval' && i.pilotId === pC) ? true : undefined;
-    }, 'approval in the inbox', 20_000);
+    await eventually(
+      async () => {
+        const { items } = (await (await api.as('dean', '/api/inbox')).json()) as { items: { kind: string; pilotId: string }[] };
+        return items.some((i) => i.kind === 'approval' && i.pilotId === pC) ? true : undefined;
+      },
+      'approval in the inbox',
+      20_000,
+    );
 
     const page = await signIn('dean');
     await page.waitForSelector('.inbox-item');
@@ -128,7 +156,10 @@ describe('the admin web page in Chromium', () => {
     await page.waitForSelector('#form-decide');
     expect(await page.getAttribute('#approval-chain li.current', 'data-step')).toBe('college');
     // The college step may approve or return, not reject (only the school leader rejects a budget).
-    expect(await page.locator('#f-outcome option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['approve', 'return']);
+    expect(await page.locator('#f-outcome option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'approve',
+      'return',
+    ]);
 
     // A return needs a comment: refused beside the field, in Chinese with English, nothing sent.
     await page.selectOption('#f-outcome', 'return');
@@ -145,7 +176,11 @@ describe('the admin web page in Chromium', () => {
     await page.screenshot({ path: join(shots, 'approval.png'), fullPage: true });
     const after = await approval();
     expect(after.currentStep?.id).toBe('academicAffairs');
-    expect(after.decisions[0]).toMatchObject({ stepId: 'college', outcome: 'approve', actor: { id: 'dean', role: 'collegeLeader', college: forestry } });
+    expect(after.decisions[0]).toMatchObject({
+      stepId: 'college',
+      outcome: 'approve',
+      actor: { id: 'dean', role: 'collegeLeader', college: forestry },
+    });
     // The college's decision is done: no decision form for the college leader at the next step.
     expect(await page.locator('#form-decide').count()).toBe(0);
     // The signed "approve" link of an approval e-mail, and the plain link, open the approval.
@@ -175,7 +210,11 @@ describe('the admin web page in Chromium', () => {
     const statuses = await page.evaluate(async (id) => {
       const csrf = ((await (await fetch('/api/session')).json()) as { csrfToken: string }).csrfToken;
       const read = await fetch(`/api/pilots/${id}`);
-      const act = await fetch(`/api/pilots/${id}/weekly-reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ periodId: '2026-W01', content: 'x', actor: { id: 'zhang', role: 'pilotLead' } }) });
+      const act = await fetch(`/api/pilots/${id}/weekly-reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ periodId: '2026-W01', content: 'x', actor: { id: 'zhang', role: 'pilotLead' } }),
+      });
       const list = await fetch(`/api/dashboard?college=${encodeURIComponent(id)}`);
       return [read.status, act.status, list.status];
     }, pB);
@@ -231,7 +270,12 @@ describe('the admin web page in Chromium', () => {
 
   it('a signed link from an e-mail opens its form after sign-in; a forged link is refused and logged; usable on a phone; English on request', async () => {
     const period = (await state(pA)).periods.find((p) => p.outcome === 'pending')?.id ?? 'x';
-    const token = signLinkToken(api.users.auth.linkSecret, { email: 'zhang@college.test', action: 'weeklyReport', pilotId: pA, ref: period });
+    const token = signLinkToken(api.users.auth.linkSecret, {
+      email: 'zhang@college.test',
+      action: 'weeklyReport',
+      pilotId: pA,
+      ref: period,
+    });
     const page = await signIn('zhang', `/l/${token}`, { width: 390, height: 844 });
     await page.waitForURL(new RegExp(`/pilots/${pA}\\?do=weeklyReport`));
     await page.waitForSelector('#pilot-title');
@@ -241,7 +285,13 @@ describe('the admin web page in Chromium', () => {
     await page.waitForSelector('#inbox, #inbox-empty');
     await page.screenshot({ path: join(shots, 'inbox-phone.png'), fullPage: true });
 
-    const forged = signToken('f'.repeat(43), 'onex.link.v1', { v: 1, email: 'zhang@college.test', action: 'weeklyReport', pilotId: pA, exp: 4_102_444_800 });
+    const forged = signToken('f'.repeat(43), 'onex.link.v1', {
+      v: 1,
+      email: 'zhang@college.test',
+      action: 'weeklyReport',
+      pilotId: pA,
+      exp: 4_102_444_800,
+    });
     await page.goto(`${api.url}/l/${forged}`);
     await page.waitForSelector('#link-error');
     expect(await page.innerText('#link-error')).toContain('链接无效或被篡改');
@@ -288,13 +338,36 @@ describe('the admin web page in Chromium', () => {
   });
 
   it('serves an OpenAPI description generated from the zod schemas, public like the page itself', async () => {
-    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>
+      >;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const report = doc.paths['/api/pilots/{id}/weekly-reports']!.post!;
     expect(Object.keys(report.requestBody!.content['application/json']!.schema.properties!)).toEqual(['periodId', 'content', 'actor']);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/pilots', '/api/pilots/{id}', '/api/inbox', '/api/dashboard', '/api/pilots/{id}/export', '/api/session', '/api/links/verify']));
-    for (const [path, keys] of [['/api/bulk/extend-deadline', ['pilotIds', 'target', 'newDueDate', 'reason']], ['/api/bulk/remind-overdue', ['actor', 'dryRun']], ['/api/pilots/{id}/cancel', ['actor', 'reason']], ['/api/pilots/{id}/approvals/{approvalId}/delegate', ['stepId', 'delegate', 'validUntil']]] as const) {
-      expect(Object.keys(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema.properties!)).toEqual(expect.arrayContaining([...keys]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/pilots',
+        '/api/pilots/{id}',
+        '/api/inbox',
+        '/api/dashboard',
+        '/api/pilots/{id}/export',
+        '/api/session',
+        '/api/links/verify',
+      ]),
+    );
+    for (const [path, keys] of [
+      ['/api/bulk/extend-deadline', ['pilotIds', 'target', 'newDueDate', 'reason']],
+      ['/api/bulk/remind-overdue', ['actor', 'dryRun']],
+      ['/api/pilots/{id}/cancel', ['actor', 'reason']],
+      ['/api/pilots/{id}/approvals/{approvalId}/delegate', ['stepId', 'delegate', 'validUntil']],
+    ] as const) {
+      expect(Object.keys(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema.properties!)).toEqual(
+        expect.arrayContaining([...keys]),
+      );
     }
     expect((await fetch(`${api.url}/`)).headers.get('content-security-policy')).toContain("script-src 'self'");
   });

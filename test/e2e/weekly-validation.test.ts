@@ -84,8 +84,12 @@ describe('submitWeeklyReport validation (Art. 5)', () => {
     }
   });
 
-  it('refuses an actor who is not this pilot\'s lead or working group', async () => {
-    const [r] = await refusal({ periodId: openPeriod, content: '内容', actor: { id: 'li', role: 'collegeStaff', college: 'other-college' } });
+  it("refuses an actor who is not this pilot's lead or working group", async () => {
+    const [r] = await refusal({
+      periodId: openPeriod,
+      content: '内容',
+      actor: { id: 'li', role: 'collegeStaff', college: 'other-college' },
+    });
     expect(r).toMatchObject({ ruleId: 'art5.weeklyReport.actor', article: { article: 5 }, field: 'actor' });
     const [missing] = await refusal({ periodId: openPeriod, content: '内容' });
     expect(missing!.field).toBe('actor');

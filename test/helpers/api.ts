@@ -59,7 +59,13 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[],
   const running = worker.run();
   const users = await testUsers(dir, userSpecs);
   const lines = options.logLines;
-  const app: FastifyInstance = buildApi({ client: env.client, taskQueue, auth: { ...users.auth, ...options.auth }, logger: lines ? { stream: { write: (l: string) => void lines.push(l) } } : false, trustedProxies: options.trustedProxies });
+  const app: FastifyInstance = buildApi({
+    client: env.client,
+    taskQueue,
+    auth: { ...users.auth, ...options.auth },
+    logger: lines ? { stream: { write: (l: string) => void lines.push(l) } } : false,
+    trustedProxies: options.trustedProxies,
+  });
   options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
@@ -69,7 +75,11 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[],
     const { json, ...rest } = init;
     return fetch(`${url}${path}`, {
       ...rest,
-      headers: { authorization: `Bearer ${users.tokens[userId]}`, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(rest.headers as Record<string, string> | undefined) },
+      headers: {
+        authorization: `Bearer ${users.tokens[userId]}`,
+        ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(rest.headers as Record<string, string> | undefined),
+      },
       ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
     });
   };
@@ -82,12 +92,16 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[],
     sent: activities.sent,
     async startPilot(id, college, lead, collegeName = `${college} 学院`, extra = {}) {
       const today = shanghaiDate(Date.now());
-      const pilot = pilotRecordSchema.parse(samplePilot({
-        id, startDate: today, endDate: addDays(today, 400),
-        college: { id: college, name: collegeName },
-        lead: { name: `负责人 ${lead}`, email: `${lead}@college.test`, userId: lead },
-        ...extra,
-      }));
+      const pilot = pilotRecordSchema.parse(
+        samplePilot({
+          id,
+          startDate: today,
+          endDate: addDays(today, 400),
+          college: { id: college, name: collegeName },
+          lead: { name: `负责人 ${lead}`, email: `${lead}@college.test`, userId: lead },
+          ...extra,
+        }),
+      );
       const aa = userSpecs.find((s) => s.split(':')[1] === 'academicAffairs')!.split(':')[0]!;
       const res = await as(aa, '/api/pilots', { method: 'POST', json: { pilot, actor: { id: aa, role: 'academicAffairs' } } });
       if (res.status !== 201) throw new Error(`starting ${id}: ${res.status} ${await res.text()}`);
@@ -95,16 +109,30 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[],
     },
     async startEscalatedPilot(id, college, lead) {
       const today = shanghaiDate(Date.now());
-      const pilot = pilotRecordSchema.parse(samplePilot({ id, startDate: today, endDate: addDays(today, 400), college: { id: college, name: `${college} 学院` }, lead: { name: `负责人 ${lead}`, email: `${lead}@college.test`, userId: lead } }));
+      const pilot = pilotRecordSchema.parse(
+        samplePilot({
+          id,
+          startDate: today,
+          endDate: addDays(today, 400),
+          college: { id: college, name: `${college} 学院` },
+          lead: { name: `负责人 ${lead}`, email: `${lead}@college.test`, userId: lead },
+        }),
+      );
       const options = pilotStartOptions(pilot);
-      const typedSearchAttributes = options.typedSearchAttributes.map((a) => (a.key.name === OnexEscalated.name ? { key: OnexEscalated, value: true } : a));
+      const typedSearchAttributes = options.typedSearchAttributes.map((a) =>
+        a.key.name === OnexEscalated.name ? { key: OnexEscalated, value: true } : a,
+      );
       await env.client.workflow.start(pilotWorkflow, { taskQueue, ...options, typedSearchAttributes });
       started.push(id);
     },
     as,
     async close() {
       await app.close();
-      for (const id of started) await env.client.workflow.getHandle(`pilot:${id}`).terminate('test done').catch(() => undefined);
+      for (const id of started)
+        await env.client.workflow
+          .getHandle(`pilot:${id}`)
+          .terminate('test done')
+          .catch(() => undefined);
       worker.shutdown();
       await running;
       await env.close();

@@ -27,7 +27,15 @@ export async function testUsers(dir: string, specs: string[]): Promise<TestUsers
   const password = (id: string) => `password-${id}`;
   for (const spec of specs) {
     const [id, role, college] = spec.split(':') as [string, Role, string | undefined];
-    const { token } = await addAccount(file, { id, name: `测试 ${id}`, email: `${id}@college.test`, role, college, password: password(id), token: 'test' });
+    const { token } = await addAccount(file, {
+      id,
+      name: `测试 ${id}`,
+      email: `${id}@college.test`,
+      role,
+      college,
+      password: password(id),
+      token: 'test',
+    });
     tokens[id] = token!;
   }
   const events: SecurityEvent[] = [];
@@ -37,6 +45,12 @@ export async function testUsers(dir: string, specs: string[]): Promise<TestUsers
     tokens,
     password,
     events,
-    auth: { users: new UserStore(file), state: new ApiStateStore(join(dir, `api-state-${randomBytes(4).toString('hex')}.sqlite`)), sessionSecret: secret(), linkSecret: secret(), securityLog: (e) => events.push(e) },
+    auth: {
+      users: new UserStore(file),
+      state: new ApiStateStore(join(dir, `api-state-${randomBytes(4).toString('hex')}.sqlite`)),
+      sessionSecret: secret(),
+      linkSecret: secret(),
+      securityLog: (e) => events.push(e),
+    },
   };
 }

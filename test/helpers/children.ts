@@ -19,13 +19,26 @@ export const sentBy = (sent: Notification[], workflowId: string): Notification[]
 
 /** Mail leaves a workflow's outbox after the update or timer: wait until it sent `count` mails, then exactly that many. */
 export async function mailCount(sent: Notification[], workflowId: string, count: number): Promise<Notification[]> {
-  await eventually(() => (sentBy(sent, workflowId).length >= count ? true : undefined), `${count} mails from ${workflowId}`).catch(() => undefined);
+  await eventually(() => (sentBy(sent, workflowId).length >= count ? true : undefined), `${count} mails from ${workflowId}`).catch(
+    () => undefined,
+  );
   expect(sentBy(sent, workflowId)).toHaveLength(count);
   return sentBy(sent, workflowId);
 }
 
 /** A child started by a parent workflow, once it answers `query`. */
-export function childHandle<W extends Workflow>(env: TestWorkflowEnvironment, workflowId: string, query: QueryDefinition<unknown>): Promise<WorkflowHandle<W>> {
+export function childHandle<W extends Workflow>(
+  env: TestWorkflowEnvironment,
+  workflowId: string,
+  query: QueryDefinition<unknown>,
+): Promise<WorkflowHandle<W>> {
   const h = env.client.workflow.getHandle<W>(workflowId);
-  return eventually(() => h.query(query).then(() => h, () => undefined), `child workflow ${workflowId} to start`);
+  return eventually(
+    () =>
+      h.query(query).then(
+        () => h,
+        () => undefined,
+      ),
+    `child workflow ${workflowId} to start`,
+  );
 }

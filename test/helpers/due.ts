@@ -24,7 +24,15 @@ function shanghaiTime(ms: number): string {
 /** A pilot from today (Shanghai) for ~200 days with this policy. */
 export function pilotWithPolicy(id: string, leadEmail: string, reportPolicy: ReportPolicy, now = Date.now()): PilotRecord {
   const today = shanghaiDate(now);
-  return pilotRecordSchema.parse(samplePilot({ id, startDate: today, endDate: addDays(today, 200), reportPolicy, lead: { name: '张老师', email: leadEmail, userId: 'zhang' } }));
+  return pilotRecordSchema.parse(
+    samplePilot({
+      id,
+      startDate: today,
+      endDate: addDays(today, 200),
+      reportPolicy,
+      lead: { name: '张老师', email: leadEmail, userId: 'zhang' },
+    }),
+  );
 }
 
 /**
@@ -32,7 +40,12 @@ export function pilotWithPolicy(id: string, leadEmail: string, reportPolicy: Rep
  * undefined when none exists (only inside a holiday of more than a week, e.g. the Spring
  * Festival, when no due instant lies within the 168-hour reach of a reminder).
  */
-export function pilotRemindedAt(id: string, leadEmail: string, remindAtMs: number, now = Date.now()): { pilot: PilotRecord; period: WeeklyPeriod } | undefined {
+export function pilotRemindedAt(
+  id: string,
+  leadEmail: string,
+  remindAtMs: number,
+  now = Date.now(),
+): { pilot: PilotRecord; period: WeeklyPeriod } | undefined {
   if (remindAtMs % MINUTE_MS !== 0) throw new RangeError('a reminder falls on a minute boundary');
   for (let lead = 1; lead <= 168; lead += 1) {
     const time = shanghaiTime(remindAtMs + lead * HOUR_MS);
@@ -54,7 +67,12 @@ export function minuteBoundaryAfter(now: number, leadMs: number): number {
  * A pilot whose first reminder is already due (a 168-hour lead) and whose due instant is
  * at least `marginMs` away, so the reminder is sent at once when the pilot starts.
  */
-export function pilotRemindedNow(id: string, leadEmail: string, now = Date.now(), marginMs = 30 * MINUTE_MS): { pilot: PilotRecord; period: WeeklyPeriod } {
+export function pilotRemindedNow(
+  id: string,
+  leadEmail: string,
+  now = Date.now(),
+  marginMs = 30 * MINUTE_MS,
+): { pilot: PilotRecord; period: WeeklyPeriod } {
   for (const time of ['23:59', '12:00', '00:30']) {
     for (let weekday = 1; weekday <= 5; weekday += 1) {
       const pilot = pilotWithPolicy(id, leadEmail, { weekday, time, reminderLeadHours: 168 }, now);
@@ -73,11 +91,21 @@ export function pilotRemindedNow(id: string, leadEmail: string, now = Date.now()
 export function pastPilot(id: string, leadEmail: string, periods: number, now = Date.now()) {
   const startedAt = new Date(now - (periods + 2) * 7 * 24 * HOUR_MS).toISOString();
   const start = shanghaiDate(Date.parse(startedAt));
-  const draft = pilotRecordSchema.parse(samplePilot({ id, startDate: start, endDate: addDays(start, 365), reportPolicy: { weekday: 5, time: '17:00', reminderLeadHours: 0 }, lead: { name: '张老师', email: leadEmail, userId: 'zhang' } }));
+  const draft = pilotRecordSchema.parse(
+    samplePilot({
+      id,
+      startDate: start,
+      endDate: addDays(start, 365),
+      reportPolicy: { weekday: 5, time: '17:00', reminderLeadHours: 0 },
+      lead: { name: '张老师', email: leadEmail, userId: 'zhang' },
+    }),
+  );
   const list: WeeklyPeriod[] = [];
-  for (let p = firstWeeklyPeriod(draft, startedAt, calendar); p && list.length < periods; p = followingWeeklyPeriod(draft, p, calendar)) list.push(p);
+  for (let p = firstWeeklyPeriod(draft, startedAt, calendar); p && list.length < periods; p = followingWeeklyPeriod(draft, p, calendar))
+    list.push(p);
   const last = list[list.length - 1];
-  if (list.length < periods || !last || Date.parse(last.dueAt) >= now) throw new Error(`fewer than ${periods} past periods before ${new Date(now).toISOString()}`);
+  if (list.length < periods || !last || Date.parse(last.dueAt) >= now)
+    throw new Error(`fewer than ${periods} past periods before ${new Date(now).toISOString()}`);
   const pilot = pilotRecordSchema.parse({ ...draft, endDate: last.nominalDueDate });
   const carried = initialPilotState(pilot, startedAt, calendar);
   return { pilot, periods: list, carried };

@@ -18,7 +18,15 @@ export interface StackPorts {
 }
 
 export async function allocateStackPorts(): Promise<StackPorts> {
-  const [temporal, ui, http, metrics, smtp, mailHttp, api] = (await freePorts(7)) as [number, number, number, number, number, number, number];
+  const [temporal, ui, http, metrics, smtp, mailHttp, api] = (await freePorts(7)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return { temporal, ui, http, metrics, smtp, mailHttp, api };
 }
 
@@ -31,18 +39,28 @@ export interface RunningStack {
   interrupt(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startStack(ports: StackPorts, dataDir: string, timeoutMs = 150_000, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
-  return startNpmStack('start', {
-    ONEX_DATA_DIR: dataDir,
-    ONEX_TEMPORAL_PORT: String(ports.temporal),
-    ONEX_TEMPORAL_UI_PORT: String(ports.ui),
-    ONEX_TEMPORAL_HTTP_PORT: String(ports.http),
-    ONEX_TEMPORAL_METRICS_PORT: String(ports.metrics),
-    ONEX_SMTP_PORT: String(ports.smtp),
-    ONEX_MAILSINK_HTTP_PORT: String(ports.mailHttp),
-    ONEX_API_PORT: String(ports.api),
-    ...extraEnv,
-  }, 'the onex local stack is up', timeoutMs);
+export async function startStack(
+  ports: StackPorts,
+  dataDir: string,
+  timeoutMs = 150_000,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningStack> {
+  return startNpmStack(
+    'start',
+    {
+      ONEX_DATA_DIR: dataDir,
+      ONEX_TEMPORAL_PORT: String(ports.temporal),
+      ONEX_TEMPORAL_UI_PORT: String(ports.ui),
+      ONEX_TEMPORAL_HTTP_PORT: String(ports.http),
+      ONEX_TEMPORAL_METRICS_PORT: String(ports.metrics),
+      ONEX_SMTP_PORT: String(ports.smtp),
+      ONEX_MAILSINK_HTTP_PORT: String(ports.mailHttp),
+      ONEX_API_PORT: String(ports.api),
+      ...extraEnv,
+    },
+    'the onex local stack is up',
+    timeoutMs,
+  );
 }
 
 /**
@@ -50,7 +68,12 @@ export async function startStack(ports: StackPorts, dataDir: string, timeoutMs =
  * stack from a terminal, and resolves once its output contains `readyText`. `env` must give
  * ONEX_API_PORT and ONEX_MAILSINK_HTTP_PORT (the URLs returned).
  */
-export async function startNpmStack(script: string, env: Record<string, string>, readyText: string, timeoutMs = 150_000): Promise<RunningStack> {
+export async function startNpmStack(
+  script: string,
+  env: Record<string, string>,
+  readyText: string,
+  timeoutMs = 150_000,
+): Promise<RunningStack> {
   const child = spawn('npm', script === 'start' ? ['start'] : ['run', script], {
     cwd: projectRoot,
     detached: true,
@@ -60,7 +83,9 @@ export async function startNpmStack(script: string, env: Record<string, string>,
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   // Every process of the stack writes to these pipes: they close when the last one exits.
   const outputClosed = Promise.all([child.stdout!, child.stderr!].map((s) => new Promise<void>((r) => s.once('close', () => r()))));
   await new Promise<void>((resolve, reject) => {
@@ -138,4 +163,3 @@ export function runCli(stack: CliTarget, args: string[], env: Record<string, str
     );
   });
 }
-

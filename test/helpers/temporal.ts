@@ -34,7 +34,9 @@ export async function createTestWorker(
 }
 
 /** A client + worker on the shared e2e dev server (see test/global-setup.ts). */
-export async function connectDevServer(address: string): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection; close(): Promise<void> }> {
+export async function connectDevServer(
+  address: string,
+): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection; close(): Promise<void> }> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnectionImpl.connect({ address });
   return {

@@ -17,10 +17,16 @@ const INTERVAL_MS = 100;
  * not yet: a process still starting, a workflow not yet there); throws after `timeoutMs`.
  * Every layer waits with this one (the e2e stack too).
  */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what = 'condition', timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what = 'condition',
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const value = await Promise.resolve().then(probe).catch(() => undefined);
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() >= until) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, INTERVAL_MS));
@@ -38,10 +44,14 @@ export async function queryUntil<S>(
   timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<S> {
   let last: S | undefined;
-  const found = await eventually(async () => {
-    last = await handle.query(query);
-    return holds(last) ? last : undefined;
-  }, 'query condition', timeoutMs).catch(() => undefined);
+  const found = await eventually(
+    async () => {
+      last = await handle.query(query);
+      return holds(last) ? last : undefined;
+    },
+    'query condition',
+    timeoutMs,
+  ).catch(() => undefined);
   return found ?? (last as S);
 }
 

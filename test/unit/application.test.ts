@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applicationRoundSchema, applicationReviewChain, checkApplication, checkPassRateRestriction, publicNoticePeriod,
-  type ApplicationContext, type PassRecord,
+  applicationRoundSchema,
+  applicationReviewChain,
+  checkApplication,
+  checkPassRateRestriction,
+  publicNoticePeriod,
+  type ApplicationContext,
+  type PassRecord,
 } from '../../domain/application';
 import { checkApprover, type ApprovalStep } from '../../domain/approval';
 import { evaluateRules, grantWaiver } from '../../domain/waivers';
@@ -17,14 +22,20 @@ describe('Art. 8(3) planned examinees ≥ 30 (waivable)', () => {
 
   it('29 is refused, waivable, citing Art. 8(3) on plannedExaminees', () => {
     const r = checkApplication(application({ plannedExaminees: 29 }), noContext, table);
-    expect(shape(r)).toEqual([{ ruleId: 'art8.minExaminees', article: { article: 8, item: 3 }, severity: 'waivable', field: 'plannedExaminees' }]);
+    expect(shape(r)).toEqual([
+      { ruleId: 'art8.minExaminees', article: { article: 8, item: 3 }, severity: 'waivable', field: 'plannedExaminees' },
+    ]);
     expect(r[0]!.message).toEqual({ zh: '计划考证人数 29 人，原则上不低于 30 人', en: '29 planned examinees; in principle at least 30' });
     expect(evaluateRules(r, [], 'app-2026-001').ok).toBe(false);
   });
 
   it('29 with an Academic Affairs waiver is accepted and the waiver is recorded', () => {
     const app = application({ plannedExaminees: 29 });
-    const granted = grantWaiver({ ruleId: 'art8.minExaminees', subjectId: app.id, reason: '新办专业首届学生 29 人，全部报考' }, actors.academicAffairs, NOW);
+    const granted = grantWaiver(
+      { ruleId: 'art8.minExaminees', subjectId: app.id, reason: '新办专业首届学生 29 人，全部报考' },
+      actors.academicAffairs,
+      NOW,
+    );
     if (!granted.ok) throw new Error(JSON.stringify(granted.errors));
     const e = evaluateRules(checkApplication(app, noContext, table), [granted.value], app.id);
     expect(e.ok).toBe(true);
@@ -41,10 +52,12 @@ describe('Art. 8(3) planned examinees ≥ 30 (waivable)', () => {
     });
   });
 
-  it("a waiver for another application does not carry over", () => {
+  it('a waiver for another application does not carry over', () => {
     const g = grantWaiver({ ruleId: 'art8.minExaminees', subjectId: 'app-other', reason: '理由' }, actors.academicAffairs, NOW);
     if (!g.ok) throw new Error('grant failed');
-    expect(evaluateRules(checkApplication(application({ plannedExaminees: 29 }), noContext, table), [g.value], 'app-2026-001').ok).toBe(false);
+    expect(evaluateRules(checkApplication(application({ plannedExaminees: 29 }), noContext, table), [g.value], 'app-2026-001').ok).toBe(
+      false,
+    );
   });
 });
 
@@ -57,7 +70,12 @@ describe('Art. 8 other items', () => {
 
   it('8(2): a second application for the same major in the round is refused (waivable); other majors, rounds and itself do not count', () => {
     const app = application();
-    const sameMajor = { id: 'app-2026-002', roundId: 'round-2026', college: app.college, major: { code: '410301', name: '林业技术（改名）' } };
+    const sameMajor = {
+      id: 'app-2026-002',
+      roundId: 'round-2026',
+      college: app.college,
+      major: { code: '410301', name: '林业技术（改名）' },
+    };
     const r = checkApplication(app, { sameRound: [sameMajor], passRecords: [] }, table);
     expect(shape(r)).toEqual([{ ruleId: 'art8.onePilotPerMajor', article: { article: 8, item: 2 }, severity: 'waivable', field: 'major' }]);
     expect(r[0]!.message.zh).toContain('app-2026-002');
@@ -86,24 +104,34 @@ describe('Art. 8 other items', () => {
   it('8(5): elementary gets an advisory that never blocks; intermediate and advanced get none', () => {
     const elem = application({ certificate: { name: 'X', evaluationOrg: 'O', level: 'elementary' } });
     const r = checkApplication(elem, noContext, table);
-    expect(shape(r)).toEqual([{ ruleId: 'art8.levelEncouraged', article: { article: 8, item: 5 }, severity: 'advisory', field: 'certificate.level' }]);
+    expect(shape(r)).toEqual([
+      { ruleId: 'art8.levelEncouraged', article: { article: 8, item: 5 }, severity: 'advisory', field: 'certificate.level' },
+    ]);
     const e = evaluateRules(r, [], elem.id);
     expect(e).toMatchObject({ ok: true, blocking: [], advisories: [{ ruleId: 'art8.levelEncouraged' }] });
-    expect(checkApplication(application({ certificate: { name: 'X', evaluationOrg: 'O', level: 'advanced' } }), noContext, table)).toEqual([]);
+    expect(checkApplication(application({ certificate: { name: 'X', evaluationOrg: 'O', level: 'advanced' } }), noContext, table)).toEqual(
+      [],
+    );
   });
-
 });
 
 describe('Art. 12 restriction on next year’s application', () => {
   const record = (candidates: number, passed: number, over: Partial<PassRecord> = {}): PassRecord => ({
-    year: 2025, collegeId: 'forestry', major: { code: '410301', name: '林业技术' },
-    certificate: { name: '林业有害生物防治', evaluationOrg: '某培训评价组织' }, candidates, passed, ...over,
+    year: 2025,
+    collegeId: 'forestry',
+    major: { code: '410301', name: '林业技术' },
+    certificate: { name: '林业有害生物防治', evaluationOrg: '某培训评价组织' },
+    candidates,
+    passed,
+    ...over,
   });
   const app = application();
 
   it('a previous-year pass rate of 89.99 % restricts (waivable, Art. 12)', () => {
     const r = checkPassRateRestriction(app, [record(10_000, 8_999)], table);
-    expect(shape(r)).toEqual([{ ruleId: 'art12.passRateRestriction', article: { article: 12 }, severity: 'waivable', field: 'certificate' }]);
+    expect(shape(r)).toEqual([
+      { ruleId: 'art12.passRateRestriction', article: { article: 12 }, severity: 'waivable', field: 'certificate' },
+    ]);
     expect(r[0]!.message.zh).toContain('89.99%（8999/10000），低于 90%');
   });
 
@@ -129,7 +157,11 @@ describe('Art. 12 restriction on next year’s application', () => {
   it('is part of checkApplication and Academic Affairs may waive it', () => {
     const r = checkApplication(app, { sameRound: [], passRecords: [record(100, 89)] }, table);
     expect(ids(r)).toEqual(['art12.passRateRestriction']);
-    const g = grantWaiver({ ruleId: 'art12.passRateRestriction', subjectId: app.id, reason: '已完成整改，省厅同意继续申报' }, actors.academicAffairs, NOW);
+    const g = grantWaiver(
+      { ruleId: 'art12.passRateRestriction', subjectId: app.id, reason: '已完成整改，省厅同意继续申报' },
+      actors.academicAffairs,
+      NOW,
+    );
     if (!g.ok) throw new Error('grant failed');
     expect(evaluateRules(r, [g.value], app.id).ok).toBe(true);
   });
@@ -137,7 +169,13 @@ describe('Art. 12 restriction on next year’s application', () => {
 
 describe('Art. 9 round, review chain and public notice', () => {
   it('the internal deadline must precede the provincial one', () => {
-    const round = { id: 'round-2026', year: 2026, provincialCall: '粤教职函〔2026〕1号', provincialDeadline: '2026-04-30', internalDeadline: '2026-04-30' };
+    const round = {
+      id: 'round-2026',
+      year: 2026,
+      provincialCall: '粤教职函〔2026〕1号',
+      provincialDeadline: '2026-04-30',
+      internalDeadline: '2026-04-30',
+    };
     expect(shape(refusalsOf(applicationRoundSchema, round))).toEqual([
       { ruleId: 'art9.internalDeadline', article: { article: 9, item: 2 }, severity: 'hard', field: 'internalDeadline' },
     ]);
@@ -148,9 +186,13 @@ describe('Art. 9 round, review chain and public notice', () => {
     const [college, aa] = applicationReviewChain.steps as [ApprovalStep, ApprovalStep];
     expect([college.id, aa.id]).toEqual(['college', 'academicAffairs']);
     const at = (step: ApprovalStep, stepIndex: number) => ({ status: 'pending' as const, step, stepIndex });
-    expect(shape(checkApprover(applicationReviewChain, at(college, 0), actors.otherCollegeLeader, 'forestry'))).toEqual([{ ruleId: 'art9.applicationReview', article: { article: 9, item: 2 }, severity: 'hard', field: 'actor.college' }]);
+    expect(shape(checkApprover(applicationReviewChain, at(college, 0), actors.otherCollegeLeader, 'forestry'))).toEqual([
+      { ruleId: 'art9.applicationReview', article: { article: 9, item: 2 }, severity: 'hard', field: 'actor.college' },
+    ]);
     expect(checkApprover(applicationReviewChain, at(college, 0), actors.collegeLeader, 'forestry')).toEqual([]);
-    expect(checkApprover(applicationReviewChain, at(college, 0), actors.academicAffairs, 'forestry').map((e) => e.field)).toEqual(['actor.role']);
+    expect(checkApprover(applicationReviewChain, at(college, 0), actors.academicAffairs, 'forestry').map((e) => e.field)).toEqual([
+      'actor.role',
+    ]);
     expect(checkApprover(applicationReviewChain, at(aa, 1), actors.academicAffairs, 'forestry')).toEqual([]);
   });
 
@@ -162,5 +204,4 @@ describe('Art. 9 round, review chain and public notice', () => {
     // Thu 10/9, Fri 10/10, Sat 10/11 (调休 make-up workday), Mon 10/13, Tue 10/14.
     expect(publicNoticePeriod('2025-10-03', table, calendar())).toEqual({ start: '2025-10-09', end: '2025-10-14', workingDays: 5 });
   });
-
 });

@@ -1,19 +1,36 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  assessmentForms, assessmentSessionSchema, checkAssessmentFees, checkComponents, feeCapFen, formatPassRate,
-  passRate, passRateBelow, totalPassCount, type AssessmentComponent, type AssessmentForm,
+  assessmentForms,
+  assessmentSessionSchema,
+  checkAssessmentFees,
+  checkComponents,
+  feeCapFen,
+  formatPassRate,
+  passRate,
+  passRateBelow,
+  totalPassCount,
+  type AssessmentComponent,
+  type AssessmentForm,
 } from '../../domain/assessment';
 import { yuanToFen } from '../../domain/money';
 import { refusalsOf, shape, table } from './fixtures';
 
 const only = (form: AssessmentForm): AssessmentComponent[] => [{ form, weightBp: 10_000 }];
-const mixed6040: AssessmentComponent[] = [{ form: 'written', weightBp: 6000 }, { form: 'practicalSpecial', weightBp: 4000 }];
+const mixed6040: AssessmentComponent[] = [
+  { form: 'written', weightBp: 6000 },
+  { form: 'practicalSpecial', weightBp: 4000 },
+];
 const fees = (components: AssessmentComponent[], publishedFeeFen: number, studentFeeFen = 0) =>
   checkAssessmentFees({ components, publishedFeeFen, studentFeeFen }, table);
 
 describe('Art. 16–17 fee caps per form', () => {
-  const caps: [AssessmentForm, number][] = [['written', 200_00], ['computer', 300_00], ['practicalGeneral', 500_00], ['practicalSpecial', 700_00]];
+  const caps: [AssessmentForm, number][] = [
+    ['written', 200_00],
+    ['computer', 300_00],
+    ['practicalGeneral', 500_00],
+    ['practicalSpecial', 700_00],
+  ];
 
   it.each(caps)('%s: cap %i fen; at the cap accepted, one fen over refused citing Art. 17', (form, cap) => {
     expect(feeCapFen(only(form), table)).toBe(cap);
@@ -30,12 +47,18 @@ describe('Art. 17 mixed exams: score-weighted cap', () => {
     expect(fees(mixed6040, yuanToFen('400.00')!)).toEqual([]);
     const over = fees(mixed6040, yuanToFen('400.01')!);
     expect(shape(over)).toEqual([{ ruleId: 'art17.feeCap', article: { article: 17 }, severity: 'waivable', field: 'publishedFeeFen' }]);
-    expect(over[0]!.message.zh).toBe('考核收费 400.01 元/人次超过成本上限 400.00 元/人次（纸笔考试 60% + 基于特殊要求实训设备和场地的实操考试 40%）');
+    expect(over[0]!.message.zh).toBe(
+      '考核收费 400.01 元/人次超过成本上限 400.00 元/人次（纸笔考试 60% + 基于特殊要求实训设备和场地的实操考试 40%）',
+    );
     expect(over[0]!.message.en).toContain('CNY 400.01 per person-time exceeds the cap of CNY 400.00');
   });
 
   it('rounds a fractional cap down to the fen, which decides exactly: ⅓ each of 200/300/500 → 333.33', () => {
-    const thirds: AssessmentComponent[] = [{ form: 'written', weightBp: 3333 }, { form: 'computer', weightBp: 3333 }, { form: 'practicalGeneral', weightBp: 3334 }];
+    const thirds: AssessmentComponent[] = [
+      { form: 'written', weightBp: 3333 },
+      { form: 'computer', weightBp: 3333 },
+      { form: 'practicalGeneral', weightBp: 3334 },
+    ];
     // 3333×20000 + 3333×30000 + 3334×50000 = 333 350 000 → 33 335.0 fen
     expect(feeCapFen(thirds, table)).toBe(33_335);
     expect(fees(thirds, 33_335)).toEqual([]);
@@ -43,18 +66,36 @@ describe('Art. 17 mixed exams: score-weighted cap', () => {
   });
 
   it('weights totalling 99 % are refused citing Art. 17, and so is 101 %', () => {
-    const w99: AssessmentComponent[] = [{ form: 'written', weightBp: 5900 }, { form: 'practicalSpecial', weightBp: 4000 }];
-    expect(shape(checkComponents(w99))).toEqual([{ ruleId: 'art17.weightsTotal', article: { article: 17 }, severity: 'hard', field: 'components' }]);
-    expect(checkComponents(w99)[0]!.message).toEqual({ zh: '各类型考核分值比例合计为 99%，必须恰为 100%', en: 'the score weights total 99%; they must total exactly 100%' });
-    expect(checkComponents([{ form: 'written', weightBp: 6100 }, { form: 'computer', weightBp: 4000 }])[0]!.message.en).toContain('101%');
+    const w99: AssessmentComponent[] = [
+      { form: 'written', weightBp: 5900 },
+      { form: 'practicalSpecial', weightBp: 4000 },
+    ];
+    expect(shape(checkComponents(w99))).toEqual([
+      { ruleId: 'art17.weightsTotal', article: { article: 17 }, severity: 'hard', field: 'components' },
+    ]);
+    expect(checkComponents(w99)[0]!.message).toEqual({
+      zh: '各类型考核分值比例合计为 99%，必须恰为 100%',
+      en: 'the score weights total 99%; they must total exactly 100%',
+    });
+    expect(
+      checkComponents([
+        { form: 'written', weightBp: 6100 },
+        { form: 'computer', weightBp: 4000 },
+      ])[0]!.message.en,
+    ).toContain('101%');
     expect(() => feeCapFen(w99, table)).toThrow(/exactly 100%/);
     expect(fees(w99, 1).map((r) => r.ruleId)).toEqual(['art17.weightsTotal']);
   });
 
   it('refuses a form listed twice and an empty form list, citing Art. 16', () => {
-    expect(shape(checkComponents([{ form: 'written', weightBp: 5000 }, { form: 'written', weightBp: 5000 }]))).toEqual([
-      { ruleId: 'art16.assessmentForms', article: { article: 16 }, severity: 'hard', field: 'components.1.form' },
-    ]);
+    expect(
+      shape(
+        checkComponents([
+          { form: 'written', weightBp: 5000 },
+          { form: 'written', weightBp: 5000 },
+        ]),
+      ),
+    ).toEqual([{ ruleId: 'art16.assessmentForms', article: { article: 16 }, severity: 'hard', field: 'components.1.form' }]);
     expect(checkComponents([]).map((r) => r.ruleId)).toEqual(['art16.assessmentForms']);
   });
 
@@ -64,15 +105,18 @@ describe('Art. 17 mixed exams: score-weighted cap', () => {
       fc.uniqueArray(fc.integer({ min: 1, max: 9_999 }), { minLength: forms.length - 1, maxLength: forms.length - 1 }).map((cuts) => {
         const bounds = [0, ...cuts.sort((a, b) => a - b), 10_000];
         return forms.map((form, i) => ({ form, weightBp: bounds[i + 1]! - bounds[i]! }));
-      }));
-    fc.assert(fc.property(mixes, (cs) => {
-      expect(checkComponents(cs)).toEqual([]);
-      const caps = cs.map((c) => table.feeCapsFen[c.form]);
-      const cap = feeCapFen(cs, table);
-      expect(cap).toBeGreaterThanOrEqual(Math.min(...caps));
-      expect(cap).toBeLessThanOrEqual(Math.max(...caps));
-      expect(Number.isInteger(cap)).toBe(true);
-    }));
+      }),
+    );
+    fc.assert(
+      fc.property(mixes, (cs) => {
+        expect(checkComponents(cs)).toEqual([]);
+        const caps = cs.map((c) => table.feeCapsFen[c.form]);
+        const cap = feeCapFen(cs, table);
+        expect(cap).toBeGreaterThanOrEqual(Math.min(...caps));
+        expect(cap).toBeLessThanOrEqual(Math.max(...caps));
+        expect(Number.isInteger(cap)).toBe(true);
+      }),
+    );
   });
 });
 
@@ -100,10 +144,12 @@ describe('Art. 12 pass rate, exact', () => {
     expect(passRate({ candidates: 29, passed: 26 })).toBe(8965);
   });
   it('property: 9k of 10k is never below, 9k − 1 of 10k always is', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10_000 }), (k) => {
-      expect(passRateBelow({ candidates: 10 * k, passed: 9 * k }, 9000)).toBe(false);
-      expect(passRateBelow({ candidates: 10 * k, passed: 9 * k - 1 }, 9000)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), (k) => {
+        expect(passRateBelow({ candidates: 10 * k, passed: 9 * k }, 9000)).toBe(false);
+        expect(passRateBelow({ candidates: 10 * k, passed: 9 * k - 1 }, 9000)).toBe(true);
+      }),
+    );
   });
   it('no candidates → no rate, not below; impossible counts throw', () => {
     expect(passRate({ candidates: 0, passed: 0 })).toBeUndefined();
@@ -111,7 +157,12 @@ describe('Art. 12 pass rate, exact', () => {
     expect(() => passRateBelow({ candidates: 5, passed: 6 }, 9000)).toThrow(/art12.passRateInputs/);
   });
   it('sums the sessions of a year', () => {
-    expect(totalPassCount([{ candidates: 40, passed: 38 }, { candidates: 60, passed: 51 }])).toEqual({ candidates: 100, passed: 89 });
+    expect(
+      totalPassCount([
+        { candidates: 40, passed: 38 },
+        { candidates: 60, passed: 51 },
+      ]),
+    ).toEqual({ candidates: 100, passed: 89 });
   });
 });
 
@@ -121,7 +172,13 @@ describe('assessment session schema', () => {
     expect(assessmentSessionSchema.parse(valid).studentFeeFen).toBe(0);
   });
   it('refuses weights of 99 % with the rule id and article', () => {
-    const r = refusalsOf(assessmentSessionSchema, { ...valid, components: [{ form: 'written', weightBp: 5900 }, { form: 'practicalSpecial', weightBp: 4000 }] });
+    const r = refusalsOf(assessmentSessionSchema, {
+      ...valid,
+      components: [
+        { form: 'written', weightBp: 5900 },
+        { form: 'practicalSpecial', weightBp: 4000 },
+      ],
+    });
     expect(shape(r)).toEqual([{ ruleId: 'art17.weightsTotal', article: { article: 17 }, severity: 'hard', field: 'components' }]);
   });
   it('refuses passed > candidates citing Art. 12', () => {

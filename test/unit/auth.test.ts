@@ -21,7 +21,16 @@ const dir = mkdtempSync(join(tmpdir(), 'onex-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const secret = 'a'.repeat(40);
-const zhang: User = { id: 'zhang', name: '张老师', email: 'Lead@College.test', role: 'pilotLead', college: 'forestry', passwordHash: 'scrypt$1$1$1$a$b', tokens: [], disabled: false };
+const zhang: User = {
+  id: 'zhang',
+  name: '张老师',
+  email: 'Lead@College.test',
+  role: 'pilotLead',
+  college: 'forestry',
+  passwordHash: 'scrypt$1$1$1$a$b',
+  tokens: [],
+  disabled: false,
+};
 
 describe('passwords (scrypt)', () => {
   it('verifies the right password only, with a fresh salt each time', async () => {
@@ -56,8 +65,11 @@ describe('signed tokens', () => {
       const last = sig.at(-1)!;
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
       const i = alphabet.indexOf(last);
-      const sameBytes = [alphabet[i ^ 1]!, alphabet[i ^ 2]!].filter((c) => Buffer.from(sig.slice(0, -1) + c, 'base64url').equals(Buffer.from(sig, 'base64url')));
-      for (const c of sameBytes) expect(verifyToken(secret, 'onex.session.v1', `${body}.${sig.slice(0, -1)}${c}`)).toEqual({ ok: false, reason: 'signature' });
+      const sameBytes = [alphabet[i ^ 1]!, alphabet[i ^ 2]!].filter((c) =>
+        Buffer.from(sig.slice(0, -1) + c, 'base64url').equals(Buffer.from(sig, 'base64url')),
+      );
+      for (const c of sameBytes)
+        expect(verifyToken(secret, 'onex.session.v1', `${body}.${sig.slice(0, -1)}${c}`)).toEqual({ ok: false, reason: 'signature' });
       // `-`→`+`, `_`→`/` and padding decode the same too.
       const plus = sig.replace(/-/g, '+').replace(/_/g, '/');
       if (plus !== sig) expect(verifyToken(secret, 'onex.session.v1', `${body}.${plus}`)).toEqual({ ok: false, reason: 'signature' });
@@ -72,7 +84,10 @@ describe('sessions and CSRF', () => {
     const { token, payload } = newSession(secret, zhang, 3600, now);
     expect(checkSession(secret, token, () => zhang, now + 1000)).toMatchObject({ ok: true });
     expect(checkSession(secret, token, () => zhang, now + 3600_000)).toEqual({ ok: false, reason: 'expired' });
-    expect(checkSession(secret, token, () => ({ ...zhang, passwordHash: 'scrypt$1$1$1$c$d' }), now)).toEqual({ ok: false, reason: 'passwordChanged' });
+    expect(checkSession(secret, token, () => ({ ...zhang, passwordHash: 'scrypt$1$1$1$c$d' }), now)).toEqual({
+      ok: false,
+      reason: 'passwordChanged',
+    });
     expect(checkSession(secret, token, () => undefined, now)).toEqual({ ok: false, reason: 'unknownUser' });
     const csrf = csrfToken(secret, payload);
     expect(csrfValid(secret, payload, csrf)).toBe(true);
@@ -88,8 +103,13 @@ describe('sessions and CSRF', () => {
   it('a session signed in before sessionsValidFrom is over', () => {
     const now = Date.UTC(2026, 10, 2);
     const { token } = newSession(secret, zhang, 3600, now);
-    expect(checkSession(secret, token, () => ({ ...zhang, sessionsValidFrom: new Date(now + 1000).toISOString() }), now + 2000)).toEqual({ ok: false, reason: 'revoked' });
-    expect(checkSession(secret, token, () => ({ ...zhang, sessionsValidFrom: new Date(now - 1000).toISOString() }), now + 2000)).toMatchObject({ ok: true });
+    expect(checkSession(secret, token, () => ({ ...zhang, sessionsValidFrom: new Date(now + 1000).toISOString() }), now + 2000)).toEqual({
+      ok: false,
+      reason: 'revoked',
+    });
+    expect(
+      checkSession(secret, token, () => ({ ...zhang, sessionsValidFrom: new Date(now - 1000).toISOString() }), now + 2000),
+    ).toMatchObject({ ok: true });
   });
 });
 
@@ -170,18 +190,37 @@ describe('the API state store (SQLite)', () => {
 describe('signed e-mail links', () => {
   const now = Date.UTC(2026, 10, 2);
   it('open for their recipient until they expire', () => {
-    const token = signLinkToken(secret, { email: 'lead@college.test', action: 'weeklyReport', pilotId: 'hort-2026', ref: '2026-W45' }, 3600, now);
-    expect(checkLinkToken(secret, token, 'LEAD@college.test', now + 1000)).toMatchObject({ ok: true, target: '/pilots/hort-2026?do=weeklyReport&ref=2026-W45' });
+    const token = signLinkToken(
+      secret,
+      { email: 'lead@college.test', action: 'weeklyReport', pilotId: 'hort-2026', ref: '2026-W45' },
+      3600,
+      now,
+    );
+    expect(checkLinkToken(secret, token, 'LEAD@college.test', now + 1000)).toMatchObject({
+      ok: true,
+      target: '/pilots/hort-2026?do=weeklyReport&ref=2026-W45',
+    });
     expect(checkLinkToken(secret, token, 'lead@college.test', now + 3600_000)).toEqual({ ok: false, reason: 'expired' });
     expect(checkLinkToken(secret, token, 'dean@college.test', now)).toEqual({ ok: false, reason: 'otherUser' });
-    const forged = signToken('f'.repeat(40), 'onex.link.v1', { v: 1, email: 'lead@college.test', action: 'approve', pilotId: 'hort-2026', exp: 9_999_999_999 });
+    const forged = signToken('f'.repeat(40), 'onex.link.v1', {
+      v: 1,
+      email: 'lead@college.test',
+      action: 'approve',
+      pilotId: 'hort-2026',
+      exp: 9_999_999_999,
+    });
     expect(checkLinkToken(secret, forged, 'lead@college.test', now)).toEqual({ ok: false, reason: 'signature' });
   });
 });
 
 describe('actor binding', () => {
   it('finds actors under known keys and any object with a role', () => {
-    const body = { actor: { id: 'x', role: 'pilotLead' }, session: { recordedBy: { id: 'y' } }, list: [{ who: { id: 'z', role: 'admin' } }], lead: { name: 'a', userId: 'b' } };
+    const body = {
+      actor: { id: 'x', role: 'pilotLead' },
+      session: { recordedBy: { id: 'y' } },
+      list: [{ who: { id: 'z', role: 'admin' } }],
+      lead: { name: 'a', userId: 'b' },
+    };
     expect(findActors(body).map((f) => f.path)).toEqual(['actor', 'session.recordedBy', 'list[0].who']);
   });
 
@@ -189,10 +228,20 @@ describe('actor binding', () => {
     const ok = { periodId: '2026-W45', actor: { id: 'zhang', role: 'pilotLead' } };
     expect(bindActors(ok, zhang, false)).toBeNull();
     expect(ok.actor).toEqual({ id: 'zhang', role: 'pilotLead', college: 'forestry' });
-    expect(bindActors({ actor: { id: 'jwb', role: 'academicAffairs' } }, zhang, false)).toEqual({ field: 'actor', given: 'jwb:academicAffairs' });
-    expect(bindActors({ actor: { id: 'zhang', role: 'collegeLeader', college: 'forestry' } }, zhang, false)).toMatchObject({ field: 'actor' });
-    expect(bindActors({ actor: { id: 'zhang', role: 'pilotLead', college: 'engineering' } }, zhang, false)).toMatchObject({ field: 'actor' });
-    expect(bindActors({ inspector: { id: 'zhang', role: 'pilotLead', onBehalfOf: 'li' } }, zhang, false)).toEqual({ field: 'inspector.onBehalfOf', given: 'li' });
+    expect(bindActors({ actor: { id: 'jwb', role: 'academicAffairs' } }, zhang, false)).toEqual({
+      field: 'actor',
+      given: 'jwb:academicAffairs',
+    });
+    expect(bindActors({ actor: { id: 'zhang', role: 'collegeLeader', college: 'forestry' } }, zhang, false)).toMatchObject({
+      field: 'actor',
+    });
+    expect(bindActors({ actor: { id: 'zhang', role: 'pilotLead', college: 'engineering' } }, zhang, false)).toMatchObject({
+      field: 'actor',
+    });
+    expect(bindActors({ inspector: { id: 'zhang', role: 'pilotLead', onBehalfOf: 'li' } }, zhang, false)).toEqual({
+      field: 'inspector.onBehalfOf',
+      given: 'li',
+    });
     // A malformed actor is the route schema's to refuse (400 naming the field), not a 403.
     expect(bindActors({ actor: { id: ' ', role: 'pilotLead' } }, zhang, false)).toBeNull();
     expect(bindActors({ actor: { id: 'x', role: 'nobody' } }, zhang, false)).toBeNull();
@@ -205,7 +254,15 @@ describe('actor binding', () => {
 describe('the users file', () => {
   it('keeps hashes only, and finds a user by token, id and e-mail', async () => {
     const file = join(dir, 'users.json');
-    const { token } = await addAccount(file, { id: 'zhang', name: '张老师', email: 'Lead@College.test', role: 'pilotLead', college: 'forestry', password: 'pass-word-1', token: 'cli' });
+    const { token } = await addAccount(file, {
+      id: 'zhang',
+      name: '张老师',
+      email: 'Lead@College.test',
+      role: 'pilotLead',
+      college: 'forestry',
+      password: 'pass-word-1',
+      token: 'cli',
+    });
     const raw = JSON.stringify(readUsersFile(file));
     expect(raw).not.toContain('pass-word-1');
     expect(raw).not.toContain(token!.split('_')[2]);

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import projectFile from '../../domain/data/calendar.json';
 import {
-  addDays, createChinaCalendar, dateDeadline, fromDayNumber, isoWeekId, isoWeekday, libraryCalendarData, mondayOf, shanghaiDate, shanghaiInstant, toDayNumber,
+  addDays,
+  createChinaCalendar,
+  dateDeadline,
+  fromDayNumber,
+  isoWeekId,
+  isoWeekday,
+  libraryCalendarData,
+  mondayOf,
+  shanghaiDate,
+  shanghaiInstant,
+  toDayNumber,
   type CalendarWarning,
 } from '../../domain/calendar';
 
@@ -20,10 +30,20 @@ describe('calendar data', () => {
   });
 
   it.each([
-    ['2026-02-14', true, 'makeupWorkday'], ['2026-02-15', false, 'holiday'], ['2026-02-20', false, 'holiday'], ['2026-02-23', false, 'holiday'],
-    ['2026-02-24', true, 'weekday'], ['2026-02-28', true, 'makeupWorkday'], ['2026-03-01', false, 'weekend'],
-    ['2025-09-28', true, 'makeupWorkday'], ['2025-10-01', false, 'holiday'], ['2025-10-08', false, 'holiday'], ['2025-10-11', true, 'makeupWorkday'],
-    ['2026-10-02', false, 'holiday'], ['2026-10-08', true, 'weekday'], ['2026-10-10', true, 'makeupWorkday'],
+    ['2026-02-14', true, 'makeupWorkday'],
+    ['2026-02-15', false, 'holiday'],
+    ['2026-02-20', false, 'holiday'],
+    ['2026-02-23', false, 'holiday'],
+    ['2026-02-24', true, 'weekday'],
+    ['2026-02-28', true, 'makeupWorkday'],
+    ['2026-03-01', false, 'weekend'],
+    ['2025-09-28', true, 'makeupWorkday'],
+    ['2025-10-01', false, 'holiday'],
+    ['2025-10-08', false, 'holiday'],
+    ['2025-10-11', true, 'makeupWorkday'],
+    ['2026-10-02', false, 'holiday'],
+    ['2026-10-08', true, 'weekday'],
+    ['2026-10-10', true, 'makeupWorkday'],
   ] as const)('%s working=%s (%s)', (date, working, kind) => {
     expect(cal.dayInfo(date)).toMatchObject({ date, working, kind, covered: true });
   });
@@ -55,7 +75,10 @@ describe('years without a schedule: a warning, never silence', () => {
     // A date fixed by statute is in the project data before the year's schedule is published.
     expect(c.dayInfo('2027-01-01')).toMatchObject({ working: false, kind: 'holiday', covered: false, label: "New Year's Day,元旦,1" });
     c.isWorkingDay('2028-01-03');
-    expect(seen.map((w) => [w.code, w.year])).toEqual([['calendar.yearNotLoaded', 2027], ['calendar.yearNotLoaded', 2028]]);
+    expect(seen.map((w) => [w.code, w.year])).toEqual([
+      ['calendar.yearNotLoaded', 2027],
+      ['calendar.yearNotLoaded', 2028],
+    ]);
     expect(c.warnings).toEqual(seen);
     expect(seen[0]!.message.zh).toContain('2027 年的法定节假日与调休安排尚未载入');
     expect(seen[0]!.message.en).toContain('domain/data/calendar.json');
@@ -63,11 +86,16 @@ describe('years without a schedule: a warning, never silence', () => {
 
   it('project data overrides the library and covers new years', () => {
     const seen: CalendarWarning[] = [];
-    const c = createChinaCalendar((w) => seen.push(w), [{
-      coveredYears: [2027],
-      holidays: { '2026-03-02': '校庆,school anniversary', '2027-01-01': "New Year's Day,元旦,1" },
-      workdays: { '2026-02-21': '调课,make-up for a local closure' },
-    }]);
+    const c = createChinaCalendar(
+      (w) => seen.push(w),
+      [
+        {
+          coveredYears: [2027],
+          holidays: { '2026-03-02': '校庆,school anniversary', '2027-01-01': "New Year's Day,元旦,1" },
+          workdays: { '2026-02-21': '调课,make-up for a local closure' },
+        },
+      ],
+    );
     expect(c.isWorkingDay('2026-03-02')).toBe(false);
     expect(c.isWorkingDay('2026-02-21')).toBe(true);
     expect(c.isWorkingDay('2027-01-01')).toBe(false);
@@ -101,23 +129,27 @@ describe('working-day arithmetic', () => {
   const coveredDate = fc.integer({ min: toDayNumber('2004-01-01'), max: toDayNumber('2026-11-30') }).map(fromDayNumber);
 
   it('property: addWorkingDays(d, n) lands on a working day and grows strictly with n', () => {
-    fc.assert(fc.property(coveredDate, fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 10 }), (d, n, k) => {
-      const a = cal.addWorkingDays(d, n);
-      const b = cal.addWorkingDays(d, n + k);
-      expect(cal.isWorkingDay(a)).toBe(true);
-      expect(cal.isWorkingDay(b)).toBe(true);
-      expect(a >= d).toBe(true);
-      expect(b > a).toBe(true);
-      expect(cal.countWorkingDays(addDays(a, 1), b)).toBe(k);
-    }));
+    fc.assert(
+      fc.property(coveredDate, fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 10 }), (d, n, k) => {
+        const a = cal.addWorkingDays(d, n);
+        const b = cal.addWorkingDays(d, n + k);
+        expect(cal.isWorkingDay(a)).toBe(true);
+        expect(cal.isWorkingDay(b)).toBe(true);
+        expect(a >= d).toBe(true);
+        expect(b > a).toBe(true);
+        expect(cal.countWorkingDays(addDays(a, 1), b)).toBe(k);
+      }),
+    );
   });
 
   it('property: nextWorkingDay is the first working day after the date', () => {
-    fc.assert(fc.property(coveredDate, (d) => {
-      const next = cal.nextWorkingDay(d);
-      expect(cal.isWorkingDay(next)).toBe(true);
-      expect(cal.countWorkingDays(addDays(d, 1), addDays(next, -1))).toBe(0);
-    }));
+    fc.assert(
+      fc.property(coveredDate, (d) => {
+        const next = cal.nextWorkingDay(d);
+        expect(cal.isWorkingDay(next)).toBe(true);
+        expect(cal.countWorkingDays(addDays(d, 1), addDays(next, -1))).toBe(0);
+      }),
+    );
   });
 });
 
@@ -147,7 +179,11 @@ describe('dates and instants', () => {
 
 describe('dateDeadline', () => {
   it('a date at a Beijing time with a reminder lead', () => {
-    expect(dateDeadline('2026-02-24', '17:00', 24)).toEqual({ dueDate: '2026-02-24', dueAt: '2026-02-24T09:00:00.000Z', remindAt: '2026-02-23T09:00:00.000Z' });
+    expect(dateDeadline('2026-02-24', '17:00', 24)).toEqual({
+      dueDate: '2026-02-24',
+      dueAt: '2026-02-24T09:00:00.000Z',
+      remindAt: '2026-02-23T09:00:00.000Z',
+    });
     expect(() => dateDeadline('2026-02-24', '17:00', -1)).toThrow(RangeError);
   });
 });

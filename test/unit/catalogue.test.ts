@@ -12,17 +12,20 @@ const domainFiles = readdirSync(`${root}domain`).filter((f) => f.endsWith('.ts')
 const CJK = /[\u4e00-\u9fff]/;
 
 describe('rules catalogue', () => {
-  it.each(rulesCatalogue.map((r) => [r.id, r] as const))('%s has an article, Chinese and English text, a severity and a location', (_id, r) => {
-    expect(r.id).toMatch(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/);
-    expect(Number.isInteger(r.article.article) && r.article.article >= 1 && r.article.article <= 22).toBe(true);
-    if (r.article.item !== undefined) expect(Number.isInteger(r.article.item) && r.article.item >= 1).toBe(true);
-    expect(r.title.zh).toMatch(CJK);
-    expect(r.title.en.trim().length).toBeGreaterThan(10);
-    expect(r.title.en).toMatch(/^[A-Za-z]/);
-    expect(['hard', 'waivable', 'advisory']).toContain(r.severity);
-    expect(r.enforcedIn.length).toBeGreaterThan(0);
-    expect(Object.isFrozen(r)).toBe(true);
-  });
+  it.each(rulesCatalogue.map((r) => [r.id, r] as const))(
+    '%s has an article, Chinese and English text, a severity and a location',
+    (_id, r) => {
+      expect(r.id).toMatch(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/);
+      expect(Number.isInteger(r.article.article) && r.article.article >= 1 && r.article.article <= 22).toBe(true);
+      if (r.article.item !== undefined) expect(Number.isInteger(r.article.item) && r.article.item >= 1).toBe(true);
+      expect(r.title.zh).toMatch(CJK);
+      expect(r.title.en.trim().length).toBeGreaterThan(10);
+      expect(r.title.en).toMatch(/^[A-Za-z]/);
+      expect(['hard', 'waivable', 'advisory']).toContain(r.severity);
+      expect(r.enforcedIn.length).toBeGreaterThan(0);
+      expect(Object.isFrozen(r)).toBe(true);
+    },
+  );
 
   it('ids are unique', () => {
     const ids = rulesCatalogue.map((r) => r.id);
@@ -46,7 +49,9 @@ describe('rules catalogue', () => {
 
   it('every domain/…#name location is code that runs: production code outside its own file uses it', () => {
     const live = liveDomainNames();
-    const dead = rulesCatalogue.flatMap((r) => r.enforcedIn.filter((loc) => loc.startsWith('domain/') && !live.has(loc)).map((loc) => `${r.id}: ${loc}`));
+    const dead = rulesCatalogue.flatMap((r) =>
+      r.enforcedIn.filter((loc) => loc.startsWith('domain/') && !live.has(loc)).map((loc) => `${r.id}: ${loc}`),
+    );
     expect(dead).toEqual([]);
   });
 
@@ -81,8 +86,32 @@ describe('rules catalogue', () => {
 
   it('covers every article DOMAIN.md maps to a rule', () => {
     const cited = new Set(rulesCatalogue.map((r) => citeArticle(r.article).en));
-    for (const a of ['Art. 5', 'Art. 5(3)', 'Art. 6(4)', 'Art. 7', 'Art. 8(1)', 'Art. 8(2)', 'Art. 8(3)', 'Art. 8(4)', 'Art. 8(5)', 'Art. 8(6)',
-      'Art. 9(2)', 'Art. 9(3)', 'Art. 11', 'Art. 12', 'Art. 13', 'Art. 14', 'Art. 16', 'Art. 17', 'Art. 18', 'Art. 19(1)', 'Art. 19(2)', 'Art. 19(3)', 'Art. 19(4)', 'Art. 20']) {
+    for (const a of [
+      'Art. 5',
+      'Art. 5(3)',
+      'Art. 6(4)',
+      'Art. 7',
+      'Art. 8(1)',
+      'Art. 8(2)',
+      'Art. 8(3)',
+      'Art. 8(4)',
+      'Art. 8(5)',
+      'Art. 8(6)',
+      'Art. 9(2)',
+      'Art. 9(3)',
+      'Art. 11',
+      'Art. 12',
+      'Art. 13',
+      'Art. 14',
+      'Art. 16',
+      'Art. 17',
+      'Art. 18',
+      'Art. 19(1)',
+      'Art. 19(2)',
+      'Art. 19(3)',
+      'Art. 19(4)',
+      'Art. 20',
+    ]) {
       expect(cited, a).toContain(a);
     }
   });
@@ -132,7 +161,10 @@ function liveDomainNames(): Set<string> {
   const used = new Map<string, Set<string>>();
   for (const [file, sf] of parsed) {
     for (const st of sf.statements) {
-      const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      const spec =
+        (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)
+          ? st.moduleSpecifier.text
+          : undefined;
       const target = spec === undefined ? undefined : resolve(file, spec);
       if (!target || target === file || !target.startsWith('domain/')) continue;
       const names: string[] = [];
@@ -155,7 +187,12 @@ function liveDomainNames(): Set<string> {
     // Each top-level name and the identifiers its declaration mentions.
     const mentions = new Map<string, Set<string>>();
     for (const st of sf.statements) {
-      const declared = ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) ? [st.name?.text] : ts.isVariableStatement(st) ? st.declarationList.declarations.map((d) => (ts.isIdentifier(d.name) ? d.name.text : undefined)) : [];
+      const declared =
+        ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)
+          ? [st.name?.text]
+          : ts.isVariableStatement(st)
+            ? st.declarationList.declarations.map((d) => (ts.isIdentifier(d.name) ? d.name.text : undefined))
+            : [];
       const ids = new Set<string>();
       const visit = (n: ts.Node): void => {
         if (ts.isIdentifier(n)) ids.add(n.text);

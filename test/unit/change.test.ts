@@ -4,14 +4,24 @@ import { pilotRecordSchema, type PilotRecord } from '../../domain/pilot';
 import { actors, NOW, refusalsOf, shape } from './fixtures';
 
 const pilot: PilotRecord = pilotRecordSchema.parse({
-  id: 'p1', college: { id: 'forestry', name: '林业工程学院' }, major: { name: '林业技术' },
+  id: 'p1',
+  college: { id: 'forestry', name: '林业工程学院' },
+  major: { name: '林业技术' },
   certificate: { name: '林业有害生物防治', evaluationOrg: '某组织', level: 'intermediate' },
-  lead: { name: '张老师', email: 'zhang@example.edu.cn' }, collegeLeaderEmail: 'li@example.edu.cn', academicAffairsEmail: 'jwb@example.edu.cn',
-  startDate: '2026-03-01', endDate: '2028-02-28',
+  lead: { name: '张老师', email: 'zhang@example.edu.cn' },
+  collegeLeaderEmail: 'li@example.edu.cn',
+  academicAffairsEmail: 'jwb@example.edu.cn',
+  startDate: '2026-03-01',
+  endDate: '2028-02-28',
 });
 const input = (over: Partial<ChangeRequestInput> = {}): ChangeRequestInput => ({
-  id: 'c1', pilotId: 'p1', changes: { lead: { name: '王老师', email: 'wang@example.edu.cn' } }, reason: '原负责人调任',
-  requestedBy: actors.pilotLead, requestedAt: NOW.toISOString(), ...over,
+  id: 'c1',
+  pilotId: 'p1',
+  changes: { lead: { name: '王老师', email: 'wang@example.edu.cn' } },
+  reason: '原负责人调任',
+  requestedBy: actors.pilotLead,
+  requestedAt: NOW.toISOString(),
+  ...over,
 });
 
 describe('Art. 7 change requests', () => {
@@ -23,7 +33,9 @@ describe('Art. 7 change requests', () => {
     ]);
   });
   it('a written reason is required', () => {
-    expect(shape(refusalsOf(changeRequestSchema, input({ reason: ' ' })))).toEqual([{ ruleId: 'art7.writtenRequest', article: { article: 7 }, severity: 'hard', field: 'reason' }]);
+    expect(shape(refusalsOf(changeRequestSchema, input({ reason: ' ' })))).toEqual([
+      { ruleId: 'art7.writtenRequest', article: { article: 7 }, severity: 'hard', field: 'reason' },
+    ]);
   });
   it('a change that changes nothing, or inverts the schedule, is refused', () => {
     const same = changeRequestSchema.parse(input({ changes: { lead: { name: '张老师', email: 'ZHANG@example.edu.cn' } } }));
@@ -37,8 +49,14 @@ describe('Art. 7 change requests', () => {
   });
   it('only Academic Affairs records a filing', () => {
     const ok = recordFiling({ filedOn: '2026-05-06', reference: '粤教职备〔2026〕12号' }, actors.academicAffairs, NOW);
-    expect(ok.ok && ok.value).toMatchObject({ reference: '粤教职备〔2026〕12号', recordedBy: actors.academicAffairs, recordedAt: NOW.toISOString() });
+    expect(ok.ok && ok.value).toMatchObject({
+      reference: '粤教职备〔2026〕12号',
+      recordedBy: actors.academicAffairs,
+      recordedAt: NOW.toISOString(),
+    });
     const f = recordFiling({ filedOn: '2026-05-06', reference: 'x' }, actors.collegeLeader, NOW);
-    expect(f.ok ? [] : shape(f.errors)).toEqual([{ ruleId: 'art7.provincialFiling', article: { article: 7 }, severity: 'hard', field: 'recordedBy' }]);
+    expect(f.ok ? [] : shape(f.errors)).toEqual([
+      { ruleId: 'art7.provincialFiling', article: { article: 7 }, severity: 'hard', field: 'recordedBy' },
+    ]);
   });
 });

@@ -27,11 +27,45 @@ const dueAt = '2026-12-08T09:00:00.000Z'; // 2026-12-08 17:00 Beijing time
 const approvals: ApprovalNotification[] = [
   { ...base, kind: 'approvalStepRequested', eventKey: 'a', to: [collegeLeader], step: college, dueAt },
   { ...base, kind: 'approvalStepReminder', eventKey: 'b', to: [collegeLeader], step: college, dueAt },
-  { ...base, kind: 'approvalStepOverdue', eventKey: 'c', to: [collegeLeader, academicAffairs], step: college, dueAt, escalatedTo: { zh: '教务部', en: 'Academic Affairs' } },
-  { ...base, kind: 'approvalReturned', eventKey: 'd', to: [lead], step: college, returnTo: { id: 'submitter', title: { zh: '提交人修改', en: 'the submitter' } }, comment: '请补充测算依据', by: { id: 'dean.li' } },
-  { ...base, kind: 'approvalDecided', eventKey: 'e', to: [{ role: 'cc', email: 'finance@college.edu.cn', name: '财务处' }], step: college, outcome: 'approve', by: { id: 'sec.zhou', onBehalfOf: 'dean.li' } },
+  {
+    ...base,
+    kind: 'approvalStepOverdue',
+    eventKey: 'c',
+    to: [collegeLeader, academicAffairs],
+    step: college,
+    dueAt,
+    escalatedTo: { zh: '教务部', en: 'Academic Affairs' },
+  },
+  {
+    ...base,
+    kind: 'approvalReturned',
+    eventKey: 'd',
+    to: [lead],
+    step: college,
+    returnTo: { id: 'submitter', title: { zh: '提交人修改', en: 'the submitter' } },
+    comment: '请补充测算依据',
+    by: { id: 'dean.li' },
+  },
+  {
+    ...base,
+    kind: 'approvalDecided',
+    eventKey: 'e',
+    to: [{ role: 'cc', email: 'finance@college.edu.cn', name: '财务处' }],
+    step: college,
+    outcome: 'approve',
+    by: { id: 'sec.zhou', onBehalfOf: 'dean.li' },
+  },
   { ...base, kind: 'approvalConcluded', eventKey: 'f', to: [lead, collegeLeader], outcome: 'approved' },
-  { ...base, kind: 'approvalDelegated', eventKey: 'g', to: [{ role: 'delegate', email: 'zhou@college.edu.cn', name: '周秘书' }], step: college, delegatorId: 'dean.li', validUntil: '2026-12-05T09:00:00.000Z', dueAt },
+  {
+    ...base,
+    kind: 'approvalDelegated',
+    eventKey: 'g',
+    to: [{ role: 'delegate', email: 'zhou@college.edu.cn', name: '周秘书' }],
+    step: college,
+    delegatorId: 'dean.li',
+    validUntil: '2026-12-05T09:00:00.000Z',
+    dueAt,
+  },
 ];
 
 const rbase = {
@@ -44,10 +78,25 @@ const rbase = {
   dueAt: '2027-01-13T09:00:00.000Z',
 };
 const rectifications: RectificationNotification[] = [
-  { ...rbase, kind: 'rectificationOpened', eventKey: 'a', to: [lead, collegeLeader], round: 1, inspectedOn: '2026-12-01', failed: ['funds', 'problems'] },
+  {
+    ...rbase,
+    kind: 'rectificationOpened',
+    eventKey: 'a',
+    to: [lead, collegeLeader],
+    round: 1,
+    inspectedOn: '2026-12-01',
+    failed: ['funds', 'problems'],
+  },
   { ...rbase, kind: 'rectificationReminder', eventKey: 'b', to: [lead, collegeLeader] },
   { ...rbase, kind: 'rectificationOverdue', eventKey: 'c', to: [academicAffairs, { role: 'schoolLeader', email: 'vp@college.edu.cn' }] },
-  { ...rbase, kind: 'rectificationClosed', eventKey: 'd', to: [lead, collegeLeader], reinspectionId: 'I-1-R1', reinspectedOn: '2027-01-10' },
+  {
+    ...rbase,
+    kind: 'rectificationClosed',
+    eventKey: 'd',
+    to: [lead, collegeLeader],
+    reinspectionId: 'I-1-R1',
+    reinspectedOn: '2027-01-10',
+  },
 ];
 
 function chineseFirst(n: Notification) {
@@ -57,17 +106,20 @@ function chineseFirst(n: Notification) {
 }
 
 describe('approval templates', () => {
-  it.each(approvals.map((n) => [n.kind, n] as const))('%s: Chinese first, cites Art. 13, names the pilot and item, links the approval', (_kind, n) => {
-    const { mail, zh, en } = chineseFirst(n);
-    expect(mail.subject).toMatch(/^【1\+X试点审批[^】]*】.*2027 年度资金预算方案和经费筹措方案（B-2027）.* \/ [A-Z]/);
-    expect(zh).toContain('第十三条');
-    expect(zh).toContain('“信息工程学院 软件技术 Web前端开发（中级）”试点（编号 P2026-007）');
-    expect(en).toContain('Art. 13');
-    expect(en).toContain('budget and funding plan 2027 (B-2027)');
-    expect(zh).toContain(APPROVAL_LINK);
-    expect(en).toContain(APPROVAL_LINK);
-    expect(mail.html).toContain(`<a href="${APPROVAL_LINK}">`);
-  });
+  it.each(approvals.map((n) => [n.kind, n] as const))(
+    '%s: Chinese first, cites Art. 13, names the pilot and item, links the approval',
+    (_kind, n) => {
+      const { mail, zh, en } = chineseFirst(n);
+      expect(mail.subject).toMatch(/^【1\+X试点审批[^】]*】.*2027 年度资金预算方案和经费筹措方案（B-2027）.* \/ [A-Z]/);
+      expect(zh).toContain('第十三条');
+      expect(zh).toContain('“信息工程学院 软件技术 Web前端开发（中级）”试点（编号 P2026-007）');
+      expect(en).toContain('Art. 13');
+      expect(en).toContain('budget and funding plan 2027 (B-2027)');
+      expect(zh).toContain(APPROVAL_LINK);
+      expect(en).toContain(APPROVAL_LINK);
+      expect(mail.html).toContain(`<a href="${APPROVAL_LINK}">`);
+    },
+  );
 
   it('step mails state the due date in Beijing time and what to do', () => {
     const { mail, zh, en } = chineseFirst(approvals[0]!);
@@ -93,14 +145,17 @@ describe('approval templates', () => {
 });
 
 describe('rectification templates (Art. 18)', () => {
-  it.each(rectifications.map((n) => [n.kind, n] as const))('%s: Chinese first, cites Art. 18, names the pilot and the due date, links the pilot', (_kind, n) => {
-    const { mail, zh, en } = chineseFirst(n);
-    expect(mail.subject).toMatch(/^【1\+X试点[^】]+】信息工程学院 软件技术 Web前端开发（中级）.* \/ [A-Z]/);
-    expect(zh).toContain('第十八条');
-    expect(en).toContain('Art. 18');
-    expect(zh).toContain(PILOT_LINK);
-    if (n.kind !== 'rectificationClosed') expect(zh).toContain('2027-01-13 17:00');
-  });
+  it.each(rectifications.map((n) => [n.kind, n] as const))(
+    '%s: Chinese first, cites Art. 18, names the pilot and the due date, links the pilot',
+    (_kind, n) => {
+      const { mail, zh, en } = chineseFirst(n);
+      expect(mail.subject).toMatch(/^【1\+X试点[^】]+】信息工程学院 软件技术 Web前端开发（中级）.* \/ [A-Z]/);
+      expect(zh).toContain('第十八条');
+      expect(en).toContain('Art. 18');
+      expect(zh).toContain(PILOT_LINK);
+      if (n.kind !== 'rectificationClosed') expect(zh).toContain('2027-01-13 17:00');
+    },
+  );
 
   it('the notice lists the failed contents with their items; the overdue mail goes to Academic Affairs and the school leader', () => {
     const notice = chineseFirst(rectifications[0]!);
@@ -109,7 +164,9 @@ describe('rectification templates (Art. 18)', () => {
         'Inspection notice: 信息工程学院 软件技术 Web前端开发 (intermediate level), rectification due 2027-01-13 17:00 Beijing time',
     );
     expect(notice.zh).toContain('不合格内容：第十八条（二）经费落实、资金使用情况；第十八条（三）试点建设中的主要问题和改进措施');
-    expect(notice.en).toContain('Unsatisfactory: Art. 18(2) funds in place and their use; Art. 18(3) main problems and improvement measures');
+    expect(notice.en).toContain(
+      'Unsatisfactory: Art. 18(2) funds in place and their use; Art. 18(3) main problems and improvement measures',
+    );
     const overdue = chineseFirst(rectifications[2]!);
     expect(overdue.zh).toContain('致：教务部、主管校领导');
     expect(overdue.zh).toContain('现报教务部和主管校领导督办');

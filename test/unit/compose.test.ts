@@ -51,26 +51,45 @@ describe('docker-compose.yml and the cluster stack read one set of Temporal sett
 
   it('a server release other than the one the cluster stack builds', async () => {
     const problems = await checkBroken('server-version', `temporalio/server:${settings.serverVersion}`, 'temporalio/server:1.32.0');
-    expect(problems).toEqual([`server-version.yml: services.temporal.image is "temporalio/server:1.32.0", but deploy/temporal/temporal.json says "temporalio/server:${settings.serverVersion}"`]);
+    expect(problems).toEqual([
+      `server-version.yml: services.temporal.image is "temporalio/server:1.32.0", but deploy/temporal/temporal.json says "temporalio/server:${settings.serverVersion}"`,
+    ]);
   });
 
   it('another visibility database', async () => {
     const problems = await checkBroken('visibility-db', /VISIBILITY_DBNAME: \S+/, 'VISIBILITY_DBNAME: temporal_vis');
-    expect(problems).toEqual([expect.stringMatching(/services\.temporal\.environment\.VISIBILITY_DBNAME is "temporal_vis", but .* says "temporal_visibility"/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/services\.temporal\.environment\.VISIBILITY_DBNAME is "temporal_vis", but .* says "temporal_visibility"/),
+    ]);
   });
 
   it('a schema folder of another plugin', async () => {
     const problems = await checkBroken('schema-dir', /SCHEMA_DIR: \S+/, 'SCHEMA_DIR: /etc/temporal/schema/postgresql/v96');
-    expect(problems).toEqual([expect.stringMatching(/services\.temporal-schema\.environment\.SCHEMA_DIR is .*v96.* says "\/etc\/temporal\/schema\/postgresql\/v12"/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /services\.temporal-schema\.environment\.SCHEMA_DIR is .*v96.* says "\/etc\/temporal\/schema\/postgresql\/v12"/,
+      ),
+    ]);
   });
 
   it('a dynamic config written inline instead of the shared file', async () => {
-    const problems = await checkBroken('inline-dynamic-config', /file: \.\/deploy\/temporal\/dynamicconfig\.yaml/, 'content: |\n      limit.maxIDLength:\n        - value: 255');
+    const problems = await checkBroken(
+      'inline-dynamic-config',
+      /file: \.\/deploy\/temporal\/dynamicconfig\.yaml/,
+      'content: |\n      limit.maxIDLength:\n        - value: 255',
+    );
     expect(problems).toEqual([expect.stringMatching(/services\.temporal does not mount a config file at DYNAMIC_CONFIG_FILE_PATH/)]);
   });
 
   it('settings changed on the other side (deploy/temporal/temporal.json) but not in the compose file', async () => {
-    const problems = await checkCompose(composePath, { settings: { ...settings, serverVersion: '1.99.0', persistence: { ...settings.persistence, numHistoryShards: 8 }, namespaceRetention: '7d' } });
+    const problems = await checkCompose(composePath, {
+      settings: {
+        ...settings,
+        serverVersion: '1.99.0',
+        persistence: { ...settings.persistence, numHistoryShards: 8 },
+        namespaceRetention: '7d',
+      },
+    });
     expect(problems.map((p) => p.replace(/ is .*/, ''))).toEqual([
       'docker-compose.yml: services.temporal.image',
       'docker-compose.yml: services.temporal-schema.image',
@@ -93,7 +112,11 @@ describe('checkCompose refuses a broken copy', () => {
   });
 
   it('an unknown service key (schema)', async () => {
-    const problems = await checkBroken('unknown-key', /\n {2}stop_grace_period: 30s/, '\n  stop_grace_period: 30s\n  restart_policy: always');
+    const problems = await checkBroken(
+      'unknown-key',
+      /\n {2}stop_grace_period: 30s/,
+      '\n  stop_grace_period: 30s\n  restart_policy: always',
+    );
     expect(problems).toContainEqual(expect.stringMatching(/schema: services\.\S+ .*"restart_policy"/));
   });
 
@@ -108,7 +131,11 @@ describe('checkCompose refuses a broken copy', () => {
   });
 
   it('a port published on every interface', async () => {
-    const problems = await checkBroken('public-port', /"\$\{ONEX_PUBLISH_IP:-127\.0\.0\.1\}:\$\{ONEX_API_PUBLISH_PORT/, '"${ONEX_API_PUBLISH_PORT');
+    const problems = await checkBroken(
+      'public-port',
+      /"\$\{ONEX_PUBLISH_IP:-127\.0\.0\.1\}:\$\{ONEX_API_PUBLISH_PORT/,
+      '"${ONEX_API_PUBLISH_PORT',
+    );
     expect(problems).toContainEqual(expect.stringMatching(/services\.api\.ports: .* publishes on every interface/));
   });
 
@@ -119,7 +146,9 @@ describe('checkCompose refuses a broken copy', () => {
 
   it('waiting for a healthy service that has no healthcheck', async () => {
     const problems = await checkBroken('no-healthcheck', /test: \["CMD", "nc", "-z", "127\.0\.0\.1", "7233"\]/, 'test: ["NONE"]');
-    expect(problems).toContainEqual(expect.stringMatching(/services\.temporal-setup\.depends_on: waits for "temporal" to be healthy, but "temporal" has no healthcheck/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/services\.temporal-setup\.depends_on: waits for "temporal" to be healthy, but "temporal" has no healthcheck/),
+    );
   });
 
   it('invalid YAML', async () => {
@@ -132,11 +161,19 @@ describe('the check helpers', () => {
   const vars = parseDotenv('A=1\nEMPTY=\n# C=3\nQUOTED="x # y"\nexport D=4 # comment\n');
 
   it('parse .env files as Compose does', () => {
-    expect([...vars]).toEqual([['A', '1'], ['EMPTY', ''], ['QUOTED', 'x # y'], ['D', '4']]);
+    expect([...vars]).toEqual([
+      ['A', '1'],
+      ['EMPTY', ''],
+      ['QUOTED', 'x # y'],
+      ['D', '4'],
+    ]);
   });
 
   it('interpolate like Compose: defaults, escapes, nesting, required', () => {
-    expect(interpolate('${A:-9}/${B:-9}/${EMPTY:-e}/${EMPTY-e}/$$A/$A/${B:-${A}}', vars, 'x')).toMatchObject({ value: '1/9/e//$A/1/1', problems: [] });
+    expect(interpolate('${A:-9}/${B:-9}/${EMPTY:-e}/${EMPTY-e}/$$A/$A/${B:-${A}}', vars, 'x')).toMatchObject({
+      value: '1/9/e//$A/1/1',
+      problems: [],
+    });
     expect(interpolate('${A:+set}${B:+set}', vars, 'x').value).toBe('set');
     expect(interpolate('${B:?needs B}', vars, 'x').problems).toEqual(['x: ${B} is required (needs B) and is not set in .env.example']);
     expect(interpolate('echo $((1 + 1))', vars, 'x').problems[0]).toMatch(/lone "\$"/);

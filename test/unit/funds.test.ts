@@ -1,16 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import {
-  allowedFundUses, checkEntryId, checkExpense, checkIncome, emptyLedger, expenseSchema, forbiddenFundUses, fundUseNames, incomeSchema, postToLedger,
-  type Expense, type ForbiddenFundUse, type Income, type Ledger, type LedgerEntry,
+  allowedFundUses,
+  checkEntryId,
+  checkExpense,
+  checkIncome,
+  emptyLedger,
+  expenseSchema,
+  forbiddenFundUses,
+  fundUseNames,
+  incomeSchema,
+  postToLedger,
+  type Expense,
+  type ForbiddenFundUse,
+  type Income,
+  type Ledger,
+  type LedgerEntry,
 } from '../../domain/funds';
 import { actors, shape } from './fixtures';
 
-const expense = (over: Partial<Expense> = {}): Expense => expenseSchema.parse({
-  id: 'e1', pilotId: 'p1', date: '2026-03-10', category: 'teacherTraining', amountFen: 10_000, description: '考评员培训', actor: actors.pilotLead, ...over,
-});
-const income = (over: Partial<Income> = {}): Income => incomeSchema.parse({
-  id: 'i1', pilotId: 'p1', date: '2026-03-01', source: 'specialFundAllocation', payer: '学校财务处', amountFen: 50_000, actor: actors.academicAffairs, ...over,
-});
+const expense = (over: Partial<Expense> = {}): Expense =>
+  expenseSchema.parse({
+    id: 'e1',
+    pilotId: 'p1',
+    date: '2026-03-10',
+    category: 'teacherTraining',
+    amountFen: 10_000,
+    description: '考评员培训',
+    actor: actors.pilotLead,
+    ...over,
+  });
+const income = (over: Partial<Income> = {}): Income =>
+  incomeSchema.parse({
+    id: 'i1',
+    pilotId: 'p1',
+    date: '2026-03-01',
+    source: 'specialFundAllocation',
+    payer: '学校财务处',
+    amountFen: 50_000,
+    actor: actors.academicAffairs,
+    ...over,
+  });
 const post = (l: Ledger, e: LedgerEntry) => {
   const r = postToLedger(l, e);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
@@ -19,8 +48,12 @@ const post = (l: Ledger, e: LedgerEntry) => {
 
 describe('Art. 11 fund uses', () => {
   const zh: Record<ForbiddenFundUse, string> = {
-    debtRepayment: '偿还债务', interestPayment: '支付利息', externalInvestment: '对外投资',
-    otherProjectGap: '弥补其他项目缺口', workingFunds: '提取工作经费', managementFees: '提取管理经费',
+    debtRepayment: '偿还债务',
+    interestPayment: '支付利息',
+    externalInvestment: '对外投资',
+    otherProjectGap: '弥补其他项目缺口',
+    workingFunds: '提取工作经费',
+    managementFees: '提取管理经费',
   };
   it.each(forbiddenFundUses)('%s is refused citing Art. 11', (category) => {
     const r = checkExpense(expense({ category }));
@@ -55,18 +88,35 @@ describe('Art. 5(3) ledger', () => {
     let l = post(emptyLedger('p1'), { kind: 'income', entry: income() });
     l = post(l, { kind: 'income', entry: income({ id: 'i2', source: 'examServiceFee', payer: '某培训评价组织', amountFen: 3_000 }) });
     l = post(l, { kind: 'expense', entry: expense({ amountFen: 53_000 }) });
-    expect(l).toMatchObject({ pilotId: 'p1', balanceFen: 0, incomeFen: { specialFundAllocation: 50_000, examServiceFee: 3_000 }, spentFen: { teacherTraining: 53_000 }, entries: 3 });
-    expect(l.booked?.map((b) => [b.kind, b.id, b.amountFen])).toEqual([['income', 'i1', 50_000], ['income', 'i2', 3_000], ['expense', 'e1', 53_000]]);
+    expect(l).toMatchObject({
+      pilotId: 'p1',
+      balanceFen: 0,
+      incomeFen: { specialFundAllocation: 50_000, examServiceFee: 3_000 },
+      spentFen: { teacherTraining: 53_000 },
+      entries: 3,
+    });
+    expect(l.booked?.map((b) => [b.kind, b.id, b.amountFen])).toEqual([
+      ['income', 'i1', 50_000],
+      ['income', 'i2', 3_000],
+      ['expense', 'e1', 53_000],
+    ]);
     // Art. 5(3): an id already on the ledger (as income or expense) is refused, naming it.
-    expect(checkEntryId(l, { kind: 'expense', entry: expense({ id: 'i2' }) })).toMatchObject([{ ruleId: 'art5.ledger.uniqueEntry', article: { article: 5, item: 3 }, field: 'id' }]);
+    expect(checkEntryId(l, { kind: 'expense', entry: expense({ id: 'i2' }) })).toMatchObject([
+      { ruleId: 'art5.ledger.uniqueEntry', article: { article: 5, item: 3 }, field: 'id' },
+    ]);
     expect(checkEntryId(l, { kind: 'income', entry: income({ id: 'i3' }) })).toEqual([]);
   });
   it('never goes negative: spending one fen more than the balance is refused', () => {
     const l = post(emptyLedger('p1'), { kind: 'income', entry: income({ amountFen: 10_000 }) });
     const r = postToLedger(l, { kind: 'expense', entry: expense({ amountFen: 10_001 }) });
-    expect(r.ok ? [] : shape(r.errors)).toEqual([{ ruleId: 'art5.ledger.noOverdraft', article: { article: 5, item: 3 }, severity: 'hard', field: 'amountFen' }]);
+    expect(r.ok ? [] : shape(r.errors)).toEqual([
+      { ruleId: 'art5.ledger.noOverdraft', article: { article: 5, item: 3 }, severity: 'hard', field: 'amountFen' },
+    ]);
     expect(r.ok ? '' : r.errors[0]!.message.zh).toBe('专项资金余额 100.00 元，不足以支付 100.01 元');
-    expect(postToLedger(l, { kind: 'expense', entry: expense({ amountFen: 10_000 }) })).toMatchObject({ ok: true, value: { balanceFen: 0 } });
+    expect(postToLedger(l, { kind: 'expense', entry: expense({ amountFen: 10_000 }) })).toMatchObject({
+      ok: true,
+      value: { balanceFen: 0 },
+    });
   });
   it("refuses another pilot's entry and a forbidden use, whatever the balance", () => {
     const l = post(emptyLedger('p1'), { kind: 'income', entry: income({ amountFen: 1_000_000 }) });
@@ -75,8 +125,14 @@ describe('Art. 5(3) ledger', () => {
   });
   it('refuses income booked to general school funds and student fees', () => {
     const l = emptyLedger('p1');
-    expect(postToLedger(l, { kind: 'income', entry: income({ account: 'schoolGeneral' }) })).toMatchObject({ ok: false, errors: [{ ruleId: 'art5.ledger.ownPilot', field: 'account' }] });
-    expect(postToLedger(l, { kind: 'income', entry: income({ source: 'studentFee' }) })).toMatchObject({ ok: false, errors: [{ ruleId: 'art12.noStudentFee' }] });
+    expect(postToLedger(l, { kind: 'income', entry: income({ account: 'schoolGeneral' }) })).toMatchObject({
+      ok: false,
+      errors: [{ ruleId: 'art5.ledger.ownPilot', field: 'account' }],
+    });
+    expect(postToLedger(l, { kind: 'income', entry: income({ source: 'studentFee' }) })).toMatchObject({
+      ok: false,
+      errors: [{ ruleId: 'art12.noStudentFee' }],
+    });
   });
   it('schemas refuse zero and fractional amounts', () => {
     expect(expenseSchema.safeParse({ ...expense(), amountFen: 0 }).success).toBe(false);

@@ -12,9 +12,12 @@ describe('import-cycle check (dpdm)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports a circle closed by a type-only import', async () => {
-    writeFileSync(join(dir, 'api.ts'), "import { routes } from './routes';\nexport interface Deps { a: number }\nexport const api = routes;\n");
+    writeFileSync(
+      join(dir, 'api.ts'),
+      "import { routes } from './routes';\nexport interface Deps { a: number }\nexport const api = routes;\n",
+    );
     writeFileSync(join(dir, 'routes.ts'), "import type { Deps } from './api';\nexport const routes = (d: Deps) => d.a;\n");
-    writeFileSync(join(dir, 'leaf.ts'), "export const leaf = 1;\n");
+    writeFileSync(join(dir, 'leaf.ts'), 'export const leaf = 1;\n');
     expect((await findCycles(dir, ['*.ts'])).map((c) => [...c].sort())).toEqual([['api.ts', 'routes.ts']]);
   });
 

@@ -39,12 +39,24 @@ describe('unknown fields', () => {
       note: z.string().trim().pipe(z.string().max(5)).optional(),
       extra: z.record(z.string(), z.object({ x: z.number() })).optional(),
     });
-    const fields = refused(schema, { lines: [{ amount: 1 }, { amount: 2, fen: true }], kind: { k: 'b', b: 'x', a: 1 }, extra: { one: { x: 1, y: 2 } } }).map((e) => e.field);
+    const fields = refused(schema, {
+      lines: [{ amount: 1 }, { amount: 2, fen: true }],
+      kind: { k: 'b', b: 'x', a: 1 },
+      extra: { one: { x: 1, y: 2 } },
+    }).map((e) => e.field);
     expect(fields).toEqual(['lines[1].fen', 'kind.a', 'extra.one.y']);
   });
 
   it('an income with an extra field is refused (observation 2)', () => {
-    const income = { id: 'IN1', date: '2026-12-01', source: 'examServiceFee', payer: '某评价组织', amountFen: 300000, pilotId: 'p1', recordedBy: actor };
+    const income = {
+      id: 'IN1',
+      date: '2026-12-01',
+      source: 'examServiceFee',
+      payer: '某评价组织',
+      amountFen: 300000,
+      pilotId: 'p1',
+      recordedBy: actor,
+    };
     const errors = safeParseBilingual(incomeInputSchema, { ...income, bonusFen: 1 });
     expect(errors.ok).toBe(false);
     if (!errors.ok) expect(errors.errors.map((e) => e.field)).toContain('bonusFen');
@@ -61,9 +73,18 @@ describe('unknown fields', () => {
 });
 
 describe('control characters', () => {
-  for (const [name, ch] of [['NUL', '\u0000'], ['BEL', '\u0007'], ['ESC', '\u001b[31m'], ['RTL override', '\u202e'], ['C1 CSI', '\u009b'], ['DEL', '\u007f']] as const) {
+  for (const [name, ch] of [
+    ['NUL', '\u0000'],
+    ['BEL', '\u0007'],
+    ['ESC', '\u001b[31m'],
+    ['RTL override', '\u202e'],
+    ['C1 CSI', '\u009b'],
+    ['DEL', '\u007f'],
+  ] as const) {
     it(`refuses ${name} in free text, naming the field`, () => {
-      expect(refused(weeklyReportSchema, { ...report, content: `本周${ch}完成` })).toMatchObject([{ ruleId: 'input.controlCharacter', field: 'content' }]);
+      expect(refused(weeklyReportSchema, { ...report, content: `本周${ch}完成` })).toMatchObject([
+        { ruleId: 'input.controlCharacter', field: 'content' },
+      ]);
     });
   }
   it('keeps line breaks and tabs in free text', () => {

@@ -26,7 +26,9 @@ describe('rule tables', () => {
   it('published tables are frozen, deeply', () => {
     const t = ruleTable('2023.1');
     expect(Object.isFrozen(t) && Object.isFrozen(t.feeCapsFen) && Object.isFrozen(t.encouragedLevels)).toBe(true);
-    expect(() => { (t.feeCapsFen as { written: number }).written = 1; }).toThrow(TypeError);
+    expect(() => {
+      (t.feeCapsFen as { written: number }).written = 1;
+    }).toThrow(TypeError);
   });
 
   it('versions are unique and in effective-date order; the current one is the last', () => {

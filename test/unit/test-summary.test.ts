@@ -20,8 +20,22 @@ function report(name: string, r: object): string {
 }
 
 describe('scripts/test-summary.ts', () => {
-  const main = report('main.json', { numPassedTests: 40, numFailedTests: 1, numPendingTests: 2, numTodoTests: 0, testResults: [{ status: 'failed', assertionResults: [{ status: 'failed' }] }] });
-  const cluster = report('cluster.json', { numPassedTests: 7, numFailedTests: 0, numPendingTests: 0, testResults: [{ status: 'failed', assertionResults: [] }, { status: 'passed', assertionResults: [{ status: 'passed' }] }] });
+  const main = report('main.json', {
+    numPassedTests: 40,
+    numFailedTests: 1,
+    numPendingTests: 2,
+    numTodoTests: 0,
+    testResults: [{ status: 'failed', assertionResults: [{ status: 'failed' }] }],
+  });
+  const cluster = report('cluster.json', {
+    numPassedTests: 7,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    testResults: [
+      { status: 'failed', assertionResults: [] },
+      { status: 'passed', assertionResults: [{ status: 'passed' }] },
+    ],
+  });
 
   it('counts one report, a file that failed to load as one failure', () => {
     expect(countReport(main)).toEqual({ passed: 40, failed: 1, skipped: 2 });
@@ -32,7 +46,21 @@ describe('scripts/test-summary.ts', () => {
   it('sums every report given on the command line, and ignores a missing or stale one', () => {
     const stale = report('stale.json', { numPassedTests: 99 });
     utimesSync(stale, new Date(1_000), new Date(1_000));
-    const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../../scripts/test-summary.ts'), '--since', '2000', main, cluster, stale, join(dir, 'missing.json')], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        resolve(import.meta.dirname, '../../scripts/test-summary.ts'),
+        '--since',
+        '2000',
+        main,
+        cluster,
+        stale,
+        join(dir, 'missing.json'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out).toBe('47 passed, 2 failed, 2 skipped\n');
   });
 });

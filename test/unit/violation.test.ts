@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createChinaCalendar } from '../../domain/calendar';
 import {
-  assessmentTaskResult, cancellationGrounds, checkViolationRecord, provincialMaterialDeadline, violationSchema,
+  assessmentTaskResult,
+  cancellationGrounds,
+  checkViolationRecord,
+  provincialMaterialDeadline,
+  violationSchema,
 } from '../../domain/violation';
 import { actors, NOW, shape, table } from './fixtures';
 
@@ -16,19 +20,34 @@ describe('Art. 19(1) provincial material misses', () => {
 
 describe('Art. 19(2)–(4) recorded violations', () => {
   const v = violationSchema.parse({
-    id: 'v1', pilotId: 'p1', ground: 'forcedParticipation', description: '要求全班学生报名考核', occurredOn: '2026-04-01',
-    recordedBy: actors.academicAffairs, recordedAt: NOW.toISOString(),
+    id: 'v1',
+    pilotId: 'p1',
+    ground: 'forcedParticipation',
+    description: '要求全班学生报名考核',
+    occurredOn: '2026-04-01',
+    recordedBy: actors.academicAffairs,
+    recordedAt: NOW.toISOString(),
   });
   it('each recorded violation is a ground citing its item', () => {
-    const r = cancellationGrounds({ consecutiveProvincialMisses: 0, violations: [v, { ...v, id: 'v2', ground: 'irregularFunds' }, { ...v, id: 'v3', ground: 'laxManagement' }] }, table);
+    const r = cancellationGrounds(
+      {
+        consecutiveProvincialMisses: 0,
+        violations: [v, { ...v, id: 'v2', ground: 'irregularFunds' }, { ...v, id: 'v3', ground: 'laxManagement' }],
+      },
+      table,
+    );
     expect(r.map((x) => [x.ruleId, x.article?.item, x.field])).toEqual([
-      ['art19.forcedParticipation', 3, 'violations.v1'], ['art19.irregularFunds', 4, 'violations.v2'], ['art19.laxManagement', 2, 'violations.v3'],
+      ['art19.forcedParticipation', 3, 'violations.v1'],
+      ['art19.irregularFunds', 4, 'violations.v2'],
+      ['art19.laxManagement', 2, 'violations.v3'],
     ]);
     expect(r[0]!.message.zh).toBe('强制或变相强制学生参加培训或考核的，取消试点：要求全班学生报名考核');
   });
   it('only Academic Affairs records them', () => {
     expect(checkViolationRecord(v)).toEqual([]);
-    expect(shape(checkViolationRecord({ recordedBy: actors.schoolLeader }))).toEqual([{ ruleId: 'art19.recordedBy', article: { article: 19 }, severity: 'hard', field: 'recordedBy' }]);
+    expect(shape(checkViolationRecord({ recordedBy: actors.schoolLeader }))).toEqual([
+      { ruleId: 'art19.recordedBy', article: { article: 19 }, severity: 'hard', field: 'recordedBy' },
+    ]);
   });
 });
 
@@ -46,10 +65,12 @@ describe('provincial material deadlines', () => {
   const cal = createChinaCalendar();
   it('a due date on a holiday moves to the next working day, 17:00 Asia/Shanghai, reminder 72 h before', () => {
     expect(provincialMaterialDeadline({ dueDate: '2026-10-02' }, table, cal)).toEqual({
-      dueDate: '2026-10-08', dueAt: '2026-10-08T09:00:00.000Z', remindAt: '2026-10-05T09:00:00.000Z',
+      dueDate: '2026-10-08',
+      dueAt: '2026-10-08T09:00:00.000Z',
+      remindAt: '2026-10-05T09:00:00.000Z',
     });
   });
-  it('falls due at the table\'s deadline time on the due date', () => {
+  it("falls due at the table's deadline time on the due date", () => {
     const d = provincialMaterialDeadline({ dueDate: '2026-03-13' }, table, cal);
     expect(d.dueAt).toBe('2026-03-13T09:00:00.000Z');
   });

@@ -14,7 +14,15 @@ const cal = createChinaCalendar();
 function pilot(id: string, college: string, over: Partial<PilotView> = {}): PilotView {
   return {
     status: 'running',
-    pilot: { id, college: { id: college, name: '林业学院' }, major: { name: '园林技术' }, certificate: { name: '花卉园艺', level: 'intermediate' }, lead: { name: '张老师', email: 'lead@college.test', userId: 'zhang' }, startDate: '2026-09-01', endDate: '2028-07-31' },
+    pilot: {
+      id,
+      college: { id: college, name: '林业学院' },
+      major: { name: '园林技术' },
+      certificate: { name: '花卉园艺', level: 'intermediate' },
+      lead: { name: '张老师', email: 'lead@college.test', userId: 'zhang' },
+      startDate: '2026-09-01',
+      endDate: '2028-07-31',
+    },
     periods: [{ id: '2026-W40', dueAt: shanghaiInstant('2026-10-09', '17:00').toISOString(), outcome: 'pending' }],
     consecutiveMisses: 0,
     escalated: false,
@@ -37,13 +45,18 @@ describe('我的待办 / the inbox', () => {
     expect(after[0]).toMatchObject({ overdue: true, workingDaysOverdue: 3 }); // Sat 10 Oct (调休 make-up workday), Mon 12 and today, Tue 13
   });
 
-  it('shows a pilot\'s items to its lead and college staff only; approvals to leaders; inspections to Academic Affairs', () => {
+  it("shows a pilot's items to its lead and college staff only; approvals to leaders; inspections to Academic Affairs", () => {
     const s = pilot('p1', 'forestry', {
-      approvals: [{ approvalId: 'b1', kind: 'budget', status: 'pending', submittedAt: '2026-10-01T00:00:00Z', summary: { zh: '预算', en: 'budget' } }],
+      approvals: [
+        { approvalId: 'b1', kind: 'budget', status: 'pending', submittedAt: '2026-10-01T00:00:00Z', summary: { zh: '预算', en: 'budget' } },
+      ],
       schedule: [{ date: '2026-10-01', at: '2026-10-01T01:00:00Z' }],
     });
     const now = Date.parse('2026-10-05T00:00:00Z');
-    const kinds = (u: Parameters<typeof inboxFor>[0]) => inboxFor(u, [s], now, cal).map((i) => i.kind).sort();
+    const kinds = (u: Parameters<typeof inboxFor>[0]) =>
+      inboxFor(u, [s], now, cal)
+        .map((i) => i.kind)
+        .sort();
     expect(kinds(zhang)).toEqual(['weeklyReport']);
     expect(kinds({ ...zhang, id: 'other', email: 'other@college.test' })).toEqual([]);
     expect(kinds({ id: 'li', name: '李', email: 'li@x.test', role: 'collegeStaff', college: 'forestry' })).toEqual(['weeklyReport']);
@@ -56,7 +69,9 @@ describe('我的待办 / the inbox', () => {
 describe('the dashboard query', () => {
   it('quotes every value; anything but a plain id or stage is refused before a query is built', () => {
     const f = dashboardFilterSchema.parse({ college: 'forestry', escalated: 'true', overdue: 'false', cancellationRisk: 'true' });
-    expect(dashboardQuery(f)).toBe('OnexKind = "pilot" AND ExecutionStatus != "ContinuedAsNew" AND OnexCollege = "forestry" AND OnexEscalated = true AND OnexOverdue = false AND OnexCancellationRisk = true');
+    expect(dashboardQuery(f)).toBe(
+      'OnexKind = "pilot" AND ExecutionStatus != "ContinuedAsNew" AND OnexCollege = "forestry" AND OnexEscalated = true AND OnexOverdue = false AND OnexCancellationRisk = true',
+    );
     for (const bad of [{ college: 'a" OR OnexKind = "x' }, { stage: 'x" OR 1=1' }, { escalated: 'yes' }, { overdue: 'true OR true' }]) {
       expect(dashboardFilterSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
@@ -65,7 +80,14 @@ describe('the dashboard query', () => {
 
 describe('CSV export', () => {
   it('quotes commas, quotes and newlines, guards formulas, and starts with a BOM', () => {
-    const csv = toCsv({ name: { zh: '表', en: 'T' }, header: ['a', 'b'], rows: [['x,y', 'say "hi"'], ['=SUM(A1)', '多行\n文本']] });
+    const csv = toCsv({
+      name: { zh: '表', en: 'T' },
+      header: ['a', 'b'],
+      rows: [
+        ['x,y', 'say "hi"'],
+        ['=SUM(A1)', '多行\n文本'],
+      ],
+    });
     expect(csv).toBe('\uFEFFa,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),"多行\n文本"\r\n');
   });
 });

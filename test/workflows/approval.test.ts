@@ -25,7 +25,16 @@ import {
   resubmitApproval,
   withdrawApproval,
 } from '../../workflows/messages';
-import { approvalInput, budgetPlan, changeRequest, childHandle, childWorkflowsPath, mailCount as mailCountOf, people, sentBy } from '../helpers/children';
+import {
+  approvalInput,
+  budgetPlan,
+  changeRequest,
+  childHandle,
+  childWorkflowsPath,
+  mailCount as mailCountOf,
+  people,
+  sentBy,
+} from '../helpers/children';
 import { queryUntil, sleepUntil as sleepUntilOf } from '../helpers/wait';
 import { recordingActivities, useTimeSkippingWorker } from '../helpers/temporal';
 import { recordedSignalsQuery, signalRecorderWorkflow, stopRecorder, type SignalRecorderInput } from './fixtures/parent';
@@ -44,9 +53,16 @@ async function startApproval(pilotId: string, kind: 'budget' | 'changeRequest' |
   const childId = approvalWorkflowId(parentId, kind, 1);
   const now = new Date(await env.currentTimeMs()).toISOString();
   const subject = kind === 'budget' ? budgetPlan(pilotId) : kind === 'changeRequest' ? changeRequest(pilotId, now) : undefined;
-  const input: SignalRecorderInput = { approval: { workflowId: childId, input: approvalInput(kind, pilotId, parentId, subject as never, now) } };
+  const input: SignalRecorderInput = {
+    approval: { workflowId: childId, input: approvalInput(kind, pilotId, parentId, subject as never, now) },
+  };
   // The test server's default execution timeout is short of a pilot's life: set one explicitly.
-  const parent = await env.client.workflow.start(signalRecorderWorkflow, { taskQueue, workflowId: parentId, args: [input], workflowExecutionTimeout: '3650 days' });
+  const parent = await env.client.workflow.start(signalRecorderWorkflow, {
+    taskQueue,
+    workflowId: parentId,
+    args: [input],
+    workflowExecutionTimeout: '3650 days',
+  });
   const child = await childHandle<typeof approvalWorkflow>(env, childId, approvalStateQuery);
   return { parent, child, childId };
 }
@@ -56,7 +72,8 @@ const mails = (workflowId: string) => sent(workflowId).map((n) => `${n.kind}→$
 const mailCount = (workflowId: string, count: number) => mailCountOf(activities.sent, workflowId, count);
 const sleepUntil = (instant: string) => sleepUntilOf(env, instant);
 
-const decide = (child: WorkflowHandle<typeof approvalWorkflow>, input: DecideApprovalInput) => child.executeUpdate(decideApproval, { args: [input] });
+const decide = (child: WorkflowHandle<typeof approvalWorkflow>, input: DecideApprovalInput) =>
+  child.executeUpdate(decideApproval, { args: [input] });
 
 describe('approval workflow: due dates, reminders, escalation', () => {
   it('gives each step a due date 5 working days on, reminds the approver before it and escalates once to the next level after it', async () => {
@@ -83,13 +100,26 @@ describe('approval workflow: due dates, reminders, escalation', () => {
     expect(mails(childId)).toEqual(['approvalStepRequested→dean@college.test', 'approvalStepReminder→dean@college.test']);
     const reminder = sent(childId)[1] as ApprovalNotification;
     expect(reminder.occurredAt < step.dueAt).toBe(true);
-    expect(reminder).toMatchObject({ eventKey: 'step:1:college:reminder', article: { article: 13 }, approvalKind: 'budget', step: { id: 'college' }, dueAt: step.dueAt });
+    expect(reminder).toMatchObject({
+      eventKey: 'step:1:college:reminder',
+      article: { article: 13 },
+      approvalKind: 'budget',
+      step: { id: 'college' },
+      dueAt: step.dueAt,
+    });
 
     await sleepUntil(step.dueAt);
     await mailCount(childId, 3);
     const overdue = sent(childId)[2] as ApprovalNotification;
-    expect(overdue).toMatchObject({ kind: 'approvalStepOverdue', eventKey: 'step:1:college:overdue', escalatedTo: { zh: '教务部', en: 'Academic Affairs' } });
-    expect(overdue.to).toEqual([{ role: 'collegeLeader', email: 'dean@college.test' }, { role: 'academicAffairs', email: 'jwb@college.test' }]);
+    expect(overdue).toMatchObject({
+      kind: 'approvalStepOverdue',
+      eventKey: 'step:1:college:overdue',
+      escalatedTo: { zh: '教务部', en: 'Academic Affairs' },
+    });
+    expect(overdue.to).toEqual([
+      { role: 'collegeLeader', email: 'dean@college.test' },
+      { role: 'academicAffairs', email: 'jwb@college.test' },
+    ]);
     expect(overdue.occurredAt >= step.dueAt).toBe(true);
     const described = await child.describe();
     expect(described.typedSearchAttributes.getAll().find((p) => p.key.name === 'OnexOverdue')?.value).toBe(true);
@@ -121,12 +151,23 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
     await decide(child, { stepId: 'college', outcome: 'approve', comment: '同意', actor: people.dean });
     await decide(child, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb });
     // The school leader returns it to Academic Affairs (a chosen earlier step).
-    const r1 = await decide(child, { stepId: 'schoolLeader', outcome: 'return', returnTo: 'academicAffairs', comment: '请复核考核费测算', actor: people.vp });
+    const r1 = await decide(child, {
+      stepId: 'schoolLeader',
+      outcome: 'return',
+      returnTo: 'academicAffairs',
+      comment: '请复核考核费测算',
+      actor: people.vp,
+    });
     expect(r1).toMatchObject({ status: 'pending', currentStepId: 'academicAffairs' });
     await mailCount(childId, 4);
     const returned = sent(childId).find((n) => n.kind === 'approvalReturned')!;
     expect(returned.to.map((r) => r.email)).toEqual(['jwb@college.test', 'lead@college.test']);
-    expect(returned).toMatchObject({ step: { id: 'schoolLeader' }, returnTo: { id: 'academicAffairs' }, comment: '请复核考核费测算', by: { id: 'vp.huang' } });
+    expect(returned).toMatchObject({
+      step: { id: 'schoolLeader' },
+      returnTo: { id: 'academicAffairs' },
+      comment: '请复核考核费测算',
+      by: { id: 'vp.huang' },
+    });
     // Academic Affairs approves again: straight back to the school leader, not through the college.
     const r2 = await decide(child, { stepId: 'academicAffairs', outcome: 'approve', comment: '已复核', actor: people.jwb });
     expect(r2).toMatchObject({ status: 'pending', currentStepId: 'schoolLeader' });
@@ -136,7 +177,11 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
     let state = await child.query(approvalStateQuery);
     expect(state.returnedBy).toEqual({ stepId: 'schoolLeader', comment: '请补充经费筹措依据' });
     await mailCount(childId, 6);
-    expect(sent(childId).filter((n) => n.kind === 'approvalReturned').at(-1)!.to).toEqual([{ role: 'pilotLead', email: 'lead@college.test', name: '张老师' }]);
+    expect(
+      sent(childId)
+        .filter((n) => n.kind === 'approvalReturned')
+        .at(-1)!.to,
+    ).toEqual([{ role: 'pilotLead', email: 'lead@college.test', name: '张老师' }]);
     const amended = budgetPlan('budget-1', { rationale: '补充：专项资金 40 万元已列入学校年度预算' });
     const r4 = await child.executeUpdate(resubmitApproval, { args: [{ subject: amended, note: '已补充', actor: people.lead }] });
     expect(r4).toMatchObject({ status: 'pending', currentStepId: 'schoolLeader' });
@@ -156,8 +201,22 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
       [2, 'schoolLeader', 'approve', '-', 'vp.huang'],
     ]);
     expect(state.timeline.map((t) => t.event)).toEqual([
-      'submitted', 'stepOpened', 'approved', 'stepOpened', 'approved', 'stepOpened', 'returned', 'stepOpened', 'approved', 'stepOpened',
-      'returned', 'resubmitted', 'stepOpened', 'approved', 'concluded', 'parentSignalled',
+      'submitted',
+      'stepOpened',
+      'approved',
+      'stepOpened',
+      'approved',
+      'stepOpened',
+      'returned',
+      'stepOpened',
+      'approved',
+      'stepOpened',
+      'returned',
+      'resubmitted',
+      'stepOpened',
+      'approved',
+      'concluded',
+      'parentSignalled',
     ]);
     expect(mails(childId).at(-1)).toBe('approvalConcluded→lead@college.test,dean@college.test');
 
@@ -177,21 +236,53 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
     const { parent, child, childId } = await startApproval('deleg-1');
     await child.executeUpdate(ccApproval, { args: [{ people: [{ email: 'finance@college.test', name: '财务处' }], actor: people.lead }] });
     const until = new Date((await env.currentTimeMs()) + 3 * 86_400_000).toISOString();
-    await child.executeUpdate(delegateApproval, { args: [{ stepId: 'college', delegate: { userId: 'sec.zhou', email: 'zhou@college.test', name: '周秘书' }, validUntil: until, actor: people.dean }] });
+    await child.executeUpdate(delegateApproval, {
+      args: [
+        {
+          stepId: 'college',
+          delegate: { userId: 'sec.zhou', email: 'zhou@college.test', name: '周秘书' },
+          validUntil: until,
+          actor: people.dean,
+        },
+      ],
+    });
     await mailCount(childId, 2);
     const delegated = sent(childId).find((n) => n.kind === 'approvalDelegated')!;
-    expect(delegated).toMatchObject({ to: [{ role: 'delegate', email: 'zhou@college.test', name: '周秘书' }], delegatorId: 'dean.li', validUntil: until, step: { id: 'college' } });
+    expect(delegated).toMatchObject({
+      to: [{ role: 'delegate', email: 'zhou@college.test', name: '周秘书' }],
+      delegatorId: 'dean.li',
+      validUntil: until,
+      step: { id: 'college' },
+    });
 
     const secretary = { id: 'sec.zhou', role: 'collegeStaff' as const, college: 'forestry' };
     await decide(child, { stepId: 'college', outcome: 'approve', comment: '代为审核通过', actor: secretary });
     const state = await child.query(approvalStateQuery);
     expect(state.decisions).toHaveLength(1);
-    expect(state.decisions[0]).toMatchObject({ stepId: 'college', outcome: 'approve', actor: { ...secretary, onBehalfOf: 'dean.li' }, onBehalfOf: 'dean.li' });
-    expect(state.delegations).toEqual([{ stepId: 'college', delegator: people.dean, delegate: { userId: 'sec.zhou', email: 'zhou@college.test', name: '周秘书' }, validFrom: expect.any(String), validUntil: until }]);
+    expect(state.decisions[0]).toMatchObject({
+      stepId: 'college',
+      outcome: 'approve',
+      actor: { ...secretary, onBehalfOf: 'dean.li' },
+      onBehalfOf: 'dean.li',
+    });
+    expect(state.delegations).toEqual([
+      {
+        stepId: 'college',
+        delegator: people.dean,
+        delegate: { userId: 'sec.zhou', email: 'zhou@college.test', name: '周秘书' },
+        validFrom: expect.any(String),
+        validUntil: until,
+      },
+    ]);
     expect(state.cc).toMatchObject([{ email: 'finance@college.test', name: '财务处', addedBy: 'zhang' }]);
     await mailCount(childId, 4);
     const copy = sent(childId).find((n) => n.kind === 'approvalDecided')!;
-    expect(copy).toMatchObject({ to: [{ role: 'cc', email: 'finance@college.test', name: '财务处' }], outcome: 'approve', by: { id: 'sec.zhou', onBehalfOf: 'dean.li' }, step: { id: 'college' } });
+    expect(copy).toMatchObject({
+      to: [{ role: 'cc', email: 'finance@college.test', name: '财务处' }],
+      outcome: 'approve',
+      by: { id: 'sec.zhou', onBehalfOf: 'dean.li' },
+      step: { id: 'college' },
+    });
     expect(state.timeline.find((t) => t.event === 'approved')).toMatchObject({ actor: 'sec.zhou', onBehalfOf: 'dean.li' });
     await child.cancel();
     await parent.signal(stopRecorder);
@@ -209,7 +300,6 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
     expect(signals.map((s) => [s.signal, (s.payload as { outcome: string }).outcome])).toEqual([['approvalConcluded', 'withdrawn']]);
     await parent.signal(stopRecorder);
   });
-
 });
 
 describe('approval workflow: a change request (Art. 7)', () => {
@@ -226,14 +316,29 @@ describe('approval workflow: a change request (Art. 7)', () => {
     expect(await parent.query(recordedSignalsQuery)).toEqual([]);
 
     const today = shanghaiDate(await env.currentTimeMs());
-    const done = await child.executeUpdate(recordApprovalFiling, { args: [{ filedOn: today, reference: '粤教职函〔2027〕备 12 号', actor: people.jwb }] });
+    const done = await child.executeUpdate(recordApprovalFiling, {
+      args: [{ filedOn: today, reference: '粤教职函〔2027〕备 12 号', actor: people.jwb }],
+    });
     expect(done).toEqual({ status: 'approved' });
     const result = await child.result();
-    expect(result).toMatchObject({ status: 'concluded', outcome: 'approved', filing: { filedOn: today, reference: '粤教职函〔2027〕备 12 号', recordedBy: people.jwb } });
-    expect(sent(childId).at(-1)).toMatchObject({ kind: 'approvalConcluded', outcome: 'approved', filingReference: '粤教职函〔2027〕备 12 号', article: { article: 7 } });
+    expect(result).toMatchObject({
+      status: 'concluded',
+      outcome: 'approved',
+      filing: { filedOn: today, reference: '粤教职函〔2027〕备 12 号', recordedBy: people.jwb },
+    });
+    expect(sent(childId).at(-1)).toMatchObject({
+      kind: 'approvalConcluded',
+      outcome: 'approved',
+      filingReference: '粤教职函〔2027〕备 12 号',
+      article: { article: 7 },
+    });
     const signals = await queryUntil(parent, recordedSignalsQuery, (r) => r.length > 0); // the parent handles it in its own task
     expect(signals).toHaveLength(1);
-    expect(signals[0]!.payload).toMatchObject({ kind: 'changeRequest', outcome: 'approved', filing: { reference: '粤教职函〔2027〕备 12 号' } });
+    expect(signals[0]!.payload).toMatchObject({
+      kind: 'changeRequest',
+      outcome: 'approved',
+      filing: { reference: '粤教职函〔2027〕备 12 号' },
+    });
     await parent.signal(stopRecorder);
   });
 });

@@ -87,12 +87,17 @@ async function today(): Promise<string> {
 
 async function start(id: string, days: number, over: Partial<PilotRecordInput> = {}): Promise<WorkflowHandle<typeof pilotWorkflow>> {
   const t = await today();
-  const pilot = pilotRecordSchema.parse(samplePilot({ id, startDate: t, endDate: addDays(t, days), schoolLeaderEmail: 'vp@college.test', ...over }));
+  const pilot = pilotRecordSchema.parse(
+    samplePilot({ id, startDate: t, endDate: addDays(t, days), schoolLeaderEmail: 'vp@college.test', ...over }),
+  );
   return env.client.workflow.start(pilotWorkflow, { taskQueue, workflowId: pilotWorkflowId(id), args: [{ pilot }] });
 }
 
 async function refusedWith(p: Promise<unknown>): Promise<RuleResult[]> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
   expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -100,11 +105,24 @@ async function refusedWith(p: Promise<unknown>): Promise<RuleResult[]> {
 }
 
 const notices = (wf: string, topic?: string) =>
-  activities.sent.filter((n): n is PilotNoticeNotification => n.workflowId === wf && n.kind === 'pilotNotice' && (topic === undefined || n.topic === topic));
+  activities.sent.filter(
+    (n): n is PilotNoticeNotification => n.workflowId === wf && n.kind === 'pilotNotice' && (topic === undefined || n.topic === topic),
+  );
 
 async function request(h: WorkflowHandle<typeof pilotWorkflow>, id: string, dueInDays: number) {
   const t = await today();
-  return h.executeUpdate(recordProvincialRequest, { args: [{ id, pilotId: h.workflowId.slice('pilot:'.length), title: `材料 ${id}`, requestedOn: t, dueDate: addDays(t, dueInDays), recordedBy: aa }] });
+  return h.executeUpdate(recordProvincialRequest, {
+    args: [
+      {
+        id,
+        pilotId: h.workflowId.slice('pilot:'.length),
+        title: `材料 ${id}`,
+        requestedOn: t,
+        dueDate: addDays(t, dueInDays),
+        recordedBy: aa,
+      },
+    ],
+  });
 }
 
 describe('provincial material requests (Art. 19(1))', () => {
@@ -159,13 +177,29 @@ describe('fund ledger (Art. 5(3), 11, 12, 14)', () => {
     const h = await start('ledger-1', 200);
     const pilotId = 'ledger-1';
     const t = await today();
-    await h.executeUpdate(recordIncome, { args: [{ id: 'in1', pilotId, date: t, source: 'examServiceFee', payer: '某培训评价组织', amountFen: 500_000, actor: lead }] });
-    await h.executeUpdate(recordExpense, { args: [{ id: 'ex1', pilotId, date: t, category: 'teacherTraining', amountFen: 120_000, description: '考评员培训', actor: lead }] });
-    const forbidden = await refusedWith(h.executeUpdate(recordExpense, { args: [{ id: 'ex2', pilotId, date: t, category: 'managementFees', amountFen: 10_000, description: '管理费', actor: lead }] }));
+    await h.executeUpdate(recordIncome, {
+      args: [{ id: 'in1', pilotId, date: t, source: 'examServiceFee', payer: '某培训评价组织', amountFen: 500_000, actor: lead }],
+    });
+    await h.executeUpdate(recordExpense, {
+      args: [{ id: 'ex1', pilotId, date: t, category: 'teacherTraining', amountFen: 120_000, description: '考评员培训', actor: lead }],
+    });
+    const forbidden = await refusedWith(
+      h.executeUpdate(recordExpense, {
+        args: [{ id: 'ex2', pilotId, date: t, category: 'managementFees', amountFen: 10_000, description: '管理费', actor: lead }],
+      }),
+    );
     expect(forbidden[0]).toMatchObject({ ruleId: 'art11.forbiddenUse', article: { article: 11 }, field: 'category' });
-    const overdraft = await refusedWith(h.executeUpdate(recordExpense, { args: [{ id: 'ex3', pilotId, date: t, category: 'equipmentPurchase', amountFen: 400_000, description: '设备', actor: lead }] }));
+    const overdraft = await refusedWith(
+      h.executeUpdate(recordExpense, {
+        args: [{ id: 'ex3', pilotId, date: t, category: 'equipmentPurchase', amountFen: 400_000, description: '设备', actor: lead }],
+      }),
+    );
     expect(overdraft.map((r) => r.field)).toContain('amountFen');
-    const studentFee = await refusedWith(h.executeUpdate(recordIncome, { args: [{ id: 'in2', pilotId, date: t, source: 'studentFee', payer: '学生', amountFen: 1, actor: lead }] }));
+    const studentFee = await refusedWith(
+      h.executeUpdate(recordIncome, {
+        args: [{ id: 'in2', pilotId, date: t, source: 'studentFee', payer: '学生', amountFen: 1, actor: lead }],
+      }),
+    );
     expect(studentFee[0]).toMatchObject({ article: { article: 12 } });
     const state = await h.query(pilotStateQuery);
     expect(state.ledger.balanceFen).toBe(380_000);
@@ -181,19 +215,35 @@ describe('fund ledger (Art. 5(3), 11, 12, 14)', () => {
 
 describe('assessments (Art. 12, 16–17)', () => {
   const session = (id: string, date: string, candidates: number, passed: number, fee = 40_000) => ({
-    id, pilotId: 'assess-1', date, components: [{ form: 'written' as const, weightBp: 6000 }, { form: 'practicalSpecial' as const, weightBp: 4000 }],
-    publishedFeeFen: fee, candidates, passed,
+    id,
+    pilotId: 'assess-1',
+    date,
+    components: [
+      { form: 'written' as const, weightBp: 6000 },
+      { form: 'practicalSpecial' as const, weightBp: 4000 },
+    ],
+    publishedFeeFen: fee,
+    candidates,
+    passed,
   });
 
-  it('a pass rate of 89 % records next year\'s restriction; a fee over the mixed cap needs an Academic Affairs waiver', async () => {
+  it("a pass rate of 89 % records next year's restriction; a fee over the mixed cap needs an Academic Affairs waiver", async () => {
     const h = await start('assess-1', 300, { approvedTask: 100 });
     const t = await today();
     const year = Number(t.slice(0, 4));
-    const over = await refusedWith(h.executeUpdate(recordAssessment, { args: [{ session: session('s0', t, 10, 10, 40_001), actor: lead }] }));
+    const over = await refusedWith(
+      h.executeUpdate(recordAssessment, { args: [{ session: session('s0', t, 10, 10, 40_001), actor: lead }] }),
+    );
     expect(over[0]).toMatchObject({ ruleId: 'art17.feeCap', field: 'session.publishedFeeFen' });
-    const notAa = await refusedWith(h.executeUpdate(recordAssessment, { args: [{ session: session('s0', t, 10, 10, 40_001), actor: lead, feeCapWaiverReason: '评价组织公告收费' }] }));
+    const notAa = await refusedWith(
+      h.executeUpdate(recordAssessment, {
+        args: [{ session: session('s0', t, 10, 10, 40_001), actor: lead, feeCapWaiverReason: '评价组织公告收费' }],
+      }),
+    );
     expect(notAa.map((r) => [r.ruleId, r.field])).toEqual([['waiver.academicAffairsOnly', 'actor.role']]);
-    await h.executeUpdate(recordAssessment, { args: [{ session: session('s0', t, 10, 10, 40_001), actor: aa, feeCapWaiverReason: '评价组织公告收费，经教务部同意' }] });
+    await h.executeUpdate(recordAssessment, {
+      args: [{ session: session('s0', t, 10, 10, 40_001), actor: aa, feeCapWaiverReason: '评价组织公告收费，经教务部同意' }],
+    });
 
     await h.executeUpdate(recordAssessment, { args: [{ session: session('s1', t, 90, 79), actor: lead }] });
     let state = await h.query(pilotStateQuery);
@@ -212,19 +262,45 @@ describe('assessments (Art. 12, 16–17)', () => {
       const r = await registry.query(passRecordsQuery, { year });
       return r.some((x) => x.passed === 89) ? r : undefined;
     }, 'the pilot-year in the programme registry');
-    expect(records.filter((r) => r.source === 'pilot:assess-1').map((r) => [r.collegeId, r.major.name, r.certificate.name, r.candidates, r.passed])).toEqual([['forestry', '园林技术', '花卉园艺', 100, 89]]);
+    expect(
+      records
+        .filter((r) => r.source === 'pilot:assess-1')
+        .map((r) => [r.collegeId, r.major.name, r.certificate.name, r.candidates, r.passed]),
+    ).toEqual([['forestry', '园林技术', '花卉园艺', 100, 89]]);
     const t2 = await today();
     const internalDeadline = calendarOf.addWorkingDays(t2, 5);
-    const round = roundRecordSchema.parse(sampleRound({ id: `next-${year + 1}`, year: year + 1, internalDeadline, provincialDeadline: calendarOf.addWorkingDays(internalDeadline, 5) }));
+    const round = roundRecordSchema.parse(
+      sampleRound({
+        id: `next-${year + 1}`,
+        year: year + 1,
+        internalDeadline,
+        provincialDeadline: calendarOf.addWorkingDays(internalDeadline, 5),
+      }),
+    );
     const roundHandle = await env.client.workflow.start(roundWorkflow, { ...roundStartOptions(round, aaActor), taskQueue });
-    const again = sampleApplication({ id: 'G1', major: { name: '园林技术' }, certificate: { name: '花卉园艺', evaluationOrg: '某培训评价组织', level: 'intermediate' } });
+    const again = sampleApplication({
+      id: 'G1',
+      major: { name: '园林技术' },
+      certificate: { name: '花卉园艺', evaluationOrg: '某培训评价组织', level: 'intermediate' },
+    });
     await roundHandle.executeUpdate(createApplication, { args: [{ application: again, actor: staff('forestry') }] });
     const app = env.client.workflow.getHandle(applicationWorkflowId(round.id, 'G1'));
     // Submitting loads last year's pass records from the registry: the pilot's 89 % restricts it.
     const submitted = await app.executeUpdate(submitApplication, { args: [{ actor: staff('forestry') }] });
-    expect(submitted.evaluation.blocking.map((r) => [r.ruleId, r.article, r.severity])).toEqual([['art12.passRateRestriction', { article: 12 }, 'waivable']]);
+    expect(submitted.evaluation.blocking.map((r) => [r.ruleId, r.article, r.severity])).toEqual([
+      ['art12.passRateRestriction', { article: 12 }, 'waivable'],
+    ]);
     expect(submitted.evaluation.blocking[0]!.message.zh).toContain('（89/100）');
-    expect((await app.query(applicationStateQuery)).passRecords).toEqual([{ year, collegeId: 'forestry', major: { name: '园林技术' }, certificate: { name: '花卉园艺', evaluationOrg: '某培训评价组织' }, candidates: 100, passed: 89 }]);
+    expect((await app.query(applicationStateQuery)).passRecords).toEqual([
+      {
+        year,
+        collegeId: 'forestry',
+        major: { name: '园林技术' },
+        certificate: { name: '花卉园艺', evaluationOrg: '某培训评价组织' },
+        candidates: 100,
+        passed: 89,
+      },
+    ]);
     await roundHandle.terminate('done');
     await app.terminate('done').catch(() => undefined);
     await h.terminate('done');
@@ -233,7 +309,10 @@ describe('assessments (Art. 12, 16–17)', () => {
 
 describe('inspections, violations and cancellation (Art. 18–19)', () => {
   const inspection = (id: string, date: string, ok: boolean, reinspectionOf?: string) => ({
-    id, pilotId: 'insp-1', inspectedOn: date, inspector: aa,
+    id,
+    pilotId: 'insp-1',
+    inspectedOn: date,
+    inspector: aa,
     progress: { result: 'satisfactory' as const, notes: '进展正常' },
     funds: { result: ok ? ('satisfactory' as const) : ('unsatisfactory' as const), notes: ok ? '到位' : '经费未到位' },
     problems: { result: 'satisfactory' as const, notes: '无', measures: '继续推进' },
@@ -253,7 +332,10 @@ describe('inspections, violations and cancellation (Art. 18–19)', () => {
     // The notice (通报) goes to the college; after the working-day deadline, escalation to Academic Affairs and the school leader.
     await env.sleep(Date.parse(state.rectifications[0]!.dueAt) - (await env.currentTimeMs()) + 3_600_000);
     // The child mails and signals the pilot after the clock passed its deadline: wait for both.
-    await eventually(() => (activities.sent.filter((n) => n.workflowId === rect.workflowId).length >= 3 ? true : undefined), 'the rectification overdue mail');
+    await eventually(
+      () => (activities.sent.filter((n) => n.workflowId === rect.workflowId).length >= 3 ? true : undefined),
+      'the rectification overdue mail',
+    );
     state = await queryUntil(h, pilotStateQuery, (st) => st.rectifications[0]?.status === 'overdue');
     expect(state.rectifications[0]!.status).toBe('overdue');
     expect(state.cancellationRisk.flagged).toBe(true);
@@ -271,22 +353,41 @@ describe('inspections, violations and cancellation (Art. 18–19)', () => {
     await env.sleep('1h');
     state = await queryUntil(h, pilotStateQuery, (st) => st.rectifications[0]?.reinspectionFailures === 1);
     expect(state.rectifications[0]).toMatchObject({ status: 'open', reinspectionFailures: 1 });
-    expect(state.cancellationRisk.reasons.map((r) => r.reason.en)).toEqual(['rectification overdue (inspection i1)', 'the re-inspection failed again (i2)']);
+    expect(state.cancellationRisk.reasons.map((r) => r.reason.en)).toEqual([
+      'rectification overdue (inspection i1)',
+      'the re-inspection failed again (i2)',
+    ]);
     await rect.executeUpdate(recordReinspection, { args: [inspection('i3', await today(), true, 'i1')] });
     await env.sleep('1h');
     state = await queryUntil(h, pilotStateQuery, (st) => st.rectifications[0]?.status === 'closed');
     expect(state.rectifications[0]).toMatchObject({ status: 'closed' });
-    expect(state.inspections.map((i) => [i.id, i.kind, i.outcome])).toEqual([['i1', 'adHoc', 'fail'], ['i2', 'reinspection', 'fail'], ['i3', 'reinspection', 'pass']]);
+    expect(state.inspections.map((i) => [i.id, i.kind, i.outcome])).toEqual([
+      ['i1', 'adHoc', 'fail'],
+      ['i2', 'reinspection', 'fail'],
+      ['i3', 'reinspection', 'pass'],
+    ]);
     await h.terminate('done');
   });
 
-  it('cancellation needs a recorded Art. 19 ground, is Academic Affairs\' alone, and closes the pilot and its children', async () => {
+  it("cancellation needs a recorded Art. 19 ground, is Academic Affairs' alone, and closes the pilot and its children", async () => {
     const h = await start('cancel-1', 300);
     const t = await today();
     await h.executeUpdate(recordInspection, { args: [{ ...inspection('c1', t, false), pilotId: 'cancel-1' }] });
     const noGround = await refusedWith(h.executeUpdate(cancelPilot, { args: [{ actor: aa, reason: '检查不合格' }] }));
     expect(noGround[0]).toMatchObject({ ruleId: 'art19.grounds', article: { article: 19 } });
-    await h.executeUpdate(recordViolation, { args: [{ id: 'v1', pilotId: 'cancel-1', ground: 'forcedParticipation', description: '变相强制学生参加考核', evidence: '教务部调查记录 2026-12', occurredOn: t, recordedBy: aa }] });
+    await h.executeUpdate(recordViolation, {
+      args: [
+        {
+          id: 'v1',
+          pilotId: 'cancel-1',
+          ground: 'forcedParticipation',
+          description: '变相强制学生参加考核',
+          evidence: '教务部调查记录 2026-12',
+          occurredOn: t,
+          recordedBy: aa,
+        },
+      ],
+    });
     const byLead = await refusedWith(h.executeUpdate(cancelPilot, { args: [{ actor: lead, reason: 'x' }] }));
     expect(byLead[0]!.field).toBe('actor.role');
     await h.executeUpdate(cancelPilot, { args: [{ actor: aa, reason: '违反第十九条第（三）项' }] });
@@ -299,7 +400,9 @@ describe('inspections, violations and cancellation (Art. 18–19)', () => {
     const child = await env.client.workflow.getHandle(state.rectifications[0]!.workflowId).result();
     expect(child).toMatchObject({ status: 'cancelled' });
     // The workflow has closed: nothing more can be applied to it.
-    await expect(h.executeUpdate(submitWeeklyReport, { args: [{ periodId: state.periods[0]!.id, content: 'x', actor: lead }] })).rejects.toThrow(WorkflowNotFoundError);
+    await expect(
+      h.executeUpdate(submitWeeklyReport, { args: [{ periodId: state.periods[0]!.id, content: 'x', actor: lead }] }),
+    ).rejects.toThrow(WorkflowNotFoundError);
   });
 });
 
@@ -307,7 +410,22 @@ describe('completion (Art. 20)', () => {
   it('completes without accountability when the approved task is met', async () => {
     const h = await start('done-ok', 30, { approvedTask: 30 });
     const t = await today();
-    await h.executeUpdate(recordAssessment, { args: [{ session: { id: 's', pilotId: 'done-ok', date: t, components: [{ form: 'computer', weightBp: 10_000 }], publishedFeeFen: 30_000, candidates: 30, passed: 29 }, actor: lead }] });
+    await h.executeUpdate(recordAssessment, {
+      args: [
+        {
+          session: {
+            id: 's',
+            pilotId: 'done-ok',
+            date: t,
+            components: [{ form: 'computer', weightBp: 10_000 }],
+            publishedFeeFen: 30_000,
+            candidates: 30,
+            passed: 29,
+          },
+          actor: lead,
+        },
+      ],
+    });
     const outcome = await h.result();
     expect(outcome).toMatchObject({ status: 'completed', accountability: false });
     const state = await h.query(pilotStateQuery);
@@ -340,11 +458,44 @@ describe('a three-year pilot with every kind of event', () => {
       }
       if (month % 4 === 0) await request(h, `req${month}`, 10);
       if (month % 4 === 0) await h.executeUpdate(submitProvincialMaterial, { args: [{ requestId: `req${month}`, actor: lead }] });
-      await h.executeUpdate(recordIncome, { args: [{ id: `in${month}`, pilotId, date: t, source: 'specialFundAllocation', payer: '省教育厅', amountFen: 10_000, actor: aa }] });
-      await h.executeUpdate(recordExpense, { args: [{ id: `ex${month}`, pilotId, date: t, category: 'certificateAssessment', amountFen: 5_000, description: '考核费', actor: lead }] });
+      await h.executeUpdate(recordIncome, {
+        args: [{ id: `in${month}`, pilotId, date: t, source: 'specialFundAllocation', payer: '省教育厅', amountFen: 10_000, actor: aa }],
+      });
+      await h.executeUpdate(recordExpense, {
+        args: [
+          { id: `ex${month}`, pilotId, date: t, category: 'certificateAssessment', amountFen: 5_000, description: '考核费', actor: lead },
+        ],
+      });
       if (month % 12 === 6) {
-        await h.executeUpdate(recordAssessment, { args: [{ session: { id: `s${month}`, pilotId, date: t, components: [{ form: 'written', weightBp: 10_000 }], publishedFeeFen: 20_000, candidates: 20, passed: 19 }, actor: lead }] });
-        await h.executeUpdate(recordInspection, { args: [{ id: `i${month}`, pilotId, inspectedOn: t, inspector: aa, progress: { result: 'satisfactory', notes: '正常' }, funds: { result: 'satisfactory', notes: '到位' }, problems: { result: 'satisfactory', notes: '无', measures: '继续' } }] });
+        await h.executeUpdate(recordAssessment, {
+          args: [
+            {
+              session: {
+                id: `s${month}`,
+                pilotId,
+                date: t,
+                components: [{ form: 'written', weightBp: 10_000 }],
+                publishedFeeFen: 20_000,
+                candidates: 20,
+                passed: 19,
+              },
+              actor: lead,
+            },
+          ],
+        });
+        await h.executeUpdate(recordInspection, {
+          args: [
+            {
+              id: `i${month}`,
+              pilotId,
+              inspectedOn: t,
+              inspector: aa,
+              progress: { result: 'satisfactory', notes: '正常' },
+              funds: { result: 'satisfactory', notes: '到位' },
+              problems: { result: 'satisfactory', notes: '无', measures: '继续' },
+            },
+          ],
+        });
       }
       await env.sleep('30d');
     }
@@ -374,39 +525,78 @@ describe('approvals started by the pilot (Art. 6(4), 7, 13)', () => {
   it('a budget plan goes college → Academic Affairs (returned, resubmitted straight back) → school leader via a delegate; the pilot records the approved budget', async () => {
     const h = await start('budget-1', 300);
     const plan = {
-      id: 'B-2027', pilotId: 'budget-1', year: 2027, rationale: '考评员培训与设备采购',
-      lines: [{ category: 'teacherTraining', description: '考评员培训', amountFen: 2_000_000 }, { category: 'equipmentPurchase', description: '实训设备', amountFen: 3_000_000 }],
+      id: 'B-2027',
+      pilotId: 'budget-1',
+      year: 2027,
+      rationale: '考评员培训与设备采购',
+      lines: [
+        { category: 'teacherTraining', description: '考评员培训', amountFen: 2_000_000 },
+        { category: 'equipmentPurchase', description: '实训设备', amountFen: 3_000_000 },
+      ],
       funding: [{ source: 'specialFund', amountFen: 5_000_000 }],
     };
-    const forbidden = await refusedWith(h.executeUpdate(submitForApproval, { args: [{ kind: 'budget', subject: { ...plan, lines: [{ category: 'interestPayment', description: '利息', amountFen: 1 }] }, actor: lead }] }));
+    const forbidden = await refusedWith(
+      h.executeUpdate(submitForApproval, {
+        args: [
+          {
+            kind: 'budget',
+            subject: { ...plan, lines: [{ category: 'interestPayment', description: '利息', amountFen: 1 }] },
+            actor: lead,
+          },
+        ],
+      }),
+    );
     expect(forbidden[0]).toMatchObject({ ruleId: 'art11.forbiddenUse', field: 'subject.lines.0.category' });
     const started = await h.executeUpdate(submitForApproval, { args: [{ kind: 'budget', subject: plan, actor: lead }] });
     expect(started).toMatchObject({ approvalId: 'budget-1', workflowId: 'pilot:budget-1/budget/1' });
-    const again = await refusedWith(h.executeUpdate(submitForApproval, { args: [{ kind: 'budget', subject: { ...plan, id: 'B-2' }, actor: lead }] }));
+    const again = await refusedWith(
+      h.executeUpdate(submitForApproval, { args: [{ kind: 'budget', subject: { ...plan, id: 'B-2' }, actor: lead }] }),
+    );
     expect(again[0]!.ruleId).toBe('approval.inProgress');
     await env.sleep('1m');
     const child = await childHandle<typeof approvalWorkflow>(env, started.workflowId, approvalStateQuery);
     await child.executeUpdate(decideApproval, { args: [{ stepId: 'college', outcome: 'approve', actor: dean }] });
-    await child.executeUpdate(decideApproval, { args: [{ stepId: 'academicAffairs', outcome: 'return', returnTo: 'submitter', comment: '请补充设备清单', actor: aa }] });
-    await child.executeUpdate(resubmitApproval, { args: [{ subject: { ...plan, rationale: '考评员培训与设备采购（附设备清单）' }, actor: lead }] });
+    await child.executeUpdate(decideApproval, {
+      args: [{ stepId: 'academicAffairs', outcome: 'return', returnTo: 'submitter', comment: '请补充设备清单', actor: aa }],
+    });
+    await child.executeUpdate(resubmitApproval, {
+      args: [{ subject: { ...plan, rationale: '考评员培训与设备采购（附设备清单）' }, actor: lead }],
+    });
     // Straight back to Academic Affairs, who returned it.
     await child.executeUpdate(decideApproval, { args: [{ stepId: 'academicAffairs', outcome: 'approve', actor: aa }] });
     const validUntil = new Date((await env.currentTimeMs()) + 7 * 86_400_000).toISOString();
-    await child.executeUpdate(delegateApproval, { args: [{ stepId: 'schoolLeader', delegate: { userId: 'deputy', email: 'deputy@college.test', name: '李副校长' }, validUntil, actor: vp }] });
-    await child.executeUpdate(decideApproval, { args: [{ stepId: 'schoolLeader', outcome: 'approve', actor: { id: 'deputy', role: 'schoolLeader' as const, onBehalfOf: 'vp' } }] });
+    await child.executeUpdate(delegateApproval, {
+      args: [
+        { stepId: 'schoolLeader', delegate: { userId: 'deputy', email: 'deputy@college.test', name: '李副校长' }, validUntil, actor: vp },
+      ],
+    });
+    await child.executeUpdate(decideApproval, {
+      args: [{ stepId: 'schoolLeader', outcome: 'approve', actor: { id: 'deputy', role: 'schoolLeader' as const, onBehalfOf: 'vp' } }],
+    });
     await env.sleep('1h');
     const state = await queryUntil(h, pilotStateQuery, (st) => st.approvals[0]?.status === 'approved');
     expect(state.approvals).toMatchObject([{ approvalId: 'budget-1', status: 'approved' }]);
     expect(state.approvedBudgetFen).toBe(5_000_000);
     const approved = state.audit.find((a) => a.action === 'budget.approved')!;
-    expect(approved).toMatchObject({ before: { approvedBudgetFen: null }, after: { approvedBudgetFen: 5_000_000 }, actor: { id: 'deputy', onBehalfOf: 'vp' } });
+    expect(approved).toMatchObject({
+      before: { approvedBudgetFen: null },
+      after: { approvedBudgetFen: 5_000_000 },
+      actor: { id: 'deputy', onBehalfOf: 'vp' },
+    });
     await h.terminate('done');
   });
 
   it('an approved and filed lead change redirects every later reminder to the new lead', async () => {
     const h = await start('lead-change', 300);
     const newLead = { name: '王老师', email: 'wang@college.test', userId: 'wang' };
-    const req = { id: 'CR-1', pilotId: 'lead-change', changes: { lead: newLead }, reason: '张老师调任', requestedBy: lead, requestedAt: new Date(await env.currentTimeMs()).toISOString() };
+    const req = {
+      id: 'CR-1',
+      pilotId: 'lead-change',
+      changes: { lead: newLead },
+      reason: '张老师调任',
+      requestedBy: lead,
+      requestedAt: new Date(await env.currentTimeMs()).toISOString(),
+    };
     const started = await h.executeUpdate(submitForApproval, { args: [{ kind: 'changeRequest', subject: req, actor: lead }] });
     await env.sleep('1m');
     const child = await childHandle<typeof approvalWorkflow>(env, started.workflowId, approvalStateQuery);
@@ -421,18 +611,30 @@ describe('approvals started by the pilot (Art. 6(4), 7, 13)', () => {
     let state = await queryUntil(h, pilotStateQuery, (st) => st.current.lead.email === newLead.email);
     expect(state.current.lead).toEqual(newLead);
     expect(state.pilot.lead.email).toBe('lead@college.test'); // as approved at start
-    expect(state.audit.find((a) => a.action === 'change.applied')).toMatchObject({ before: { lead: { email: 'lead@college.test' } }, after: { lead: { email: 'wang@college.test' } } });
+    expect(state.audit.find((a) => a.action === 'change.applied')).toMatchObject({
+      before: { lead: { email: 'lead@college.test' } },
+      after: { lead: { email: 'wang@college.test' } },
+    });
     // The old lead may no longer report; the new one may.
-    const remindersSince = () => activities.sent.filter((n) => n.workflowId === h.workflowId && n.kind === 'weeklyReminder' && n.occurredAt > changedAt);
+    const remindersSince = () =>
+      activities.sent.filter((n) => n.workflowId === h.workflowId && n.kind === 'weeklyReminder' && n.occurredAt > changedAt);
     // Two more weeks' reminders (a holiday week may move one on): a day at a time, bounded.
     for (let day = 0; day < 60 && remindersSince().length < 2; day++) await env.sleep('1d');
-    const later = await eventually(() => (remindersSince().length >= 2 ? remindersSince() : undefined), 'two reminders to the new lead').catch(remindersSince);
+    const later = await eventually(
+      () => (remindersSince().length >= 2 ? remindersSince() : undefined),
+      'two reminders to the new lead',
+    ).catch(remindersSince);
     state = await settled(h);
     expect(later.length).toBeGreaterThanOrEqual(2);
     expect(later.every((n) => n.to.map((r) => r.email).join() === 'wang@college.test')).toBe(true);
     const open = state.periods.find((p) => p.outcome === 'pending')!;
-    expect((await refusedWith(h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: '旧负责人', actor: lead }] })))[0]!.field).toBe('actor');
-    await h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: '新负责人提交', actor: { id: 'wang', role: 'pilotLead' } }] });
+    expect(
+      (await refusedWith(h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: '旧负责人', actor: lead }] })))[0]!
+        .field,
+    ).toBe('actor');
+    await h.executeUpdate(submitWeeklyReport, {
+      args: [{ periodId: open.id, content: '新负责人提交', actor: { id: 'wang', role: 'pilotLead' } }],
+    });
     await h.terminate('done');
   });
 });
@@ -450,7 +652,10 @@ describe("Academic Affairs' reminders and deadline extensions", () => {
     expect(byLead[0]!.field).toBe('actor.role');
     await h.executeUpdate(remindNow, { args: [{ actor: aa, note: '请本周内补交' }] });
     await env.sleep('1m');
-    const sent = await eventually(() => (notices(h.workflowId, 'manualReminder').length > 0 ? notices(h.workflowId, 'manualReminder') : undefined), 'the manual reminder');
+    const sent = await eventually(
+      () => (notices(h.workflowId, 'manualReminder').length > 0 ? notices(h.workflowId, 'manualReminder') : undefined),
+      'the manual reminder',
+    );
     expect(sent.map((n) => n.to.map((r) => r.role))).toEqual([['pilotLead', 'collegeLeader']]);
     expect(sent[0]!.paragraphs.map((p) => p.en)).toContain(`· weekly report for ${first.id} missed (Art. 5)`);
     expect(sent[0]!.paragraphs.map((p) => p.zh)).toContain('备注：请本周内补交');
@@ -464,14 +669,36 @@ describe("Academic Affairs' reminders and deadline extensions", () => {
     const state = await h.query(pilotStateQuery);
     const week = state.periods[0]!;
     const later = addDays(t, 20);
-    const byLead = await refusedWith(h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: later, reason: '节假日调整', actor: lead }] }));
+    const byLead = await refusedWith(
+      h.executeUpdate(extendDeadline, {
+        args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: later, reason: '节假日调整', actor: lead }],
+      }),
+    );
     expect(byLead[0]!.field).toBe('actor.role');
-    const earlier = await refusedWith(h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: t, reason: '提前', actor: aa }] }));
+    const earlier = await refusedWith(
+      h.executeUpdate(extendDeadline, {
+        args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: t, reason: '提前', actor: aa }],
+      }),
+    );
     expect(earlier[0]).toMatchObject({ ruleId: 'deadline.notLater', field: 'newDueDate' });
-    const r1 = await h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: later, reason: '省厅通知延期', actor: aa }] });
+    const r1 = await h.executeUpdate(extendDeadline, {
+      args: [{ target: { kind: 'provincialRequest', id: 'x1' }, newDueDate: later, reason: '省厅通知延期', actor: aa }],
+    });
     expect(r1.audit).toMatchObject({ action: 'deadline.extend', before: { dueAt: state.provincial[0]!.dueAt } });
-    expect((await refusedWith(h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 7), reason: '调休', actor: aa }] })))[0]!.ruleId).toBe('deadline.pastNextWeek');
-    await h.executeUpdate(extendDeadline, { args: [{ target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 3), reason: '调休', actor: aa }] });
+    expect(
+      (
+        await refusedWith(
+          h.executeUpdate(extendDeadline, {
+            args: [
+              { target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 7), reason: '调休', actor: aa },
+            ],
+          }),
+        )
+      )[0]!.ruleId,
+    ).toBe('deadline.pastNextWeek');
+    await h.executeUpdate(extendDeadline, {
+      args: [{ target: { kind: 'weeklyPeriod', id: week.id }, newDueDate: addDays(week.dueAt.slice(0, 10), 3), reason: '调休', actor: aa }],
+    });
     await env.sleep(Date.parse(week.dueAt) - (await env.currentTimeMs()) + 3_600_000);
     let s = await h.query(pilotStateQuery);
     expect(s.periods[0]).toMatchObject({ id: week.id, outcome: 'pending' });
@@ -489,7 +716,10 @@ describe("Academic Affairs' reminders and deadline extensions", () => {
 
 describe('robustness (review findings)', () => {
   it('a mail the server refuses for good is recorded and audited; the pilot goes on', async () => {
-    const h = await start('bounce-1', 60, { lead: { name: '张老师', email: 'bounce-lead@college.test', userId: 'zhang' }, reportPolicy: { weekday: 5, time: '17:00', reminderLeadHours: 168 } });
+    const h = await start('bounce-1', 60, {
+      lead: { name: '张老师', email: 'bounce-lead@college.test', userId: 'zhang' },
+      reportPolicy: { weekday: 5, time: '17:00', reminderLeadHours: 168 },
+    });
     await env.sleep('1h');
     const state = await queryUntil(h, pilotStateQuery, (st) => st.audit.some((a) => a.action === 'email.failed'));
     expect(state.status).toBe('running');
@@ -505,7 +735,10 @@ describe('robustness (review findings)', () => {
     for (let i = 0; i < 3 && !refused; i++) {
       await env.sleep('1m');
       const open = (await h.query(pilotStateQuery)).periods.at(-1)!;
-      const err = await h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: `第 ${i + 1} 份`, actor: lead }] }).then(() => undefined, (e: unknown) => e);
+      const err = await h.executeUpdate(submitWeeklyReport, { args: [{ periodId: open.id, content: `第 ${i + 1} 份`, actor: lead }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       if (err) {
         refused = ((err as WorkflowUpdateFailedError).cause as ApplicationFailure).details?.[0] as RuleResult[];
         expect(Date.parse(`${open.monday}T00:00:00+08:00`) - (await env.currentTimeMs())).toBeGreaterThan(7 * 86_400_000);
@@ -544,13 +777,19 @@ describe('the pinned working-day calendar', () => {
     const second = followingWeeklyPeriod(pilot, first, calendarOf)!;
     // A schedule in which the first week's Friday is a holiday (whatever the bundled data says).
     const pinned = { holidays: { [first.nominalDueDate]: '测试假日 test holiday' }, workdays: {}, coveredYears: [] };
-    const h = await env.client.workflow.start(pilotWorkflow, { taskQueue, workflowId: pilotWorkflowId(pilot.id), args: [{ pilot, calendar: pinned }] });
+    const h = await env.client.workflow.start(pilotWorkflow, {
+      taskQueue,
+      workflowId: pilotWorkflowId(pilot.id),
+      args: [{ pilot, calendar: pinned }],
+    });
     let s = await h.query(pilotStateQuery);
     expect(s.periods[0]).toMatchObject({ id: first.id, shifted: true });
     expect(s.periods[0]!.dueAt > first.dueAt).toBe(true);
     // Academic Affairs hands over a schedule where the second week's Friday is a holiday too.
     const refreshed = { holidays: { ...pinned.holidays, [second.nominalDueDate]: '新假日 new holiday' }, workdays: {}, coveredYears: [] };
-    expect((await refusedWith(h.executeUpdate(refreshCalendar, { args: [{ calendar: refreshed, actor: lead }] })))[0]!.field).toBe('actor.role');
+    expect((await refusedWith(h.executeUpdate(refreshCalendar, { args: [{ calendar: refreshed, actor: lead }] })))[0]!.field).toBe(
+      'actor.role',
+    );
     const r = await h.executeUpdate(refreshCalendar, { args: [{ calendar: refreshed, actor: aa }] });
     expect(r.audit.action).toBe('calendar.refresh');
     await env.sleep(Date.parse(s.periods[0]!.dueAt) - (await env.currentTimeMs()) + 60_000);
@@ -559,7 +798,7 @@ describe('the pinned working-day calendar', () => {
     await h.terminate('done');
   });
 
-  it('pilotStartOptions pins the schedule of the pilot\'s years', () => {
+  it("pilotStartOptions pins the schedule of the pilot's years", () => {
     const pilot = pilotRecordSchema.parse(samplePilot({ id: 'pin-1', startDate: '2025-09-01', endDate: '2026-06-30' }));
     const cal = pilotStartOptions(pilot).args[0].calendar!;
     expect(cal.coveredYears).toEqual([2025, 2026]);

@@ -48,13 +48,17 @@ describe('weekly work reports (Art. 5)', () => {
     const [p1, p2, p3, p4] = periods as [WeeklyPeriod, WeeklyPeriod, WeeklyPeriod, WeeklyPeriod];
 
     await sleepUntil(p3.dueAt);
-    const weeklyMails = () => activities.sent.filter((n) => n.workflowId === handle.workflowId && (n.kind === 'weeklyReminder' || n.kind === 'weeklyMissed'));
+    const weeklyMails = () =>
+      activities.sent.filter((n) => n.workflowId === handle.workflowId && (n.kind === 'weeklyReminder' || n.kind === 'weeklyMissed'));
     // The third miss is handled (and mailed) after the clock passed p3's due instant: wait for it.
     const mine = await eventually(() => (weeklyMails().length >= 6 ? weeklyMails() : undefined), 'the third missed-report mail');
     expect(mine.map((n) => `${n.kind}:${'periodId' in n ? n.periodId : ''}`)).toEqual([
-      `weeklyReminder:${p1.id}`, `weeklyMissed:${p1.id}`,
-      `weeklyReminder:${p2.id}`, `weeklyMissed:${p2.id}`,
-      `weeklyReminder:${p3.id}`, `weeklyMissed:${p3.id}`,
+      `weeklyReminder:${p1.id}`,
+      `weeklyMissed:${p1.id}`,
+      `weeklyReminder:${p2.id}`,
+      `weeklyMissed:${p2.id}`,
+      `weeklyReminder:${p3.id}`,
+      `weeklyMissed:${p3.id}`,
     ]);
     const misses = mine.filter((n): n is WeeklyMissedNotification => n.kind === 'weeklyMissed');
     expect(misses.map((n) => [n.level, n.consecutiveMisses, n.to.map((r) => r.email)])).toEqual([
@@ -77,7 +81,9 @@ describe('weekly work reports (Art. 5)', () => {
     const described = await handle.describe();
     expect(described.typedSearchAttributes.getAll().find((p) => p.key.name === 'OnexEscalated')?.value).toBe(true);
 
-    const result = await handle.executeUpdate(submitWeeklyReport, { args: [{ periodId: p4.id, content: '本周完成考评员培训。', actor: lead }] });
+    const result = await handle.executeUpdate(submitWeeklyReport, {
+      args: [{ periodId: p4.id, content: '本周完成考评员培训。', actor: lead }],
+    });
     expect(result).toMatchObject({ periodId: p4.id, outcome: 'onTime', consecutiveMisses: 0, escalated: false });
     state = await handle.query(pilotStateQuery);
     expect(state.consecutiveMisses).toBe(0);
@@ -99,7 +105,9 @@ describe('weekly work reports (Art. 5)', () => {
     await env.sleep('365 days');
     // Wait until every due instant the clock has passed is handled (none still pending).
     const now = await env.currentTimeMs();
-    const mid = await queryUntil(handle, pilotStateQuery, (st) => st.periods.every((p) => p.outcome !== 'pending' || Date.parse(p.dueAt) > now));
+    const mid = await queryUntil(handle, pilotStateQuery, (st) =>
+      st.periods.every((p) => p.outcome !== 'pending' || Date.parse(p.dueAt) > now),
+    );
     const open = mid.periods.find((p) => p.outcome === 'pending');
     expect(open).toBeDefined();
     const missesBefore = mid.consecutiveMisses;

@@ -35,4 +35,5 @@ export const approvalStateQuery = defineQuery<ApprovalState>('approvalState');
 export const approvalConcludedSignal = defineSignal<[ApprovalConcluded]>('approvalConcluded');
 
 /** `pilot:<id>/budget/1`: one id per approval of a pilot, `seq` counting that kind's approvals. */
-export const approvalWorkflowId = (parentWorkflowId: string, kind: ApprovalConcluded['kind'], seq: number): string => `${parentWorkflowId}/${kind}/${seq}`;
+export const approvalWorkflowId = (parentWorkflowId: string, kind: ApprovalConcluded['kind'], seq: number): string =>
+  `${parentWorkflowId}/${kind}/${seq}`;

@@ -37,7 +37,9 @@ export const recordInspection = defineUpdate<ActionResult, [InspectionInputData]
 /** Art. 19(2)–(4): a violation with evidence. */
 export const recordViolation = defineUpdate<ActionResult, [ViolationInput]>('recordViolation');
 /** Art. 6(4), 7, 13: start an approval (a child workflow) for a budget, change request or examiner plan. */
-export const submitForApproval = defineUpdate<ActionResult & { approvalId: string; workflowId: string }, [ApprovalSubmissionInput]>('submitForApproval');
+export const submitForApproval = defineUpdate<ActionResult & { approvalId: string; workflowId: string }, [ApprovalSubmissionInput]>(
+  'submitForApproval',
+);
 /** Academic Affairs reminds the pilot of everything overdue or pending, now (bulk "remind everyone overdue"). */
 export const remindNow = defineUpdate<ActionResult, [RemindNowInput]>('remindNow');
 /** Academic Affairs extends a pending deadline (a provincial request or the open weekly period). */

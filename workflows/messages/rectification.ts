@@ -12,4 +12,5 @@ export const rectificationStateQuery = defineQuery<RectificationState>('rectific
 export const rectificationEventSignal = defineSignal<[RectificationEvent]>('rectificationEvent');
 
 /** `pilot:<id>/rectification/<inspectionId>`: one rectification per failed inspection. */
-export const rectificationWorkflowId = (parentWorkflowId: string, inspectionId: string): string => `${parentWorkflowId}/rectification/${inspectionId}`;
+export const rectificationWorkflowId = (parentWorkflowId: string, inspectionId: string): string =>
+  `${parentWorkflowId}/rectification/${inspectionId}`;
