@@ -12,7 +12,7 @@
  *    them recover without anyone touching them.
  * afterAll kills whatever is left, even after a failure.
  */
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ import { freePort } from '../../scripts/support/ports';
 import { killAllOnexProcesses, startApiProcess, startWorkerProcess, type ApiProcess, type WorkerProcess } from '../helpers/processes';
 import { eventually } from '../helpers/wait';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate';
+import { byMessageId, logsWith, pendingRetry, withoutHistoryLength } from '../helpers/faults';
 
 const suffix = Date.now().toString(36);
 const taskQueue = `cluster-faults-${suffix}`;
@@ -93,41 +94,6 @@ afterAll(async () => {
 });
 
 const mailsTo = (address: string): Promise<StoredMessageSummary[]> => sink.list({ to: address });
-
-/** [Message-ID, deliveries, recipients] of each message, sorted by Message-ID. */
-function byMessageId(mails: StoredMessageSummary[]): [string | null, number, string[]][] {
-  return mails
-    .map((m): [string | null, number, string[]] => [m.messageId, m.deliveries, m.to])
-    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-}
-
-function withoutHistoryLength(s: PilotState): Omit<PilotState, 'historyLength'> {
-  const { historyLength: _h, ...rest } = s;
-  return rest;
-}
-
-/** The activity's next retry, once an attempt has failed and it waits (state SCHEDULED). */
-async function pendingRetry(handle: WorkflowHandle, minAttempt: number, timeoutMs = 60_000) {
-  return eventually(
-    async () => {
-      const a = (await handle.describe()).raw.pendingActivities?.[0];
-      const next = a?.nextAttemptScheduleTime;
-      if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
-      return {
-        attempt: a.attempt ?? 0,
-        nextAttemptAt: Number(next.seconds) * 1000,
-        lastFailure: a.lastFailure?.message ?? '',
-        lastWorker: a.lastWorkerIdentity ?? '',
-      };
-    },
-    `${handle.workflowId}: activity attempt ${minAttempt} pending`,
-    timeoutMs,
-  );
-}
-
-function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKey: string): number {
-  return p.logs().filter((l) => l.msg === msg && l.eventKey === eventKey).length;
-}
 
 async function allReady(ps: WorkerProcess[], timeoutMs: number): Promise<void> {
   for (const w of ps)

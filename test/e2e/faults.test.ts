@@ -33,6 +33,7 @@ import { freePort, freePorts } from '../../scripts/support/ports';
 import { eventually } from '../helpers/wait';
 import { testUsers } from '../helpers/auth';
 import { startTcpGate, type TcpGate } from '../helpers/tcp-gate';
+import { byMessageId, logsWith, pendingRetry, withoutHistoryLength } from '../helpers/faults';
 
 const suffix = Date.now().toString(36);
 const taskQueue = `faults-${suffix}`;
@@ -102,36 +103,6 @@ function searchAttributes(pilot: PilotRecord) {
 
 async function mailsTo(address: string): Promise<StoredMessageSummary[]> {
   return sink.list({ to: address });
-}
-
-/** [Message-ID, deliveries, recipients] of each message, sorted by Message-ID. */
-function byMessageId(mails: StoredMessageSummary[]): [string | null, number, string[]][] {
-  return mails
-    .map((m): [string | null, number, string[]] => [m.messageId, m.deliveries, m.to])
-    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-}
-
-function withoutHistoryLength(s: PilotState): Omit<PilotState, 'historyLength'> {
-  const { historyLength: _h, ...rest } = s;
-  return rest;
-}
-
-/** The activity's next retry, once an attempt has failed and it waits (state SCHEDULED). */
-async function pendingRetry(handle: WorkflowHandle, minAttempt: number, timeoutMs = 45_000) {
-  return eventually(
-    async () => {
-      const a = (await handle.describe()).raw.pendingActivities?.[0];
-      const next = a?.nextAttemptScheduleTime;
-      if (!a || (a.attempt ?? 0) < minAttempt || !next?.seconds) return undefined;
-      return { attempt: a.attempt ?? 0, nextAttemptAt: Number(next.seconds) * 1000, lastFailure: a.lastFailure?.message ?? '' };
-    },
-    `${handle.workflowId}: activity attempt ${minAttempt} pending`,
-    timeoutMs,
-  );
-}
-
-function logsWith(p: { logs(): Record<string, unknown>[] }, msg: string, eventKey: string): number {
-  return p.logs().filter((l) => l.msg === msg && l.eventKey === eventKey).length;
 }
 
 describe('faults (real processes on loopback)', () => {
