@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { academicAffairsStep, collegeLeaderStep, defineChain } from './approval';
-import { formatBp, passRate, passRateBelow, totalPassCount, type PassCount } from './assessment';
+import { formatBp, formatPassRate, passRateBelow, totalPassCount, type PassCount } from './assessment';
 import type { IsoDate, WorkingCalendar } from './calendar';
 import type { RuleResult } from './errors';
 import { fenSchema } from './money';
@@ -238,7 +238,7 @@ export function checkPassRateRestriction(
   );
   const total = totalPassCount(last);
   if (!passRateBelow(total, table.passRateThresholdBp)) return [];
-  const rate = formatBp(passRate(total) ?? 0);
+  const rate = formatPassRate(total, table.passRateThresholdBp);
   const threshold = formatBp(table.passRateThresholdBp);
   return [
     breach(applicationRules.passRateRestriction, 'certificate', {

@@ -238,18 +238,25 @@ function assertCounts(c: PassCount): void {
 }
 
 /**
- * The pass rate in basis points, rounded down (8999 for 89.99…%), for display only;
- * decisions use {@link passRateBelow}. Undefined when there were no candidates.
+ * The pass rate in basis points, rounded half-up (26/29 = 89.655…% → 8966), for display
+ * only; decisions use {@link passRateBelow}. Undefined when there were no candidates.
+ * Integer arithmetic: ⌊(2·passed·10 000 + candidates) / (2·candidates)⌋.
  */
 export function passRate(c: PassCount): number | undefined {
   assertCounts(c);
-  return c.candidates === 0 ? undefined : Math.floor((c.passed * FULL_WEIGHT_BP) / c.candidates);
+  return c.candidates === 0 ? undefined : Math.floor((2 * c.passed * FULL_WEIGHT_BP + c.candidates) / (2 * c.candidates));
 }
 
-/** "89.99%"-style text of a pass count, truncated to two decimals. */
-export function formatPassRate(c: PassCount): string {
+/**
+ * "89.66%"-style text of a pass count: half-up to two decimals. Given the Art. 12 threshold,
+ * a rate below it is never shown as reaching it (17 999/20 000 reads "89.99%", not "90.00%"),
+ * so a restriction never cites a rate that looks like a pass.
+ */
+export function formatPassRate(c: PassCount, thresholdBp?: number): string {
   const bp = passRate(c);
-  return bp === undefined ? '—' : formatBp(bp);
+  if (bp === undefined) return '—';
+  const shown = thresholdBp !== undefined && bp >= thresholdBp && passRateBelow(c, thresholdBp) ? thresholdBp - 1 : bp;
+  return `${Math.trunc(shown / 100)}.${String(shown % 100).padStart(2, '0')}%`;
 }
 
 /**

@@ -136,12 +136,25 @@ describe('Art. 12 pass rate, exact', () => {
     expect(passRateBelow({ candidates: 10_000, passed: 8_999 }, table.passRateThresholdBp)).toBe(true);
     expect(passRateBelow({ candidates: 10_000, passed: 9_000 }, table.passRateThresholdBp)).toBe(false);
     expect(formatPassRate({ candidates: 10_000, passed: 8_999 })).toBe('89.99%');
-    expect(formatPassRate({ candidates: 10_000, passed: 9_000 })).toBe('90%');
+    expect(formatPassRate({ candidates: 10_000, passed: 9_000 })).toBe('90.00%');
   });
+  it('rates are shown half-up to two decimals, and a rate below the threshold never reads as reaching it', () => {
+    expect(formatPassRate({ candidates: 3, passed: 2 })).toBe('66.67%');
+    expect(formatPassRate({ candidates: 8, passed: 1 })).toBe('12.50%');
+    expect(formatPassRate({ candidates: 200_000, passed: 1 })).toBe('0.00%');
+    expect(formatPassRate({ candidates: 40_000, passed: 1 })).toBe('0.00%'); // 0.0025 % → 0.00
+    expect(formatPassRate({ candidates: 20_000, passed: 1 })).toBe('0.01%'); // 0.005 % → half-up
+    expect(formatPassRate({ candidates: 20_000, passed: 17_999 })).toBe('90.00%');
+    expect(formatPassRate({ candidates: 20_000, passed: 17_999 }, 9000)).toBe('89.99%');
+    expect(formatPassRate({ candidates: 7, passed: 7 }, 9000)).toBe('100.00%');
+    expect(formatPassRate({ candidates: 0, passed: 0 })).toBe('—');
+  });
+
   it('27/30 is exactly 90 % (not restricted) and 26/29 ≈ 89.66 % is restricted', () => {
     expect(passRateBelow({ candidates: 30, passed: 27 }, 9000)).toBe(false);
     expect(passRateBelow({ candidates: 29, passed: 26 }, 9000)).toBe(true);
-    expect(passRate({ candidates: 29, passed: 26 })).toBe(8965);
+    expect(passRate({ candidates: 29, passed: 26 })).toBe(8966);
+    expect(formatPassRate({ candidates: 29, passed: 26 })).toBe('89.66%');
   });
   it('property: 9k of 10k is never below, 9k − 1 of 10k always is', () => {
     fc.assert(
