@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { AuthDeps } from './auth/plugin';
+import type { DocumentStore } from './documents/store';
 
 export interface ApiDeps {
   client: Client;
@@ -19,4 +20,6 @@ export interface ApiDeps {
   trustedProxies?: string[];
   /** Users, secrets and the security log (client/auth). */
   auth: AuthDeps;
+  /** The document store (uploads and downloads); without one the document routes are absent. */
+  documents?: DocumentStore;
 }

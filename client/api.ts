@@ -13,6 +13,7 @@ import { stripControlCharacters } from '../domain/validation';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
 import { defaultSecurityLog, registerAuth } from './auth/plugin';
 import type { ApiDeps } from './api-deps';
+import { registerDocumentRoutes } from './routes/documents';
 import { registerUserRoutes } from './routes/users';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
@@ -120,6 +121,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerRoundRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
   registerApprovalRoutes(app, deps);
+  if (deps.documents) registerDocumentRoutes(app, { ...deps, documents: deps.documents });
   registerUserRoutes(app, { users: deps.auth.users, state: deps.auth.state, securityLog: deps.auth.securityLog ?? defaultSecurityLog });
 
   return app;

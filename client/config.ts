@@ -28,6 +28,10 @@ export const apiEnvSchema = z.object({
   ONEX_WORKER_POLL_STALE_MS: workerPollStaleSchema,
   /** The API's own state (sessions, sign-in attempts, idempotency keys): a SQLite file shared by the API processes of one host. Default: beside the users file. */
   ONEX_API_STATE_FILE: z.string().min(1).optional(),
+  /** The document store's directory (file index and content-addressed files); default: `documents/` beside the users file. */
+  ONEX_DOCUMENT_DIR: z.string().min(1).optional(),
+  /** The largest file one upload may carry, in MB; default 20. */
+  ONEX_DOCUMENT_MAX_MB: z.coerce.number().min(0.01).max(1024).default(20),
   /** Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; default none. */
   ONEX_TRUSTED_PROXIES: z
     .string()

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApi } from './api';
 import { dirname, join } from 'node:path';
 import { ApiStateStore } from './auth/store';
+import { DocumentStore } from './documents/store';
 import { UserStore } from './auth/users';
 import { loadApiConfig } from './config';
 import { temporalReadiness } from './readiness';
@@ -15,8 +16,13 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(config.temporal.connectionOptions);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const state = new ApiStateStore(config.ONEX_API_STATE_FILE ?? join(dirname(config.ONEX_USERS_FILE), 'api-state.sqlite'));
+  const documents = new DocumentStore({
+    dir: config.ONEX_DOCUMENT_DIR ?? join(dirname(config.ONEX_USERS_FILE), 'documents'),
+    maxBytes: Math.round(config.ONEX_DOCUMENT_MAX_MB * 1024 * 1024),
+  });
   const app = buildApi({
     client,
+    documents,
     taskQueue: config.temporal.taskQueue,
     logger: { level: config.ONEX_API_LOG_LEVEL },
     trustedProxies: config.ONEX_TRUSTED_PROXIES,
@@ -45,6 +51,7 @@ async function main(): Promise<void> {
     console.log(`[api] ${signal}: closing`);
     await app.close();
     state.close();
+    documents.close();
     await connection.close();
     process.exit(0);
   };

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const roles = ['academicAffairs', 'collegeStaff', 'collegeLeader', 'pilotLead', 'schoolLeader', 'admin'] as const;
+export const roles = ['academicAffairs', 'collegeStaff', 'collegeLeader', 'pilotLead', 'schoolLeader', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
 export const roleNames: Record<Role, { zh: string; en: string }> = {
@@ -13,8 +13,15 @@ export const roleNames: Record<Role, { zh: string; en: string }> = {
   collegeLeader: { zh: '二级学院负责人', en: 'college leader' },
   pilotLead: { zh: '试点负责人', en: 'pilot lead' },
   schoolLeader: { zh: '主管校领导', en: 'school leader' },
+  supervisor: { zh: '督导', en: 'supervisor' },
   admin: { zh: '系统管理员', en: 'administrator' },
 };
+
+/**
+ * Roles that read everything and can act on nothing (督导: they see where every process
+ * stands and what it waits on). The API refuses any change they send, whatever the route.
+ */
+export const readOnlyRoles: readonly Role[] = ['supervisor'];
 
 export const actorSchema = z
   .object({

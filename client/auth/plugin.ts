@@ -26,7 +26,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { actorSchema, roles } from '../../domain/actor';
+import { actorSchema, readOnlyRoles, roleNames, roles } from '../../domain/actor';
 import { formatRuleResult, inputError, type RuleResult } from '../../domain/errors';
 import { MAX_INPUT_DEPTH, nestedDeeperThan, parseOrRefuse, safeParseBilingual } from '../../domain/validation';
 import { idSchema } from '../../domain/pilot';
@@ -102,6 +102,8 @@ export function defaultSecurityLog(e: SecurityEvent): void {
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** What a read-only role may still send: signing itself out, and opening a signed link. */
+const OWN_SESSION_ROUTES = new Set(['/api/session', '/api/session/everywhere', '/api/links/verify']);
 const ACTOR_KEYS = new Set(['actor', 'recordedBy', 'inspector', 'requestedBy', 'grantedBy', 'decidedBy', 'submittedBy']);
 
 function body(results: RuleResult[]) {
@@ -366,6 +368,21 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     const user = req.user;
     if (!user || req.routeOptions.url === undefined || req.routeOptions.config?.auth === 'public') return;
     const route = req.routeOptions.url;
+    if (readOnlyRoles.includes(user.role) && MUTATING.has(req.method) && !OWN_SESSION_ROUTES.has(route)) {
+      return refuse(
+        req,
+        reply,
+        403,
+        'readonly.refused',
+        `${user.role} may not ${req.method} ${route}`,
+        authError(
+          '(role)',
+          `${roleNames[user.role].zh}为只读角色：可以查看所有事项，不能办理或修改任何事项`,
+          `${roleNames[user.role].en} is a read-only role: it sees every process and can act on none`,
+          'auth.readOnly',
+        ),
+      );
+    }
     if (MUTATING.has(req.method) && req.body !== undefined) {
       const mismatch = bindActors(req.body, user, user.role === 'academicAffairs' ? 'any' : route.includes('/approvals') ? 'actor' : false);
       if (mismatch) {

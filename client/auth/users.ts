@@ -19,7 +19,7 @@ import { safeEqual } from '../../worker/signing';
 /** Roles whose users see and act only on their own college's processes. */
 export const collegeScopedRoles: readonly Role[] = ['collegeStaff', 'collegeLeader', 'pilotLead'];
 /** Roles that read every college's processes. */
-export const readAllRoles: readonly Role[] = ['academicAffairs', 'schoolLeader', 'admin'];
+export const readAllRoles: readonly Role[] = ['academicAffairs', 'schoolLeader', 'supervisor', 'admin'];
 
 export const apiTokenSchema = z.object({
   id: z.string().regex(/^[a-f0-9]{8,32}$/),

@@ -60,7 +60,7 @@ const tb = (b: Bilingual) => t(b.zh, b.en);
 const plain = (zh: string, en: string) => (lang === 'zh' ? `${zh} / ${en}` : en);
 const beijing = (iso?: string) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '—');
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-const readAll = (role?: Role) => role === 'academicAffairs' || role === 'schoolLeader' || role === 'admin';
+const readAll = (role?: Role) => role === 'academicAffairs' || role === 'schoolLeader' || role === 'supervisor' || role === 'admin';
 
 class ApiError extends Error {
   constructor(

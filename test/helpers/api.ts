@@ -17,6 +17,7 @@ import { pilotStartOptions } from '../../workflows/pilot-start';
 import { OnexEscalated } from '../../workflows/search-attributes';
 import { testUsers, type TestUsers } from './auth';
 import { samplePilot } from '../../scripts/support/pilots';
+import { DocumentStore } from '../../client/documents/store';
 import { connectDevServer, createTestWorker, recordingActivities } from './temporal';
 
 export interface TestApi {
@@ -48,6 +49,8 @@ export interface TestApiOptions {
   auth?: Partial<TestUsers['auth']>;
   /** Reverse proxies whose X-Forwarded-For the API believes. */
   trustedProxies?: string[];
+  /** The largest upload the document store accepts (default 2 MiB). */
+  documentMaxBytes?: number;
 }
 
 export async function startTestApi(temporalAddress: string, userSpecs: string[], options: TestApiOptions = {}): Promise<TestApi> {
@@ -59,8 +62,10 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[],
   const running = worker.run();
   const users = await testUsers(dir, userSpecs);
   const lines = options.logLines;
+  const documents = new DocumentStore({ dir: join(dir, 'documents'), maxBytes: options.documentMaxBytes ?? 2 * 1024 * 1024 });
   const app: FastifyInstance = buildApi({
     client: env.client,
+    documents,
     taskQueue,
     auth: { ...users.auth, ...options.auth },
     logger: lines ? { stream: { write: (l: string) => void lines.push(l) } } : false,
@@ -128,6 +133,7 @@ export async function startTestApi(temporalAddress: string, userSpecs: string[],
     as,
     async close() {
       await app.close();
+      documents.close();
       for (const id of started)
         await env.client.workflow
           .getHandle(`pilot:${id}`)

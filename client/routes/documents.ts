@@ -1,0 +1,169 @@
+/**
+ * Documents over HTTP: upload a file to a pilot's record, list a pilot's files, download one.
+ * Every document belongs to one pilot, and is seen exactly by those who see that pilot: its
+ * own college's people (lead, staff, leader) and the school-wide readers (Academic Affairs,
+ * school leaders, supervisors); another college's lead gets 403. Uploads use multipart/form-data
+ * (@fastify/multipart): the field `kind` first, then one `file`.
+ */
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { documentKinds, documentKindNames, documentNameSchema, restrictedDocumentKinds, type DocumentKind } from '../../domain/documents';
+import { inputError } from '../../domain/errors';
+import { idSchema } from '../../domain/pilot';
+import { safeParseBilingual } from '../../domain/validation';
+import { selfScopedRoutes } from '../auth/scope';
+import { describeRoute } from '../web/openapi';
+import { actorOf, isCollegeScoped, type User } from '../auth/users';
+import { DocumentRefusal, type DocumentRecord, type DocumentStore } from '../documents/store';
+import type { ApiDeps } from '../api-deps';
+import { PilotService, ServiceError } from '../service';
+
+const kindSchema = z.enum(documentKinds);
+
+/** A document as the API shows it: the reference records carry, with what it is and who added it. */
+const publicDocument = (d: DocumentRecord) => ({ ...d, kindName: documentKindNames[d.kind] });
+
+export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { documents: DocumentStore }): void {
+  describeRoute('POST', '/api/pilots/:id/documents', {
+    summary:
+      '上传试点材料（multipart：先 kind 字段，再一个 file 文件；类型按内容判断）/ upload a document (multipart: kind, then one file)',
+  });
+  describeRoute('GET', '/api/pilots/:id/documents', { summary: "试点的全部材料 / a pilot's documents" });
+  describeRoute('GET', '/api/documents/:documentId', {
+    summary: '下载材料（与所属试点同样的查看范围；受限材料的下载记入审计）/ download a document (scoped like its pilot)',
+  });
+  const pilots = new PilotService(deps.client, deps.taskQueue);
+  const store = deps.documents;
+
+  /** The pilot, which must exist and be the user's to see (college-scoped roles: their own college). */
+  async function pilotFor(user: User, pilotId: string) {
+    const state = await pilots.pilotState(pilotId);
+    if (isCollegeScoped(user) && state.pilot.college.id !== user.college) {
+      throw new ServiceError(403, [
+        inputError(
+          '(college)',
+          `无权访问：该文件属于其他学院（${state.pilot.college.name}）的试点`,
+          `not allowed: the file belongs to another college's (${state.pilot.college.name}) pilot`,
+          'auth.scope',
+        ),
+      ]);
+    }
+    return state;
+  }
+
+  void app.register(async (scoped) => {
+    await scoped.register(multipart, {
+      limits: { fileSize: store.maxBytes, files: 1, fields: 2, fieldSize: 1024, parts: 3, headerPairs: 50 },
+    });
+
+    scoped.post<{ Params: { id: string } }>('/api/pilots/:id/documents', async (req, reply) => {
+      const user = req.user!;
+      if (!req.isMultipart()) {
+        refuse(415, '(body)', {
+          zh: '上传文件须使用 multipart/form-data（先填 kind 字段，再附 file 文件）',
+          en: 'upload with multipart/form-data (the field kind, then one file)',
+        });
+      }
+      await pilotFor(user, req.params.id);
+      let kind: DocumentKind | undefined;
+      let saved: DocumentRecord | undefined;
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname !== 'kind' || kind !== undefined) refuse(400, part.fieldname, unknownField(part.fieldname));
+            const k = kindSchema.safeParse(part.value);
+            if (!k.success) refuse(400, 'kind', badKind);
+            kind = k.data;
+            continue;
+          }
+          if (part.fieldname !== 'file' || saved) {
+            part.file.resume();
+            refuse(400, part.fieldname, unknownField(part.fieldname));
+          }
+          if (!kind) {
+            part.file.resume();
+            refuse(400, 'kind', {
+              zh: '请先填写 kind 字段（材料类别），再附文件',
+              en: 'send the field kind (what the document is) before the file',
+            });
+          }
+          const name = safeParseBilingual(documentNameSchema, part.filename, 'file');
+          if (!name.ok) {
+            part.file.resume();
+            refuse(400, 'file', {
+              zh: '文件名无效：不能为空，不能含路径或控制字符',
+              en: 'invalid file name: blank, a path, or control characters',
+            });
+          }
+          saved = await store.add(part.file, {
+            name: name.value,
+            pilotId: req.params.id,
+            kind,
+            actor: actorOf(user),
+            requestId: req.id,
+            isTruncated: () => part.file.truncated,
+          });
+        }
+      } catch (err) {
+        if (err instanceof DocumentRefusal) refuse(err.status, 'file', { zh: err.zh, en: err.en });
+        const code = (err as { code?: string }).code;
+        if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
+          refuse(413, 'file', { zh: '只能上传一个文件，且不能超过大小限制', en: 'one file per upload, within the size limit' });
+        throw err;
+      }
+      if (!saved) refuse(400, 'file', { zh: '没有收到文件', en: 'no file was sent' });
+      return reply.status(201).send(publicDocument(saved));
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/pilots/:id/documents', async (req) => {
+    await pilotFor(req.user!, req.params.id);
+    return { documents: store.list(req.params.id).map(publicDocument), access: store.accessLog(req.params.id) };
+  });
+
+  // The document's pilot decides who may read it: checked below, once the document is found.
+  selfScopedRoutes.add('/api/documents/:documentId');
+  app.get<{ Params: { documentId: string } }>('/api/documents/:documentId', async (req, reply) => {
+    const doc = idSchema.safeParse(req.params.documentId).success ? store.get(req.params.documentId) : undefined;
+    if (!doc) refuse(404, 'documentId', { zh: '没有这个文件', en: 'no such document' });
+    const user = req.user!;
+    await pilotFor(user, doc.pilotId);
+    const content = await store.open(doc, actorOf(user), req.id, restrictedDocumentKinds.includes(doc.kind));
+    if (!content) {
+      req.log.error({ documentId: doc.id, sha256: doc.sha256 }, 'document content missing from the store');
+      throw new ServiceError(503, [
+        inputError(
+          '(store)',
+          '文件内容暂时无法读取，请稍后重试',
+          'the file content cannot be read now; retry later',
+          'document.unavailable',
+        ),
+      ]);
+    }
+    return reply
+      .header('content-type', doc.type === 'text/plain' ? 'text/plain; charset=utf-8' : doc.type)
+      .header('content-length', String(doc.size))
+      .header('content-disposition', contentDisposition(doc.name))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(content);
+  });
+}
+
+/** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987), so a Chinese name survives. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+const badKind = {
+  zh: `材料类别无效，可选：${documentKinds.map((k) => documentKindNames[k].zh).join('、')}`,
+  en: `invalid kind; one of ${documentKinds.join(', ')}`,
+};
+const unknownField = (f: string) => ({ zh: `不接受的字段：${f}（只接受 kind 和 file）`, en: `unknown field ${f} (only kind and file)` });
+
+function refuse(status: number, field: string, m: { zh: string; en: string }): never {
+  throw new ServiceError(status, [inputError(field, m.zh, m.en, `document.${status}`)]);
+}
