@@ -1,0 +1,162 @@
+/**
+ * The one dictionary of Chinese names (with English beside them) for every code a person
+ * could otherwise read: roles, audit actions, e-mail kinds, statuses and stages, fund uses and
+ * income sources, document kinds. Pages, e-mails and exports name codes through {@link nameOf}
+ * and nothing else; enums whose names live beside their schema (roles, fund uses, …) are
+ * gathered here, the rest are written here. A code without a name reads as 其他 / other,
+ * never as the code; a test fails when the workflows record an action that has no name.
+ */
+import { roleNames, type Role } from './actor';
+import type { ApprovalKind } from './approval-kinds';
+import { assessmentFormNames } from './assessment';
+import { fundingSourceNames } from './budget';
+import { documentKindNames } from './documents';
+import type { Bilingual } from './errors';
+import { fundUseNames, incomeSourceNames } from './funds';
+import type { NotificationKind } from './notifications';
+import { certificateLevelNames } from './pilot';
+import { applicationStatusNames, roundStageNames, stepNames } from './round';
+import type { RoundNotificationKind } from './round-notifications';
+import type { PeriodOutcome } from './weekly';
+
+/** What each audit action of a pilot (its audit trail, timeline and exports) is called. */
+export const auditActionNames = {
+  'approval.submit': { zh: '提交审批', en: 'approval submitted' },
+  'approval.return': { zh: '审批退回', en: 'approval returned' },
+  'approval.resubmit': { zh: '退回后重新提交', en: 'approval resubmitted' },
+  'approval.decide': { zh: '审批意见', en: 'approval decision' },
+  'approval.withdraw': { zh: '撤回审批', en: 'approval withdrawn' },
+  'approval.delegate': { zh: '委托审批', en: 'approval delegated' },
+  'approval.cc': { zh: '抄送', en: 'copied' },
+  'approval.conclude': { zh: '审批办结', en: 'approval concluded' },
+  'assessment.record': { zh: '登记考核安排', en: 'assessment recorded' },
+  'assessment.restriction': { zh: '通过率限制申报', en: 'pass-rate restriction' },
+  'assessment.result': { zh: '登记考核结果', en: 'assessment result recorded' },
+  'budget.approved': { zh: '预算批准', en: 'budget approved' },
+  'calendar.refresh': { zh: '更新工作日历', en: 'calendar refreshed' },
+  'calendar.warning': { zh: '工作日历提醒', en: 'calendar warning' },
+  'change.applied': { zh: '变更生效', en: 'change applied' },
+  'deadline.extend': { zh: '延长期限', en: 'deadline extended' },
+  'document.upload': { zh: '上传材料', en: 'document uploaded' },
+  'document.download': { zh: '下载受限材料', en: 'restricted document downloaded' },
+  'email.failed': { zh: '邮件发送失败', en: 'e-mail failed' },
+  'inspection.record': { zh: '登记检查结果', en: 'inspection recorded' },
+  'ledger.expense': { zh: '专项资金支出', en: 'expense booked' },
+  'ledger.income': { zh: '专项资金收入', en: 'income booked' },
+  'pilot.cancel': { zh: '取消试点', en: 'pilot cancelled' },
+  'pilot.complete': { zh: '试点结束', en: 'pilot completed' },
+  'pilot.riskFlagged': { zh: '标记取消风险', en: 'cancellation risk flagged' },
+  'provincial.missed': { zh: '未按时报送省级材料', en: 'provincial submission missed' },
+  'provincial.request': { zh: '省级材料报送要求', en: 'provincial request recorded' },
+  'provincial.submit': { zh: '报送省级材料', en: 'provincial material submitted' },
+  'rectification.closed': { zh: '整改完成', en: 'rectification closed' },
+  'rectification.open': { zh: '下达整改', en: 'rectification opened' },
+  'rectification.overdue': { zh: '整改逾期', en: 'rectification overdue' },
+  'rectification.reinspectionFailed': { zh: '复查未通过', en: 'reinspection failed' },
+  'registry.reportFailed': { zh: '通过率上报失败', en: 'pass-record report failed' },
+  'reminder.manual': { zh: '手动催办', en: 'manual reminder' },
+  'violation.record': { zh: '登记违规', en: 'violation recorded' },
+  'weeklyReport.missed': { zh: '工作周报未按时提交', en: 'weekly report missed' },
+  'weeklyReport.submit': { zh: '提交工作周报', en: 'weekly report submitted' },
+} as const satisfies Record<string, Bilingual>;
+export type AuditAction = keyof typeof auditActionNames;
+
+/** What each e-mail is called (pilot, approval, rectification and round mails). */
+export const emailKindNames: Record<NotificationKind | RoundNotificationKind, Bilingual> = {
+  weeklyReminder: { zh: '周报提醒', en: 'weekly report reminder' },
+  weeklyMissed: { zh: '周报未交提醒', en: 'weekly report missed' },
+  pilotNotice: { zh: '试点通知', en: 'pilot notice' },
+  approvalStepRequested: { zh: '待审批通知', en: 'approval requested' },
+  approvalStepReminder: { zh: '审批催办', en: 'approval reminder' },
+  approvalStepOverdue: { zh: '审批逾期', en: 'approval overdue' },
+  approvalReturned: { zh: '审批退回', en: 'approval returned' },
+  approvalDecided: { zh: '审批意见', en: 'approval decided' },
+  approvalConcluded: { zh: '审批办结', en: 'approval concluded' },
+  approvalDelegated: { zh: '审批委托', en: 'approval delegated' },
+  rectificationOpened: { zh: '整改通知', en: 'rectification opened' },
+  rectificationReminder: { zh: '整改提醒', en: 'rectification reminder' },
+  rectificationOverdue: { zh: '整改逾期', en: 'rectification overdue' },
+  rectificationClosed: { zh: '整改完成', en: 'rectification closed' },
+  roundOpened: { zh: '申报通知', en: 'call for applications' },
+  stepReminder: { zh: '申报环节提醒', en: 'application step reminder' },
+  stepOverdue: { zh: '申报环节逾期', en: 'application step overdue' },
+  returnedForRevision: { zh: '申报退回修改', en: 'application returned' },
+  provincialResult: { zh: '省级评审结果', en: 'provincial result' },
+  publicNoticeStarted: { zh: '公示开始', en: 'public notice started' },
+};
+
+export const weeklyOutcomeNames: Record<PeriodOutcome, Bilingual> = {
+  pending: { zh: '待提交', en: 'pending' },
+  onTime: { zh: '按时', en: 'on time' },
+  late: { zh: '迟交', en: 'late' },
+  missed: { zh: '未交', en: 'missed' },
+};
+
+export const pilotStageNames = {
+  implementation: { zh: '实施中', en: 'in implementation' },
+  running: { zh: '实施中', en: 'in implementation' },
+  completed: { zh: '已结束', en: 'completed' },
+  cancelled: { zh: '已取消', en: 'cancelled' },
+} as const satisfies Record<string, Bilingual>;
+
+export const approvalKindDisplayNames: Record<ApprovalKind, Bilingual> = {
+  budget: { zh: '经费预算', en: 'budget' },
+  changeRequest: { zh: '变更申请', en: 'change request' },
+  examinerPlan: { zh: '考评员培训计划', en: 'examiner-training plan' },
+};
+
+export const approvalStatusNames = {
+  starting: { zh: '发起中', en: 'starting' },
+  pending: { zh: '审批中', en: 'pending' },
+  returned: { zh: '已退回待修改', en: 'returned for revision' },
+  approved: { zh: '已批准', en: 'approved' },
+  rejected: { zh: '未批准', en: 'rejected' },
+  withdrawn: { zh: '已撤回', en: 'withdrawn' },
+  awaitingFiling: { zh: '待备案', en: 'awaiting filing' },
+  cancelled: { zh: '已取消', en: 'cancelled' },
+  concluded: { zh: '已办结', en: 'concluded' },
+} as const satisfies Record<string, Bilingual>;
+
+export const rectificationStatusNames = {
+  open: { zh: '整改中', en: 'open' },
+  overdue: { zh: '整改逾期', en: 'overdue' },
+  closed: { zh: '整改完成', en: 'closed' },
+  cancelled: { zh: '已取消', en: 'cancelled' },
+} as const satisfies Record<string, Bilingual>;
+
+/** Every category of code, by the name callers use. */
+export const dictionary = {
+  role: roleNames as Record<Role, Bilingual>,
+  auditAction: auditActionNames,
+  emailKind: emailKindNames,
+  weeklyOutcome: weeklyOutcomeNames,
+  pilotStage: pilotStageNames,
+  approvalKind: approvalKindDisplayNames,
+  approvalStatus: approvalStatusNames,
+  rectificationStatus: rectificationStatusNames,
+  fundUse: fundUseNames,
+  incomeSource: incomeSourceNames,
+  fundingSource: fundingSourceNames,
+  assessmentForm: assessmentFormNames,
+  certificateLevel: certificateLevelNames,
+  documentKind: documentKindNames,
+  applicationStatus: applicationStatusNames,
+  roundStage: roundStageNames,
+  applicationStep: stepNames,
+} satisfies Record<string, Record<string, Bilingual>>;
+export type NameCategory = keyof typeof dictionary;
+
+const other = { zh: '其他', en: 'other' } as const;
+
+/** The name of `code` in `category`; 其他 / other for a code the dictionary does not know (never the code). */
+export function nameOf(category: NameCategory, code: string | undefined): Bilingual {
+  if (code === undefined) return { zh: '—', en: '—' };
+  const names = dictionary[category] as Record<string, Bilingual>;
+  return Object.prototype.hasOwnProperty.call(names, code) ? names[code]! : other;
+}
+
+/** "中文 English", the form exports and e-mails print a name in. */
+export function bilingualName(category: NameCategory, code: string | undefined): string {
+  const n = nameOf(category, code);
+  return n.zh === n.en ? n.zh : `${n.zh} ${n.en}`;
+}
