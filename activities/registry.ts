@@ -11,8 +11,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { PassRecord } from '../domain/application';
-import { certificateKey, majorKey } from '../domain/organisation';
+import { passRecordsOf, type PassRecord } from '../domain/application';
 import { programmeRegistryWorkflowId } from '../domain/round';
 import { passRecordReported, passRecordsQuery } from '../workflows/messages';
 import { programmeRegistryWorkflow, registryStartOptions } from '../workflows/registry';
@@ -31,18 +30,14 @@ export function createRegistryActivities() {
         if (err instanceof WorkflowNotFoundError) return [];
         throw err;
       }
-      const major = majorKey(lookup.collegeId, lookup.major);
-      const cert = certificateKey(lookup.certificate);
-      return records
-        .filter((r) => majorKey(r.collegeId, r.major) === major && certificateKey(r.certificate) === cert)
-        .map((r) => ({
-          year: r.year,
-          collegeId: r.collegeId,
-          major: r.major,
-          certificate: r.certificate,
-          candidates: r.candidates,
-          passed: r.passed,
-        }));
+      return passRecordsOf(records, lookup).map((r) => ({
+        year: r.year,
+        collegeId: r.collegeId,
+        major: r.major,
+        certificate: r.certificate,
+        candidates: r.candidates,
+        passed: r.passed,
+      }));
     },
 
     async reportPassRecord(report: PassRecordReport): Promise<void> {

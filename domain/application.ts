@@ -16,7 +16,7 @@ import { formatBp, formatPassRate, passRateBelow, totalPassCount, type PassCount
 import type { IsoDate, WorkingCalendar } from './calendar';
 import type { RuleResult } from './errors';
 import { fenSchema } from './money';
-import { certificateKey, majorKey } from './organisation';
+import { certificateKey, sameMajor } from './organisation';
 import {
   certificateLevelNames,
   certificateRefSchema,
@@ -222,6 +222,24 @@ export interface ApplicationContext {
 }
 
 /**
+ * The pass records of one college, major and certificate in one year: the major by
+ * {@link sameMajor} (code, or name where a side has no code), the certificate by name and
+ * evaluation organisation. Used by the registry's look-up and by the restriction itself.
+ */
+export function passRecordsOf<R extends Pick<PassRecord, 'year' | 'collegeId' | 'major' | 'certificate'>>(
+  records: readonly R[],
+  lookup: {
+    year: number;
+    collegeId: string;
+    major: { code?: string | undefined; name: string };
+    certificate: { name: string; evaluationOrg: string };
+  },
+): R[] {
+  const cert = certificateKey(lookup.certificate);
+  return records.filter((r) => r.year === lookup.year && sameMajor(r, lookup) && certificateKey(r.certificate) === cert);
+}
+
+/**
  * Art. 12: restricted when the same college + major + certificate (any level: the pilot
  * is the certificate at that major) had, over all its assessments in the previous year,
  * a pass rate below the threshold. Exact integer comparison.
@@ -231,11 +249,12 @@ export function checkPassRateRestriction(
   passRecords: readonly PassRecord[],
   table: Pick<RuleTable, 'passRateThresholdBp'>,
 ): RuleResult[] {
-  const key = majorKey(app.college.id, app.major);
-  const cert = certificateKey(app.certificate);
-  const last = passRecords.filter(
-    (r) => r.year === app.year - 1 && majorKey(r.collegeId, r.major) === key && certificateKey(r.certificate) === cert,
-  );
+  const last = passRecordsOf(passRecords, {
+    year: app.year - 1,
+    collegeId: app.college.id,
+    major: app.major,
+    certificate: app.certificate,
+  });
   const total = totalPassCount(last);
   if (!passRateBelow(total, table.passRateThresholdBp)) return [];
   const rate = formatPassRate(total, table.passRateThresholdBp);
@@ -264,8 +283,10 @@ export function checkApplication(
       }),
     );
   }
-  const key = majorKey(app.college.id, app.major);
-  const others = ctx.sameRound.filter((o) => o.id !== app.id && o.roundId === app.roundId && majorKey(o.college.id, o.major) === key);
+  const mine = { collegeId: app.college.id, major: app.major };
+  const others = ctx.sameRound.filter(
+    (o) => o.id !== app.id && o.roundId === app.roundId && sameMajor(mine, { collegeId: o.college.id, major: o.major }),
+  );
   if (others.length >= table.maxPilotsPerMajorPerRound) {
     out.push(
       breach(r.onePilotPerMajor, 'major', {

@@ -36,6 +36,22 @@ export function majorKey(collegeId: string, major: { code?: string | undefined; 
   return `${collegeId}/${code ? `code:${code.toUpperCase()}` : `name:${major.name.trim()}`}`;
 }
 
+/**
+ * Are two majors of a college the same major? The code identifies a major and the name is
+ * its label: when both give a code, the codes decide (a renamed major is still itself); when
+ * either has none, the names decide. So a pass record entered by name matches an application
+ * that gives the major's code and the same name (Art. 12), and the other way round.
+ */
+export function sameMajor(
+  a: { collegeId: string; major: { code?: string | undefined; name: string } },
+  b: { collegeId: string; major: { code?: string | undefined; name: string } },
+): boolean {
+  if (a.collegeId !== b.collegeId) return false;
+  const [ca, cb] = [a.major.code?.trim().toUpperCase(), b.major.code?.trim().toUpperCase()];
+  if (ca && cb) return ca === cb;
+  return a.major.name.trim() === b.major.name.trim();
+}
+
 /** Identity of a certificate: its name and evaluation organisation (every level of it). */
 export function certificateKey(c: { name: string; evaluationOrg: string }): string {
   return `${c.evaluationOrg.trim()}/${c.name.trim()}`;

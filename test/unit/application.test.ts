@@ -4,6 +4,7 @@ import {
   applicationReviewChain,
   checkApplication,
   checkPassRateRestriction,
+  passRecordsOf,
   publicNoticePeriod,
   type ApplicationContext,
   type PassRecord,
@@ -152,6 +153,28 @@ describe('Art. 12 restriction on next year’s application', () => {
       record(100, 10, { certificate: { name: '其他证书', evaluationOrg: '某培训评价组织' } }),
     ];
     expect(checkPassRateRestriction(app, bad, table)).toEqual([]);
+  });
+
+  it('a record entered by the major name restricts an application that gives the code, and the other way round (issue 12, 9)', () => {
+    const byName = record(100, 80, { major: { name: '林业技术' } });
+    expect(ids(checkPassRateRestriction(app, [byName], table))).toEqual(['art12.passRateRestriction']);
+    const appByName = application({ major: { name: ' 林业技术' } });
+    expect(ids(checkPassRateRestriction(appByName, [record(100, 80)], table))).toEqual(['art12.passRateRestriction']);
+    // Codes decide when both sides give one: a renamed major is still itself, a different code is another major.
+    expect(ids(checkPassRateRestriction(app, [record(100, 80, { major: { code: '410301', name: '林业技术（新）' } })], table))).toEqual([
+      'art12.passRateRestriction',
+    ]);
+    expect(checkPassRateRestriction(app, [record(100, 80, { major: { code: '410399', name: '林业技术' } })], table)).toEqual([]);
+  });
+
+  it('the registry look-up and the restriction read the same records (passRecordsOf)', () => {
+    const records = [
+      record(100, 80, { major: { name: '林业技术' } }),
+      record(100, 80, { year: 2024 }),
+      record(100, 80, { collegeId: 'x' }),
+    ];
+    const lookup = { year: 2025, collegeId: 'forestry', major: { code: '410301', name: '林业技术' }, certificate: app.certificate };
+    expect(passRecordsOf(records, lookup)).toEqual([records[0]]);
   });
 
   it('is part of checkApplication and Academic Affairs may waive it', () => {
