@@ -52,7 +52,7 @@ export const changeRules = {
       zh: '批准的变更须报省教育厅备案，由教务部登记备案情况后方可生效',
       en: 'an approved change takes effect only once its provincial filing (备案) is recorded by Academic Affairs',
     },
-    enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#recordFiling', 'workflows/approval.ts', 'workflows/pilot.ts'],
+    enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#recordFiling', 'workflows/approval.ts', 'workflows/pilot/approvals.ts'],
   }),
 } as const;
 

@@ -66,7 +66,7 @@ export const dateRules = {
       zh: '试点的收支、考核、检查、违规与省厅材料日期须在试点期内（前后各留 90 天）',
       en: "a pilot's ledger, assessment, inspection, violation and provincial dates lie inside its period (90 days' margin either side)",
     },
-    enforcedIn: ['domain/date-window.ts#pilotDateResult', 'workflows/pilot.ts'],
+    enforcedIn: ['domain/date-window.ts#pilotDateResult', 'workflows/pilot/guards.ts'],
   }),
   outsideRound: defineRule({
     id: 'date.outsideRound',

@@ -26,7 +26,11 @@ export const violationRules = {
       zh: '连续三次不填报省厅要求报送的材料的，取消试点',
       en: 'three consecutive missed provincial material submissions cancel the pilot',
     },
-    enforcedIn: ['domain/violation.ts#provincialMaterialDeadline', 'domain/violation.ts#cancellationGrounds', 'workflows/pilot.ts'],
+    enforcedIn: [
+      'domain/violation.ts#provincialMaterialDeadline',
+      'domain/violation.ts#cancellationGrounds',
+      'workflows/pilot/provincial.ts',
+    ],
   }),
   laxManagement: defineRule({
     id: 'art19.laxManagement',
