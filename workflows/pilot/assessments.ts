@@ -7,7 +7,7 @@
  */
 import { setHandler } from '@temporalio/workflow';
 import type { Actor } from '../../domain/actor';
-import { checkAssessmentFees, feeCapFen, formatPassRate, passRate, passRateBelow, totalPassCount } from '../../domain/assessment';
+import { checkAssessmentFees, feeCapFen, formatBp, formatPassRate, passRate, passRateBelow, totalPassCount } from '../../domain/assessment';
 import { inputError } from '../../domain/errors';
 import { assessmentInputSchema, assessmentResultInputSchema } from '../../domain/pilot-actions';
 import * as notices from '../../domain/pilot-notices';
@@ -167,15 +167,15 @@ function refreshPassYear(ctx: PilotContext, year: number): void {
       'assessment.restriction',
       undefined,
       {
-        zh: `${year} 年通过率 ${formatPassRate(count)} 低于 90%，限制 ${year + 1} 年度申报`,
-        en: `${year} pass rate ${formatPassRate(count)} below 90 %: ${year + 1} application restricted`,
+        zh: `${year} 年通过率 ${formatPassRate(count, ctx.rules.passRateThresholdBp)} 低于 ${formatBp(ctx.rules.passRateThresholdBp)}，限制 ${year + 1} 年度申报`,
+        en: `${year} pass rate ${formatPassRate(count, ctx.rules.passRateThresholdBp)} below ${formatBp(ctx.rules.passRateThresholdBp)}: ${year + 1} application restricted`,
       },
       { after: record, ruleIds: ['art12.passRateRestriction'] },
     );
     ctx.notice(
       `passrate:${year}:restricted`,
       ctx.recipients('collegeLeader', 'academicAffairs'),
-      notices.passRateRestrictedNotice(year, formatPassRate(count), count.candidates, count.passed),
+      notices.passRateRestrictedNotice(year, formatPassRate(count, ctx.rules.passRateThresholdBp), count.candidates, count.passed),
     );
   }
 }
