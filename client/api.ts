@@ -13,7 +13,7 @@ import { stripControlCharacters } from '../domain/validation';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
 import { defaultSecurityLog, registerAuth } from './auth/plugin';
 import type { ApiDeps } from './api-deps';
-import { registerDocumentRoutes } from './routes/documents';
+import { registerDocumentRefCheck, registerDocumentRoutes } from './routes/documents';
 import { registerUserRoutes } from './routes/users';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
@@ -115,6 +115,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const openapi = collectRoutes(app);
   registerAuth(app, { ...deps.auth, client: deps.client });
 
+  if (deps.documents) registerDocumentRefCheck(app, deps.documents);
   // One module of routes per subject.
   registerPilotRoutes(app, deps);
   registerWebRoutes(app, deps, openapi);

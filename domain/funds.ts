@@ -18,6 +18,7 @@ import { idSchema, isoDateSchema } from './pilot';
 import { accepted, breach, defineRule, refused, type Outcome } from './rules';
 import { assessmentRules } from './assessment';
 import { requiredText } from './validation';
+import { documentRefsSchema } from './documents';
 
 export const allowedFundUses = ['teacherTraining', 'equipmentPurchase', 'certificateAssessment'] as const;
 export const forbiddenFundUses = [
@@ -135,6 +136,8 @@ export const expenseSchema = z.object({
   category: z.enum(fundUses),
   amountFen: positiveFenSchema,
   description: requiredText(500, '支出说明不能为空', 'the description must not be blank'),
+  /** Invoices, receipts, payment vouchers (Art. 11, 14). */
+  documents: documentRefsSchema.optional(),
   actor: actorSchema,
 });
 export type Expense = z.output<typeof expenseSchema>;
@@ -149,6 +152,8 @@ export const incomeSchema = z.object({
   payer: requiredText(200, '付款方不能为空', 'the payer must not be blank'),
   amountFen: positiveFenSchema,
   description: z.string().trim().max(500).optional(),
+  /** Invoices, receipts, payment vouchers (Art. 11, 14). */
+  documents: documentRefsSchema.optional(),
   actor: actorSchema,
 });
 export type Income = z.output<typeof incomeSchema>;

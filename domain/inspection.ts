@@ -14,6 +14,7 @@ import { idSchema, isoDateSchema } from './pilot';
 import { accepted, breach, defineRule, refused, reportResults, requireRole, type Outcome } from './rules';
 import type { RuleTable } from './tables';
 import { requiredText } from './validation';
+import { documentRefsSchema } from './documents';
 
 export const inspectionRules = {
   contents: defineRule({
@@ -65,7 +66,7 @@ const problemsFindingSchema = findingSchema.extend({
   measures: requiredText(5000, '改进措施不能为空', 'the improvement measures must not be blank'),
 });
 
-const contentNames = {
+export const contentNames = {
   progress: { item: 1, zh: '试点建设进展情况', en: 'progress of the pilot' },
   funds: { item: 2, zh: '经费落实、资金使用情况', en: 'funds in place and their use' },
   problems: { item: 3, zh: '试点建设中的主要问题和改进措施', en: 'main problems and improvement measures' },
@@ -85,6 +86,8 @@ export const inspectionSchema = z
     problems: problemsFindingSchema.optional(),
     /** The inspection this one re-inspects (closing a rectification). */
     reinspectionOf: idSchema.optional(),
+    /** The findings as written, and for a re-inspection the rectification evidence (Art. 18). */
+    documents: documentRefsSchema.optional(),
   })
   .superRefine((i, ctx) => {
     for (const [key, c] of Object.entries(contentNames) as [

@@ -9,6 +9,7 @@ import { assessmentSessionSchema } from './assessment';
 import { expenseSchema, incomeSchema } from './funds';
 import { inspectionSchema } from './inspection';
 import { calendarDateSchema, idSchema, isoDateSchema } from './pilot';
+import { documentRefsSchema } from './documents';
 import { requiredText } from './validation';
 import { provincialMaterialRequestSchema, violationSchema } from './violation';
 
@@ -20,6 +21,8 @@ export type ProvincialRequestInput = z.input<typeof provincialRequestInputSchema
 export const provincialSubmissionInputSchema = z.object({
   requestId: idSchema,
   note: z.string().trim().max(2000).optional(),
+  /** Documents attached to this record (references into the document store, never content). */
+  documents: documentRefsSchema.optional(),
   actor: actorSchema,
 });
 export type ProvincialSubmissionInput = z.input<typeof provincialSubmissionInputSchema>;
@@ -37,6 +40,8 @@ export const assessmentInputSchema = z.object({
   session: assessmentSessionSchema,
   actor: actorSchema,
   feeCapWaiverReason: z.string().trim().min(1).max(2000).optional(),
+  /** Documents attached to this record (references into the document store, never content). */
+  documents: documentRefsSchema.optional(),
 });
 export type AssessmentInput = z.input<typeof assessmentInputSchema>;
 
@@ -105,6 +110,8 @@ export const approvalSubmissionInputSchema = z.object({
   kind: z.enum(approvalKindNames),
   /** Parsed by the kind's own schema (domain/approval-kinds.ts) in the validator. */
   subject: z.unknown(),
+  /** The plan, request or supporting papers as files (Art. 13: the budget plan). */
+  documents: documentRefsSchema.optional(),
   actor: actorSchema,
 });
 export type ApprovalSubmissionInput = z.input<typeof approvalSubmissionInputSchema>;

@@ -16,6 +16,7 @@ import { idSchema, isoDateSchema } from './pilot';
 import { breach, defineRule, requireRole } from './rules';
 import type { RuleTable } from './tables';
 import { requiredText } from './validation';
+import { documentRefsSchema } from './documents';
 
 export const violationRules = {
   provincialMisses: defineRule({
@@ -114,6 +115,18 @@ export function provincialMaterialDeadline(
 
 export const violationGrounds = ['laxManagement', 'forcedParticipation', 'irregularFunds'] as const;
 export type ViolationGround = (typeof violationGrounds)[number];
+/** Art. 19(2)–(4), in the regulation's words. */
+export const violationGroundNames: Record<ViolationGround, { zh: string; en: string }> = {
+  laxManagement: { zh: '证书培训、考核等工作管理不严（第十九条第二项）', en: 'lax management of training and assessment (Art. 19(2))' },
+  forcedParticipation: {
+    zh: '强制或变相强制学生参加培训或考核（第十九条第三项）',
+    en: 'students forced into training or assessment (Art. 19(3))',
+  },
+  irregularFunds: {
+    zh: '试点工作经费使用不规范或其他违规行为（第十九条第四项）',
+    en: 'irregular use of funds or other breaches (Art. 19(4))',
+  },
+};
 
 export const violationSchema = z.object({
   id: idSchema,
@@ -122,6 +135,8 @@ export const violationSchema = z.object({
   description: requiredText(5000, '情况说明不能为空', 'the description must not be blank'),
   /** Where the evidence is kept (document number, file reference); no files in history. */
   evidence: z.string().trim().max(1000).optional(),
+  /** The evidence as files (restricted: every download is recorded). */
+  documents: documentRefsSchema.optional(),
   occurredOn: isoDateSchema,
   recordedBy: actorSchema,
   recordedAt: z.iso.datetime(),

@@ -14,6 +14,7 @@ import { addDays, isoWeekId, mondayOf, shanghaiDate, shanghaiInstant, toDayNumbe
 import type { RuleResult } from './errors';
 import { patternString, requiredText } from './validation';
 import type { PilotRecord, ReportPolicy } from './pilot';
+import { documentRefSchema, documentRefsSchema } from './documents';
 
 export const ART5 = { article: 5 } as const;
 
@@ -87,6 +88,10 @@ export type PeriodOutcome = 'pending' | 'onTime' | 'late' | 'missed';
 export const weeklyReportSchema = z.object({
   periodId: patternString(/^\d{4}-W\d{2}$/, '周次格式应为 2026-W08', 'expected an ISO week such as 2026-W08'),
   content: requiredText(5000, '周报内容不能为空', 'the report must not be empty'),
+  /** The full text as kept in the document store (the API stores it); the workflow keeps this and an excerpt. */
+  text: documentRefSchema.optional(),
+  /** Documents attached to this record (references into the document store, never content). */
+  documents: documentRefsSchema.optional(),
   actor: actorSchema,
 });
 export type WeeklyReportInput = z.input<typeof weeklyReportSchema>;

@@ -7,6 +7,7 @@ import type { NotificationKind, PilotNoticeTopic } from '../domain/notifications
 import type { PilotRecord } from '../domain/pilot';
 import type { Waiver } from '../domain/waivers';
 import type { Violation } from '../domain/violation';
+import type { DocumentRef } from '../domain/documents';
 import type { PeriodOutcome, RecipientRole } from '../domain/weekly';
 
 export interface PeriodRecord {
@@ -28,6 +29,10 @@ export interface PeriodRecord {
   /** First characters of the report; the full text is in the update's history event. */
   excerpt?: string;
   chars?: number;
+  /** The full text, kept in the document store. */
+  text?: DocumentRef;
+  /** Files attached to the record (references into the document store). */
+  documents?: DocumentRef[];
 }
 
 export interface EmailRecord {
@@ -61,6 +66,8 @@ export interface ProvincialRequestRecord {
   submittedAt?: string;
   submittedBy?: Actor;
   note?: string;
+  /** Files attached to the record (references into the document store). */
+  documents?: DocumentRef[];
 }
 
 /** Art. 12, 16–17: an assessment session as recorded. */
@@ -75,6 +82,8 @@ export interface AssessmentRecord {
   forms: string[];
   waivers: string[];
   recordedBy: Actor;
+  /** Files attached to the record (references into the document store). */
+  documents?: DocumentRef[];
 }
 
 /** Art. 12: a pilot-year's pass count and whether it restricts next year's application. */
@@ -95,6 +104,8 @@ export interface InspectionRecord {
   failed: string[];
   reinspectionOf?: string;
   recordedBy: Actor;
+  /** Files attached to the record (references into the document store). */
+  documents?: DocumentRef[];
 }
 
 /** A scheduled periodic inspection (Art. 18) and whether its result has been recorded. */
@@ -125,6 +136,8 @@ export interface ApprovalRecord {
   status: 'starting' | 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'cancelled';
   submittedAt: string;
   submittedBy: Actor;
+  /** Files attached to the record (references into the document store). */
+  documents?: DocumentRef[];
   summary: Bilingual;
   concludedAt?: string;
   /** The subject as submitted (budget plan, change request, examiner-training plan). */
@@ -142,6 +155,8 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   ruleIds?: string[];
+  /** Files attached to the record (references into the document store). */
+  documents?: DocumentRef[];
 }
 
 export type PilotStatus = 'running' | 'completed' | 'cancelled';

@@ -115,7 +115,16 @@ export class DocumentStore {
    */
   async add(
     source: Readable,
-    meta: { name: string; pilotId: string; kind: DocumentKind; actor: Actor; requestId: string; isTruncated?: () => boolean },
+    meta: {
+      name: string;
+      pilotId: string;
+      kind: DocumentKind;
+      actor: Actor;
+      requestId: string;
+      isTruncated?: () => boolean;
+      /** A caller-chosen id (e.g. derived from the content, so that a retry finds the same document). */
+      id?: string;
+    },
   ): Promise<DocumentRecord> {
     await mkdir(this.incoming, { recursive: true });
     const tmp = join(this.incoming, randomUUID());
@@ -152,7 +161,7 @@ export class DocumentStore {
       const sha256 = hash.digest('hex');
       await this.blobs.put(tmp, sha256);
       const record: DocumentRecord = {
-        id: `doc-${randomUUID()}`,
+        id: meta.id ?? `doc-${randomUUID()}`,
         sha256,
         name: meta.name,
         size,
@@ -162,6 +171,8 @@ export class DocumentStore {
         uploadedBy: meta.actor,
         uploadedAt: new Date().toISOString(),
       };
+      const existing = meta.id ? this.get(meta.id) : undefined;
+      if (existing) return existing;
       this.db.transaction(() => {
         this.db
           .prepare(
@@ -174,6 +185,14 @@ export class DocumentStore {
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  /** Forgets a document record that nothing refers to (its upload was part of a refused request); the bytes stay (they may be shared). */
+  discard(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+      this.db.prepare('DELETE FROM document_access WHERE document_id = ?').run(id);
+    })();
   }
 
   get(id: string): DocumentRecord | undefined {

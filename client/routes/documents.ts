@@ -6,11 +6,14 @@
  * (@fastify/multipart): the field `kind` first, then one `file`.
  */
 import multipart from '@fastify/multipart';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { documentKinds, documentKindNames, documentNameSchema, restrictedDocumentKinds, type DocumentKind } from '../../domain/documents';
 import { inputError } from '../../domain/errors';
 import { idSchema } from '../../domain/pilot';
+import { weeklyReportSchema } from '../../domain/weekly';
 import { safeParseBilingual } from '../../domain/validation';
 import { selfScopedRoutes } from '../auth/scope';
 import { describeRoute } from '../web/openapi';
@@ -150,6 +153,91 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { d
       .header('cache-control', 'private, no-store')
       .send(content);
   });
+}
+
+/**
+ * A record may only cite documents of its own pilot, exactly as the store holds them: every
+ * `documents` list and weekly-report `text` in a body is checked against the store before
+ * the workflow sees it (unknown id, another pilot's file, or a changed hash, name, size or
+ * type → 400, nothing changed). Registered before the routes so it guards all of them.
+ */
+export function registerDocumentRefCheck(app: FastifyInstance, store: DocumentStore): void {
+  app.addHook('preHandler', async (req) => {
+    if (req.method !== 'POST' || typeof req.body !== 'object' || req.body === null) return;
+    const refs = citedDocuments(req.body);
+    if (refs.length === 0) return;
+    const pilotId = (req.params as { id?: string } | undefined)?.id;
+    for (const { path, ref } of refs) {
+      const held = typeof ref.id === 'string' ? store.get(ref.id) : undefined;
+      const same =
+        held !== undefined &&
+        held.pilotId === pilotId &&
+        held.sha256 === ref.sha256 &&
+        held.name === ref.name &&
+        held.size === ref.size &&
+        held.type === ref.type;
+      if (!same)
+        refuse(400, path, {
+          zh: held
+            ? held.pilotId !== pilotId
+              ? '引用的文件不属于本试点，请在本试点下上传'
+              : '引用的文件与文件库中的记录不符（编号、哈希、名称、大小或类型被改动）'
+            : '引用的文件不存在，请先上传',
+          en: held
+            ? held.pilotId !== pilotId
+              ? "the cited file belongs to another pilot; upload it to this pilot's record"
+              : "the cited file does not match the store's record (id, hash, name, size or type changed)"
+            : 'the cited file does not exist; upload it first',
+        });
+    }
+  });
+}
+
+type CitedRef = { id?: unknown; sha256?: unknown; name?: unknown; size?: unknown; type?: unknown };
+
+/** Every document reference in a body: items of a `documents` array and a `text` object, at any depth. */
+function citedDocuments(body: object, at = ''): { path: string; ref: CitedRef }[] {
+  const out: { path: string; ref: CitedRef }[] = [];
+  for (const [k, v] of Object.entries(body)) {
+    const path = at ? `${at}.${k}` : k;
+    if (k === 'documents' && Array.isArray(v))
+      v.forEach((ref, i) => typeof ref === 'object' && ref !== null && out.push({ path: `${path}.${i}`, ref: ref as CitedRef }));
+    else if (k === 'text' && typeof v === 'object' && v !== null && !Array.isArray(v)) out.push({ path, ref: v as CitedRef });
+    else if (typeof v === 'object' && v !== null) out.push(...citedDocuments(v, path));
+  }
+  return out;
+}
+
+/**
+ * Art. 5: a weekly report's full text is kept in the document store (the workflow keeps the
+ * reference and an excerpt). The document's id comes from the pilot, week and text, so a
+ * retried submission finds the same document. Returns the body to submit, and what to undo
+ * when the workflow refuses the report.
+ */
+export async function withReportText(
+  store: DocumentStore | undefined,
+  pilotId: string,
+  body: unknown,
+  user: User,
+  requestId: string,
+): Promise<{ body: unknown; undo(): void }> {
+  const none = { body, undo: () => undefined };
+  if (!store) return none;
+  const parsed = weeklyReportSchema.safeParse(body);
+  if (!parsed.success || parsed.data.text) return none;
+  const { periodId, content } = parsed.data;
+  const id = `text-${createHash('sha256').update(`${pilotId}\n${periodId}\n${content}`).digest('hex').slice(0, 40)}`;
+  const fresh = store.get(id) === undefined;
+  const doc = await store.add(Readable.from([Buffer.from(content, 'utf8')]), {
+    id,
+    name: `工作周报 ${periodId}.txt`,
+    pilotId,
+    kind: 'weeklyReport',
+    actor: actorOf(user),
+    requestId,
+  });
+  const text = { id: doc.id, sha256: doc.sha256, name: doc.name, size: doc.size, type: doc.type };
+  return { body: { ...(body as object), text }, undo: () => (fresh ? store.discard(id) : undefined) };
 }
 
 /** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987), so a Chinese name survives. */

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { PilotService } from '../service';
+import { withReportText } from './documents';
 
 export function registerPilotRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const pilots = new PilotService(deps.client, deps.taskQueue);
@@ -10,6 +11,13 @@ export function registerPilotRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Params: { id: string } }>('/api/pilots/:id', async (req) => pilots.pilotState(req.params.id));
   app.post<{ Params: { id: string } }>('/api/pilots/:id/weekly-reports', async (req) => {
     const key = req.headers['idempotency-key'];
-    return pilots.submitWeeklyReport(req.params.id, req.body as never, typeof key === 'string' && key ? key : undefined);
+    // The full text goes to the document store; the workflow keeps its reference and an excerpt.
+    const report = await withReportText(deps.documents, req.params.id, req.body, req.user!, req.id);
+    try {
+      return await pilots.submitWeeklyReport(req.params.id, report.body as never, typeof key === 'string' && key ? key : undefined);
+    } catch (err) {
+      report.undo();
+      throw err;
+    }
   });
 }

@@ -247,3 +247,74 @@ describe('documents', () => {
     expect(after).toEqual(before);
   });
 });
+
+describe('documents on records', () => {
+  type Ref = { id: string; sha256: string; name: string; size: number; type: string };
+  const refOf = (d: Doc): Ref => ({ id: d.id, sha256: d.sha256, name: d.name, size: d.size, type: d.type });
+  type Period = { id: string; outcome: string; excerpt?: string; text?: Ref; documents?: Ref[] };
+  type State = { periods: Period[]; audit: { action: string; actor?: { id: string }; documents?: Ref[] }[] };
+  const stateOf = async (id: string) => (await (await api.as('jwb', `/api/pilots/${id}`)).json()) as State;
+
+  it('a weekly report keeps its full text in the store and its attachments by reference; the state keeps an excerpt', async () => {
+    const attached = (await (
+      await upload('zhang', pA, [
+        ['kind', 'weeklyReport'],
+        ['file', { data: pdf, name: '本周课表.pdf' }],
+      ])
+    ).json()) as Doc;
+    const week = (await stateOf(pA)).periods.find((p) => p.outcome === 'pending')!.id;
+    const content = `本周完成${'林业有害生物防治课程标准修订，'.repeat(30)}下周开展培训。`;
+    const res = await api.as('zhang', `/api/pilots/${pA}/weekly-reports`, {
+      method: 'POST',
+      json: { periodId: week, content, documents: [refOf(attached)], actor: { id: 'zhang', role: 'pilotLead' } },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const s = await stateOf(pA);
+    const period = s.periods.find((p) => p.id === week)!;
+    expect(period.excerpt!.length).toBe(200);
+    expect(period.documents).toEqual([refOf(attached)]);
+    expect(period.text).toMatchObject({ type: 'text/plain', name: `工作周报 ${week}.txt` });
+    // The supervisor reads the whole text, not the excerpt.
+    const full = await api.as('du', `/api/documents/${period.text!.id}`);
+    expect(full.status).toBe(200);
+    expect(await full.text()).toBe(content);
+    expect((await api.as('chen', `/api/documents/${period.text!.id}`)).status).toBe(403);
+    const entry = s.audit.findLast((a) => a.action === 'weeklyReport.submit')!;
+    expect(entry.actor!.id).toBe('zhang');
+    expect(entry.documents!.map((d) => d.id)).toEqual([period.text!.id, attached.id]);
+  });
+
+  it("a record cannot cite another pilot's file, an unknown file or a changed reference (400, nothing changed)", async () => {
+    const bDoc = (await (
+      await upload('chen', pB, [
+        ['kind', 'other'],
+        ['file', { data: pdf, name: 'b.pdf' }],
+      ])
+    ).json()) as Doc;
+    const aDoc = (await (
+      await upload('zhang', pA, [
+        ['kind', 'other'],
+        ['file', { data: png, name: 'a.png' }],
+      ])
+    ).json()) as Doc;
+    const before = await stateOf(pA);
+    const week = before.periods.find((p) => p.outcome === 'pending')!.id;
+    const cases: [string, Ref, string][] = [
+      ["another pilot's file", refOf(bDoc), '不属于本试点'],
+      ['an unknown file', { ...refOf(aDoc), id: 'doc-unknown' }, '不存在'],
+      ['a changed hash', { ...refOf(aDoc), sha256: sha(pdf) }, '不符'],
+      ['a changed name', { ...refOf(aDoc), name: '改名.png' }, '不符'],
+    ];
+    for (const [what, ref, zh] of cases) {
+      const res = await api.as('zhang', `/api/pilots/${pA}/weekly-reports`, {
+        method: 'POST',
+        json: { periodId: week, content: '本周工作。', documents: [ref], actor: { id: 'zhang', role: 'pilotLead' } },
+      });
+      expect(res.status, what).toBe(400);
+      const e = ((await res.json()) as ErrorBody).error.results[0]!;
+      expect(e.field, what).toBe('documents.0');
+      expect(e.message.zh, what).toContain(zh);
+    }
+    expect(await stateOf(pA)).toEqual(before);
+  });
+});

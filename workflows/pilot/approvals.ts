@@ -1,7 +1,7 @@
 /**
  * Approvals — Art. 6, 7, 13 (第六条、第七条、第十三条): the college submits implementation
  * plans (Art. 6(4)), change requests (Art. 7) and budget plans (Art. 13) for approval; each
- * runs as a child workflow (workflows/approval.ts) along its chain of approvers and signals its
+ * runs as a child workflow (workflows/approval/) along its chain of approvers and signals its
  * conclusion. An approved budget becomes the pilot's approved budget; an approved change request
  * takes effect once filed with the province (Art. 7), and a new lead gets every later e-mail.
  */
@@ -39,6 +39,7 @@ function register(ctx: PilotContext): void {
         status: 'starting',
         submittedAt,
         submittedBy: a.actor,
+        ...(a.documents?.length ? { documents: a.documents } : {}),
         summary: title,
         subject: subject.value,
       });
@@ -62,7 +63,7 @@ function register(ctx: PilotContext): void {
         'approval.submit',
         a.actor,
         { zh: `提交审批：${title.zh}`, en: `submitted for approval: ${title.en}` },
-        { after: { approvalId, kind: a.kind } },
+        { after: { approvalId, kind: a.kind }, ...(a.documents?.length ? { documents: a.documents } : {}) },
       );
       return { audit: entry, approvalId, workflowId };
     },

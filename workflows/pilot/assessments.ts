@@ -38,6 +38,7 @@ function register(ctx: PilotContext): void {
         forms: session.components.map((c) => c.form),
         waivers: waivers.map((w) => w.id),
         recordedBy: a.actor,
+        ...(a.documents?.length ? { documents: a.documents } : {}),
       });
       const entry = ctx.audit(
         'assessment.record',

@@ -11,7 +11,7 @@ import { shanghaiInstant } from '../../domain/calendar';
 import { inputError, type Bilingual, type RuleResult } from '../../domain/errors';
 import { cancelPilotInputSchema, violationInputSchema } from '../../domain/pilot-actions';
 import * as notices from '../../domain/pilot-notices';
-import { assessmentTaskResult, cancellationGrounds, checkViolationRecord } from '../../domain/violation';
+import { assessmentTaskResult, cancellationGrounds, checkViolationRecord, violationGroundNames } from '../../domain/violation';
 import { cancelPilot, recordViolation } from '../messages';
 import type { ActionResult } from '../pilot-state';
 import { refuse } from '../refusal';
@@ -30,8 +30,15 @@ function register(ctx: PilotContext): void {
       const entry = ctx.audit(
         'violation.record',
         v.recordedBy,
-        { zh: `登记违规情形（${v.ground}）：${v.description}`, en: `violation recorded (${v.ground}): ${v.description}` },
-        { after: { id: v.id, ground: v.ground, evidence: v.evidence }, ruleIds: [`art19.${v.ground}`] },
+        {
+          zh: `登记违规情形（${violationGroundNames[v.ground].zh}）：${v.description}`,
+          en: `violation recorded (${violationGroundNames[v.ground].en}): ${v.description}`,
+        },
+        {
+          after: { id: v.id, ground: v.ground, evidence: v.evidence },
+          ruleIds: [`art19.${v.ground}`],
+          ...(v.documents?.length ? { documents: v.documents } : {}),
+        },
       );
       ctx.flagRisk({
         zh: `教务部登记了第十九条规定的情形：${v.description}`,

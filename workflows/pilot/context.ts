@@ -49,7 +49,12 @@ export interface PilotContext {
   childPilot(): ChildPilotSummary;
   childRecipients(): ChildRecipients;
   recipients(...roles: Recipient['role'][]): Recipient[];
-  audit(action: string, actor: Actor | undefined, summary: Bilingual, extra?: Pick<AuditEntry, 'before' | 'after' | 'ruleIds'>): AuditEntry;
+  audit(
+    action: string,
+    actor: Actor | undefined,
+    summary: Bilingual,
+    extra?: Pick<AuditEntry, 'before' | 'after' | 'ruleIds' | 'documents'>,
+  ): AuditEntry;
   /** Posts a pilot notice and wakes the loop to send it. */
   notice(eventKey: string, to: Recipient[], text: notices.NoticeText): void;
   /** The weekly escalation level (Art. 5). */
@@ -176,6 +181,11 @@ export function createContext(input: PilotWorkflowInput, initial: (calendar: Wor
 
     flagRisk(reason) {
       s.cancellationRisk.reasons.push({ at: nowIso(), reason });
+      // The supervisors' timeline shows every flag with its reason (Art. 19).
+      ctx.audit('pilot.riskFlagged', undefined, {
+        zh: `标记取消风险（第十九条）：${reason.zh}`,
+        en: `cancellation risk flagged (Art. 19): ${reason.en}`,
+      });
       if (!s.cancellationRisk.flagged) {
         s.cancellationRisk.flagged = true;
         upsertSearchAttributes([{ key: OnexCancellationRisk, value: true }]);

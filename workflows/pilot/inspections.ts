@@ -7,7 +7,7 @@
 import { setHandler } from '@temporalio/workflow';
 import { shanghaiInstant, type WorkingCalendar } from '../../domain/calendar';
 import { inputError, type Bilingual } from '../../domain/errors';
-import { checkInspection, inspectionOutcome } from '../../domain/inspection';
+import { checkInspection, contentNames, inspectionOutcome } from '../../domain/inspection';
 import type { PilotRecord } from '../../domain/pilot';
 import { inspectionInputSchema } from '../../domain/pilot-actions';
 import * as notices from '../../domain/pilot-notices';
@@ -58,15 +58,16 @@ function register(ctx: PilotContext): void {
         failed,
         ...(i.reinspectionOf ? { reinspectionOf: i.reinspectionOf } : {}),
         recordedBy: i.inspector,
+        ...(i.documents?.length ? { documents: i.documents } : {}),
       });
       const entry = ctx.audit(
         'inspection.record',
         i.inspector,
         {
-          zh: `登记${kind === 'reinspection' ? '复查' : '检查'} ${i.id}：${outcome === 'pass' ? '合格' : `不合格（${failed.join('、')}）`}`,
-          en: `${kind === 'reinspection' ? 're-inspection' : 'inspection'} ${i.id}: ${outcome === 'pass' ? 'passed' : `failed (${failed.join(', ')})`}`,
+          zh: `登记${kind === 'reinspection' ? '复查' : '检查'} ${i.id}：${outcome === 'pass' ? '合格' : `不合格（${failed.map((f) => contentNames[f].zh).join('、')}）`}`,
+          en: `${kind === 'reinspection' ? 're-inspection' : 'inspection'} ${i.id}: ${outcome === 'pass' ? 'passed' : `failed (${failed.map((f) => contentNames[f].en).join(', ')})`}`,
         },
-        { after: { outcome, failed }, ruleIds: ['art18.contents'] },
+        { after: { outcome, failed }, ruleIds: ['art18.contents'], ...(i.documents?.length ? { documents: i.documents } : {}) },
       );
       const failures = s.inspections.filter((x) => x.outcome === 'fail').length;
       if (outcome === 'fail' && failures >= 2) {

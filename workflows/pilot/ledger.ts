@@ -59,7 +59,12 @@ function register(ctx: PilotContext): void {
             zh: `专项资金支出 ${amt.zh}（${fundUseNames[e.category].zh}）：${e.description}`,
             en: `special-fund expense ${amt.en} (${fundUseNames[e.category].en}): ${e.description}`,
           },
-          { before: { balanceFen: before }, after: { balanceFen: s.ledger.balanceFen }, ruleIds: ['art11.forbiddenUse'] },
+          {
+            before: { balanceFen: before },
+            after: { balanceFen: s.ledger.balanceFen },
+            ruleIds: ['art11.forbiddenUse'],
+            ...(e.documents?.length ? { documents: e.documents } : {}),
+          },
         ),
       };
     },
@@ -81,7 +86,12 @@ function register(ctx: PilotContext): void {
             zh: `专项资金收入 ${amt.zh}（${incomeSourceNames[i.source].zh}，${i.payer}）`,
             en: `special-fund income ${amt.en} (${incomeSourceNames[i.source].en}, ${i.payer})`,
           },
-          { before: { balanceFen: before }, after: { balanceFen: s.ledger.balanceFen }, ruleIds: ['art14.examServiceFee'] },
+          {
+            before: { balanceFen: before },
+            after: { balanceFen: s.ledger.balanceFen },
+            ruleIds: ['art14.examServiceFee'],
+            ...(i.documents?.length ? { documents: i.documents } : {}),
+          },
         ),
       };
     },

@@ -88,6 +88,7 @@ function register(ctx: PilotContext): void {
       req.submittedAt = now;
       req.submittedBy = r.actor;
       if (r.note) req.note = r.note;
+      if (r.documents?.length) req.documents = r.documents;
       // The count moves in due order, at each due instant (processDue): an on-time submission
       // resets it there, a late one still counts as the miss it was (Art. 19(1)).
       ctx.syncOverdue();
@@ -100,7 +101,7 @@ function register(ctx: PilotContext): void {
             zh: `报送省厅材料“${req.title}”（${onTime ? '按时' : '逾期'}）`,
             en: `provincial material “${req.title}” submitted (${onTime ? 'on time' : 'late'})`,
           },
-          { before: { outcome: before }, after: { outcome: req.outcome } },
+          { before: { outcome: before }, after: { outcome: req.outcome }, ...(r.documents?.length ? { documents: r.documents } : {}) },
         ),
       };
     },

@@ -40,6 +40,8 @@ function register(ctx: PilotContext): void {
       period.by = report.actor;
       period.excerpt = report.content.slice(0, EXCERPT_CHARS);
       period.chars = report.content.length;
+      if (report.text) period.text = report.text;
+      if (report.documents?.length) period.documents = report.documents;
       if (onTime) {
         // Art. 5: an on-time report resets the consecutive count and clears the mark.
         s.consecutiveMisses = 0;
@@ -58,7 +60,12 @@ function register(ctx: PilotContext): void {
           zh: `提交 ${period.id} 工作周报（${onTime ? '按时' : '迟交'}）`,
           en: `weekly report for ${period.id} submitted (${onTime ? 'on time' : 'late'})`,
         },
-        { ruleIds: ['art5.weeklyReport'] },
+        {
+          ruleIds: ['art5.weeklyReport'],
+          ...(report.text || report.documents?.length
+            ? { documents: [...(report.text ? [report.text] : []), ...(report.documents ?? [])] }
+            : {}),
+        },
       );
       return {
         periodId: period.id,
