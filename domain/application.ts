@@ -46,7 +46,7 @@ export const applicationRules = {
     article: { article: 8, item: 2 },
     severity: 'waivable',
     title: { zh: '原则上每个专业每轮限申报 1 个证书试点', en: 'in principle one certificate pilot per major per round' },
-    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/round.ts', 'workflows/application.ts'],
+    enforcedIn: ['domain/application.ts#checkApplication', 'workflows/round/call.ts', 'workflows/application.ts'],
   }),
   minExaminees: defineRule({
     id: 'art8.minExaminees',
@@ -127,7 +127,7 @@ export const applicationRules = {
       'domain/application.ts#publicNoticePeriod',
       'domain/calendar.ts#WorkingCalendar',
       'domain/round.ts#publicNoticeFor',
-      'workflows/round.ts',
+      'workflows/round/provincial.ts',
     ],
   }),
 } as const;
