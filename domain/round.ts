@@ -67,7 +67,7 @@ export const roundRules = {
       zh: '申报由二级学院（部）组织：本学院工作人员、负责人或拟任试点负责人起草、提交、撤回',
       en: 'the college organises its applications: its staff, its leader or the proposed pilot lead draft, submit and withdraw them',
     },
-    enforcedIn: ['domain/round.ts#mayActForCollege', 'workflows/application.ts', 'workflows/round/call.ts'],
+    enforcedIn: ['domain/round.ts#mayActForCollege', 'workflows/application/drafting.ts', 'workflows/round/call.ts'],
   }),
   authenticity: defineRule({
     id: 'art5.authenticity',
@@ -77,7 +77,7 @@ export const roundRules = {
       zh: '二级学院负责人审核签字时须声明对申报材料的真实性负责',
       en: 'the college leader signs off by declaring the materials authentic',
     },
-    enforcedIn: ['workflows/application.ts'],
+    enforcedIn: ['workflows/application/review.ts'],
   }),
   stepOrder: defineRule({
     id: 'art9.applicationStep',
@@ -87,7 +87,7 @@ export const roundRules = {
       zh: '申报按 起草 → 二级学院审核 → 教务部审核 的顺序办理；退回后重新提交直接回到退回人；提交人可在下一环节处理前撤回',
       en: 'an application goes draft → college sign-off → Academic Affairs review; a resubmission goes straight back to whoever returned it; the submitter may withdraw until the next step acts',
     },
-    enforcedIn: ['workflows/application.ts'],
+    enforcedIn: ['workflows/application/drafting.ts', 'workflows/application/review.ts'],
   }),
   consolidatedSubmission: defineRule({
     id: 'art9.consolidatedSubmission',
