@@ -1,6 +1,6 @@
 /**
  * The three approvals a pilot runs through the generic approval workflow
- * (workflows/approval.ts), as data: the chain (who decides, in order), the schema the
+ * (workflows/approval/), as data: the chain (who decides, in order), the schema the
  * subject is parsed with, the extra domain check on a (re)submission, the steps that may
  * reject outright (the others return for revision), and whether the provincial filing
  * (备案, Art. 7) must be recorded before the item counts as approved.

@@ -36,7 +36,7 @@ export const budgetRules = {
       zh: '资金预算方案和经费筹措方案报二级学院及教务部审核，报主管校领导审批，依次进行',
       en: 'the budget and funding plan is reviewed by the college, then Academic Affairs, and approved by the school leader in charge, in that order',
     },
-    enforcedIn: ['domain/budget.ts#budgetApprovalChain', 'domain/approval.ts#checkApprover', 'workflows/approval.ts'],
+    enforcedIn: ['domain/budget.ts#budgetApprovalChain', 'domain/approval.ts#checkApprover', 'workflows/approval/decisions.ts'],
   }),
   fundingCoversBudget: defineRule({
     id: 'art13.fundingCoversBudget',

@@ -42,7 +42,7 @@ export const changeRules = {
       zh: '变更申请经二级学院、教务部审核后报省教育厅备案',
       en: 'a change request is reviewed by the college and Academic Affairs before it is filed with the province',
     },
-    enforcedIn: ['domain/change.ts#changeReviewChain', 'domain/approval.ts#checkApprover', 'workflows/approval.ts'],
+    enforcedIn: ['domain/change.ts#changeReviewChain', 'domain/approval.ts#checkApprover', 'workflows/approval/decisions.ts'],
   }),
   filing: defineRule({
     id: 'art7.provincialFiling',
@@ -52,7 +52,12 @@ export const changeRules = {
       zh: '批准的变更须报省教育厅备案，由教务部登记备案情况后方可生效',
       en: 'an approved change takes effect only once its provincial filing (备案) is recorded by Academic Affairs',
     },
-    enforcedIn: ['domain/change.ts#checkFiling', 'domain/change.ts#recordFiling', 'workflows/approval.ts', 'workflows/pilot/approvals.ts'],
+    enforcedIn: [
+      'domain/change.ts#checkFiling',
+      'domain/change.ts#recordFiling',
+      'workflows/approval/decisions.ts',
+      'workflows/pilot/approvals.ts',
+    ],
   }),
 } as const;
 

@@ -17,7 +17,7 @@ export const examinerRules = {
       zh: '考评人员培训计划由试点负责人制定，报二级学院和教务部审核',
       en: "the lead's examiner-training plan is reviewed by the college, then Academic Affairs",
     },
-    enforcedIn: ['domain/examiner.ts#examinerPlanReviewChain', 'domain/approval.ts#checkApprover', 'workflows/approval.ts'],
+    enforcedIn: ['domain/examiner.ts#examinerPlanReviewChain', 'domain/approval.ts#checkApprover', 'workflows/approval/decisions.ts'],
   }),
 } as const;
 

@@ -57,7 +57,7 @@ export const roundRules = {
       zh: '校内申报截止后不再接收新的申报；申报须来自本轮参加的二级学院',
       en: 'no new application after the internal deadline; applications come from the colleges taking part in the round',
     },
-    enforcedIn: ['workflows/round.ts'],
+    enforcedIn: ['workflows/round/call.ts'],
   }),
   applicant: defineRule({
     id: 'art5.applicant',
@@ -67,7 +67,7 @@ export const roundRules = {
       zh: '申报由二级学院（部）组织：本学院工作人员、负责人或拟任试点负责人起草、提交、撤回',
       en: 'the college organises its applications: its staff, its leader or the proposed pilot lead draft, submit and withdraw them',
     },
-    enforcedIn: ['domain/round.ts#mayActForCollege', 'workflows/application.ts', 'workflows/round.ts'],
+    enforcedIn: ['domain/round.ts#mayActForCollege', 'workflows/application/drafting.ts', 'workflows/round/call.ts'],
   }),
   authenticity: defineRule({
     id: 'art5.authenticity',
@@ -77,7 +77,7 @@ export const roundRules = {
       zh: '二级学院负责人审核签字时须声明对申报材料的真实性负责',
       en: 'the college leader signs off by declaring the materials authentic',
     },
-    enforcedIn: ['workflows/application.ts'],
+    enforcedIn: ['workflows/application/review.ts'],
   }),
   stepOrder: defineRule({
     id: 'art9.applicationStep',
@@ -87,7 +87,7 @@ export const roundRules = {
       zh: '申报按 起草 → 二级学院审核 → 教务部审核 的顺序办理；退回后重新提交直接回到退回人；提交人可在下一环节处理前撤回',
       en: 'an application goes draft → college sign-off → Academic Affairs review; a resubmission goes straight back to whoever returned it; the submitter may withdraw until the next step acts',
     },
-    enforcedIn: ['workflows/application.ts'],
+    enforcedIn: ['workflows/application/drafting.ts', 'workflows/application/review.ts'],
   }),
   consolidatedSubmission: defineRule({
     id: 'art9.consolidatedSubmission',
@@ -97,7 +97,7 @@ export const roundRules = {
       zh: '教务部在省教育厅截止日期前确认汇总报送名单，名单只含教务部审核通过的申报；逾期未确认升级至主管校领导',
       en: "Academic Affairs confirms the consolidated list before the province's deadline, only applications it approved; a late or missing confirmation escalates to the school leader",
     },
-    enforcedIn: ['workflows/round.ts', 'domain/round.ts#confirmationDeadline'],
+    enforcedIn: ['workflows/round/consolidation.ts', 'domain/round.ts#confirmationDeadline'],
   }),
   provincialResult: defineRule({
     id: 'art9.provincialResult',
@@ -107,7 +107,7 @@ export const roundRules = {
       zh: '省教育厅评审结果由教务部逐项录入（批准，或不予批准并注明理由）；公示期内可录入异议',
       en: "Academic Affairs records the province's result per application (approved, or rejected with a reason); objections are recorded during the public notice",
     },
-    enforcedIn: ['workflows/round.ts'],
+    enforcedIn: ['workflows/round/provincial.ts'],
   }),
 } as const;
 

@@ -1,5 +1,5 @@
 /**
- * Types of the approval workflow (workflows/approval.ts): its input, state, update inputs
+ * Types of the approval workflow (workflows/approval/): its input, state, update inputs
  * and the conclusion it signals to its parent. Type-only, so the pilot workflow and the
  * client import them without pulling workflow code.
  */
