@@ -153,7 +153,7 @@ function returnedLetter(n: ApprovalReturnedNotification, link: string): Letter {
   const who = by(n.by);
   const action: Bilingual = toSubmitter
     ? {
-        zh: '请试点负责人按意见修改后重新提交；重新提交后将直接回到退回的环节：',
+        zh: '请提交人按意见修改后重新提交（只有提交人可以重新提交）；重新提交后将直接回到退回的环节：',
         en: 'Please revise it as the comments ask and resubmit it; the resubmission goes straight back to the step that returned it: ',
       }
     : {

@@ -154,6 +154,8 @@ export const decideApprovalInputSchema = approvalDecisionInputSchema.and(
     stepId: requiredText(64, '审批环节不能为空', 'the step must not be blank'),
     /** For a return: `submitter` (default) or the id of an earlier step. */
     returnTo: z.string().trim().min(1).max(64).optional(),
+    /** Why the submitter decides their own item (only roles the rule table allows; recorded). */
+    overrideReason: z.string().trim().min(1).max(1000).optional(),
     actor: actorSchema,
   }),
 );

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { actorSchema, roleNames, type Actor, type Role } from './actor';
 import { dateDeadline, shanghaiDate, type Deadline, type WorkingCalendar } from './calendar';
 import type { Bilingual, RuleResult } from './errors';
-import { breach, type RuleDefinition } from './rules';
+import { breach, defineRule, type RuleDefinition } from './rules';
 import type { RuleTable } from './tables';
 import { requiredText } from './validation';
 
@@ -105,6 +105,46 @@ export function checkApprover(chain: ApprovalChain, state: ApprovalState, actor:
     ];
   }
   return [];
+}
+
+export const approvalRules = {
+  separationOfDuties: defineRule({
+    id: 'approval.separationOfDuties',
+    article: { article: 13 },
+    severity: 'hard',
+    title: {
+      zh: '审核、审批须由提交人以外的人作出：提交人不能审批本人提交的事项（第六、七、十三条的逐级审核）；规则表所列角色可在写明理由后例外',
+      en: 'each review and approval is made by someone other than the submitter (the chains of Art. 6, 7 and 13); roles the rule table lists may, with a recorded reason',
+    },
+    enforcedIn: ['domain/approval.ts#checkSeparationOfDuties', 'workflows/approval/decisions.ts'],
+  }),
+} as const;
+
+/**
+ * Separation of duties: may `actor` decide a step of an item `submittedBy` submitted? The
+ * submitter is the person who submitted it, or the person Academic Affairs entered it for.
+ * A role of the table's `selfDecisionOverrideRoles` may, giving `overrideReason`.
+ */
+export function checkSeparationOfDuties(
+  actor: Actor,
+  submittedBy: Actor,
+  table: Pick<RuleTable, 'selfDecisionOverrideRoles'>,
+  overrideReason: string | undefined,
+): RuleResult[] {
+  const own = actor.id === submittedBy.id || (submittedBy.onBehalfOf !== undefined && actor.id === submittedBy.onBehalfOf);
+  if (!own) return [];
+  const mayOverride = table.selfDecisionOverrideRoles?.includes(actor.role) ?? false;
+  if (mayOverride && overrideReason) return [];
+  return [
+    breach(approvalRules.separationOfDuties, mayOverride ? 'overrideReason' : 'actor', {
+      zh: mayOverride
+        ? '这是您本人提交（或代录入）的事项：如确需由您审批，须写明理由（overrideReason），理由将记入审批记录'
+        : '提交人不能审批本人提交的事项（职责分离）：请将本环节委托他人审批，或由其他有权人员审批',
+      en: mayOverride
+        ? 'you submitted (or entered) this item: to decide it yourself, give the reason (overrideReason); it is recorded with the decision'
+        : 'the submitter may not decide their own item (separation of duties): delegate this step to someone else, or let another approver decide',
+    }),
+  ];
 }
 
 /**

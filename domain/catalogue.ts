@@ -5,6 +5,7 @@
  * exists, and every `…Rules` export of a domain module is listed here.
  */
 import { applicationRules } from './application';
+import { approvalRules } from './approval';
 import { assessmentRules } from './assessment';
 import { budgetRules } from './budget';
 import { changeRules } from './change';
@@ -60,6 +61,7 @@ export const ruleGroups = {
   assessmentRules,
   budgetRules,
   inspectionRules,
+  approvalRules,
   violationRules,
   waiverRules,
   dateRules,

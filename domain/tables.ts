@@ -8,6 +8,7 @@
  * Rule functions take the pinned {@link RuleTable} as a parameter; none of them reads
  * `currentRulesVersion` itself.
  */
+import type { Role } from './actor';
 
 export interface RuleTable {
   version: string;
@@ -40,6 +41,12 @@ export interface RuleTable {
   approvalStepWorkingDays: number;
   /** Art. 8(5): levels the measures encourage; ranked first in review lists, never a block. */
   encouragedLevels: readonly CertificateLevelName[];
+  /**
+   * Separation of duties in approvals (Art. 6(4), 7, 13): nobody decides a step of their own
+   * submission; the roles listed may, with a recorded reason. Absent in tables before 2026.1:
+   * no role may.
+   */
+  selfDecisionOverrideRoles?: readonly Role[];
 }
 
 /** Same values as `certificateLevels` in pilot.ts (kept literal here: pilot.ts imports this file). */
@@ -71,6 +78,27 @@ export const ruleTables: readonly RuleTable[] = deepFreeze<RuleTable[]>([
     deadlineTime: '17:00',
     approvalStepWorkingDays: 5,
     encouragedLevels: ['intermediate', 'advanced'],
+  },
+  {
+    version: '2026.1',
+    effectiveFrom: '2026-12-01',
+    source: '粤生态职院〔2023〕18号《1+X证书制度试点工作管理办法（试行）》；审批职责分离（提交人不审批本人事项）',
+    feeCapsFen: { written: 200_00, computer: 300_00, practicalGeneral: 500_00, practicalSpecial: 700_00 },
+    passRateThresholdBp: 9000,
+    minPlannedExaminees: 30,
+    maxPilotsPerMajorPerRound: 1,
+    rectificationWorkingDays: 30,
+    publicNoticeWorkingDays: 5,
+    provincialMissesToCancel: 3,
+    weeklyMissesToEscalate: 3,
+    weeklyReport: { weekday: 5, time: '17:00', reminderLeadHours: 24 },
+    reminderLeadHours: { provincialMaterial: 72, approvalStep: 24, rectification: 120 },
+    deadlineTime: '17:00',
+    approvalStepWorkingDays: 5,
+    encouragedLevels: ['intermediate', 'advanced'],
+    // Academic Affairs enters items on a college's behalf (onBehalfOf) and runs the programme:
+    // it alone may decide its own entry's step, giving the reason (e.g. decided offline).
+    selfDecisionOverrideRoles: ['academicAffairs'],
   },
 ]);
 

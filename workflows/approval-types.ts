@@ -57,6 +57,8 @@ export interface ApprovalDecisionRecord {
   outcome: ApprovalOutcome;
   returnTo?: ReturnTarget;
   comment?: string;
+  /** Why the submitter decided their own item (a role the rule table allows). */
+  overrideReason?: string;
   /** Who decided: the approver, or the delegate (then `onBehalfOf` names the approver). */
   actor: Actor;
   onBehalfOf?: string;
@@ -160,6 +162,8 @@ export interface ApprovalConcluded {
   /** Art. 7: the provincial filing of an approved change request. */
   filing?: ProvincialFiling;
   concludedAt: string;
+  /** Who concluded it: the last decider, the withdrawing submitter, or who recorded the filing (absent in older runs). */
+  by?: Actor;
 }
 
 /** The workflow's result: the conclusion, or `cancelled` (pilot cancelled, Art. 19). */
@@ -176,6 +180,8 @@ export interface DecideApprovalInput {
   comment?: string;
   /** For `return`: `submitter` (default) or the id of an earlier step. */
   returnTo?: ReturnTarget;
+  /** Why the submitter decides their own item (roles the rule table allows; recorded). */
+  overrideReason?: string;
   /** The approver, or a delegate (optionally with `onBehalfOf` naming the approver). */
   actor: Actor;
 }

@@ -21,6 +21,8 @@ describe('the dictionary of names', () => {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/audit\(\s*'([A-Za-z]+\.[A-Za-z]+)'/g)) used.add(m[1]!);
       for (const m of text.matchAll(/action: '([A-Za-z]+\.[A-Za-z]+)'/g)) used.add(m[1]!);
+      // `approval.${c.outcome}`: every outcome an approval concludes with.
+      if (text.includes('`approval.${c.outcome}`')) for (const o of ['approved', 'rejected', 'withdrawn']) used.add(`approval.${o}`);
     }
     expect(used.size).toBeGreaterThan(15);
     const missing = [...used].filter((a) => !(a in auditActionNames));

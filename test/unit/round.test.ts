@@ -16,6 +16,7 @@ import {
   roundWorkflowId,
 } from '../../domain/round';
 import type { RoundNotification } from '../../domain/round-notifications';
+import { currentRulesVersion } from '../../domain/tables';
 import { sampleRound } from '../../scripts/support/rounds';
 import { actors, application, calendar, refusalsOf, shape, table } from './fixtures';
 
@@ -24,7 +25,7 @@ const round = (over: Parameters<typeof sampleRound>[0]) => roundRecordSchema.par
 describe('the round record (Art. 9(1)–(2))', () => {
   it('keeps the call: year, document number, requirements, deadlines; the notice length defaults to the table', () => {
     const r = round({ id: 'r2027', internalDeadline: '2026-12-07', provincialDeadline: '2026-12-14' });
-    expect(r).toMatchObject({ id: 'r2027', year: 2027, documentNumber: '粤教职函〔2026〕88号', rulesVersion: '2023.1' });
+    expect(r).toMatchObject({ id: 'r2027', year: 2027, documentNumber: '粤教职函〔2026〕88号', rulesVersion: currentRulesVersion });
     expect(noticeWorkingDays(r, table)).toBe(5);
     expect(noticeWorkingDays({ publicNoticeWorkingDays: 7 }, table)).toBe(7);
     expect(roundWorkflowId('r2027')).toBe('round:r2027');

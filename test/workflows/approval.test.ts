@@ -14,7 +14,7 @@ import { addDays, createChinaCalendar, shanghaiDate } from '../../domain/calenda
 import type { ApprovalNotification } from '../../domain/notifications';
 import { ruleTable, currentRulesVersion } from '../../domain/tables';
 import type { approvalWorkflow } from '../../workflows/approval';
-import type { ApprovalConcluded, DecideApprovalInput } from '../../workflows/approval-types';
+import type { ApprovalConcluded, ApprovalWorkflowInput, DecideApprovalInput } from '../../workflows/approval-types';
 import {
   approvalStateQuery,
   approvalWorkflowId,
@@ -48,13 +48,17 @@ const table = ruleTable(currentRulesVersion);
 useTimeSkippingWorker(taskQueue, activities, (e) => (env = e), childWorkflowsPath);
 
 /** Starts the recorder parent `pilot:<id>` and its approval child `pilot:<id>/<kind>/1`. */
-async function startApproval(pilotId: string, kind: 'budget' | 'changeRequest' | 'examinerPlan' = 'budget') {
+async function startApproval(
+  pilotId: string,
+  kind: 'budget' | 'changeRequest' | 'examinerPlan' = 'budget',
+  submittedBy: ApprovalWorkflowInput['submittedBy'] = people.lead,
+) {
   const parentId = `pilot:${pilotId}`;
   const childId = approvalWorkflowId(parentId, kind, 1);
   const now = new Date(await env.currentTimeMs()).toISOString();
   const subject = kind === 'budget' ? budgetPlan(pilotId) : kind === 'changeRequest' ? changeRequest(pilotId, now) : undefined;
   const input: SignalRecorderInput = {
-    approval: { workflowId: childId, input: approvalInput(kind, pilotId, parentId, subject as never, now) },
+    approval: { workflowId: childId, input: { ...approvalInput(kind, pilotId, parentId, subject as never, now), submittedBy } },
   };
   // The test server's default execution timeout is short of a pilot's life: set one explicitly.
   const parent = await env.client.workflow.start(signalRecorderWorkflow, {
@@ -298,6 +302,81 @@ describe('approval workflow: the budget chain (Art. 13)', () => {
     expect(sent(childId)[1]).toMatchObject({ outcome: 'withdrawn', comment: '预算需重新编制' });
     const signals = await queryUntil(parent, recordedSignalsQuery, (r) => r.length > 0); // the parent handles it in its own task
     expect(signals.map((s) => [s.signal, (s.payload as { outcome: string }).outcome])).toEqual([['approvalConcluded', 'withdrawn']]);
+    // The conclusion names who concluded it: the withdrawing submitter (issue 12, observation 1).
+    expect((signals[0]!.payload as ApprovalConcluded).by).toEqual(people.lead);
+    await parent.signal(stopRecorder);
+  });
+});
+
+describe('approval workflow: routed as an OA user expects (issue 12)', () => {
+  const secretary = { id: 'sec.zhou', role: 'collegeStaff' as const, college: 'forestry' };
+
+  it('the submitter never decides their own item; a return goes to the submitter alone, who resubmits to the step that returned it', async () => {
+    const { parent, child, childId } = await startApproval('sod-1', 'budget', people.dean);
+    // The college leader submitted it: he may not decide its college step (observation 4).
+    const own = await decide(child, { stepId: 'college', outcome: 'approve', actor: people.dean }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(JSON.stringify((own as { cause?: unknown })?.cause ?? own)).toContain('approval.separationOfDuties');
+    expect((await child.query(approvalStateQuery)).decisions).toEqual([]);
+    // He delegates the step; his delegate decides it on his behalf.
+    const until = new Date((await env.currentTimeMs()) + 3 * 86_400_000).toISOString();
+    await child.executeUpdate(delegateApproval, {
+      args: [
+        {
+          stepId: 'college',
+          delegate: { userId: 'sec.zhou', email: 'zhou@college.test', name: '周秘书' },
+          validUntil: until,
+          actor: people.dean,
+        },
+      ],
+    });
+    await decide(child, { stepId: 'college', outcome: 'approve', comment: '代为审核', actor: secretary });
+    // Academic Affairs returns it to the submitter: the mail goes to the college leader, not the pilot lead (observation 2).
+    const r = await decide(child, { stepId: 'academicAffairs', outcome: 'return', comment: '请按元填写金额', actor: people.jwb });
+    expect(r).toEqual({ status: 'returned' });
+    await queryUntil(child, approvalStateQuery, (st) => st.emails.some((e) => e.kind === 'approvalReturned'));
+    await mailCount(childId, 4);
+    const returned = sent(childId).find((n) => n.kind === 'approvalReturned')!;
+    expect(returned.to.map((x) => x.email)).toEqual(['dean@college.test']);
+    // Only the submitter may resubmit; it goes straight back to Academic Affairs.
+    const byLead = await child.executeUpdate(resubmitApproval, { args: [{ subject: budgetPlan('sod-1'), actor: people.lead }] }).then(
+      () => 'accepted',
+      () => 'refused',
+    );
+    expect(byLead).toBe('refused');
+    const again = await child.executeUpdate(resubmitApproval, {
+      args: [{ subject: budgetPlan('sod-1'), note: '已改为元', actor: people.dean }],
+    });
+    expect(again).toMatchObject({ status: 'pending', currentStepId: 'academicAffairs' });
+    const state = await child.query(approvalStateQuery);
+    expect(state.timeline.find((t) => t.event === 'resubmitted')).toMatchObject({ actor: 'dean.li', note: '已改为元' });
+    await child.cancel();
+    await parent.signal(stopRecorder);
+  });
+
+  it("Academic Affairs may decide an item it entered on a college's behalf only with a recorded reason (the rule table's override)", async () => {
+    const entered = { ...people.jwb, onBehalfOf: 'zhang' }; // entered for the pilot lead
+    const { parent, child } = await startApproval('sod-2', 'budget', entered);
+    await decide(child, { stepId: 'college', outcome: 'approve', actor: people.dean });
+    const refused = await decide(child, { stepId: 'academicAffairs', outcome: 'approve', actor: people.jwb }).then(
+      () => 'accepted',
+      (e: unknown) => JSON.stringify((e as { cause?: unknown }).cause ?? e),
+    );
+    expect(refused).toContain('overrideReason');
+    await decide(child, {
+      stepId: 'academicAffairs',
+      outcome: 'approve',
+      overrideReason: '试点负责人纸质提交，已线下审核，教务部代录入',
+      actor: people.jwb,
+    });
+    const state = await child.query(approvalStateQuery);
+    expect(state.decisions.at(-1)).toMatchObject({
+      stepId: 'academicAffairs',
+      overrideReason: '试点负责人纸质提交，已线下审核，教务部代录入',
+    });
+    await child.cancel();
     await parent.signal(stopRecorder);
   });
 });

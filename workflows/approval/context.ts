@@ -94,6 +94,18 @@ export function approvalContext(input: ApprovalWorkflowInput) {
     const email = approverEmail[role];
     return email && (role === 'collegeLeader' || role === 'academicAffairs' || role === 'schoolLeader') ? [{ role, email }] : [];
   };
+  /**
+   * Where the submitter's mail goes: the lead's address for the pilot lead, the role's address
+   * for a college leader, Academic Affairs or a school leader; college staff have no address of
+   * their own here, so their college leader's (the working group's head, Art. 5) — the item is
+   * in the submitter's own inbox as 已退回待修改 either way.
+   */
+  const submitter = (): Recipient[] => {
+    const by = s.submittedBy;
+    if (by.role === 'pilotLead') return [lead];
+    if (by.role === 'collegeLeader' || by.role === 'academicAffairs' || by.role === 'schoolLeader') return approverOf(by.role);
+    return approverOf('collegeLeader');
+  };
   const activeDelegates = (stepId: string): Recipient[] =>
     s.delegations
       .filter((d) => d.stepId === stepId && Date.parse(d.validUntil) >= Date.now())
@@ -161,6 +173,7 @@ export function approvalContext(input: ApprovalWorkflowInput) {
     note,
     stepRef,
     lead,
+    submitter,
     approverOf,
     activeDelegates,
     ccRecipients,

@@ -7,7 +7,7 @@
  */
 import { setHandler } from '@temporalio/workflow';
 import type { Actor } from '../../domain/actor';
-import { checkApprover, type ApprovalStep } from '../../domain/approval';
+import { checkApprover, checkSeparationOfDuties, type ApprovalStep } from '../../domain/approval';
 import { decideApprovalInputSchema, provincialFilingStep, recordApprovalFilingInputSchema } from '../../domain/approval-kinds';
 import { formatShanghai, shanghaiDate } from '../../domain/calendar';
 import { changeRules, recordFiling as buildFiling } from '../../domain/change';
@@ -33,7 +33,7 @@ export function registerDecisions(ctx: ApprovalContext): void {
     note,
     post,
     stepRef,
-    lead,
+    submitter,
     approverOf,
     activeDelegates,
     ccRecipients,
@@ -91,6 +91,7 @@ export function registerDecisions(ctx: ApprovalContext): void {
     requireStatus(['pending'], 'status');
     const step = requireCurrentStep(d.stepId);
     const { onBehalfOf } = approverFor(d.actor, step);
+    refuseIfAny(checkSeparationOfDuties(d.actor, s.submittedBy, ctx.rules, d.overrideReason));
     let returnTo: number | 'submitter' | undefined;
     if (d.outcome === 'return') {
       const target = d.returnTo ?? 'submitter';
@@ -131,6 +132,7 @@ export function registerDecisions(ctx: ApprovalContext): void {
         outcome: d.outcome,
         ...(d.outcome === 'return' ? { returnTo: returnTo === 'submitter' ? 'submitter' : steps[returnTo!]!.id } : {}),
         ...(d.comment ? { comment: d.comment } : {}),
+        ...(d.overrideReason ? { overrideReason: d.overrideReason } : {}),
         actor: by,
         ...(onBehalfOf ? { onBehalfOf: onBehalfOf.delegator.id } : {}),
         at: nowIso(),
@@ -143,7 +145,13 @@ export function registerDecisions(ctx: ApprovalContext): void {
         stepId: step.id,
         actor: by.id,
         ...(by.onBehalfOf ? { onBehalfOf: by.onBehalfOf } : {}),
-        ...(d.comment ? { note: d.comment } : {}),
+        ...(d.comment || d.overrideReason
+          ? {
+              note: [d.comment, d.overrideReason ? `本人审批理由 / own-item reason: ${d.overrideReason}` : undefined]
+                .filter(Boolean)
+                .join(' — '),
+            }
+          : {}),
       });
       const n = s.decisions.length;
       const copyCc = () => {
@@ -159,14 +167,14 @@ export function registerDecisions(ctx: ApprovalContext): void {
           });
       };
       if (d.outcome === 'reject') {
-        conclude(ctx, 'rejected', d.comment);
+        conclude(ctx, 'rejected', by, d.comment);
       } else if (d.outcome === 'approve') {
         const next = ctx.resumeStack.pop() ?? ctx.stepIndex + 1;
         if (next < steps.length) {
           copyCc();
           openStep(ctx, next);
         } else {
-          conclude(ctx, 'approved', d.comment);
+          conclude(ctx, 'approved', by, d.comment);
         }
       } else {
         copyCc();
@@ -179,7 +187,8 @@ export function registerDecisions(ctx: ApprovalContext): void {
           post({
             kind: 'approvalReturned',
             eventKey: `decision:${n}:returned`,
-            to: [lead],
+            // Only the submitter can revise and resubmit (issue 12): the mail goes to them.
+            to: submitter(),
             step: stepRef(step),
             returnTo: SUBMITTER,
             comment: d.comment ?? '',
@@ -191,7 +200,7 @@ export function registerDecisions(ctx: ApprovalContext): void {
           post({
             kind: 'approvalReturned',
             eventKey: `decision:${n}:returned`,
-            to: [...approverOf(target.role), ...activeDelegates(target.id), lead],
+            to: [...approverOf(target.role), ...activeDelegates(target.id), ...submitter()],
             step: stepRef(step),
             returnTo: stepRef(target),
             comment: d.comment ?? '',
@@ -247,7 +256,7 @@ export function registerFiling(ctx: ApprovalContext): void {
       const filing = validateFiling(raw);
       s.filing = filing;
       note({ event: 'filingRecorded', stepId: provincialFilingStep.id, actor: filing.recordedBy.id, note: filing.reference });
-      conclude(ctx, 'approved');
+      conclude(ctx, 'approved', filing.recordedBy);
       return result();
     },
     { validator: (raw) => void validateFiling(raw) },

@@ -6,6 +6,7 @@
  * the step that returned it; a withdrawal is possible until a step of the round decides.
  */
 import { setHandler } from '@temporalio/workflow';
+import type { Actor } from '../../domain/actor';
 import { approvalStepDeadline } from '../../domain/approval';
 import {
   checkApprovalStart,
@@ -58,8 +59,8 @@ export function openStep(ctx: ApprovalContext, index: number, mail: 'request' | 
 }
 
 /** Concludes the item: state, search attributes, the mail to the lead, the college leader and those copied. */
-export function conclude(ctx: ApprovalContext, outcome: ApprovalConcluded['outcome'], comment?: string): void {
-  const { input, s, note, searchAttributes, post, lead, approverOf, ccRecipients } = ctx;
+export function conclude(ctx: ApprovalContext, outcome: ApprovalConcluded['outcome'], by: Actor, comment?: string): void {
+  const { input, s, note, searchAttributes, post, lead, submitter, approverOf, ccRecipients } = ctx;
   const at = nowIso();
   s.status = outcome;
   s.currentStep = undefined;
@@ -69,7 +70,7 @@ export function conclude(ctx: ApprovalContext, outcome: ApprovalConcluded['outco
   post({
     kind: 'approvalConcluded',
     eventKey: `concluded:${outcome}`,
-    to: [lead, ...approverOf('collegeLeader'), ...ccRecipients()],
+    to: [...submitter(), lead, ...approverOf('collegeLeader'), ...ccRecipients()],
     outcome,
     ...(comment ? { comment } : {}),
     ...(s.filing ? { filingReference: s.filing.reference } : {}),
@@ -82,6 +83,7 @@ export function conclude(ctx: ApprovalContext, outcome: ApprovalConcluded['outco
     decisions: s.decisions,
     ...(s.filing ? { filing: s.filing } : {}),
     concludedAt: at,
+    by,
   };
 }
 
@@ -147,7 +149,7 @@ export function registerSubmitterActions(ctx: ApprovalContext): void {
     (raw): ApprovalUpdateResult => {
       const w = validateWithdrawal(raw);
       note({ event: 'withdrawn', actor: w.actor.id, ...(w.reason ? { note: w.reason } : {}) });
-      conclude(ctx, 'withdrawn', w.reason);
+      conclude(ctx, 'withdrawn', w.actor, w.reason);
       return result();
     },
     { validator: (raw) => void validateWithdrawal(raw) },

@@ -117,7 +117,8 @@ function approvalConcluded(ctx: PilotContext, c: ApprovalConcluded): void {
   rec.status = c.outcome;
   rec.concludedAt = c.concludedAt;
   rec.subject = c.subject;
-  const last = c.decisions[c.decisions.length - 1];
+  // The person who concluded it (a withdrawal is the submitter's act, not the last decider's).
+  const by = c.by ?? c.decisions[c.decisions.length - 1]?.actor;
   const outcomeName = {
     approved: { zh: '通过', en: 'approved' },
     rejected: { zh: '未通过', en: 'rejected' },
@@ -129,7 +130,7 @@ function approvalConcluded(ctx: PilotContext, c: ApprovalConcluded): void {
     const amt = formatFen(s.approvedBudgetFen);
     ctx.audit(
       'budget.approved',
-      last?.actor,
+      by,
       {
         zh: `资金预算方案 ${c.approvalId} 经主管校领导批准：${amt.zh}`,
         en: `budget plan ${c.approvalId} approved by the school leader: ${amt.en}`,
@@ -148,7 +149,7 @@ function approvalConcluded(ctx: PilotContext, c: ApprovalConcluded): void {
   }
   ctx.audit(
     `approval.${c.outcome}`,
-    last?.actor,
+    by,
     { zh: `${rec.summary.zh}：${outcomeName.zh}`, en: `${rec.summary.en}: ${outcomeName.en}` },
     { after: { approvalId: c.approvalId, outcome: c.outcome } },
   );
@@ -170,7 +171,7 @@ function applyChange(ctx: PilotContext, req: ChangeRequest, c: ApprovalConcluded
   const filing = c.filing ? `${c.filing.reference}` : '—';
   ctx.audit(
     'change.applied',
-    c.decisions[c.decisions.length - 1]?.actor,
+    c.by ?? c.decisions[c.decisions.length - 1]?.actor,
     {
       zh: `变更申请 ${req.id} 经审核并报省厅备案（${filing}）后生效`,
       en: `change request ${req.id} approved and filed with the province (${filing}); in effect`,
