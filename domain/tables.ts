@@ -60,42 +60,33 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/** The measures as published (粤生态职院〔2023〕18号). */
+const v2023_1: RuleTable = {
+  version: '2023.1',
+  effectiveFrom: '2023-02-20',
+  source: '粤生态职院〔2023〕18号《1+X证书制度试点工作管理办法（试行）》',
+  feeCapsFen: { written: 200_00, computer: 300_00, practicalGeneral: 500_00, practicalSpecial: 700_00 },
+  passRateThresholdBp: 9000,
+  minPlannedExaminees: 30,
+  maxPilotsPerMajorPerRound: 1,
+  rectificationWorkingDays: 30,
+  publicNoticeWorkingDays: 5,
+  provincialMissesToCancel: 3,
+  weeklyMissesToEscalate: 3,
+  weeklyReport: { weekday: 5, time: '17:00', reminderLeadHours: 24 },
+  reminderLeadHours: { provincialMaterial: 72, approvalStep: 24, rectification: 120 },
+  deadlineTime: '17:00',
+  approvalStepWorkingDays: 5,
+  encouragedLevels: ['intermediate', 'advanced'],
+};
+
 export const ruleTables: readonly RuleTable[] = deepFreeze<RuleTable[]>([
+  v2023_1,
   {
-    version: '2023.1',
-    effectiveFrom: '2023-02-20',
-    source: '粤生态职院〔2023〕18号《1+X证书制度试点工作管理办法（试行）》',
-    feeCapsFen: { written: 200_00, computer: 300_00, practicalGeneral: 500_00, practicalSpecial: 700_00 },
-    passRateThresholdBp: 9000,
-    minPlannedExaminees: 30,
-    maxPilotsPerMajorPerRound: 1,
-    rectificationWorkingDays: 30,
-    publicNoticeWorkingDays: 5,
-    provincialMissesToCancel: 3,
-    weeklyMissesToEscalate: 3,
-    weeklyReport: { weekday: 5, time: '17:00', reminderLeadHours: 24 },
-    reminderLeadHours: { provincialMaterial: 72, approvalStep: 24, rectification: 120 },
-    deadlineTime: '17:00',
-    approvalStepWorkingDays: 5,
-    encouragedLevels: ['intermediate', 'advanced'],
-  },
-  {
+    ...v2023_1,
     version: '2026.1',
     effectiveFrom: '2026-12-01',
     source: '粤生态职院〔2023〕18号《1+X证书制度试点工作管理办法（试行）》；审批职责分离（提交人不审批本人事项）',
-    feeCapsFen: { written: 200_00, computer: 300_00, practicalGeneral: 500_00, practicalSpecial: 700_00 },
-    passRateThresholdBp: 9000,
-    minPlannedExaminees: 30,
-    maxPilotsPerMajorPerRound: 1,
-    rectificationWorkingDays: 30,
-    publicNoticeWorkingDays: 5,
-    provincialMissesToCancel: 3,
-    weeklyMissesToEscalate: 3,
-    weeklyReport: { weekday: 5, time: '17:00', reminderLeadHours: 24 },
-    reminderLeadHours: { provincialMaterial: 72, approvalStep: 24, rectification: 120 },
-    deadlineTime: '17:00',
-    approvalStepWorkingDays: 5,
-    encouragedLevels: ['intermediate', 'advanced'],
     // Academic Affairs enters items on a college's behalf (onBehalfOf) and runs the programme:
     // it alone may decide its own entry's step, giving the reason (e.g. decided offline).
     selfDecisionOverrideRoles: ['academicAffairs'],
