@@ -17,7 +17,7 @@ import type { RuleResult } from '../../domain/errors';
 import type { Notification } from '../../domain/notifications';
 import { pilotWorkflowId } from '../../domain/pilot';
 import { applicationWorkflowId, confirmationDeadline, roundRecordSchema } from '../../domain/round';
-import { ruleTable } from '../../domain/tables';
+import { currentRulesVersion, ruleTable } from '../../domain/tables';
 import {
   REFUSAL_FAILURE_TYPE,
   applicationStateQuery,
@@ -467,7 +467,7 @@ describe('an application round from the provincial call to approved pilots (Art.
         collegeLeaderEmail: appId === 'F1' ? 'dean.forestry@college.test' : 'dean.it@college.test',
         academicAffairsEmail: 'jwb@college.test',
         source: { roundId: round.id, applicationId: appId },
-        rulesVersion: '2023.1',
+        rulesVersion: currentRulesVersion, // the round's, pinned when it opened
       });
       await pilot.terminate('test done');
     }

@@ -87,8 +87,13 @@ export function createContext(input: PilotWorkflowInput, initial: (calendar: Wor
   const workflowId = workflowInfo().workflowId;
   const rules = ruleTable(input.pilot.rulesVersion);
   const warnings: CalendarWarning[] = input.carried?.calendarWarnings ?? [];
+  // Each new warning is also a timeline entry; those raised while the state is being built wait for it.
+  const unrecorded: CalendarWarning[] = [];
+  let recordWarning = (w: CalendarWarning) => void unrecorded.push(w);
   const onCalendarWarning = (w: CalendarWarning) => {
-    if (!warnings.some((x) => x.year === w.year)) warnings.push(w);
+    if (warnings.some((x) => x.year === w.year)) return;
+    warnings.push(w);
+    recordWarning(w);
   };
   const calendar = input.calendar ? new WorkingCalendar([input.calendar], onCalendarWarning) : createChinaCalendar(onCalendarWarning);
   const s = input.carried ?? initial(calendar);
@@ -201,5 +206,7 @@ export function createContext(input: PilotWorkflowInput, initial: (calendar: Wor
       upsertSearchAttributes([{ key: OnexOverdue, value: ctx.overdue() }]);
     },
   };
+  recordWarning = (w) => void ctx.audit('calendar.warning', undefined, w.message);
+  unrecorded.forEach(recordWarning);
   return ctx;
 }
