@@ -26,7 +26,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { actorSchema, roles } from '../../domain/actor';
+import { actorSchema, isAcademicAffairs, roles } from '../../domain/actor';
+import { actions, type ScopeName } from '../actions';
 import { formatRuleResult, inputError, type RuleResult } from '../../domain/errors';
 import { MAX_INPUT_DEPTH, nestedDeeperThan, parseOrRefuse, safeParseBilingual } from '../../domain/validation';
 import { idSchema } from '../../domain/pilot';
@@ -94,6 +95,10 @@ declare module 'fastify' {
     auth?: 'public';
     /** The route reads query fields (with its own strict schema); others take none. */
     query?: boolean;
+    /** `actor`: a delegate may name a principal in the request's own actor (approval steps; the route checks the delegation). */
+    onBehalfOf?: 'actor';
+    /** Who of a college-scoped role may reach the route (./scope.ts); from the action table. */
+    scope?: ScopeName;
   }
 }
 
@@ -367,7 +372,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     if (!user || req.routeOptions.url === undefined || req.routeOptions.config?.auth === 'public') return;
     const route = req.routeOptions.url;
     if (MUTATING.has(req.method) && req.body !== undefined) {
-      const mismatch = bindActors(req.body, user, user.role === 'academicAffairs' ? 'any' : route.includes('/approvals') ? 'actor' : false);
+      const mismatch = bindActors(
+        req.body,
+        user,
+        isAcademicAffairs(user) ? 'any' : req.routeOptions.config?.onBehalfOf === 'actor' ? 'actor' : false,
+      );
       if (mismatch) {
         return refuse(
           req,
@@ -424,7 +433,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       }
       req.headers['idempotency-key'] = boundIdempotencyKey(user.id, where, key);
     }
-    if (req.method === 'GET' && route === '/api/pilots') {
+    if (req.method === 'GET' && route === actions.listPilots.route) {
       // A filter is a value, never query syntax: anything the strict schema refuses
       // (quotes, operators, unknown stages) is refused here and logged as an attempt.
       const f = safeParseBilingual(pilotListFilterSchema, req.query);
