@@ -142,6 +142,11 @@ export interface ActionSpec {
   scope: ScopeName;
   /** `actor`: a delegate may name the principal in the request's own actor (approval steps). */
   onBehalfOf?: 'actor';
+  /**
+   * An `Idempotency-Key` makes a retried request apply once (bound to the user, route and
+   * body by the edge); every action takes one unless it says `false`. Reads never do.
+   */
+  idempotent?: false;
   /** 201 for an action that creates a process. */
   status?: 201;
   /** The CLI command (`group command <args>`), or null for what only the page reads. */

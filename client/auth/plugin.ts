@@ -97,6 +97,8 @@ declare module 'fastify' {
     query?: boolean;
     /** `actor`: a delegate may name a principal in the request's own actor (approval steps; the route checks the delegation). */
     onBehalfOf?: 'actor';
+    /** `false`: the route takes no Idempotency-Key (reads; an action of the table that opts out). Unset: any change (POST …) takes one. */
+    idempotency?: boolean;
     /** Who of a college-scoped role may reach the route (./scope.ts); from the action table. */
     scope?: ScopeName;
   }
@@ -396,7 +398,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     }
     const key = req.headers['idempotency-key'];
     if (key !== undefined) {
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key) || !MUTATING.has(req.method)) {
+      if (
+        typeof key !== 'string' ||
+        !IDEMPOTENCY_KEY.test(key) ||
+        !MUTATING.has(req.method) ||
+        req.routeOptions.config?.idempotency === false
+      ) {
         return refuse(
           req,
           reply,

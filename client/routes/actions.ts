@@ -81,7 +81,12 @@ export function registerActionRoutes(app: FastifyInstance, deps: ApiDeps, handle
     app.route({
       method: spec.method,
       url: spec.route,
-      config: { query: takesQuery, scope: spec.scope, ...(spec.onBehalfOf ? { onBehalfOf: spec.onBehalfOf } : {}) },
+      config: {
+        query: takesQuery,
+        scope: spec.scope,
+        idempotency: spec.method === 'POST' && spec.idempotent !== false,
+        ...(spec.onBehalfOf ? { onBehalfOf: spec.onBehalfOf } : {}),
+      },
       handler: async (req, reply) => {
         const params = (req.params ?? {}) as Record<string, string>;
         let input: unknown;
