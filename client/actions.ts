@@ -123,6 +123,18 @@ export type ScopeName =
  */
 export type ActionTarget = 'pilot' | 'approval' | 'rectification' | 'round' | 'application' | 'service';
 
+/** A CLI flag that maps straight to a body field (commands with conversions map their own flags). */
+export interface CliFlag {
+  /** As commander writes it: `--filed-on <date>`. */
+  flag: string;
+  /** The body field it sets. */
+  field: string;
+  help?: string;
+  required?: boolean;
+  /** Parsed as a number. */
+  number?: boolean;
+}
+
 export interface ActionSpec {
   method: 'GET' | 'POST';
   route: string;
@@ -153,6 +165,8 @@ export interface ActionSpec {
   cli: string | null;
   /** An action the CLI does through another action's command (one pilot through the bulk command). */
   cliVia?: string;
+  /** The command's flags that are body fields as they stand (client/cli-common.ts adds and maps them). */
+  flags?: readonly CliFlag[];
   /** 中文 first, with English, citing the article. */
   summary: Bilingual;
   tag: 'pilots' | 'approvals' | 'bulk' | 'rounds' | 'web';
@@ -393,6 +407,7 @@ export const actions = {
     roles: COLLEGE,
     scope: 'pilot',
     cli: 'assessment-result <pilotId> <sessionId>',
+    flags: [{ flag: '--passed <n>', field: 'passed', help: '通过人数 / number passed', required: true, number: true }],
     summary: { zh: '登记考核通过人数（第十二条）', en: "record a session's pass count (Art. 12)" },
     tag: 'pilots',
   },
@@ -431,6 +446,7 @@ export const actions = {
     roles: AA,
     scope: 'pilot',
     cli: 'cancel <pilotId>',
+    flags: [{ flag: '--reason <text>', field: 'reason', help: '取消理由 / why', required: true }],
     summary: { zh: '取消试点（教务部，第十九条）', en: 'cancel the pilot (Academic Affairs, Art. 19)' },
     tag: 'pilots',
   },
@@ -611,6 +627,7 @@ export const actions = {
     scope: 'pilot',
     onBehalfOf: 'actor',
     cli: 'approval withdraw <pilotId> <approvalId>',
+    flags: [{ flag: '--reason <text>', field: 'reason', help: '撤回理由 / why' }],
     summary: { zh: '撤回审批事项（第七、十三条）', en: 'withdraw (Art. 7, 13)' },
     tag: 'approvals',
   },
@@ -653,6 +670,10 @@ export const actions = {
     scope: 'pilot',
     onBehalfOf: 'actor',
     cli: 'approval filing <pilotId> <approvalId>',
+    flags: [
+      { flag: '--filed-on <date>', field: 'filedOn', help: '备案日期 / filed on', required: true },
+      { flag: '--reference <ref>', field: 'reference', help: '备案文号 / filing reference', required: true },
+    ],
     summary: { zh: '登记省教育厅备案（教务部，第七条）', en: 'record the provincial filing (Academic Affairs, Art. 7)' },
     tag: 'approvals',
   },
@@ -792,6 +813,7 @@ export const actions = {
     roles: AA,
     scope: 'open',
     cli: 'round notice <roundId>',
+    flags: [{ flag: '--start <date>', field: 'startDate', help: '公示开始日期 / first day of the notice', required: true }],
     summary: {
       zh: '录入公示开始日期，结束日期按工作日计算（第九条（三））',
       en: 'record the public notice start; its end follows in working days (Art. 9(3))',
@@ -807,6 +829,7 @@ export const actions = {
     roles: AA,
     scope: 'open',
     cli: 'round objection <roundId> <applicationId>',
+    flags: [{ flag: '--content <text>', field: 'content', help: '异议内容 / the objection', required: true }],
     summary: { zh: '录入公示异议（第九条（三））', en: 'record an objection during the notice (Art. 9(3))' },
     tag: 'rounds',
   },
@@ -842,6 +865,7 @@ export const actions = {
     roles: ['collegeStaff', 'collegeLeader'],
     scope: 'application',
     cli: 'app submit <roundId> <applicationId>',
+    flags: [{ flag: '--note <text>', field: 'note', help: '说明 / note' }],
     summary: { zh: '提交申报，送学院负责人签字（第五条（二））', en: 'submit for the college leader to sign (Art. 5(2))' },
     tag: 'rounds',
   },
@@ -854,6 +878,7 @@ export const actions = {
     roles: ['collegeStaff', 'collegeLeader'],
     scope: 'application',
     cli: 'app withdraw <roundId> <applicationId>',
+    flags: [{ flag: '--reason <text>', field: 'reason', help: '理由 / why' }],
     summary: { zh: '撤回已提交的申报（第八条）', en: 'withdraw a submitted application (Art. 8)' },
     tag: 'rounds',
   },
@@ -866,6 +891,7 @@ export const actions = {
     roles: ['collegeStaff', 'collegeLeader', 'academicAffairs'],
     scope: 'application',
     cli: 'app abandon <roundId> <applicationId>',
+    flags: [{ flag: '--reason <text>', field: 'reason', help: '理由 / why' }],
     summary: { zh: '放弃申报（第八条）', en: 'abandon the application (Art. 8)' },
     tag: 'rounds',
   },

@@ -10,9 +10,7 @@ import {
   ccApprovalInputSchema,
   decideApprovalInputSchema,
   delegateApprovalInputSchema,
-  recordApprovalFilingInputSchema,
   resubmitApprovalInputSchema,
-  withdrawApprovalInputSchema,
 } from '../domain/approval-kinds';
 import { approvalOutcomes } from '../domain/approval';
 import { formatShanghai, formatShanghaiMinute } from '../domain/calendar';
@@ -21,7 +19,7 @@ import { safeParseBilingual } from '../domain/validation';
 import type { ApprovalState, ApprovalUpdateResult } from '../workflows/approval-types';
 import type { ActionResult } from '../workflows/pilot-state';
 import type { RectificationState } from '../workflows/rectification-types';
-import { actionCommand, check, out, parseActor, read, send, type Globals } from './cli-common';
+import { actionCommand, bodyFromFlags, check, out, parseActor, read, send, type Globals } from './cli-common';
 
 const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8')) as unknown;
@@ -116,12 +114,9 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
       updated(g(), await send<ApprovalUpdateResult>(g(), 'resubmitApproval', { id: pilotId, approvalId }, body));
     });
   actionCommand(program, 'withdrawApproval')
-    .option('--reason <text>')
     .addOption(actorOption())
-    .action(async (pilotId: string, approvalId: string, o: { reason?: string; actor?: string }) => {
-      const body = check(
-        safeParseBilingual(withdrawApprovalInputSchema, { ...(o.reason ? { reason: o.reason } : {}), actor: parseActor(o.actor) }),
-      );
+    .action(async (pilotId: string, approvalId: string, o: { actor?: string }) => {
+      const body = { ...bodyFromFlags('withdrawApproval', o), actor: parseActor(o.actor) };
       updated(g(), await send<ApprovalUpdateResult>(g(), 'withdrawApproval', { id: pilotId, approvalId }, body));
     });
   actionCommand(program, 'delegateApproval')
@@ -157,13 +152,9 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
       updated(g(), await send<ApprovalUpdateResult>(g(), 'ccApproval', { id: pilotId, approvalId }, body));
     });
   actionCommand(program, 'recordApprovalFiling')
-    .requiredOption('--filed-on <date>')
-    .requiredOption('--reference <ref>', '备案文号 / filing reference')
     .addOption(actorOption())
-    .action(async (pilotId: string, approvalId: string, o: { filedOn: string; reference: string; actor?: string }) => {
-      const body = check(
-        safeParseBilingual(recordApprovalFilingInputSchema, { filedOn: o.filedOn, reference: o.reference, actor: parseActor(o.actor) }),
-      );
+    .action(async (pilotId: string, approvalId: string, o: { actor?: string }) => {
+      const body = { ...bodyFromFlags('recordApprovalFiling', o), actor: parseActor(o.actor) };
       updated(g(), await send<ApprovalUpdateResult>(g(), 'recordApprovalFiling', { id: pilotId, approvalId }, body));
     });
 

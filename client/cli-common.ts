@@ -3,7 +3,7 @@
  * local validation, actor parsing and output. Each group of commands lives in its own
  * module (cli-*.ts) and is added to the program in cli.ts.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { actorSchema, type Actor } from '../domain/actor';
 import { actionPath, actions, type ActionName, type ActionSpec } from './actions';
 import { formatRuleResult, type RuleResult } from '../domain/errors';
@@ -94,7 +94,24 @@ export function actionCommand(program: Command, name: ActionName): Command {
   const args = firstArg < 0 ? [] : words.slice(firstArg);
   let parent = program;
   for (const group of path.slice(0, -1)) parent = parent.commands.find((c) => c.name() === group) ?? parent.command(group);
-  return parent.command([path[path.length - 1], ...args].join(' ')).description(`${spec.summary.zh} / ${spec.summary.en}`);
+  const cmd = parent.command([path[path.length - 1], ...args].join(' ')).description(`${spec.summary.zh} / ${spec.summary.en}`);
+  for (const f of spec.flags ?? []) {
+    const option = new Option(f.flag, f.help);
+    if (f.number) option.argParser(Number);
+    if (f.required) option.makeOptionMandatory();
+    cmd.addOption(option);
+  }
+  return cmd;
+}
+
+/** The body fields the action's declared flags set (a flag not given sets nothing). */
+export function bodyFromFlags(name: ActionName, o: Record<string, unknown>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const f of (actions[name] as ActionSpec).flags ?? []) {
+    const v = o[new Option(f.flag).attributeName()];
+    if (v !== undefined && v !== '') body[f.field] = v;
+  }
+  return body;
 }
 
 /**

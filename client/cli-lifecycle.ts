@@ -12,8 +12,6 @@ import { fundUses, incomeSources } from '../domain/funds';
 import { formatFen, yuanStringSchema } from '../domain/money';
 import {
   assessmentInputSchema,
-  assessmentResultInputSchema,
-  cancelPilotInputSchema,
   expenseInputSchema,
   extendDeadlineInputSchema,
   incomeInputSchema,
@@ -25,7 +23,7 @@ import {
 import { safeParseBilingual } from '../domain/validation';
 import { violationGrounds } from '../domain/violation';
 import type { ActionResult, AuditEntry } from '../workflows/pilot-state';
-import { actionCommand, check, out, parseActor, read, send, type Globals } from './cli-common';
+import { actionCommand, bodyFromFlags, check, out, parseActor, read, send, type Globals } from './cli-common';
 import type { LedgerAnswer } from './service';
 
 const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
@@ -164,10 +162,9 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
       done(g(), await send<ActionResult>(g(), 'recordAssessment', { id: pilotId }, body));
     });
   actionCommand(program, 'recordAssessmentResult')
-    .requiredOption('--passed <n>', '通过人数 / number passed', Number)
     .addOption(actorOption())
-    .action(async (pilotId: string, sessionId: string, o: { passed: number; actor?: string }) => {
-      const body = check(safeParseBilingual(assessmentResultInputSchema, { sessionId, passed: o.passed, actor: parseActor(o.actor) }));
+    .action(async (pilotId: string, sessionId: string, o: { actor?: string }) => {
+      const body = { sessionId, ...bodyFromFlags('recordAssessmentResult', o), actor: parseActor(o.actor) };
       done(g(), await send<ActionResult>(g(), 'recordAssessmentResult', { id: pilotId, sub: sessionId }, body));
     });
   actionCommand(program, 'recordInspection')
@@ -204,10 +201,9 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
       },
     );
   actionCommand(program, 'cancelPilot')
-    .requiredOption('--reason <text>')
     .addOption(actorOption())
-    .action(async (pilotId: string, o: { reason: string; actor?: string }) => {
-      const body = check(safeParseBilingual(cancelPilotInputSchema, { reason: o.reason, actor: parseActor(o.actor) }));
+    .action(async (pilotId: string, o: { actor?: string }) => {
+      const body = { ...bodyFromFlags('cancelPilot', o), actor: parseActor(o.actor) };
       done(g(), await send<ActionResult>(g(), 'cancelPilot', { id: pilotId }, body));
     });
   actionCommand(program, 'bulkRemindOverdue')

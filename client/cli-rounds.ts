@@ -14,7 +14,7 @@ import { safeParseBilingual } from '../domain/validation';
 import type { ApplicationState, RoundState } from '../workflows/round-types';
 import type { PilotListItem } from './service';
 import type { ApplicationListItem, RoundListItem } from './round-service';
-import { Refused, actionCommand, check, out, parseActor, read, send, type Globals } from './cli-common';
+import { Refused, actionCommand, bodyFromFlags, check, out, parseActor, read, send, type Globals } from './cli-common';
 import type { ActionName } from './actions';
 
 type Opts = Record<string, string | boolean | undefined>;
@@ -219,16 +219,16 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
 
   roundAction(
     'recordPublicNotice',
-    (o) => ({ startDate: o.start }),
+    (o) => bodyFromFlags('recordPublicNotice', o),
     (n: { start: string; end: string; workingDays: number }) =>
       `公示期 / public notice: ${n.start} 至 ${n.end}（${n.workingDays} 个工作日 / working days）`,
-  )(actionCommand(program, 'recordPublicNotice').requiredOption('--start <date>'));
+  )(actionCommand(program, 'recordPublicNotice'));
 
   roundAction(
     'recordObjection',
-    (o, applicationId) => ({ applicationId, content: o.content }),
+    (o, applicationId) => ({ applicationId, ...bodyFromFlags('recordObjection', o) }),
     (x: { applicationId: string }) => `已录入异议 / objection recorded: ${x.applicationId}`,
-  )(actionCommand(program, 'recordObjection').requiredOption('--content <text>'));
+  )(actionCommand(program, 'recordObjection'));
 
   round
     .command('pilots <roundId>')
@@ -362,15 +362,9 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     'editApplication',
     (o) => ({ changes: o.file ? readJson(String(o.file)) : { ...(o.examinees !== undefined ? { plannedExaminees: o.examinees } : {}) } }),
   );
-  appAction(actionCommand(program, 'submitApplication').option('--note <text>'), 'submitApplication', (o) =>
-    o.note ? { note: o.note } : {},
-  );
-  appAction(actionCommand(program, 'withdrawApplication').option('--reason <text>'), 'withdrawApplication', (o) =>
-    o.reason ? { reason: o.reason } : {},
-  );
-  appAction(actionCommand(program, 'abandonApplication').option('--reason <text>'), 'abandonApplication', (o) =>
-    o.reason ? { reason: o.reason } : {},
-  );
+  // Flags that are body fields as they stand are declared in the action table.
+  for (const name of ['submitApplication', 'withdrawApplication', 'abandonApplication'] as const)
+    appAction(actionCommand(program, name), name, (o) => bodyFromFlags(name, o));
   appAction(
     actionCommand(program, 'signOffApplication')
       .option('--declare-authentic', '声明对材料真实性负责 / declare the materials authentic')

@@ -11,7 +11,7 @@ import { actionNames, actions, actionPath, noInput, pageRoutes, type ActionSpec 
 import { buildApi } from '../../client/api';
 import type { ApiStateStore } from '../../client/auth/store';
 import type { UserStore } from '../../client/auth/users';
-import { actionCommand } from '../../client/cli-common';
+import { actionCommand, bodyFromFlags } from '../../client/cli-common';
 import { pageHtml } from '../../client/web/routes';
 import { unknownFields } from '../../domain/validation';
 
@@ -75,6 +75,20 @@ describe('the action table', () => {
         expect(spec.summary.en, name).toMatch(/Art\. \d+/);
       }
     }
+  });
+
+  it("maps each declared CLI flag to a field of the action's schema", () => {
+    for (const [name, spec] of entries)
+      for (const f of spec.flags ?? []) expect(unknownFields(spec.schema, { [f.field]: 'x' }), `${name} ${f.flag}`).toEqual([]);
+    const program = new Command().exitOverride();
+    const cmd = actionCommand(program, 'recordApprovalFiling').action(() => undefined);
+    program.parse(['approval', 'filing', 'p1', 'budget-1', '--filed-on', '2026-12-01', '--reference', '苏教备〔2026〕1号'], {
+      from: 'user',
+    });
+    expect(bodyFromFlags('recordApprovalFiling', cmd.opts())).toEqual({ filedOn: '2026-12-01', reference: '苏教备〔2026〕1号' });
+    const passed = actionCommand(program, 'recordAssessmentResult').action(() => undefined);
+    program.parse(['assessment-result', 'p1', 's1', '--passed', '27'], { from: 'user' });
+    expect(bodyFromFlags('recordAssessmentResult', passed.opts())).toEqual({ passed: 27 });
   });
 
   it('fills a route with percent-encoded parameters, and refuses a missing one', () => {
