@@ -5,6 +5,7 @@
  * Chinese first, then English; each names the pilot, the item, the article, the due date in
  * Beijing time and what to do, and links to the admin client.
  */
+import { formatShanghaiMinute } from '../domain/calendar';
 import { citeArticle, type Bilingual } from '../domain/errors';
 import type {
   ApprovalConcludedNotification,
@@ -17,7 +18,7 @@ import type {
   RectificationNotification,
   RectificationOpenedNotification,
 } from '../domain/notifications';
-import { MEASURES, addressees, beijingMinute, capitalise, pilotLink, pilotName, type Letter, type TemplateLinks } from './letter';
+import { MEASURES, addressees, capitalise, pilotLink, pilotName, type Letter, type TemplateLinks } from './letter';
 
 /** `${adminUrl}/pilots/<pilotId>/approvals/<approvalId>`. */
 export function approvalLink(links: TemplateLinks, pilotId: string, approvalId: string): string {
@@ -97,7 +98,7 @@ export function approvalLetter(n: ApprovalNotification, links: TemplateLinks): L
 
 function stepLetter(n: ApprovalStepNotification, link: string): Letter {
   const f = approvalFacts(n);
-  const due = beijingMinute(n.dueAt);
+  const due = formatShanghaiMinute(n.dueAt);
   const reminder = n.kind === 'approvalStepReminder';
   return {
     subject: {
@@ -124,7 +125,7 @@ function stepLetter(n: ApprovalStepNotification, link: string): Letter {
 
 function overdueLetter(n: ApprovalStepOverdueNotification, link: string): Letter {
   const f = approvalFacts(n);
-  const due = beijingMinute(n.dueAt);
+  const due = formatShanghaiMinute(n.dueAt);
   return {
     subject: {
       zh: `【1+X试点审批逾期督办】${n.itemTitle.zh}：“${n.step.title.zh}”已于 ${due} 逾期`,
@@ -149,7 +150,7 @@ function overdueLetter(n: ApprovalStepOverdueNotification, link: string): Letter
 function returnedLetter(n: ApprovalReturnedNotification, link: string): Letter {
   const f = approvalFacts(n);
   const toSubmitter = n.returnTo.id === 'submitter';
-  const due = n.dueAt ? beijingMinute(n.dueAt) : undefined;
+  const due = n.dueAt ? formatShanghaiMinute(n.dueAt) : undefined;
   const who = by(n.by);
   const action: Bilingual = toSubmitter
     ? {
@@ -238,8 +239,8 @@ function concludedLetter(n: ApprovalConcludedNotification, link: string): Letter
 
 function delegatedLetter(n: ApprovalDelegatedNotification, link: string): Letter {
   const f = approvalFacts(n);
-  const until = beijingMinute(n.validUntil);
-  const due = beijingMinute(n.dueAt);
+  const until = formatShanghaiMinute(n.validUntil);
+  const due = formatShanghaiMinute(n.dueAt);
   return {
     subject: {
       zh: `【1+X试点审批委托】${n.delegatorId} 委托您审批${n.itemTitle.zh}（有效期至 ${until}）`,
@@ -280,7 +281,7 @@ export function rectificationLetter(n: RectificationNotification, links: Templat
   const link = pilotLink(links, n.pilot.id);
   const cite = citeArticle(n.article);
   const name = pilotName(n.pilot);
-  const due = beijingMinute(n.dueAt);
+  const due = formatShanghaiMinute(n.dueAt);
   const to = addressees(n.to);
   const pilotZh = `“${name.zh}”试点（编号 ${n.pilot.id}）`;
   const pilotEn = `the pilot ${pilotName(n.pilot, `id ${n.pilot.id}`).en}`;

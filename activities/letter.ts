@@ -4,7 +4,6 @@
  * text and HTML of one e-mail. Pure, like the templates that use it (templates.ts,
  * round-templates.ts, approval-templates.ts); the mail sink's pages use its escaping too.
  */
-import { formatShanghai } from '../domain/calendar';
 import type { Bilingual } from '../domain/errors';
 import type { PilotSummary } from '../domain/notifications';
 import type { LinkAction } from '../domain/links';
@@ -77,11 +76,6 @@ export function pilotName(p: PilotSummary, enExtra?: string): Bilingual {
   const level = certificateLevelNames[p.level];
   const bare = `${p.collegeName} ${p.majorName} ${p.certificateName}`;
   return { zh: `${bare}（${level.zh}）`, en: `${bare} (${level.en} level${enExtra ? `, ${enExtra}` : ''})` };
-}
-
-/** `2026-02-24 17:00` in Beijing time (the first 16 characters of formatShanghai); `—` for none. */
-export function beijingMinute(iso: string | null): string {
-  return iso === null ? '—' : formatShanghai(new Date(iso)).slice(0, 16);
 }
 
 export function addressees(to: Recipient[]): Bilingual {

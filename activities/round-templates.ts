@@ -4,6 +4,7 @@
  * it; each names the round or application, the article, the due date in Beijing time,
  * what to do, and links to the round or application in the admin client.
  */
+import { formatShanghaiMinute } from '../domain/calendar';
 import { citeArticle, type Bilingual } from '../domain/errors';
 import { certificateLevelNames } from '../domain/pilot';
 import { stepNames, type AnyStep } from '../domain/round';
@@ -18,7 +19,7 @@ import type {
   StepOverdueNotification,
   StepReminderNotification,
 } from '../domain/round-notifications';
-import { MEASURES, addressees, beijingMinute, capitalise, type Letter, type TemplateLinks } from './letter';
+import { MEASURES, addressees, capitalise, type Letter, type TemplateLinks } from './letter';
 
 /** `${adminUrl}/rounds/<roundId>[/applications/<applicationId>]`. */
 export function roundLink(links: TemplateLinks, roundId: string, applicationId?: string): string {
@@ -95,7 +96,7 @@ function facts(n: Exclude<RoundNotification, RoundOpenedNotification>) {
 
 function roundOpened(n: RoundOpenedNotification, link: string): Letter {
   const r = roundName(n.round);
-  const due = beijingMinute(n.internalDeadlineAt);
+  const due = formatShanghaiMinute(n.internalDeadlineAt);
   const to = addressees(n.to);
   const ruleLine = rule(n);
   return {
@@ -129,7 +130,7 @@ function roundOpened(n: RoundOpenedNotification, link: string): Letter {
 }
 
 function stepReminder(n: StepReminderNotification, link: string): Letter {
-  const due = beijingMinute(n.dueAt);
+  const due = formatShanghaiMinute(n.dueAt);
   const step = stepNames[n.step];
   const { to, short, name, ruleLine } = facts(n);
   return {
@@ -155,7 +156,7 @@ function stepReminder(n: StepReminderNotification, link: string): Letter {
 }
 
 function stepOverdue(n: StepOverdueNotification, link: string): Letter {
-  const due = beijingMinute(n.dueAt);
+  const due = formatShanghaiMinute(n.dueAt);
   const step = stepNames[n.step];
   const { to, short, name, ruleLine } = facts(n);
   return {
@@ -179,7 +180,7 @@ function stepOverdue(n: StepOverdueNotification, link: string): Letter {
 }
 
 function returned(n: ReturnedForRevisionNotification, link: string): Letter {
-  const due = beijingMinute(n.dueAt);
+  const due = formatShanghaiMinute(n.dueAt);
   const by = stepNames[n.returnedBy];
   const toStep = stepNames[n.returnedTo];
   const { to, short, name, ruleLine } = facts(n);

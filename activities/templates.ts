@@ -6,12 +6,13 @@
  * Every mail is Chinese first, then English; it names the pilot, the rule (第五条 / Art. 5),
  * the due date in Beijing time, what to do, and links to the pilot in the admin client.
  */
+import { hasRole } from '../domain/actor';
+import { formatShanghaiMinute } from '../domain/calendar';
 import { citeArticle, type Bilingual } from '../domain/errors';
 import type { Notification, PilotNoticeNotification, WeeklyMissedNotification, WeeklyReminderNotification } from '../domain/notifications';
 import {
   MEASURES,
   addressees,
-  beijingMinute,
   capitalise,
   compose,
   ordinal,
@@ -27,7 +28,7 @@ import { approvalLetter, rectificationLetter } from './approval-templates';
 /** The lead's one-click link to report for the week, when the mail goes to the lead alone. */
 function weeklyReportLink(n: WeeklyReminderNotification | WeeklyMissedNotification, links: TemplateLinks): string {
   const only = n.to.length === 1 ? n.to[0] : undefined;
-  if (!links.signLink || only?.role !== 'pilotLead') return pilotLink(links, n.pilot.id);
+  if (!links.signLink || !only || !hasRole(only, 'pilotLead')) return pilotLink(links, n.pilot.id);
   return links.signLink({ email: only.email, action: 'weeklyReport', pilotId: n.pilot.id, ref: n.periodId, issuedAt: n.occurredAt });
 }
 
@@ -73,7 +74,7 @@ function unknownKind(n: never): never {
 function weeklyFacts(n: WeeklyReminderNotification | WeeklyMissedNotification) {
   const cite = citeArticle(n.article);
   const name = pilotName(n.pilot);
-  const due = beijingMinute(n.dueAt);
+  const due = formatShanghaiMinute(n.dueAt);
   return {
     cite,
     name,
@@ -159,7 +160,7 @@ function pilotNotice(n: PilotNoticeNotification, link: string): Letter {
   const to = addressees(n.to);
   const cite = citeArticle(n.article);
   const name = pilotName(n.pilot, `id ${n.pilot.id}`);
-  const due = n.dueAt ? beijingMinute(n.dueAt) : undefined;
+  const due = n.dueAt ? formatShanghaiMinute(n.dueAt) : undefined;
   const dueLine: Bilingual | undefined = due ? { zh: `截止时间：${due}（北京时间）。`, en: `Due: ${due} Beijing time.` } : undefined;
   const action = n.action ?? { zh: '详情请登录管理端查看：', en: 'Details in the admin client: ' };
   return {

@@ -13,14 +13,16 @@ import { stripControlCharacters } from '../domain/validation';
 import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../domain/errors';
 import { defaultSecurityLog, registerAuth } from './auth/plugin';
 import type { ApiDeps } from './api-deps';
-import { registerDocumentRefCheck, registerDocumentRoutes } from './routes/documents';
+import { documentHandlers, registerDocumentRefCheck, registerMultipart } from './routes/documents';
 import { registerUserRoutes } from './routes/users';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
-import { registerApprovalRoutes } from './routes/approvals';
-import { registerLifecycleRoutes } from './routes/lifecycle';
-import { registerPilotRoutes } from './routes/pilots';
-import { registerRoundRoutes } from './routes/rounds';
+import { registerActionRoutes } from './routes/actions';
+import { approvalHandlers } from './routes/approvals';
+import { bulkHandlers } from './routes/bulk';
+import { pilotHandlers } from './routes/pilots';
+import { roundHandlers } from './routes/rounds';
+import { webHandlers } from './web/routes';
 import { ServiceError } from './service';
 
 function errorBody(results: RuleResult[], requestId?: string) {
@@ -115,14 +117,19 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const openapi = collectRoutes(app);
   registerAuth(app, { ...deps.auth, client: deps.client });
 
-  if (deps.documents) registerDocumentRefCheck(app, deps.documents);
-  // One module of routes per subject.
-  registerPilotRoutes(app, deps);
-  registerWebRoutes(app, deps, openapi);
-  registerRoundRoutes(app, deps);
-  registerLifecycleRoutes(app, deps);
-  registerApprovalRoutes(app, deps);
-  if (deps.documents) registerDocumentRoutes(app, { ...deps, documents: deps.documents });
+  registerMultipart(app, deps.documents);
+  registerDocumentRefCheck(app, deps.documents);
+  // The page and its static files; then every action and read of the table (client/actions.ts),
+  // with one module of handlers per subject for what is more than one Update.
+  registerWebRoutes(app, openapi);
+  registerActionRoutes(app, deps, {
+    ...pilotHandlers(deps),
+    ...bulkHandlers(deps),
+    ...approvalHandlers(deps),
+    ...roundHandlers(deps),
+    ...webHandlers(deps),
+    ...documentHandlers(deps),
+  });
   registerUserRoutes(app, { users: deps.auth.users, state: deps.auth.state, securityLog: deps.auth.securityLog ?? defaultSecurityLog });
 
   return app;

@@ -10,22 +10,19 @@ import {
   ccApprovalInputSchema,
   decideApprovalInputSchema,
   delegateApprovalInputSchema,
-  recordApprovalFilingInputSchema,
   resubmitApprovalInputSchema,
-  withdrawApprovalInputSchema,
 } from '../domain/approval-kinds';
 import { approvalOutcomes } from '../domain/approval';
-import { formatShanghai } from '../domain/calendar';
+import { formatShanghai, formatShanghaiMinute } from '../domain/calendar';
 import { approvalSubmissionInputSchema } from '../domain/pilot-actions';
 import { safeParseBilingual } from '../domain/validation';
 import type { ApprovalState, ApprovalUpdateResult } from '../workflows/approval-types';
 import type { ActionResult } from '../workflows/pilot-state';
 import type { RectificationState } from '../workflows/rectification-types';
-import { call, check, out, parseActor, type Globals } from './cli-common';
+import { actionCommand, bodyFromFlags, check, out, parseActor, read, send, type Globals } from './cli-common';
 
 const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8')) as unknown;
-const enc = encodeURIComponent;
 const statusNames: Record<string, string> = {
   pending: '审批中 pending',
   returned: '已退回 returned',
@@ -45,7 +42,7 @@ function showApproval(a: ApprovalState): string {
       : '',
     ...a.decisions.map(
       (d) =>
-        `  ${formatShanghai(Date.parse(d.at)).slice(0, 16)}\t${d.stepTitle.zh}\t${d.outcome}\t${d.actor.id}${d.onBehalfOf ? `（代 ${d.onBehalfOf} / on behalf of ${d.onBehalfOf}）` : ''}${d.comment ? `\t${d.comment}` : ''}`,
+        `  ${formatShanghaiMinute(Date.parse(d.at))}\t${d.stepTitle.zh}\t${d.outcome}\t${d.actor.id}${d.onBehalfOf ? `（代 ${d.onBehalfOf} / on behalf of ${d.onBehalfOf}）` : ''}${d.comment ? `\t${d.comment}` : ''}`,
     ),
   ]
     .filter(Boolean)
@@ -57,12 +54,8 @@ function updated(g: Globals, r: ApprovalUpdateResult): void {
 }
 
 export function addApprovalCommands(program: Command, g: () => Globals): void {
-  const approval = program
-    .command('approval')
-    .description('审批：预算（第十三条）、变更（第七条）、考评人员培训计划（第六条（四））/ approvals');
-  approval
-    .command('submit <pilotId>')
-    .description('提交审批事项（内容来自 JSON 文件）/ submit an item for approval from a JSON file')
+  program.command('approval').description('审批：预算（第十三条）、变更（第七条）、考评人员培训计划（第六条（四））/ approvals');
+  actionCommand(program, 'submitForApproval')
     .addOption(new Option('--kind <kind>').choices(approvalKindNames).makeOptionMandatory())
     .requiredOption('--file <path>', '预算方案、变更申请或培训计划 JSON / the subject as JSON')
     .addOption(actorOption())
@@ -74,24 +67,14 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
         ...(o.kind === 'changeRequest' ? { requestedBy: actor, requestedAt: new Date().toISOString() } : {}),
       };
       const body = check(safeParseBilingual(approvalSubmissionInputSchema, { kind: o.kind, subject, actor }));
-      const res = await call<ActionResult & { approvalId: string; workflowId: string }>(
-        g(),
-        'POST',
-        `/api/pilots/${enc(pilotId)}/approvals`,
-        body,
-      );
+      const res = await send<ActionResult & { approvalId: string; workflowId: string }>(g(), 'submitForApproval', { id: pilotId }, body);
       out(g(), res, () => `已提交审批 / submitted: ${res.approvalId}（${res.workflowId}）`);
     });
-  approval
-    .command('show <pilotId> <approvalId>')
-    .description("审批详情 / an approval's state")
-    .action(async (pilotId: string, approvalId: string) => {
-      const a = await call<ApprovalState>(g(), 'GET', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}`);
-      out(g(), a, () => showApproval(a));
-    });
-  approval
-    .command('decide <pilotId> <approvalId>')
-    .description('审批当前环节：通过、退回或不予通过 / decide the current step')
+  actionCommand(program, 'approvalState').action(async (pilotId: string, approvalId: string) => {
+    const a = await read<ApprovalState>(g(), 'approvalState', { id: pilotId, approvalId });
+    out(g(), a, () => showApproval(a));
+  });
+  actionCommand(program, 'decideApproval')
     .requiredOption('--step <stepId>', '当前环节 / the current step id (college, academicAffairs, schoolLeader)')
     .addOption(new Option('--outcome <outcome>').choices(approvalOutcomes).makeOptionMandatory())
     .option('--comment <text>', '意见（退回、不予通过时必填）/ comment (required to return or reject)')
@@ -113,15 +96,10 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
             actor: parseActor(o.actor, o.onBehalfOf),
           }),
         );
-        updated(
-          g(),
-          await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/decide`, body),
-        );
+        updated(g(), await send<ApprovalUpdateResult>(g(), 'decideApproval', { id: pilotId, approvalId }, body));
       },
     );
-  approval
-    .command('resubmit <pilotId> <approvalId>')
-    .description('修改后重新提交 / resubmit with an amended subject')
+  actionCommand(program, 'resubmitApproval')
     .requiredOption('--file <path>')
     .option('--note <text>')
     .addOption(actorOption())
@@ -133,28 +111,15 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
           actor: parseActor(o.actor),
         }),
       );
-      updated(
-        g(),
-        await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/resubmit`, body),
-      );
+      updated(g(), await send<ApprovalUpdateResult>(g(), 'resubmitApproval', { id: pilotId, approvalId }, body));
     });
-  approval
-    .command('withdraw <pilotId> <approvalId>')
-    .description('撤回 / withdraw')
-    .option('--reason <text>')
+  actionCommand(program, 'withdrawApproval')
     .addOption(actorOption())
-    .action(async (pilotId: string, approvalId: string, o: { reason?: string; actor?: string }) => {
-      const body = check(
-        safeParseBilingual(withdrawApprovalInputSchema, { ...(o.reason ? { reason: o.reason } : {}), actor: parseActor(o.actor) }),
-      );
-      updated(
-        g(),
-        await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/withdraw`, body),
-      );
+    .action(async (pilotId: string, approvalId: string, o: { actor?: string }) => {
+      const body = { ...bodyFromFlags('withdrawApproval', o), actor: parseActor(o.actor) };
+      updated(g(), await send<ApprovalUpdateResult>(g(), 'withdrawApproval', { id: pilotId, approvalId }, body));
     });
-  approval
-    .command('delegate <pilotId> <approvalId>')
-    .description('委托他人在有效期内审批本环节 / delegate the step for a validity period')
+  actionCommand(program, 'delegateApproval')
     .requiredOption('--step <stepId>')
     .requiredOption('--to-user <id>')
     .requiredOption('--to-email <email>')
@@ -175,55 +140,45 @@ export function addApprovalCommands(program: Command, g: () => Globals): void {
             actor: parseActor(o.actor),
           }),
         );
-        updated(
-          g(),
-          await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/delegate`, body),
-        );
+        updated(g(), await send<ApprovalUpdateResult>(g(), 'delegateApproval', { id: pilotId, approvalId }, body));
       },
     );
-  approval
-    .command('cc <pilotId> <approvalId> <emails...>')
-    .description('抄送 / copy people on every decision')
+  actionCommand(program, 'ccApproval')
     .addOption(actorOption())
     .action(async (pilotId: string, approvalId: string, emails: string[], o: { actor?: string }) => {
       const body = check(
         safeParseBilingual(ccApprovalInputSchema, { people: emails.map((email) => ({ email })), actor: parseActor(o.actor) }),
       );
-      updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/cc`, body));
+      updated(g(), await send<ApprovalUpdateResult>(g(), 'ccApproval', { id: pilotId, approvalId }, body));
     });
-  approval
-    .command('filing <pilotId> <approvalId>')
-    .description('登记省教育厅备案（第七条，教务部）/ record the provincial filing (Art. 7)')
-    .requiredOption('--filed-on <date>')
-    .requiredOption('--reference <ref>', '备案文号 / filing reference')
+  actionCommand(program, 'recordApprovalFiling')
     .addOption(actorOption())
-    .action(async (pilotId: string, approvalId: string, o: { filedOn: string; reference: string; actor?: string }) => {
-      const body = check(
-        safeParseBilingual(recordApprovalFilingInputSchema, { filedOn: o.filedOn, reference: o.reference, actor: parseActor(o.actor) }),
-      );
-      updated(g(), await call<ApprovalUpdateResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/approvals/${enc(approvalId)}/filing`, body));
+    .action(async (pilotId: string, approvalId: string, o: { actor?: string }) => {
+      const body = { ...bodyFromFlags('recordApprovalFiling', o), actor: parseActor(o.actor) };
+      updated(g(), await send<ApprovalUpdateResult>(g(), 'recordApprovalFiling', { id: pilotId, approvalId }, body));
     });
 
-  const rect = program.command('rectification').description('整改（第十八条）/ rectifications (Art. 18)');
-  rect.command('show <pilotId> <inspectionId>').action(async (pilotId: string, inspectionId: string) => {
-    const r = await call<RectificationState>(g(), 'GET', `/api/pilots/${enc(pilotId)}/rectifications/${enc(inspectionId)}`);
+  program.command('rectification').description('整改（第十八条）/ rectifications (Art. 18)');
+  actionCommand(program, 'rectificationState').action(async (pilotId: string, inspectionId: string) => {
+    const r = await read<RectificationState>(g(), 'rectificationState', { id: pilotId, inspectionId });
     out(
       g(),
       r,
       () => `整改 / Rectification ${r.rectificationId}: ${r.status}，截止 / due ${formatShanghai(Date.parse(r.rectification.dueAt))}`,
     );
   });
-  rect
-    .command('reinspect <pilotId> <inspectionId>')
-    .description('登记复查结果（教务部），内容来自 JSON 文件 / record the re-inspection from a JSON file')
+  actionCommand(program, 'recordReinspection')
     .requiredOption('--file <path>')
     .addOption(actorOption())
     .action(async (pilotId: string, inspectionId: string, o: { file: string; actor?: string }) => {
-      const res = await call<{ passed: boolean; status: string }>(
+      const res = await send<{ passed: boolean; status: string }>(
         g(),
-        'POST',
-        `/api/pilots/${enc(pilotId)}/rectifications/${enc(inspectionId)}/reinspection`,
-        { ...(readJson(o.file) as object), inspector: parseActor(o.actor) },
+        'recordReinspection',
+        { id: pilotId, inspectionId },
+        {
+          ...(readJson(o.file) as object),
+          inspector: parseActor(o.actor),
+        },
       );
       out(g(), res, () =>
         res.passed

@@ -6,14 +6,14 @@
  */
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { formatShanghai } from '../domain/calendar';
+import { basename } from 'node:path';
+import { documentKinds } from '../domain/documents';
+import { formatShanghaiMinute, shanghaiDate } from '../domain/calendar';
 import { formatRuleResult, type RuleResult } from '../domain/errors';
 import { fundUses, incomeSources } from '../domain/funds';
 import { formatFen, yuanStringSchema } from '../domain/money';
 import {
   assessmentInputSchema,
-  assessmentResultInputSchema,
-  cancelPilotInputSchema,
   expenseInputSchema,
   extendDeadlineInputSchema,
   incomeInputSchema,
@@ -25,14 +25,13 @@ import {
 import { safeParseBilingual } from '../domain/validation';
 import { violationGrounds } from '../domain/violation';
 import type { ActionResult, AuditEntry } from '../workflows/pilot-state';
-import { call, check, out, parseActor, type Globals } from './cli-common';
+import { actionCommand, bodyFromFlags, check, out, parseActor, read, send, type Globals } from './cli-common';
 import type { LedgerAnswer } from './service';
 
 const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
-const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = () => shanghaiDate(Date.now());
 const fen = (yuan: string, field: string) => check(safeParseBilingual(yuanStringSchema, yuan, field));
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-const enc = encodeURIComponent;
 
 function done(g: Globals, res: ActionResult): void {
   out(g, res, () => `已记录 / recorded: ${res.audit.summary.zh} / ${res.audit.summary.en}`);
@@ -51,10 +50,24 @@ function booked(g: Globals, res: LedgerAnswer): void {
 }
 
 export function addLifecycleCommands(program: Command, g: () => Globals): void {
-  const prov = program.command('provincial').description('省厅材料报送（第十九条第一项）/ provincial material requests (Art. 19(1))');
-  prov
-    .command('request <pilotIds...>')
-    .description('登记省厅材料报送要求，可一次登记多个试点（教务部）/ record a request for one or many pilots (Academic Affairs)')
+  program.command('document').description('试点材料（附件）/ documents of a pilot');
+  actionCommand(program, 'uploadDocument')
+    .addOption(new Option('--kind <kind>', '材料类别 / what the document is').choices(documentKinds).makeOptionMandatory())
+    .requiredOption('--file <path>', '文件路径 / the file to upload')
+    .action(async (pilotId: string, o: { kind: string; file: string }) => {
+      const form = new FormData();
+      form.append('kind', o.kind);
+      form.append('file', new Blob([new Uint8Array(readFileSync(o.file))]), basename(o.file));
+      const d = await send<{ id: string; sha256: string; name: string; size: number; type: string }>(
+        g(),
+        'uploadDocument',
+        { id: pilotId },
+        form,
+      );
+      out(g(), d, () => `已上传 / uploaded ${d.name}: ${d.id} (${d.size} B, ${d.type}, sha256 ${d.sha256})`);
+    });
+  program.command('provincial').description('省厅材料报送（第十九条第一项）/ provincial material requests (Art. 19(1))');
+  actionCommand(program, 'bulkProvincialRequest')
     .requiredOption('--id <id>', '要求编号 / request id')
     .requiredOption('--title <title>', '材料名称 / what is requested')
     .requiredOption('--due <date>', '截止日期 / due date YYYY-MM-DD')
@@ -75,10 +88,10 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
               recordedBy: actor,
             }),
           );
-        const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+        const res = await send<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
           g(),
-          'POST',
-          '/api/provincial-requests',
+          'bulkProvincialRequest',
+          {},
           {
             pilotIds,
             request: { id: o.id, title: o.title, requestedOn: o.requestedOn, dueDate: o.due },
@@ -95,9 +108,7 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
         if (res.results.some((r) => !r.ok)) process.exitCode = 2;
       },
     );
-  prov
-    .command('submit <pilotId> <requestId>')
-    .description('登记已报送 / record the submission')
+  actionCommand(program, 'submitProvincialMaterial')
     .option('--note <text>', '说明 / note')
     .addOption(actorOption())
     .option('--on-behalf-of <user>', '代谁登记 / on whose behalf')
@@ -105,18 +116,11 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
       const body = check(
         safeParseBilingual(provincialSubmissionInputSchema, { requestId, note: o.note, actor: parseActor(o.actor, o.onBehalfOf) }),
       );
-      done(
-        g(),
-        await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/provincial-requests/${enc(requestId)}/submissions`, body),
-      );
+      done(g(), await send<ActionResult>(g(), 'submitProvincialMaterial', { id: pilotId, sub: requestId }, body));
     });
 
-  const ledger = program
-    .command('ledger')
-    .description('专项资金账（第五条第三项、第十一、十四条）/ the special-fund ledger (Art. 5(3), 11, 14)');
-  ledger
-    .command('expense <pilotId>')
-    .description('登记支出 / record an expense')
+  program.command('ledger').description('专项资金账（第五条第三项、第十一、十四条）/ the special-fund ledger (Art. 5(3), 11, 14)');
+  actionCommand(program, 'recordExpense')
     .requiredOption('--id <id>')
     .addOption(new Option('--category <category>', '用途 / use').choices(fundUses).makeOptionMandatory())
     .requiredOption('--amount <yuan>', '金额（元）/ amount in yuan')
@@ -136,12 +140,10 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
             actor: parseActor(o.actor),
           }),
         );
-        booked(g(), await call<LedgerAnswer>(g(), 'POST', `/api/pilots/${enc(pilotId)}/expenses`, body));
+        booked(g(), await send<LedgerAnswer>(g(), 'recordExpense', { id: pilotId }, body));
       },
     );
-  ledger
-    .command('income <pilotId>')
-    .description('登记收入 / record income')
+  actionCommand(program, 'recordIncome')
     .requiredOption('--id <id>')
     .addOption(new Option('--source <source>', '来源 / source').choices(incomeSources).makeOptionMandatory())
     .requiredOption('--payer <name>', '付款方 / payer')
@@ -160,12 +162,10 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
           actor: parseActor(o.actor),
         }),
       );
-      booked(g(), await call<LedgerAnswer>(g(), 'POST', `/api/pilots/${enc(pilotId)}/incomes`, body));
+      booked(g(), await send<LedgerAnswer>(g(), 'recordIncome', { id: pilotId }, body));
     });
 
-  program
-    .command('assessment <pilotId>')
-    .description('登记考核（第十二、十六、十七条），场次内容来自 JSON 文件 / record an assessment session from a JSON file')
+  actionCommand(program, 'recordAssessment')
     .requiredOption('--file <path>', '考核场次 JSON / session JSON')
     .option('--fee-cap-waiver <reason>', '教务部豁免收费上限的理由 / Academic Affairs waiver of the fee cap, with its reason')
     .addOption(actorOption())
@@ -177,29 +177,22 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
           ...(o.feeCapWaiver ? { feeCapWaiverReason: o.feeCapWaiver } : {}),
         }),
       );
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/assessments`, body));
+      done(g(), await send<ActionResult>(g(), 'recordAssessment', { id: pilotId }, body));
     });
-  program
-    .command('assessment-result <pilotId> <sessionId>')
-    .description("登记考核通过人数（第十二条）/ record a session's pass count (Art. 12)")
-    .requiredOption('--passed <n>', '通过人数 / number passed', Number)
+  actionCommand(program, 'recordAssessmentResult')
     .addOption(actorOption())
-    .action(async (pilotId: string, sessionId: string, o: { passed: number; actor?: string }) => {
-      const body = check(safeParseBilingual(assessmentResultInputSchema, { sessionId, passed: o.passed, actor: parseActor(o.actor) }));
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/assessments/${enc(sessionId)}/result`, body));
+    .action(async (pilotId: string, sessionId: string, o: { actor?: string }) => {
+      const body = { sessionId, ...bodyFromFlags('recordAssessmentResult', o), actor: parseActor(o.actor) };
+      done(g(), await send<ActionResult>(g(), 'recordAssessmentResult', { id: pilotId, sub: sessionId }, body));
     });
-  program
-    .command('inspection <pilotId>')
-    .description('登记检查结果（第十八条），内容来自 JSON 文件 / record an inspection from a JSON file')
+  actionCommand(program, 'recordInspection')
     .requiredOption('--file <path>', '检查结果 JSON / inspection JSON')
     .addOption(actorOption())
     .action(async (pilotId: string, o: { file: string; actor?: string }) => {
       const body = check(safeParseBilingual(inspectionInputSchema, { pilotId, ...readJson(o.file), inspector: parseActor(o.actor) }));
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/inspections`, body));
+      done(g(), await send<ActionResult>(g(), 'recordInspection', { id: pilotId }, body));
     });
-  program
-    .command('violation <pilotId>')
-    .description('登记第十九条第（二）至（四）项情形（教务部）/ record an Art. 19(2)–(4) violation (Academic Affairs)')
+  actionCommand(program, 'recordViolation')
     .requiredOption('--id <id>')
     .addOption(new Option('--ground <ground>').choices(violationGrounds).makeOptionMandatory())
     .requiredOption('--description <text>')
@@ -222,30 +215,25 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
             recordedBy: parseActor(o.actor),
           }),
         );
-        done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/violations`, body));
+        done(g(), await send<ActionResult>(g(), 'recordViolation', { id: pilotId }, body));
       },
     );
-  program
-    .command('cancel <pilotId>')
-    .description('取消试点（第十九条，教务部）/ cancel a pilot (Art. 19, Academic Affairs)')
-    .requiredOption('--reason <text>')
+  actionCommand(program, 'cancelPilot')
     .addOption(actorOption())
-    .action(async (pilotId: string, o: { reason: string; actor?: string }) => {
-      const body = check(safeParseBilingual(cancelPilotInputSchema, { reason: o.reason, actor: parseActor(o.actor) }));
-      done(g(), await call<ActionResult>(g(), 'POST', `/api/pilots/${enc(pilotId)}/cancel`, body));
+    .action(async (pilotId: string, o: { actor?: string }) => {
+      const body = { ...bodyFromFlags('cancelPilot', o), actor: parseActor(o.actor) };
+      done(g(), await send<ActionResult>(g(), 'cancelPilot', { id: pilotId }, body));
     });
-  program
-    .command('remind-overdue')
-    .description('提醒所有有逾期事项的试点（教务部，可试运行）/ remind every pilot with something overdue (Academic Affairs; dry run)')
+  actionCommand(program, 'bulkRemindOverdue')
     .option('--college <id>', '只提醒该学院 / only this college')
     .option('--note <text>', '备注 / a note in the mail')
     .option('--dry-run', '只列出，不发送 / list only, send nothing')
     .addOption(actorOption())
     .action(async (o: { college?: string; note?: string; dryRun?: boolean; actor?: string }) => {
-      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+      const res = await send<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
         g(),
-        'POST',
-        '/api/bulk/remind-overdue',
+        'bulkRemindOverdue',
+        {},
         {
           actor: parseActor(o.actor),
           dryRun: Boolean(o.dryRun),
@@ -261,9 +249,7 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
         ].join('\n'),
       );
     });
-  program
-    .command('extend-deadline <pilotIds...>')
-    .description('延长截止时间（教务部，可试运行）/ extend a deadline of one or many pilots (Academic Affairs; dry run)')
+  actionCommand(program, 'bulkExtendDeadline')
     .addOption(new Option('--kind <kind>', '事项 / item').choices(['provincialRequest', 'weeklyPeriod']).makeOptionMandatory())
     .requiredOption('--item <id>', '省厅材料要求编号或周次 / request id or ISO week')
     .requiredOption('--to <date>', '新的截止日期 / new due date')
@@ -284,10 +270,10 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
             actor,
           }),
         );
-        const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+        const res = await send<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
           g(),
-          'POST',
-          '/api/bulk/extend-deadline',
+          'bulkExtendDeadline',
+          {},
           {
             pilotIds,
             target: { kind: o.kind, id: o.item },
@@ -303,19 +289,15 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
         if (res.results.some((r) => !r.ok)) process.exitCode = 2;
       },
     );
-  program
-    .command('calendar-refresh')
-    .description(
-      '把当前节假日与调休安排交给所有进行中的试点（教务部，可试运行）/ hand every running pilot the current working-day schedule (Academic Affairs; dry run)',
-    )
+  actionCommand(program, 'refreshCalendars')
     .option('--college <id>', "只更新该学院的试点 / only this college's pilots")
     .option('--dry-run', '只列出，不更新 / list only')
     .addOption(actorOption())
     .action(async (o: { college?: string; dryRun?: boolean; actor?: string }) => {
-      const res = await call<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
+      const res = await send<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>(
         g(),
-        'POST',
-        '/api/calendar/refresh',
+        'refreshCalendars',
+        {},
         { actor: parseActor(o.actor), dryRun: Boolean(o.dryRun), ...(o.college ? { college: o.college } : {}) },
       );
       out(
@@ -326,27 +308,24 @@ export function addLifecycleCommands(program: Command, g: () => Globals): void {
           '没有进行中的试点 / no running pilots',
       );
     });
-  program
-    .command('audit <pilotId>')
-    .description('审计记录：谁、何时、做了什么、代谁、前后值 / the audit trail')
-    .action(async (pilotId: string) => {
-      const { audit } = await call<{ audit: AuditEntry[] }>(g(), 'GET', `/api/pilots/${enc(pilotId)}/audit`);
-      out(
-        g(),
-        audit,
-        () =>
-          audit
-            .map((a) => {
-              const who = a.actor
-                ? `${a.actor.id}（${a.actor.role}${a.actor.onBehalfOf ? `，代 ${a.actor.onBehalfOf} / on behalf of ${a.actor.onBehalfOf}` : ''}）`
-                : '系统 / system';
-              const change =
-                a.before !== undefined || a.after !== undefined
-                  ? `\t${JSON.stringify(a.before ?? null)} → ${JSON.stringify(a.after ?? null)}`
-                  : '';
-              return `${a.seq}\t${formatShanghai(Date.parse(a.at)).slice(0, 16)}\t${who}\t${a.summary.zh} / ${a.summary.en}${change}`;
-            })
-            .join('\n') || '无记录 / no entries',
-      );
-    });
+  actionCommand(program, 'pilotAudit').action(async (pilotId: string) => {
+    const { audit } = await read<{ audit: AuditEntry[] }>(g(), 'pilotAudit', { id: pilotId });
+    out(
+      g(),
+      audit,
+      () =>
+        audit
+          .map((a) => {
+            const who = a.actor
+              ? `${a.actor.id}（${a.actor.role}${a.actor.onBehalfOf ? `，代 ${a.actor.onBehalfOf} / on behalf of ${a.actor.onBehalfOf}` : ''}）`
+              : '系统 / system';
+            const change =
+              a.before !== undefined || a.after !== undefined
+                ? `\t${JSON.stringify(a.before ?? null)} → ${JSON.stringify(a.after ?? null)}`
+                : '';
+            return `${a.seq}\t${formatShanghaiMinute(Date.parse(a.at))}\t${who}\t${a.summary.zh} / ${a.summary.en}${change}`;
+          })
+          .join('\n') || '无记录 / no entries',
+    );
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { formatShanghai } from '../domain/calendar';
+import { formatShanghai, formatShanghaiMinute } from '../domain/calendar';
 import { certificateLevelNames, certificateLevels } from '../domain/pilot';
 import { applicationStatuses, roundRecordSchema, roundStages, stepNames, type StoredPassRecord } from '../domain/round';
 import { yuanToFen } from '../domain/money';
@@ -14,12 +14,12 @@ import { safeParseBilingual } from '../domain/validation';
 import type { ApplicationState, RoundState } from '../workflows/round-types';
 import type { PilotListItem } from './service';
 import type { ApplicationListItem, RoundListItem } from './round-service';
-import { Refused, call, check, out, parseActor, type Globals } from './cli-common';
+import { Refused, actionCommand, bodyFromFlags, check, out, parseActor, read, send, type Globals } from './cli-common';
+import type { ActionName } from './actions';
 
 type Opts = Record<string, string | boolean | undefined>;
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-const enc = encodeURIComponent;
 const actorOption = () => new Option('--actor <id:role[:college]>', '操作人 / actor').env('ONEX_ACTOR');
 
 function withActor(program: Command, cmd: Command): Command {
@@ -101,7 +101,7 @@ function describeApplication(s: ApplicationState): string {
     '时间线 / Timeline:',
     ...s.timeline.map(
       (e) =>
-        `  ${formatShanghai(Date.parse(e.at)).slice(0, 16)}\t${e.event}${e.step ? ` ${e.step}` : ''}${e.to ? ` → ${e.to}` : ''}\t${e.actor?.id ?? ''}${e.comment ? `\t${e.comment}` : ''}${e.ruleId ? `\t${e.ruleId}` : ''}`,
+        `  ${formatShanghaiMinute(Date.parse(e.at))}\t${e.event}${e.step ? ` ${e.step}` : ''}${e.to ? ` → ${e.to}` : ''}\t${e.actor?.id ?? ''}${e.comment ? `\t${e.comment}` : ''}${e.ruleId ? `\t${e.ruleId}` : ''}`,
     ),
   );
   return lines.join('\n');
@@ -113,11 +113,7 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
 
   withActor(
     program,
-    round
-      .command('open')
-      .description(
-        '记录省教育厅申报文件并开启校内申报（教务部）/ record the provincial call and open the internal round (Academic Affairs)',
-      )
+    actionCommand(program, 'openRound')
       .option('--file <path>', '轮次记录 JSON / the round record as JSON')
       .option('--id <id>')
       .option('--year <year>', '申报年度 / year', Number)
@@ -149,7 +145,7 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
           ...(o.noticeDays !== undefined ? { publicNoticeWorkingDays: o.noticeDays } : {}),
         };
     const parsed = check(safeParseBilingual(roundRecordSchema, record, 'round'));
-    const res = await call<{ workflowId: string }>(g(), 'POST', '/api/rounds', { round: parsed, actor: actorOf(o) }, headers(o));
+    const res = await send<{ workflowId: string }>(g(), 'openRound', {}, { round: parsed, actor: actorOf(o) }, headers(o));
     out(
       g(),
       res,
@@ -158,24 +154,15 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     );
   });
 
-  round
-    .command('show <roundId>')
-    .description('轮次总览 / the round overview')
-    .action(async (roundId: string) => {
-      const s = await call<RoundState>(g(), 'GET', `/api/rounds/${enc(roundId)}`);
-      out(g(), s, () => describeRound(s));
-    });
+  actionCommand(program, 'roundState').action(async (roundId: string) => {
+    const s = await read<RoundState>(g(), 'roundState', { roundId });
+    out(g(), s, () => describeRound(s));
+  });
 
-  round
-    .command('list')
-    .description('列出申报轮次 / list rounds')
+  actionCommand(program, 'listRounds')
     .addOption(new Option('--stage <stage>').choices(roundStages))
     .action(async (o: Opts) => {
-      const { rounds } = await call<{ rounds: RoundListItem[] }>(
-        g(),
-        'GET',
-        `/api/rounds${o.stage ? `?stage=${enc(String(o.stage))}` : ''}`,
-      );
+      const { rounds } = await read<{ rounds: RoundListItem[] }>(g(), 'listRounds', {}, { stage: o.stage as string | undefined });
       out(g(), rounds, () =>
         rounds.length
           ? ['轮次 / Round\t阶段 / Stage\t状态 / Status', ...rounds.map((r) => `${r.roundId}\t${r.stage ?? ''}\t${r.status}`)].join('\n')
@@ -184,43 +171,23 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     });
 
   const roundAction =
-    (
-      name: string,
-      path: string,
-      describe: string,
-      build: (o: Opts, ...args: string[]) => Record<string, unknown>,
-      say: (res: never) => string,
-    ) =>
-    (cmd: Command) =>
-      withActor(program, cmd)
-        .action(async (roundId: string, ...rest: unknown[]) => {
-          // commander passes the positional arguments, then the options, then the command.
-          const o = rest[rest.length - 2] as Opts;
-          const args = rest.slice(0, -2) as string[];
-          const res = await call<never>(
-            g(),
-            'POST',
-            `/api/rounds/${enc(roundId)}/${path}`,
-            { ...build(o, ...args), actor: actorOf(o) },
-            headers(o),
-          );
-          out(g(), res, () => say(res));
-        })
-        .description(describe)
-        .name(name);
+    (name: ActionName, build: (o: Opts, ...args: string[]) => Record<string, unknown>, say: (res: never) => string) => (cmd: Command) =>
+      withActor(program, cmd).action(async (roundId: string, ...rest: unknown[]) => {
+        // commander passes the positional arguments, then the options, then the command.
+        const o = rest[rest.length - 2] as Opts;
+        const args = rest.slice(0, -2) as string[];
+        const res = await send<never>(g(), name, { roundId }, { ...build(o, ...args), actor: actorOf(o) }, headers(o));
+        out(g(), res, () => say(res));
+      });
 
   roundAction(
-    'waive',
-    'waivers',
-    '豁免“每个专业限申报 1 个”（第八条（二），教务部）/ waive Art. 8(2) for an application to be created',
+    'grantRoundWaiver',
     (o) => ({ ruleId: 'art8.onePilotPerMajor', subjectId: o.application, reason: o.reason }),
     (w: { id: string }) => `已豁免 / waived: ${w.id}`,
-  )(round.command('waive <roundId>').requiredOption('--application <id>').requiredOption('--reason <text>'));
+  )(actionCommand(program, 'grantRoundWaiver').requiredOption('--application <id>').requiredOption('--reason <text>'));
 
   roundAction(
-    'confirm',
-    'submission',
-    '确认报送省教育厅的名单（教务部）/ confirm the consolidated list (Academic Affairs)',
+    'confirmSubmission',
     (o) => ({
       applicationIds: String(o.applications ?? '')
         .split(',')
@@ -232,50 +199,42 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     (r: { submitted: string[]; notSubmitted: string[]; late: boolean }) =>
       `已报送 / submitted: ${r.submitted.join(', ') || '—'}；未列入 / not submitted: ${r.notSubmitted.join(', ') || '—'}${r.late ? '（逾期确认 / confirmed late）' : ''}`,
   )(
-    round
-      .command('confirm <roundId>')
+    actionCommand(program, 'confirmSubmission')
       .requiredOption('--applications <ids>', '逗号分隔 / comma-separated ids (empty: nothing to submit)')
       .option('--submitted-on <date>', '报送日期 / date sent')
       .option('--note <text>'),
   );
 
   roundAction(
-    'result',
-    'results',
-    "录入省教育厅评审结果（教务部）/ record the province's result",
+    'recordProvincialResult',
     (o, applicationId) => ({ applicationId, outcome: o.rejected ? 'rejected' : 'approved', ...(o.reason ? { reason: o.reason } : {}) }),
     (r: { applicationId: string; outcome: string }) =>
       `已录入 / recorded: ${r.applicationId} ${r.outcome === 'approved' ? '批准 approved' : '不予批准 rejected'}`,
   )(
-    round
-      .command('result <roundId> <applicationId>')
+    actionCommand(program, 'recordProvincialResult')
       .option('--approved', '批准 / approved')
       .option('--rejected', '不予批准 / rejected')
       .option('--reason <text>'),
   );
 
   roundAction(
-    'notice',
-    'public-notice',
-    '录入公示开始日期（结束日期按工作日计算）/ record the public notice start (its end follows in working days)',
-    (o) => ({ startDate: o.start }),
+    'recordPublicNotice',
+    (o) => bodyFromFlags('recordPublicNotice', o),
     (n: { start: string; end: string; workingDays: number }) =>
       `公示期 / public notice: ${n.start} 至 ${n.end}（${n.workingDays} 个工作日 / working days）`,
-  )(round.command('notice <roundId>').requiredOption('--start <date>'));
+  )(actionCommand(program, 'recordPublicNotice'));
 
   roundAction(
-    'objection',
-    'objections',
-    '录入公示异议 / record an objection during the notice',
-    (o, applicationId) => ({ applicationId, content: o.content }),
+    'recordObjection',
+    (o, applicationId) => ({ applicationId, ...bodyFromFlags('recordObjection', o) }),
     (x: { applicationId: string }) => `已录入异议 / objection recorded: ${x.applicationId}`,
-  )(round.command('objection <roundId> <applicationId>').requiredOption('--content <text>'));
+  )(actionCommand(program, 'recordObjection'));
 
   round
     .command('pilots <roundId>')
     .description('本轮立项的试点 / pilots this round started')
     .action(async (roundId: string) => {
-      const { pilots } = await call<{ pilots: PilotListItem[] }>(g(), 'GET', `/api/pilots?round=${enc(roundId)}`);
+      const { pilots } = await read<{ pilots: PilotListItem[] }>(g(), 'listPilots', {}, { round: roundId });
       out(g(), pilots, () =>
         pilots.length
           ? [
@@ -287,13 +246,11 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     });
 
   // ── Applications ───────────────────────────────────────────────────────
-  const app = program.command('app').description('试点申报（第八条）/ pilot applications (Art. 8)');
+  program.command('app').description('试点申报（第八条）/ pilot applications (Art. 8)');
 
   withActor(
     program,
-    app
-      .command('create <roundId>')
-      .description('起草申报 / draft an application')
+    actionCommand(program, 'createApplication')
       .option('--file <path>', '申报 JSON / the application as JSON')
       .option('--id <id>')
       .option('--college-id <id>')
@@ -347,37 +304,30 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
         ...(o.months !== undefined ? { plannedDurationMonths: o.months } : {}),
       };
     }
-    const res = await call<{ applicationId: string; workflowId: string }>(
+    const res = await send<{ applicationId: string; workflowId: string }>(
       g(),
-      'POST',
-      `/api/rounds/${enc(roundId)}/applications`,
+      'createApplication',
+      { roundId },
       { application, actor: actorOf(o) },
       headers(o),
     );
     out(g(), res, () => `已起草申报 / application drafted: ${res.applicationId}（${res.workflowId}）`);
   });
 
-  app
-    .command('show <roundId> <applicationId>')
-    .description('申报及其时间线 / the application and its timeline')
-    .action(async (roundId: string, applicationId: string) => {
-      const s = await call<ApplicationState>(g(), 'GET', `/api/rounds/${enc(roundId)}/applications/${enc(applicationId)}`);
-      out(g(), s, () => describeApplication(s));
-    });
+  actionCommand(program, 'applicationState').action(async (roundId: string, applicationId: string) => {
+    const s = await read<ApplicationState>(g(), 'applicationState', { roundId, applicationId });
+    out(g(), s, () => describeApplication(s));
+  });
 
-  app
-    .command('list <roundId>')
-    .description("列出本轮申报 / list the round's applications")
+  actionCommand(program, 'listApplications')
     .option('--college <id>')
     .addOption(new Option('--stage <status>').choices(applicationStatuses))
     .action(async (roundId: string, o: Opts) => {
-      const q = new URLSearchParams();
-      if (o.college) q.set('college', String(o.college));
-      if (o.stage) q.set('stage', String(o.stage));
-      const { applications } = await call<{ applications: ApplicationListItem[] }>(
+      const { applications } = await read<{ applications: ApplicationListItem[] }>(
         g(),
-        'GET',
-        `/api/rounds/${enc(roundId)}/applications${q.size ? `?${q}` : ''}`,
+        'listApplications',
+        { roundId },
+        { college: o.college as string | undefined, stage: o.stage as string | undefined },
       );
       out(g(), applications, () =>
         applications.length
@@ -389,12 +339,12 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
       );
     });
 
-  const appAction = (cmd: Command, path: string, build: (o: Opts) => Record<string, unknown>) =>
+  const appAction = (cmd: Command, name: ActionName, build: (o: Opts) => Record<string, unknown>) =>
     withActor(program, cmd).action(async (roundId: string, applicationId: string, o: Opts) => {
-      const res = await call<ApplicationState & { id?: string }>(
+      const res = await send<ApplicationState & { id?: string }>(
         g(),
-        'POST',
-        `/api/rounds/${enc(roundId)}/applications/${enc(applicationId)}/${path}`,
+        name,
+        { roundId, applicationId },
         { ...build(o), actor: actorOf(o) },
         headers(o),
       );
@@ -406,41 +356,21 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     });
 
   appAction(
-    app
-      .command('edit <roundId> <applicationId>')
-      .description('修改起草中的申报 / edit a draft')
+    actionCommand(program, 'editApplication')
       .option('--file <path>', '要修改的字段 JSON / the changed fields as JSON')
       .option('--examinees <n>', '', Number),
-    'edit',
+    'editApplication',
     (o) => ({ changes: o.file ? readJson(String(o.file)) : { ...(o.examinees !== undefined ? { plannedExaminees: o.examinees } : {}) } }),
   );
-  appAction(app.command('submit <roundId> <applicationId>').description('提交申报 / submit').option('--note <text>'), 'submit', (o) =>
-    o.note ? { note: o.note } : {},
-  );
+  // Flags that are body fields as they stand are declared in the action table.
+  for (const name of ['submitApplication', 'withdrawApplication', 'abandonApplication'] as const)
+    appAction(actionCommand(program, name), name, (o) => bodyFromFlags(name, o));
   appAction(
-    app
-      .command('withdraw <roundId> <applicationId>')
-      .description('撤回提交（下一环节处理前）/ withdraw the submission until the next step acts')
-      .option('--reason <text>'),
-    'withdraw',
-    (o) => (o.reason ? { reason: o.reason } : {}),
-  );
-  appAction(
-    app
-      .command('abandon <roundId> <applicationId>')
-      .description('撤销申报 / withdraw the application from the round')
-      .option('--reason <text>'),
-    'abandon',
-    (o) => (o.reason ? { reason: o.reason } : {}),
-  );
-  appAction(
-    app
-      .command('sign <roundId> <applicationId>')
-      .description('二级学院负责人审核签字（第五条（二））/ college leader sign-off (Art. 5(2))')
+    actionCommand(program, 'signOffApplication')
       .option('--declare-authentic', '声明对材料真实性负责 / declare the materials authentic')
       .option('--return', '退回修改 / return for revision')
       .option('--comment <text>'),
-    'sign-off',
+    'signOffApplication',
     (o) => ({
       outcome: o.return ? 'return' : 'approve',
       ...(o.declareAuthentic ? { declareAuthentic: true } : {}),
@@ -448,15 +378,13 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     }),
   );
   appAction(
-    app
-      .command('review <roundId> <applicationId>')
-      .description('教务部审核 / Academic Affairs review')
+    actionCommand(program, 'reviewApplication')
       .option('--approve')
       .option('--return')
       .option('--reject')
       .addOption(new Option('--to <step>', '退回到 / return to').choices(['draft', 'college']))
       .option('--comment <text>'),
-    'review',
+    'reviewApplication',
     (o) => ({
       outcome: o.reject ? 'reject' : o.return ? 'return' : 'approve',
       ...(o.to ? { returnTo: o.to } : {}),
@@ -464,23 +392,19 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
     }),
   );
   appAction(
-    app
-      .command('waive <roundId> <applicationId>')
-      .description('豁免“原则上”规则（教务部，须写明理由）/ waive a waivable rule (Academic Affairs, with a reason)')
+    actionCommand(program, 'waiveApplicationRule')
       .requiredOption('--rule <ruleId>')
       .requiredOption('--reason <text>')
       .option('--field <field>'),
-    'waivers',
+    'waiveApplicationRule',
     (o) => ({ ruleId: o.rule, reason: o.reason, ...(o.field ? { field: o.field } : {}) }),
   );
 
   // ── Pass records (Art. 12) ─────────────────────────────────────────────
-  const pass = program.command('pass-record').description('试点通过率记录（第十二条）/ pass records (Art. 12)');
+  program.command('pass-record').description('试点通过率记录（第十二条）/ pass records (Art. 12)');
   withActor(
     program,
-    pass
-      .command('add')
-      .description("录入一个试点年度的通过率（教务部）/ record a pilot-year's pass record (Academic Affairs)")
+    actionCommand(program, 'recordPassRecord')
       .requiredOption('--year <year>', '', Number)
       .requiredOption('--college <id>')
       .requiredOption('--major <name>')
@@ -499,25 +423,25 @@ export function addRoundCommands(program: Command, g: () => Globals): void {
       candidates: o.candidates,
       passed: o.passed,
     };
-    const res = await call<StoredPassRecord>(
+    const res = await send<StoredPassRecord>(
       g(),
-      'POST',
-      '/api/pass-records',
+      'recordPassRecord',
+      {},
       { record, ...(o.note ? { note: o.note } : {}), actor: actorOf(o) },
       headers(o),
     );
     out(g(), res, () => `已录入 / recorded: ${res.key}（第 ${res.revision} 版 / revision ${res.revision}）`);
   });
-  pass
-    .command('list')
-    .description('通过率记录 / pass records')
+  actionCommand(program, 'passRecords')
     .option('--year <year>')
     .option('--college <id>')
     .action(async (o: Opts) => {
-      const q = new URLSearchParams();
-      if (o.year) q.set('year', String(o.year));
-      if (o.college) q.set('collegeId', String(o.college));
-      const { records } = await call<{ records: StoredPassRecord[] }>(g(), 'GET', `/api/pass-records${q.size ? `?${q}` : ''}`);
+      const { records } = await read<{ records: StoredPassRecord[] }>(
+        g(),
+        'passRecords',
+        {},
+        { year: o.year === undefined ? undefined : String(o.year), collegeId: o.college as string | undefined },
+      );
       out(g(), records, () =>
         records.length
           ? [

@@ -15,7 +15,7 @@ import { listMessages as mailList, showMessage as mailShow } from './mail-sink-r
 import { isMainModule } from './main-module';
 import type { PilotState } from '../workflows/pilot-state';
 import type { PilotListItem } from './service';
-import { Refused, call, check, out, parseActor, type Globals } from './cli-common';
+import { Refused, actionCommand, check, out, parseActor, read, send, type Globals } from './cli-common';
 import { addRoundCommands } from './cli-rounds';
 import { addApprovalCommands } from './cli-approvals';
 import { addLifecycleCommands } from './cli-lifecycle';
@@ -55,10 +55,8 @@ export function buildCli(): Command {
     .showHelpAfterError();
   const g = (): Globals => program.opts<Globals>();
 
-  const pilot = program.command('pilot').description('试点 / pilots');
-  pilot
-    .command('start')
-    .description('启动试点实施流程（教务部）/ start a pilot workflow (Academic Affairs)')
+  program.command('pilot').description('试点 / pilots');
+  actionCommand(program, 'startPilot')
     .option('--file <path>', '试点记录 JSON 文件 / pilot record as a JSON file')
     .option('--id <id>', '试点编号 / pilot id')
     .option('--college-id <id>')
@@ -101,30 +99,25 @@ export function buildCli(): Command {
       };
       const parsed = check(safeParseBilingual(pilotRecordSchema, record, 'pilot'));
       const actor = parseActor(o.actor as string | undefined);
-      const res = await call<{ workflowId: string; runId: string }>(g(), 'POST', '/api/pilots', { pilot: parsed, actor });
+      const res = await send<{ workflowId: string; runId: string }>(g(), 'startPilot', {}, { pilot: parsed, actor });
       out(g(), res, () => `已启动试点 / pilot started: ${parsed.id}（${res.workflowId}）`);
     });
-  pilot
-    .command('show <id>')
-    .description("试点当前状态 / a pilot's current state")
-    .action(async (id: string) => {
-      const s = await call<PilotState>(g(), 'GET', `/api/pilots/${encodeURIComponent(id)}`);
-      out(g(), s, () => describePilot(s));
-    });
-  pilot
-    .command('list')
-    .description('列出试点 / list pilots')
+  actionCommand(program, 'pilotState').action(async (id: string) => {
+    const s = await read<PilotState>(g(), 'pilotState', { id });
+    out(g(), s, () => describePilot(s));
+  });
+  actionCommand(program, 'listPilots')
     .option('--college <id>', '按学院 / by college')
     .option('--escalated', '只看已升级督办的 / escalated only')
     .option('--not-escalated', '只看未升级督办的 / not escalated only')
     .option('--stage <stage>', '阶段 / stage')
     .action(async (o: { college?: string; escalated?: boolean; notEscalated?: boolean; stage?: string }) => {
-      const q = new URLSearchParams();
-      if (o.college) q.set('college', o.college);
-      if (o.escalated) q.set('escalated', 'true');
-      if (o.notEscalated) q.set('escalated', 'false');
-      if (o.stage) q.set('stage', o.stage);
-      const { pilots } = await call<{ pilots: PilotListItem[] }>(g(), 'GET', `/api/pilots${q.size ? `?${q}` : ''}`);
+      const { pilots } = await read<{ pilots: PilotListItem[] }>(
+        g(),
+        'listPilots',
+        {},
+        { college: o.college, escalated: o.escalated ? 'true' : o.notEscalated ? 'false' : undefined, stage: o.stage },
+      );
       out(g(), pilots, () =>
         pilots.length === 0
           ? '没有符合条件的试点 / no matching pilots'
@@ -139,10 +132,8 @@ export function buildCli(): Command {
       );
     });
 
-  const report = program.command('report').description('工作周报（第五条）/ weekly work reports (Art. 5)');
-  report
-    .command('submit <pilotId>')
-    .description('提交工作周报 / submit a weekly report')
+  program.command('report').description('工作周报（第五条）/ weekly work reports (Art. 5)');
+  actionCommand(program, 'submitWeeklyReport')
     .requiredOption('--period <week>', '周次，如 2026-W49 / ISO week, e.g. 2026-W49')
     .option('--content <text>', '周报内容 / report text')
     .option('--content-file <path>', '从文件读取周报内容 / read the report from a file')
@@ -157,10 +148,10 @@ export function buildCli(): Command {
         const content = o.contentFile ? readFileSync(o.contentFile, 'utf8') : (o.content ?? '');
         const actor = parseActor(o.actor, o.onBehalfOf);
         const body = check(safeParseBilingual(weeklyReportSchema, { periodId: o.period, content, actor }));
-        const res = await call<{ periodId: string; outcome: string; consecutiveMisses: number; escalated: boolean }>(
+        const res = await send<{ periodId: string; outcome: string; consecutiveMisses: number; escalated: boolean }>(
           g(),
-          'POST',
-          `/api/pilots/${encodeURIComponent(pilotId)}/weekly-reports`,
+          'submitWeeklyReport',
+          { id: pilotId },
           body,
           o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {},
         );

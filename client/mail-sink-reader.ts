@@ -4,8 +4,8 @@
  * Here, below scripts/, so that the onex CLI (`npm run cli -- mail list`) and the sink's own
  * command line share one reader without the client importing scripts/.
  */
+import { formatShanghaiMinute } from '../domain/calendar';
 import { z } from 'zod';
-import { beijingMinute } from '../activities/letter';
 
 export const storedSummarySchema = z.object({
   id: z.string(),
@@ -52,7 +52,8 @@ export async function listMessages(opts: { json?: boolean; url: string; to?: str
   if (opts.json) return void console.log(JSON.stringify(messages, null, 2));
   if (messages.length === 0) return void console.log('没有邮件 / no messages');
   console.log('编号 / Id\t收到时间（北京时间）/ Received\t投递 / Deliveries\t收件人 / To\t主题 / Subject');
-  for (const m of messages) console.log(`${m.id}\t${beijingMinute(m.receivedAt)}\t×${m.deliveries}\t${m.to.join(', ')}\t${m.subject}`);
+  for (const m of messages)
+    console.log(`${m.id}\t${formatShanghaiMinute(m.receivedAt)}\t×${m.deliveries}\t${m.to.join(', ')}\t${m.subject}`);
   console.log(`共 ${messages.length} 封 / ${messages.length} message(s)`);
 }
 
@@ -65,7 +66,7 @@ export async function showMessage(id: string, opts: { json?: boolean; url: strin
     `发件人 / From:            ${m.from}`,
     `收件人 / To:              ${m.to.join(', ')}`,
     `抄送 / Cc:                ${m.cc.join(', ') || '—'}`,
-    `日期 / Date:              ${beijingMinute(m.date)}（北京时间 / Beijing time）`,
+    `日期 / Date:              ${formatShanghaiMinute(m.date)}（北京时间 / Beijing time）`,
     `投递次数 / Deliveries:    ${m.deliveries}`,
     `Message-ID:               ${m.messageId ?? '—'}`,
     '',

@@ -7,11 +7,11 @@
  * Refusals: 400 malformed input, 403 a role that may not act, 404 unknown round or
  * application, 409 a round that exists, 422 refused by a rule (the validator's RuleResults).
  */
-import { applicationActionInputSchemas, atEdge, roundActionInputSchemas } from '../domain/round-inputs';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { actorSchema, type Actor } from '../domain/actor';
+import { isAcademicAffairs, type Actor } from '../domain/actor';
+import { openRoundSchema } from './actions';
 import { createChinaCalendar, formatShanghai } from '../domain/calendar';
 import { inputError, type RuleResult } from '../domain/errors';
 import { idSchema } from '../domain/pilot';
@@ -21,7 +21,6 @@ import {
   passRecordFilterSchema,
   programmeRegistryWorkflowId,
   recordPassRecordSchema,
-  roundRecordSchema,
   roundRules,
   roundWorkflowId,
   type RoundRecord,
@@ -30,25 +29,7 @@ import {
 import { breach } from '../domain/rules';
 import { ruleTable } from '../domain/tables';
 import { parseOrRefuse } from '../domain/validation';
-import {
-  abandonApplication,
-  applicationStateQuery,
-  confirmSubmission,
-  createApplication,
-  editApplication,
-  grantRoundWaiver,
-  passRecordsQuery,
-  recordObjection,
-  recordPassRecord,
-  recordProvincialResult,
-  recordPublicNotice,
-  reviewApplication,
-  roundStateQuery,
-  signOffApplication,
-  submitApplication,
-  waiveApplicationRule,
-  withdrawSubmission,
-} from '../workflows/messages';
+import { applicationStateQuery, passRecordsQuery, recordPassRecord, roundStateQuery } from '../workflows/messages';
 import { programmeRegistryWorkflow, registryStartOptions } from '../workflows/registry';
 import { roundStartOptions, roundWorkflow } from '../workflows/round';
 import type { ApplicationState, RoundState } from '../workflows/round-types';
@@ -57,7 +38,7 @@ import { applicationListFilterSchema, applicationListQuery, roundListFilterSchem
 import { ServiceError, refusalFrom } from './service';
 import { withWorkflowDeadline } from './workflow-deadline';
 
-export const openRoundSchema = z.object({ round: roundRecordSchema, actor: actorSchema });
+export { openRoundSchema };
 export type OpenRoundRequest = z.input<typeof openRoundSchema>;
 
 export interface RoundListItem {
@@ -78,31 +59,8 @@ export interface ApplicationListItem {
   startTime: string;
 }
 
-/** Application updates, by the name of their route. */
-export const applicationActions = {
-  edit: editApplication,
-  submit: submitApplication,
-  withdraw: withdrawSubmission,
-  abandon: abandonApplication,
-  'sign-off': signOffApplication,
-  review: reviewApplication,
-  waivers: waiveApplicationRule,
-} as const;
-export type ApplicationAction = keyof typeof applicationActions;
-
-/** Round updates, by the name of their route. */
-export const roundActions = {
-  applications: createApplication,
-  waivers: grantRoundWaiver,
-  submission: confirmSubmission,
-  results: recordProvincialResult,
-  'public-notice': recordPublicNotice,
-  objections: recordObjection,
-} as const;
-export type RoundAction = keyof typeof roundActions;
-
 function academicAffairsOnly(actor: Actor, zh: string, en: string): void {
-  if (actor.role === 'academicAffairs') return;
+  if (isAcademicAffairs(actor)) return;
   throw new ServiceError(403, [breach(roundRules.openedByAcademicAffairs, 'actor.role', { zh, en })]);
 }
 
@@ -162,12 +120,12 @@ export class RoundService {
     return this.guard(() => h.query(roundStateQuery), roundId);
   }
 
-  async roundAction(roundId: string, action: RoundAction, body: unknown, idempotencyKey?: string): Promise<unknown> {
-    parseOrRefuse(atEdge(roundActionInputSchemas[action]), body);
+  /** One of the round's Updates, its input already parsed at the edge by the action's schema (client/actions.ts). */
+  async roundAction(roundId: string, def: UpdateDefinition<unknown, [never]>, body: unknown, idempotencyKey?: string): Promise<unknown> {
     const h = this.round(roundId);
     return this.guard(
       () =>
-        h.executeUpdate(roundActions[action] as UpdateDefinition<unknown, [unknown]>, {
+        h.executeUpdate(def as UpdateDefinition<unknown, [unknown]>, {
           args: [body],
           ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
         }),
@@ -185,15 +143,14 @@ export class RoundService {
   async applicationAction(
     roundId: string,
     applicationId: string,
-    action: ApplicationAction,
+    def: UpdateDefinition<unknown, [never]>,
     body: unknown,
     idempotencyKey?: string,
   ): Promise<unknown> {
-    parseOrRefuse(atEdge(applicationActionInputSchemas[action]), body);
     const handle = this.application(roundId, applicationId);
     return this.guard(
       () =>
-        handle.executeUpdate(applicationActions[action] as UpdateDefinition<unknown, [unknown]>, {
+        handle.executeUpdate(def as UpdateDefinition<unknown, [unknown]>, {
           args: [body],
           ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
         }),

@@ -7,11 +7,11 @@ import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { actorSchema, type Actor } from '../domain/actor';
+import { hasRole, type Actor } from '../domain/actor';
 import { inputError, type RuleResult } from '../domain/errors';
 import { ServiceError } from './service-error';
 import { withWorkflowDeadline } from './workflow-deadline';
-import { pilotRecordSchema, pilotWorkflowId, type PilotRecord } from '../domain/pilot';
+import { pilotWorkflowId, type PilotRecord } from '../domain/pilot';
 import { parseOrRefuse } from '../domain/validation';
 import { weeklyReportSchema, type WeeklyReportInput } from '../domain/weekly';
 import { bookedEntry, bookingOf, fundRules, sameBooking, type LedgerBooking } from '../domain/funds';
@@ -27,8 +27,9 @@ import {
 import { pilotWorkflow } from '../workflows/pilot';
 import { pilotStartOptions } from '../workflows/pilot-start';
 import type { ActionResult, AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
-import { OnexCollege, OnexEscalated, OnexNextDue, OnexStage } from '../workflows/search-attributes';
-import { pilotListFilterSchema, pilotListQuery } from './visibility';
+import { OnexCancellationRisk, OnexCollege, OnexEscalated, OnexNextDue, OnexOverdue, OnexStage } from '../workflows/search-attributes';
+import { startPilotSchema } from './actions';
+import { dashboardFilterSchema, pilotListFilterSchema, pilotListQuery, type DashboardFilter, type PilotListFilter } from './visibility';
 
 export { ServiceError } from './service-error';
 
@@ -60,9 +61,10 @@ function conflictingEntry(prior: LedgerBooking, given: LedgerBooking): ServiceEr
   ]);
 }
 
-export const startPilotSchema = z.object({ pilot: pilotRecordSchema, actor: actorSchema });
+export { startPilotSchema };
 export type StartPilotRequest = z.input<typeof startPilotSchema>;
 
+/** One pilot of a list (the API's list, the dashboard, the bulk actions), from its search attributes. */
 export interface PilotListItem {
   pilotId: string;
   workflowId: string;
@@ -70,13 +72,15 @@ export interface PilotListItem {
   college?: string;
   stage?: string;
   escalated?: boolean;
+  overdue?: boolean;
+  cancellationRisk?: boolean;
   nextDue?: string;
   startTime: string;
 }
 
 /** Art. 4: Academic Affairs (教务部) owns the programme and starts pilots. */
 function mayStartPilot(actor: Actor): RuleResult | null {
-  if (actor.role === 'academicAffairs' || actor.role === 'admin') return null;
+  if (hasRole(actor, 'academicAffairs', 'admin')) return null;
   return {
     ruleId: 'art4.pilot.start',
     article: { article: 4 },
@@ -274,8 +278,17 @@ export class PilotService {
     }
   }
 
-  async listPilots(query: unknown): Promise<PilotListItem[]> {
-    const { limit, ...filter } = parseOrRefuse(pilotListFilterSchema, query);
+  /** The one pilot list: `/api/pilots`, the dashboard (its own filter schema), the inbox and the bulk actions. */
+  async listPilots(
+    query: unknown,
+    schema: typeof pilotListFilterSchema | typeof dashboardFilterSchema = pilotListFilterSchema,
+  ): Promise<PilotListItem[]> {
+    const { limit, ...filter } = parseOrRefuse(schema, query);
+    return this.listPilotRows(filter, limit);
+  }
+
+  /** The pilots a parsed filter selects, through search attributes (never raw input in the query). */
+  async listPilotRows(filter: Omit<PilotListFilter | DashboardFilter, 'limit'>, limit: number): Promise<PilotListItem[]> {
     return withWorkflowDeadline(this.client, async () => {
       const items: PilotListItem[] = [];
       for await (const wf of this.client.workflow.list({ query: pilotListQuery(filter), pageSize: Math.min(limit, 1000) })) {
@@ -287,6 +300,8 @@ export class PilotService {
           college: sa.get(OnexCollege),
           stage: sa.get(OnexStage),
           escalated: sa.get(OnexEscalated),
+          overdue: sa.get(OnexOverdue),
+          cancellationRisk: sa.get(OnexCancellationRisk),
           nextDue: sa.get(OnexNextDue)?.toISOString(),
           startTime: wf.startTime.toISOString(),
         });

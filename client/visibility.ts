@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { idSchema } from '../domain/pilot';
+import { patternString } from '../domain/validation';
 import {
   OnexCancellationRisk,
   OnexCollege,
@@ -37,12 +38,19 @@ export const pilotListFilterSchema = z.object({
 });
 export type PilotListFilter = z.output<typeof pilotListFilterSchema>;
 
+/** The supervisors' dashboard lists the same pilots: any plain stage name, up to 500 by default. */
+export const dashboardFilterSchema = pilotListFilterSchema.extend({
+  stage: patternString(/^[A-Za-z]{1,32}$/, '阶段无效', 'unknown stage').optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export type DashboardFilter = z.output<typeof dashboardFilterSchema>;
+
 /** A visibility string literal: double-quoted, with `\` and `"` escaped. */
 export function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-export function pilotListQuery(filter: Omit<PilotListFilter, 'limit'>): string {
+export function pilotListQuery(filter: Omit<PilotListFilter | DashboardFilter, 'limit'>): string {
   // A pilot that continued-as-new leaves closed runs behind; list each pilot once.
   const clauses = [`${OnexKind.name} = ${quote('pilot')}`, `ExecutionStatus != ${quote('ContinuedAsNew')}`];
   if (filter.college !== undefined) clauses.push(`${OnexCollege.name} = ${quote(filter.college)}`);

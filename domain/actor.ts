@@ -33,7 +33,7 @@ export const actorSchema = z
     onBehalfOf: z.string().trim().min(1).max(128).optional(),
   })
   .superRefine((a, ctx) => {
-    if ((a.role === 'collegeStaff' || a.role === 'collegeLeader') && !a.college) {
+    if (hasRole(a, 'collegeStaff', 'collegeLeader') && !a.college) {
       ctx.addIssue({
         code: 'custom',
         path: ['college'],
@@ -43,3 +43,13 @@ export const actorSchema = z
     }
   });
 export type Actor = z.infer<typeof actorSchema>;
+
+/** True when the actor (or user) holds one of the roles: the one role check outside the workflows. */
+export function hasRole(who: { role?: unknown } | null | undefined, ...allowed: readonly Role[]): boolean {
+  return who != null && (allowed as readonly unknown[]).includes(who.role);
+}
+
+/** Academic Affairs (教务部) owns the programme (Art. 4). */
+export function isAcademicAffairs(who: { role?: unknown } | null | undefined): boolean {
+  return hasRole(who, 'academicAffairs');
+}

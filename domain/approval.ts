@@ -10,7 +10,7 @@
  * starts a fresh decision list.
  */
 import { z } from 'zod';
-import { actorSchema, roleNames, type Actor, type Role } from './actor';
+import { actorSchema, hasRole, roleNames, type Actor, type Role } from './actor';
 import { dateDeadline, shanghaiDate, type Deadline, type WorkingCalendar } from './calendar';
 import type { Bilingual, RuleResult } from './errors';
 import { breach, defineRule, type RuleDefinition } from './rules';
@@ -88,7 +88,7 @@ export function checkApprover(chain: ApprovalChain, state: ApprovalState, actor:
     ];
   }
   const step = describeStep(state.step);
-  if (actor.role !== state.step.role) {
+  if (!hasRole(actor, state.step.role)) {
     return [
       breach(chain.rule, 'actor.role', {
         zh: `当前环节为${step.zh}，${roleNames[actor.role].zh}不能审批`,

@@ -98,6 +98,12 @@ export function formatShanghai(instant: Date | number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}（北京时间 / Beijing time）`;
 }
 
+/** {@link formatShanghai} without the zone's name, for tables and letters that name it once: `2026-02-24 17:00`; `—` for none. */
+export function formatShanghaiMinute(instant: Date | number | string | null | undefined): string {
+  if (instant === null || instant === undefined) return '—';
+  return formatShanghai(typeof instant === 'string' ? Date.parse(instant) : instant).slice(0, 16);
+}
+
 /** ISO-8601 week id of a date, e.g. `2026-W08`. */
 export function isoWeekId(date: IsoDate): string {
   const n = toDayNumber(date);

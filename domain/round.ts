@@ -7,7 +7,7 @@
  * Pure and deterministic: workflows, activities and the client share it.
  */
 import { z } from 'zod';
-import { actorSchema, type Actor } from './actor';
+import { actorSchema, hasRole, isAcademicAffairs, type Actor } from './actor';
 import { applicationRoundShape, internalDeadlineResults, publicNoticePeriod, type Application, type PassRecord } from './application';
 import { approvalStepDeadline } from './approval';
 import { addDays, dateDeadline, toDayNumber, type Deadline, type IsoDate, type WorkingCalendar } from './calendar';
@@ -307,9 +307,9 @@ export function stepDeadline(
  */
 export function mayActForCollege(actor: Actor, app: Pick<Application, 'college' | 'lead'>, what: Bilingual): RuleResult[] {
   const ok =
-    ((actor.role === 'collegeStaff' || actor.role === 'collegeLeader') && actor.college === app.college.id) ||
-    (actor.role === 'pilotLead' && (actor.id === app.lead.userId || actor.id.toLowerCase() === app.lead.email.toLowerCase())) ||
-    (actor.role === 'academicAffairs' && actor.onBehalfOf !== undefined);
+    (hasRole(actor, 'collegeStaff', 'collegeLeader') && actor.college === app.college.id) ||
+    (hasRole(actor, 'pilotLead') && (actor.id === app.lead.userId || actor.id.toLowerCase() === app.lead.email.toLowerCase())) ||
+    (isAcademicAffairs(actor) && actor.onBehalfOf !== undefined);
   if (ok) return [];
   return [
     breach(roundRules.applicant, 'actor', {

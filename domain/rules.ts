@@ -11,7 +11,7 @@
  * reason (domain/waivers.ts); `advisory` never blocks; everything else is `hard`.
  */
 import { z } from 'zod';
-import type { Actor, Role } from './actor';
+import { hasRole, type Actor, type Role } from './actor';
 import type { ArticleRef, Bilingual, RuleResult, Severity } from './errors';
 import type { RefinementParams } from './validation';
 
@@ -46,7 +46,7 @@ export function breach(rule: RuleDefinition, field: string, message: Bilingual):
 
 /** A refusal of `rule` unless the actor has `role` (e.g. records only Academic Affairs keeps). */
 export function requireRole(actor: Pick<Actor, 'role'>, role: Role, rule: RuleDefinition, field: string, message: Bilingual): RuleResult[] {
-  return actor.role === role ? [] : [breach(rule, field, message)];
+  return hasRole(actor, role) ? [] : [breach(rule, field, message)];
 }
 
 /** `components.0.form` → `['components', 0, 'form']`. */

@@ -8,7 +8,7 @@
  * Art. 12 pass-rate restriction, Art. 17 fee cap. See each rule's module for why.
  */
 import { z } from 'zod';
-import { actorSchema, type Actor } from './actor';
+import { actorSchema, isAcademicAffairs, type Actor } from './actor';
 import { findRule, waiverRules } from './catalogue';
 import { citeArticle, type RuleResult } from './errors';
 import { idSchema } from './pilot';
@@ -109,10 +109,7 @@ export interface RuleEvaluation {
 
 function covers(w: Waiver, r: RuleResult, subjectId: string): boolean {
   return (
-    w.subjectId === subjectId &&
-    w.ruleId === r.ruleId &&
-    (w.field === undefined || w.field === r.field) &&
-    w.grantedBy.role === 'academicAffairs'
+    w.subjectId === subjectId && w.ruleId === r.ruleId && (w.field === undefined || w.field === r.field) && isAcademicAffairs(w.grantedBy)
   );
 }
 

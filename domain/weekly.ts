@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { Actor } from './actor';
-import { actorSchema } from './actor';
+import { actorSchema, hasRole, isAcademicAffairs } from './actor';
 import { addDays, isoWeekId, mondayOf, shanghaiDate, shanghaiInstant, toDayNumber, type IsoDate, type WorkingCalendar } from './calendar';
 import type { RuleResult } from './errors';
 import { patternString, requiredText } from './validation';
@@ -100,9 +100,9 @@ export type WeeklyReport = z.output<typeof weeklyReportSchema>;
 /** Who may submit a pilot's weekly report (Art. 5 working group; Art. 6 the lead). */
 export function mayReportWeekly(actor: Actor, pilot: Pick<PilotRecord, 'college' | 'lead'>): RuleResult | null {
   const ok =
-    (actor.role === 'pilotLead' && (actor.id === pilot.lead.userId || actor.id.toLowerCase() === pilot.lead.email.toLowerCase())) ||
-    ((actor.role === 'collegeStaff' || actor.role === 'collegeLeader') && actor.college === pilot.college.id) ||
-    (actor.role === 'academicAffairs' && actor.onBehalfOf !== undefined);
+    (hasRole(actor, 'pilotLead') && (actor.id === pilot.lead.userId || actor.id.toLowerCase() === pilot.lead.email.toLowerCase())) ||
+    (hasRole(actor, 'collegeStaff', 'collegeLeader') && actor.college === pilot.college.id) ||
+    (isAcademicAffairs(actor) && actor.onBehalfOf !== undefined);
   if (ok) return null;
   return {
     ruleId: 'art5.weeklyReport.actor',

@@ -26,7 +26,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { actorSchema, readOnlyRoles, roleNames, roles } from '../../domain/actor';
+import { actorSchema, isAcademicAffairs, readOnlyRoles, roleNames, roles } from '../../domain/actor';
+import { actions, type ScopeName } from '../actions';
 import { formatRuleResult, inputError, type RuleResult } from '../../domain/errors';
 import { MAX_INPUT_DEPTH, nestedDeeperThan, parseOrRefuse, safeParseBilingual } from '../../domain/validation';
 import { idSchema } from '../../domain/pilot';
@@ -94,6 +95,12 @@ declare module 'fastify' {
     auth?: 'public';
     /** The route reads query fields (with its own strict schema); others take none. */
     query?: boolean;
+    /** `actor`: a delegate may name a principal in the request's own actor (approval steps; the route checks the delegation). */
+    onBehalfOf?: 'actor';
+    /** `false`: the route takes no Idempotency-Key (reads; an action of the table that opts out). Unset: any change (POST …) takes one. */
+    idempotency?: boolean;
+    /** Who of a college-scoped role may reach the route (./scope.ts); from the action table. */
+    scope?: ScopeName;
   }
 }
 
@@ -384,7 +391,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       );
     }
     if (MUTATING.has(req.method) && req.body !== undefined) {
-      const mismatch = bindActors(req.body, user, user.role === 'academicAffairs' ? 'any' : route.includes('/approvals') ? 'actor' : false);
+      const mismatch = bindActors(
+        req.body,
+        user,
+        isAcademicAffairs(user) ? 'any' : req.routeOptions.config?.onBehalfOf === 'actor' ? 'actor' : false,
+      );
       if (mismatch) {
         return refuse(
           req,
@@ -404,7 +415,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
     }
     const key = req.headers['idempotency-key'];
     if (key !== undefined) {
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key) || !MUTATING.has(req.method)) {
+      if (
+        typeof key !== 'string' ||
+        !IDEMPOTENCY_KEY.test(key) ||
+        !MUTATING.has(req.method) ||
+        req.routeOptions.config?.idempotency === false
+      ) {
         return refuse(
           req,
           reply,
@@ -441,7 +457,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps & { client: Cl
       }
       req.headers['idempotency-key'] = boundIdempotencyKey(user.id, where, key);
     }
-    if (req.method === 'GET' && route === '/api/pilots') {
+    if (req.method === 'GET' && route === actions.listPilots.route) {
       // A filter is a value, never query syntax: anything the strict schema refuses
       // (quotes, operators, unknown stages) is refused here and logged as an attempt.
       const f = safeParseBilingual(pilotListFilterSchema, req.query);

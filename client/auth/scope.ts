@@ -7,14 +7,15 @@
  * - Academic Affairs, school leaders and admins read everything (what they may *do* is the
  *   workflows' rules, Art. 4 ff.).
  *
- * A route that no rule here covers is refused to college-scoped users (deny by default):
- * a new subject adds its rule to {@link scopeRules}.
+ * A route that declares no scope (client/actions.ts) is refused to college-scoped users (deny
+ * by default).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import { pilotWorkflowId } from '../../domain/pilot';
 import { applicationWorkflowId } from '../../domain/round';
 import { OnexCollege } from '../../workflows/search-attributes';
+import { MAX_BULK_PILOTS, type ScopeName } from '../actions';
 import { isCollegeScoped, type User } from './users';
 import { withWorkflowDeadline } from '../workflow-deadline';
 
@@ -31,37 +32,29 @@ export type ScopeRule = (
   ctx: ScopeContext,
 ) => Promise<string | null> | string | null;
 
-/** Key: `METHOD route-pattern` as fastify registered it; `METHOD prefix*` matches a pattern prefix. */
-export const scopeRules: Record<string, ScopeRule> = {
-  // Rounds (Art. 8, 9, 12) are school-wide: a college sees them and acts on its own
-  // applications; what only Academic Affairs may do (opening a round, waivers, the list,
-  // results, the notice, objections, pass records) the workflows and the service refuse
-  // with the article.
-  'GET /api/rounds': () => null,
-  'POST /api/rounds': () => null,
-  'GET /api/rounds/:roundId': () => null,
-  'GET /api/rounds/:roundId/applications': ownCollegeFilter('college'),
-  'POST /api/rounds/:roundId/applications': (req, user) => {
-    const college = (req.body as { application?: { college?: { id?: unknown } } } | undefined)?.application?.college?.id;
-    return college === undefined || college === user.college ? null : `application of college ${String(college)}`;
-  },
-  'GET /api/rounds/:roundId/applications/:applicationId*': applicationRule,
-  'POST /api/rounds/:roundId/applications/:applicationId*': applicationRule,
-  'POST /api/rounds/:roundId/waivers': () => null,
-  'POST /api/rounds/:roundId/submission': () => null,
-  'POST /api/rounds/:roundId/results': () => null,
-  'POST /api/rounds/:roundId/public-notice': () => null,
-  'POST /api/rounds/:roundId/objections': () => null,
-  'GET /api/pass-records': ownCollegeFilter('collegeId'),
-  'POST /api/pass-records': () => null,
-  'GET /api/pilots': ownCollegeFilter('college'),
-  'POST /api/pilots': (req, user) => {
+/**
+ * The rule of each scope an action declares (client/actions.ts `scope`). Rounds (Art. 8, 9,
+ * 12) are school-wide: a college sees them and acts on its own applications; what only
+ * Academic Affairs may do (opening a round, waivers, the list, results, the notice,
+ * objections, pass records) the workflows and the services refuse with the article.
+ */
+export const scopeRules: Record<Exclude<ScopeName, 'self'>, ScopeRule> = {
+  open: () => null,
+  deny: (req) => `route ${req.method} ${req.routeOptions.url ?? req.url} is not open to college-scoped roles`,
+  pilot: pilotRule,
+  application: applicationRule,
+  pilotList: ownCollegeFilter('college'),
+  applicationList: ownCollegeFilter('college'),
+  passRecordList: ownCollegeFilter('collegeId'),
+  newPilot: (req, user) => {
     const college = (req.body as { pilot?: { college?: { id?: unknown } } } | undefined)?.pilot?.college?.id;
     return college === undefined || college === user.college ? null : `pilot of college ${String(college)}`;
   },
-  'GET /api/pilots/:id*': pilotRule,
-  'POST /api/pilots/:id*': pilotRule,
-  'POST /api/provincial-requests': async (req, user, ctx) => {
+  newApplication: (req, user) => {
+    const college = (req.body as { application?: { college?: { id?: unknown } } } | undefined)?.application?.college?.id;
+    return college === undefined || college === user.college ? null : `application of college ${String(college)}`;
+  },
+  bulkPilots: async (req, user, ctx) => {
     const ids = (req.body as { pilotIds?: unknown } | undefined)?.pilotIds;
     // Not a list, or longer than the route accepts: the route's schema refuses it (400) before
     // anything is looked up, so a long list cannot make the API do thousands of look-ups.
@@ -104,10 +97,9 @@ async function pilotRule(req: FastifyRequest, user: User & { college: string }, 
   return college === undefined || college === user.college ? null : `pilot ${id} belongs to college ${college}`;
 }
 
-/** The most pilots one bulk request may name (the bulk routes' schemas say the same). */
-export const MAX_BULK_PILOTS = 500;
+export { MAX_BULK_PILOTS };
 
-/** Routes that scope their own answers by the user (the inbox, the dashboard, sessions, links, exports). */
+/** Routes outside the action table that scope their own answers by the user (sessions, links). */
 export const selfScopedRoutes = new Set<string>();
 
 export function scopeContext(client: Client): ScopeContext {
@@ -130,10 +122,9 @@ export function scopeContext(client: Client): ScopeContext {
 export async function checkScope(req: FastifyRequest, user: User, ctx: ScopeContext): Promise<string | null> {
   if (!isCollegeScoped(user) || !user.college) return null;
   const route = req.routeOptions.url ?? req.url;
-  if (selfScopedRoutes.has(route)) return null;
-  const key = `${req.method} ${route}`;
-  const exact = scopeRules[key];
-  const rule = exact ?? Object.entries(scopeRules).find(([k]) => k.endsWith('*') && key.startsWith(k.slice(0, -1)))?.[1];
-  if (!rule) return `route ${key} is not open to college-scoped roles`;
+  const scope = req.routeOptions.config?.scope;
+  if (scope === 'self' || (scope === undefined && selfScopedRoutes.has(route))) return null;
+  // Deny by default: a route that declares no scope is not open to college-scoped roles.
+  const rule = scope === undefined ? scopeRules.deny : scopeRules[scope];
   return rule(req, user as User & { college: string }, ctx);
 }

@@ -1,52 +1,29 @@
 /**
- * Approvals (Art. 6(4), 7, 13) and rectifications (Art. 18) over HTTP. A budget plan, change
+ * Approvals (Art. 6(4), 7, 13) and rectifications (Art. 18): the handlers that are more than
+ * one Update (routes and schemas are in client/actions.ts). A budget plan, change
  * request or examiner-training plan is submitted through the pilot, which starts the approval
  * as a child workflow; decisions, resubmission, withdrawal, delegation, CC and the provincial
  * filing go to that child. Approval ids are `<kind>-<n>` (budget-1, changeRequest-2, …).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { actorSchema } from '../../domain/actor';
-import {
-  approvalKindNames,
-  approvalKindSpec,
-  ccApprovalInputSchema,
-  decideApprovalInputSchema,
-  delegateApprovalInputSchema,
-  recordApprovalFilingInputSchema,
-  resubmitApprovalInputSchema,
-  withdrawApprovalInputSchema,
-} from '../../domain/approval-kinds';
+import { actorSchema, isAcademicAffairs } from '../../domain/actor';
+import { approvalKindNames, approvalKindSpec } from '../../domain/approval-kinds';
 import { inputError, type RuleResult } from '../../domain/errors';
 import { pilotWorkflowId } from '../../domain/pilot';
 import { approvalSubmissionInputSchema } from '../../domain/pilot-actions';
-import { inspectionInputSchema } from '../../domain/pilot-actions';
 import {
   approvalStateQuery,
   approvalWorkflowId,
-  ccApproval,
-  decideApproval,
-  delegateApproval,
-  recordApprovalFiling,
-  recordReinspection,
   rectificationStateQuery,
   rectificationWorkflowId,
-  resubmitApproval,
   submitForApproval,
-  withdrawApproval,
 } from '../../workflows/messages';
 import type { ApprovalState } from '../../workflows/approval-types';
 import type { ApiDeps } from '../api-deps';
 import { PilotService, ServiceError } from '../service';
-
-type Req = FastifyRequest<{ Params: { id: string; approvalId: string; inspectionId: string } }>;
-
-const keyOf = (req: FastifyRequest) => {
-  const key = req.headers['idempotency-key'];
-  return typeof key === 'string' && key ? key : undefined;
-};
+import type { ActionHandlers } from './action-types';
 
 /** `budget-1` → the child's workflow id, or a 404 naming the approval. */
-function approvalWorkflowOf(pilotId: string, approvalId: string): string {
+export function approvalWorkflowOf(pilotId: string, approvalId: string): string {
   const m = /^(budget|changeRequest|examinerPlan)-([1-9]\d{0,5})$/.exec(approvalId);
   if (!m)
     throw new ServiceError(404, [
@@ -76,7 +53,7 @@ export function onBehalfOfRefusal(
   const parsed = actorSchema.safeParse((body as { actor?: unknown } | null)?.actor);
   if (!parsed.success) return null; // a malformed actor is refused by the route's schema (400)
   const actor = parsed.data;
-  if (actor.onBehalfOf === undefined || actor.role === 'academicAffairs') return null;
+  if (actor.onBehalfOf === undefined || isAcademicAffairs(actor)) return null;
   const step = approval?.currentStep;
   const held =
     step !== undefined &&
@@ -109,84 +86,17 @@ export function onBehalfOfRefusal(
   };
 }
 
-/** A submitted subject names its pilot (the path's) and, for a change request, who asks and when. */
-function withSubjectDefaults(body: unknown, pilotId: string): unknown {
-  if (typeof body !== 'object' || body === null) return body;
-  const b = body as { kind?: unknown; subject?: unknown; actor?: unknown };
-  if (typeof b.subject !== 'object' || b.subject === null) return body;
-  const subject: Record<string, unknown> = { pilotId, ...(b.subject as Record<string, unknown>) };
-  if (b.kind === 'changeRequest') {
-    // Who asks and when: the submitter, now. Only Academic Affairs may record a request
-    // written earlier or by someone else (Art. 4); anyone else's values are replaced.
-    const aa = (b.actor as { role?: unknown } | undefined)?.role === 'academicAffairs';
-    if (!aa || subject.requestedBy === undefined) subject.requestedBy = b.actor;
-    if (!aa || subject.requestedAt === undefined) subject.requestedAt = new Date().toISOString();
-  }
-  return { ...b, subject };
-}
-
-export function registerApprovalRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function approvalHandlers(deps: ApiDeps): ActionHandlers {
   const pilots = new PilotService(deps.client, deps.taskQueue);
-
-  app.post('/api/pilots/:id/approvals', async (req: Req, reply) => {
-    const denied = onBehalfOfRefusal(req.body, (req.body as { kind?: unknown } | null)?.kind);
-    if (denied) throw new ServiceError(403, [denied]);
-    return reply
-      .status(201)
-      .send(
-        await pilots.update(
-          req.params.id,
-          submitForApproval,
-          approvalSubmissionInputSchema,
-          withSubjectDefaults(req.body, req.params.id),
-          keyOf(req),
-        ),
-      );
-  });
-  app.get('/api/pilots/:id/approvals/:approvalId', async (req: Req) =>
-    pilots.childQuery(req.params.id, approvalWorkflowOf(req.params.id, req.params.approvalId), approvalStateQuery),
-  );
-
-  const child = [
-    ['decide', decideApproval, decideApprovalInputSchema],
-    ['resubmit', resubmitApproval, resubmitApprovalInputSchema],
-    ['withdraw', withdrawApproval, withdrawApprovalInputSchema],
-    ['delegate', delegateApproval, delegateApprovalInputSchema],
-    ['cc', ccApproval, ccApprovalInputSchema],
-    ['filing', recordApprovalFiling, recordApprovalFilingInputSchema],
-  ] as const;
-  for (const [path, def, schema] of child) {
-    app.post(`/api/pilots/:id/approvals/:approvalId/${path}`, async (req: Req) => {
-      const workflowId = approvalWorkflowOf(req.params.id, req.params.approvalId);
-      const actor = actorSchema.safeParse((req.body as { actor?: unknown } | null)?.actor);
-      if (actor.success && actor.data.onBehalfOf !== undefined && actor.data.role !== 'academicAffairs') {
-        const state = await pilots.childQuery(req.params.id, workflowId, approvalStateQuery);
-        const denied = onBehalfOfRefusal(req.body, state.kind, state);
-        if (denied) throw new ServiceError(403, [denied]);
-      }
-      return pilots.childUpdate(req.params.id, workflowId, def as never, schema, req.body, keyOf(req));
-    });
-  }
-
-  app.get('/api/pilots/:id/rectifications/:inspectionId', async (req: Req) =>
-    pilots.childQuery(
-      req.params.id,
-      rectificationWorkflowId(pilotWorkflowId(req.params.id), req.params.inspectionId),
-      rectificationStateQuery,
-    ),
-  );
-  app.post('/api/pilots/:id/rectifications/:inspectionId/reinspection', async (req: Req) => {
-    const body =
-      typeof req.body === 'object' && req.body !== null
-        ? { pilotId: req.params.id, reinspectionOf: req.params.inspectionId, ...(req.body as object) }
-        : req.body;
-    return pilots.childUpdate(
-      req.params.id,
-      rectificationWorkflowId(pilotWorkflowId(req.params.id), req.params.inspectionId),
-      recordReinspection,
-      inspectionInputSchema,
-      body,
-      keyOf(req),
-    );
-  });
+  return {
+    // The subject's defaults (its pilot, a change request's requester) are filled in by the table's `input`.
+    submitForApproval: async ({ params, input, key }) => {
+      const denied = onBehalfOfRefusal(input, (input as { kind?: unknown } | null)?.kind);
+      if (denied) throw new ServiceError(403, [denied]);
+      return pilots.update(params.id!, submitForApproval, approvalSubmissionInputSchema, input, key);
+    },
+    approvalState: ({ params }) => pilots.childQuery(params.id!, approvalWorkflowOf(params.id!, params.approvalId!), approvalStateQuery),
+    rectificationState: ({ params }) =>
+      pilots.childQuery(params.id!, rectificationWorkflowId(pilotWorkflowId(params.id!), params.inspectionId!), rectificationStateQuery),
+  };
 }

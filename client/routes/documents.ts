@@ -15,27 +15,32 @@ import { inputError } from '../../domain/errors';
 import { idSchema } from '../../domain/pilot';
 import { weeklyReportSchema } from '../../domain/weekly';
 import { safeParseBilingual } from '../../domain/validation';
-import { selfScopedRoutes } from '../auth/scope';
-import { describeRoute } from '../web/openapi';
 import { actorOf, isCollegeScoped, type User } from '../auth/users';
 import { DocumentRefusal, type DocumentRecord, type DocumentStore } from '../documents/store';
 import type { ApiDeps } from '../api-deps';
 import { PilotService, ServiceError } from '../service';
+import { submitWeeklyReport } from '../../workflows/messages';
+import type { ActionHandlers } from './action-types';
 
 const kindSchema = z.enum(documentKinds);
 
 /** A document as the API shows it: the reference records carry, with what it is and who added it. */
 const publicDocument = (d: DocumentRecord) => ({ ...d, kindName: documentKindNames[d.kind] });
 
-export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { documents: DocumentStore }): void {
-  describeRoute('POST', '/api/pilots/:id/documents', {
-    summary:
-      '上传试点材料（multipart：先 kind 字段，再一个 file 文件；类型按内容判断）/ upload a document (multipart: kind, then one file)',
+/** The multipart parser for uploads (fastify-plugin: it applies to the whole API; JSON routes never read parts). */
+export function registerMultipart(app: FastifyInstance, store: DocumentStore | undefined): void {
+  void app.register(multipart, {
+    limits: { fileSize: store?.maxBytes ?? 1, files: 1, fields: 2, fieldSize: 1024, parts: 3, headerPairs: 50 },
   });
-  describeRoute('GET', '/api/pilots/:id/documents', { summary: "试点的全部材料 / a pilot's documents" });
-  describeRoute('GET', '/api/documents/:documentId', {
-    summary: '下载材料（与所属试点同样的查看范围；受限材料的下载记入审计）/ download a document (scoped like its pilot)',
-  });
+}
+
+const noStore = () =>
+  new ServiceError(503, [
+    inputError('(store)', '材料库未配置，暂不能上传或下载材料', 'the document store is not configured', 'document.unavailable'),
+  ]);
+
+/** The document actions of the table (client/actions.ts): upload, list, download. */
+export function documentHandlers(deps: ApiDeps): ActionHandlers {
   const pilots = new PilotService(deps.client, deps.taskQueue);
   const store = deps.documents;
 
@@ -55,12 +60,9 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { d
     return state;
   }
 
-  void app.register(async (scoped) => {
-    await scoped.register(multipart, {
-      limits: { fileSize: store.maxBytes, files: 1, fields: 2, fieldSize: 1024, parts: 3, headerPairs: 50 },
-    });
-
-    scoped.post<{ Params: { id: string } }>('/api/pilots/:id/documents', async (req, reply) => {
+  return {
+    uploadDocument: async ({ req, params }) => {
+      if (!store) throw noStore();
       const user = req.user!;
       if (!req.isMultipart()) {
         refuse(415, '(body)', {
@@ -68,7 +70,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { d
           en: 'upload with multipart/form-data (the field kind, then one file)',
         });
       }
-      await pilotFor(user, req.params.id);
+      await pilotFor(user, params.id!);
       let kind: DocumentKind | undefined;
       let saved: DocumentRecord | undefined;
       try {
@@ -101,7 +103,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { d
           }
           saved = await store.add(part.file, {
             name: name.value,
-            pilotId: req.params.id,
+            pilotId: params.id!,
             kind,
             actor: actorOf(user),
             requestId: req.id,
@@ -116,43 +118,55 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { d
         throw err;
       }
       if (!saved) refuse(400, 'file', { zh: '没有收到文件', en: 'no file was sent' });
-      return reply.status(201).send(publicDocument(saved));
-    });
-  });
+      return publicDocument(saved);
+    },
 
-  app.get<{ Params: { id: string } }>('/api/pilots/:id/documents', async (req) => {
-    await pilotFor(req.user!, req.params.id);
-    return { documents: store.list(req.params.id).map(publicDocument), access: store.accessLog(req.params.id) };
-  });
+    listDocuments: async ({ req, params }) => {
+      if (!store) throw noStore();
+      await pilotFor(req.user!, params.id!);
+      return { documents: store.list(params.id!).map(publicDocument), access: store.accessLog(params.id!) };
+    },
 
-  // The document's pilot decides who may read it: checked below, once the document is found.
-  selfScopedRoutes.add('/api/documents/:documentId');
-  app.get<{ Params: { documentId: string } }>('/api/documents/:documentId', async (req, reply) => {
-    const doc = idSchema.safeParse(req.params.documentId).success ? store.get(req.params.documentId) : undefined;
-    if (!doc) refuse(404, 'documentId', { zh: '没有这个文件', en: 'no such document' });
-    const user = req.user!;
-    await pilotFor(user, doc.pilotId);
-    const content = await store.open(doc, actorOf(user), req.id, restrictedDocumentKinds.includes(doc.kind));
-    if (!content) {
-      req.log.error({ documentId: doc.id, sha256: doc.sha256 }, 'document content missing from the store');
-      throw new ServiceError(503, [
-        inputError(
-          '(store)',
-          '文件内容暂时无法读取，请稍后重试',
-          'the file content cannot be read now; retry later',
-          'document.unavailable',
-        ),
-      ]);
-    }
-    return reply
-      .header('content-type', doc.type === 'text/plain' ? 'text/plain; charset=utf-8' : doc.type)
-      .header('content-length', String(doc.size))
-      .header('content-disposition', contentDisposition(doc.name))
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('cache-control', 'private, no-store')
-      .send(content);
-  });
+    // Scope 'self': the document's pilot decides who may read it, checked once the document is found.
+    downloadDocument: async ({ req, reply, params }) => {
+      if (!store) throw noStore();
+      const doc = idSchema.safeParse(params.documentId).success ? store.get(params.documentId!) : undefined;
+      if (!doc) refuse(404, 'documentId', { zh: '没有这个文件', en: 'no such document' });
+      const user = req.user!;
+      await pilotFor(user, doc.pilotId);
+      const content = await store.open(doc, actorOf(user), req.id, restrictedDocumentKinds.includes(doc.kind));
+      if (!content) {
+        req.log.error({ documentId: doc.id, sha256: doc.sha256 }, 'document content missing from the store');
+        throw new ServiceError(503, [
+          inputError(
+            '(store)',
+            '文件内容暂时无法读取，请稍后重试',
+            'the file content cannot be read now; retry later',
+            'document.unavailable',
+          ),
+        ]);
+      }
+      return reply
+        .header('content-type', doc.type === 'text/plain' ? 'text/plain; charset=utf-8' : doc.type)
+        .header('content-length', String(doc.size))
+        .header('content-disposition', contentDisposition(doc.name))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, no-store')
+        .send(content);
+    },
+
+    // Art. 5: the report's full text goes to the document store; the workflow keeps its reference and an excerpt.
+    submitWeeklyReport: async ({ req, params, input, key }) => {
+      const report = await withReportText(store, params.id!, input, req.user!, req.id);
+      try {
+        return await pilots.update(params.id!, submitWeeklyReport, weeklyReportSchema, report.body, key);
+      } catch (err) {
+        report.undo();
+        throw err;
+      }
+    },
+  };
 }
 
 /**
@@ -161,14 +175,14 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: ApiDeps & { d
  * the workflow sees it (unknown id, another pilot's file, or a changed hash, name, size or
  * type → 400, nothing changed). Registered before the routes so it guards all of them.
  */
-export function registerDocumentRefCheck(app: FastifyInstance, store: DocumentStore): void {
+export function registerDocumentRefCheck(app: FastifyInstance, store: DocumentStore | undefined): void {
   app.addHook('preHandler', async (req) => {
     if (req.method !== 'POST' || typeof req.body !== 'object' || req.body === null) return;
     const refs = citedDocuments(req.body);
     if (refs.length === 0) return;
     const pilotId = (req.params as { id?: string } | undefined)?.id;
     for (const { path, ref } of refs) {
-      const held = typeof ref.id === 'string' ? store.get(ref.id) : undefined;
+      const held = typeof ref.id === 'string' ? store?.get(ref.id) : undefined;
       const same =
         held !== undefined &&
         held.pilotId === pilotId &&

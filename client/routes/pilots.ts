@@ -1,23 +1,17 @@
-/** Pilot routes: start, list, state, weekly reports (Art. 4, 5). */
-import type { FastifyInstance } from 'fastify';
+/** Pilot handlers: start, list, state, the audit trail, the ledger (Art. 4, 5(3)); routes and schemas are in client/actions.ts. */
 import type { ApiDeps } from '../api-deps';
 import { PilotService } from '../service';
-import { withReportText } from './documents';
+import type { ActionHandlers } from './action-types';
 
-export function registerPilotRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function pilotHandlers(deps: ApiDeps): ActionHandlers {
   const pilots = new PilotService(deps.client, deps.taskQueue);
-  app.post('/api/pilots', async (req, reply) => reply.status(201).send(await pilots.startPilot(req.body)));
-  app.get('/api/pilots', { config: { query: true } }, async (req) => ({ pilots: await pilots.listPilots(req.query) }));
-  app.get<{ Params: { id: string } }>('/api/pilots/:id', async (req) => pilots.pilotState(req.params.id));
-  app.post<{ Params: { id: string } }>('/api/pilots/:id/weekly-reports', async (req) => {
-    const key = req.headers['idempotency-key'];
-    // The full text goes to the document store; the workflow keeps its reference and an excerpt.
-    const report = await withReportText(deps.documents, req.params.id, req.body, req.user!, req.id);
-    try {
-      return await pilots.submitWeeklyReport(req.params.id, report.body as never, typeof key === 'string' && key ? key : undefined);
-    } catch (err) {
-      report.undo();
-      throw err;
-    }
-  });
+  return {
+    startPilot: ({ input }) => pilots.startPilot(input),
+    listPilots: async ({ input }) => ({ pilots: await pilots.listPilots(input) }),
+    pilotState: ({ params }) => pilots.pilotState(params.id!),
+    pilotAudit: async ({ params }) => ({ audit: await pilots.audit(params.id!) }),
+    // Art. 5(3): an entry is booked once per id; a repeat with the same content answers { replayed: true, entry }.
+    recordExpense: ({ params, input, key }) => pilots.bookLedgerEntry(params.id!, 'expense', input, key),
+    recordIncome: ({ params, input, key }) => pilots.bookLedgerEntry(params.id!, 'income', input, key),
+  };
 }

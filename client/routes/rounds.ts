@@ -1,84 +1,26 @@
 /**
- * Application-round routes (Art. 8, 9, 12): rounds, their applications, the programme's
- * pass records. Every action is a POST whose body carries the actor; an `Idempotency-Key`
- * header makes a retried request apply once.
+ * Application-round handlers (Art. 8, 9, 12): opening a round, the lists and overviews, the
+ * programme's pass records. Round and application actions are one Update each and need no
+ * handler here; every route, body schema and summary is in client/actions.ts.
  */
-import { passRecordFilterSchema, recordPassRecordSchema } from '../../domain/round';
-import { applicationListFilterSchema, roundListFilterSchema } from '../round-visibility';
-import { applicationActionInputSchemas, atEdge, roundActionInputSchemas } from '../../domain/round-inputs';
-import { describeRoute } from '../web/openapi';
-import { openRoundSchema } from '../round-service';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { RoundState } from '../../workflows/round-types';
 import type { ApiDeps } from '../api-deps';
 import { isCollegeScoped } from '../auth/users';
-import { RoundService, applicationActions, roundActions, type ApplicationAction, type RoundAction } from '../round-service';
+import { RoundService } from '../round-service';
+import type { ActionHandlers } from './action-types';
 
-type RoundParams = { Params: { roundId: string } };
-type ApplicationParams = { Params: { roundId: string; applicationId: string } };
-
-const idempotencyKey = (req: FastifyRequest): string | undefined => {
-  const key = req.headers['idempotency-key'];
-  return typeof key === 'string' && key ? key : undefined;
-};
-
-export function registerRoundRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function roundHandlers(deps: ApiDeps): ActionHandlers {
   const rounds = new RoundService(deps.client, deps.taskQueue);
-
-  app.post('/api/rounds', async (req, reply) => reply.status(201).send(await rounds.openRound(req.body)));
-  app.get('/api/rounds', { config: { query: true } }, async (req) => ({ rounds: await rounds.listRounds(req.query) }));
-  app.get<RoundParams>('/api/rounds/:roundId', async (req) => ownCollegeOnly(await rounds.roundState(req.params.roundId), req));
-  app.get<RoundParams>('/api/rounds/:roundId/applications', { config: { query: true } }, async (req) => ({
-    applications: await rounds.listApplications(req.params.roundId, req.query),
-  }));
-  describeRoute('GET', '/api/rounds', { summary: '申报轮次列表 / application rounds', query: roundListFilterSchema, tag: 'rounds' });
-  describeRoute('GET', '/api/rounds/:roundId/applications', {
-    summary: "本轮的申报 / the round's applications",
-    query: applicationListFilterSchema,
-    tag: 'rounds',
-  });
-  describeRoute('GET', '/api/pass-records', {
-    summary: '试点通过率记录（第十二条）/ pass records (Art. 12)',
-    query: passRecordFilterSchema,
-    tag: 'rounds',
-  });
-  describeRoute('POST', '/api/rounds', {
-    summary: '开启校内申报轮次（教务部，第八、九条）/ open an internal round (Academic Affairs, Art. 8, 9)',
-    body: openRoundSchema,
-    tag: 'rounds',
-  });
-  describeRoute('POST', '/api/pass-records', {
-    summary: '录入或更正试点通过率记录（第十二条）/ record or correct a pass record (Art. 12)',
-    body: recordPassRecordSchema,
-    tag: 'rounds',
-  });
-  for (const action of Object.keys(roundActions) as RoundAction[]) {
-    describeRoute('POST', `/api/rounds/:roundId/${action}`, {
-      summary: `申报轮次：${action} / round action: ${action}`,
-      body: atEdge(roundActionInputSchemas[action]),
-      tag: 'rounds',
-    });
-    app.post<RoundParams>(`/api/rounds/:roundId/${action}`, async (req) =>
-      rounds.roundAction(req.params.roundId, action, req.body, idempotencyKey(req)),
-    );
-  }
-
-  app.get<ApplicationParams>('/api/rounds/:roundId/applications/:applicationId', async (req) =>
-    rounds.applicationState(req.params.roundId, req.params.applicationId),
-  );
-  for (const action of Object.keys(applicationActions) as ApplicationAction[]) {
-    describeRoute('POST', `/api/rounds/:roundId/applications/:applicationId/${action}`, {
-      summary: `申报：${action} / application action: ${action}`,
-      body: atEdge(applicationActionInputSchemas[action]),
-      tag: 'rounds',
-    });
-    app.post<ApplicationParams>(`/api/rounds/:roundId/applications/:applicationId/${action}`, async (req) =>
-      rounds.applicationAction(req.params.roundId, req.params.applicationId, action, req.body, idempotencyKey(req)),
-    );
-  }
-
-  app.post('/api/pass-records', async (req, reply) => reply.status(201).send(await rounds.recordPassRecord(req.body)));
-  app.get('/api/pass-records', { config: { query: true } }, async (req) => ({ records: await rounds.passRecords(req.query) }));
+  return {
+    openRound: ({ input }) => rounds.openRound(input),
+    listRounds: async ({ input }) => ({ rounds: await rounds.listRounds(input) }),
+    roundState: async ({ req, params }) => ownCollegeOnly(await rounds.roundState(params.roundId!), req),
+    listApplications: async ({ params, input }) => ({ applications: await rounds.listApplications(params.roundId!, input) }),
+    applicationState: ({ params }) => rounds.applicationState(params.roundId!, params.applicationId!),
+    recordPassRecord: ({ input }) => rounds.recordPassRecord(input),
+    passRecords: async ({ input }) => ({ records: await rounds.passRecords(input) }),
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
  * the server) and revokes their API tokens; "sign out everywhere" ends every session and
  * keeps the tokens. The same operations exist for scripts as `npm run user:admin`.
  */
+import { hasRole } from '../../domain/actor';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { inputError } from '../../domain/errors';
@@ -21,7 +22,7 @@ type UserReq = FastifyRequest<{ Params: { userId: string } }>;
 const noBody = z.object({});
 
 function adminOnly(req: FastifyRequest): void {
-  if (req.user?.role !== 'admin') {
+  if (!hasRole(req.user, 'admin')) {
     throw new ServiceError(403, [
       inputError('actor.role', '只有系统管理员可以管理用户', 'only an administrator may manage users', 'auth.adminOnly'),
     ]);

@@ -7,7 +7,10 @@
  * the API before anything is sent; errors appear beside their field.
  */
 import { z } from 'zod';
-import { roleNames, type Role } from '../../domain/actor';
+import { hasRole, isAcademicAffairs, roleNames, type Role } from '../../domain/actor';
+import { formatShanghaiMinute, shanghaiDate } from '../../domain/calendar';
+import { fillRoute } from '../route-path';
+import type { ActionName } from '../actions';
 import {
   approvalKindSpec,
   approvalKinds,
@@ -58,9 +61,20 @@ const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.ch
 const t = (zh: string, en: string) => (lang === 'zh' ? `${esc(zh)}<span class="en">${esc(en)}</span>` : esc(en));
 const tb = (b: Bilingual) => t(b.zh, b.en);
 const plain = (zh: string, en: string) => (lang === 'zh' ? `${zh} / ${en}` : en);
-const beijing = (iso?: string) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '—');
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-const readAll = (role?: Role) => role === 'academicAffairs' || role === 'schoolLeader' || role === 'supervisor' || role === 'admin';
+const beijing = (iso?: string) => formatShanghaiMinute(iso);
+const today = () => shanghaiDate(Date.now());
+
+/**
+ * The API's routes, from the action table (client/actions.ts), as the server wrote them into
+ * the page (`#onex-routes`): the page writes no API path of its own.
+ */
+const routes = JSON.parse(document.getElementById('onex-routes')?.textContent ?? '{}') as Record<
+  ActionName,
+  { method: string; route: string }
+>;
+/** An action's path with its parameters filled in, each percent-encoded. */
+const pathOf = (name: ActionName, params: Record<string, string> = {}): string => fillRoute(routes[name].route, params);
+const readAll = (role?: Role) => hasRole({ role }, 'academicAffairs', 'schoolLeader', 'supervisor', 'admin');
 
 class ApiError extends Error {
   constructor(
@@ -125,7 +139,7 @@ function header(): void {
   $('#top').innerHTML = `<span class="brand">${plain('1+X 证书试点管理', '1+X pilots')}</span>
     ${
       me
-        ? `<nav>${link('/inbox', '我的待办', 'My inbox', 'nav-inbox')}${link('/dashboard', '试点总览', 'Dashboard', 'nav-dashboard')}${me.role === 'academicAffairs' ? link('/bulk', '批量办理', 'Bulk actions', 'nav-bulk') : ''}</nav>
+        ? `<nav>${link('/inbox', '我的待办', 'My inbox', 'nav-inbox')}${link('/dashboard', '试点总览', 'Dashboard', 'nav-dashboard')}${isAcademicAffairs(me) ? link('/bulk', '批量办理', 'Bulk actions', 'nav-bulk') : ''}</nav>
     <span id="who">${esc(me.name)}（${esc(plain(roleNames[me.role].zh, roleNames[me.role].en))}${me.college ? ` · ${esc(me.college)}` : ''}）</span>`
         : ''
     }
@@ -236,7 +250,7 @@ function timing(i: { overdue: boolean; dueAt?: string; workingDaysLeft?: number;
 
 async function renderInbox(): Promise<void> {
   $('#main').innerHTML = `<h1>${t('我的待办', 'My inbox')}</h1><p class="muted">${t('加载中…', 'loading…')}</p>`;
-  const { items } = await api<{ items: InboxItem[] }>('GET', '/api/inbox');
+  const { items } = await api<{ items: InboxItem[] }>('GET', pathOf('inbox'));
   $('#main').innerHTML = `<h1>${t('我的待办', 'My inbox')}</h1>
     ${items.length === 0 ? `<p class="muted" id="inbox-empty">${t('没有等待您办理的事项', 'nothing waits on you')}</p>` : ''}
     <div id="inbox">${items
@@ -279,7 +293,7 @@ async function renderDashboard(): Promise<void> {
     const res = await api<{
       pilots: DashboardRow[];
       counts: Record<string, { total: number; escalated: number; overdue: number; cancellationRisk: number }>;
-    }>('GET', `/api/dashboard?${q}`);
+    }>('GET', `${pathOf('dashboard')}?${q}`);
     const flag = (on: boolean | undefined, cls: string, zh: string, en: string) =>
       on ? `<span class="badge ${cls}">${t(zh, en)}</span>` : '';
     $('#results').innerHTML =
@@ -320,7 +334,7 @@ function weeklyForm(s: PilotView, ref: string | null): string {
     <div class="form-error"></div><button class="primary" type="submit">${plain('提交', 'Submit')}</button></form>`;
 }
 
-const pilotSide = () => me?.role === 'pilotLead' || me?.role === 'collegeStaff' || me?.role === 'collegeLeader';
+const pilotSide = () => hasRole(me, 'pilotLead', 'collegeStaff', 'collegeLeader');
 const opt = (v: string, label: string, selected = false) =>
   `<option value="${esc(v)}" ${selected ? 'selected' : ''}>${esc(label)}</option>`;
 
@@ -336,7 +350,7 @@ function provincialForm(s: PilotView, ref: string | null): string {
 
 /** Assessments (pilot side and Academic Affairs); inspections, violations and cancellation (Academic Affairs). */
 function lifecycleForms(s: PilotView, doing: string | null): string {
-  const aa = me?.role === 'academicAffairs';
+  const aa = isAcademicAffairs(me);
   const out: string[] = [];
   if (pilotSide() || aa) {
     out.push(`<details class="card" ${doing === 'assessment' ? 'open' : ''}><summary>${t('登记考核（第十二、十六、十七条）', 'Record an assessment (Art. 12, 16, 17)')}</summary><form id="form-assessment" class="stack" novalidate>
@@ -394,7 +408,7 @@ function fen(text: string | undefined): number | string {
 
 async function renderPilot(id: string): Promise<void> {
   const q = new URLSearchParams(location.search);
-  const s = await api<PilotView>('GET', `/api/pilots/${encodeURIComponent(id)}`);
+  const s = await api<PilotView>('GET', pathOf('pilotState', { id }));
   const p = s.current ?? s.pilot;
   const waiting = Array.isArray(s.waitingOn) ? s.waitingOn : [s.waitingOn];
   const pendingRows = [
@@ -425,9 +439,9 @@ async function renderPilot(id: string): Promise<void> {
     ${s.status === 'running' ? weeklyForm(s, q.get('do') === 'weeklyReport' ? q.get('ref') : null) + provincialForm(s, q.get('do') === 'provincialSubmission' ? q.get('ref') : null) + ledgerForms(s) + lifecycleForms(s, q.get('do')) : ''}
     ${approvalList(s, q.get('do') === 'approve' ? q.get('ref') : null)}
     <h2>${t('导出（供检查）', 'Export (for inspections)')}</h2>
-    <p><a class="button" id="export-xlsx" href="/api/pilots/${enc}/export?format=xlsx" download>${plain('审计记录与资金账 XLSX', 'Audit trail and ledger, XLSX')}</a>
-       <a class="button" id="export-csv" href="/api/pilots/${enc}/export?format=csv&what=audit" download>${plain('审计记录 CSV', 'Audit trail, CSV')}</a>
-       <a class="button" href="/api/pilots/${enc}/export?format=csv&what=ledger" download>${plain('资金账 CSV', 'Ledger, CSV')}</a></p>
+    <p><a class="button" id="export-xlsx" href="${pathOf('exportPilot', { id: p.id })}?format=xlsx" download>${plain('审计记录与资金账 XLSX', 'Audit trail and ledger, XLSX')}</a>
+       <a class="button" id="export-csv" href="${pathOf('exportPilot', { id: p.id })}?format=csv&what=audit" download>${plain('审计记录 CSV', 'Audit trail, CSV')}</a>
+       <a class="button" href="${pathOf('exportPilot', { id: p.id })}?format=csv&what=ledger" download>${plain('资金账 CSV', 'Ledger, CSV')}</a></p>
     <h2>${t('时间线（审计记录）', 'Timeline (audit trail)')}</h2><div class="scroll"><table id="timeline"><thead><tr><th>${t('时间', 'When')}</th><th>${t('操作人', 'Who')}</th><th>${t('内容', 'What')}</th></tr></thead><tbody>
       ${timelineOf(s)
         .map(
@@ -448,7 +462,7 @@ async function renderPilot(id: string): Promise<void> {
         weekly,
         weeklyReportSchema,
         (d) => ({ periodId: d.periodId, content: d.content ?? '', actor: actor() }),
-        (b) => api<{ periodId: string; outcome: string }>('POST', `/api/pilots/${enc}/weekly-reports`, b),
+        (b) => api<{ periodId: string; outcome: string }>('POST', pathOf('submitWeeklyReport', { id: p.id }), b),
         async (r) => {
           history.replaceState(null, '', `/pilots/${enc}`);
           await renderPilot(id);
@@ -475,7 +489,7 @@ async function renderPilot(id: string): Promise<void> {
           description: d.description ?? '',
           actor: actor(),
         }),
-        (b) => api('POST', `/api/pilots/${enc}/expenses`, b),
+        (b) => api('POST', pathOf('recordExpense', { id: p.id }), b),
         async () => {
           await renderPilot(id);
           flash('已登记支出', 'expense recorded');
@@ -498,7 +512,7 @@ async function renderPilot(id: string): Promise<void> {
           amountFen: fen(d.amount),
           actor: actor(),
         }),
-        (b) => api('POST', `/api/pilots/${enc}/incomes`, b),
+        (b) => api('POST', pathOf('recordIncome', { id: p.id }), b),
         async () => {
           await renderPilot(id);
           flash('已登记收入', 'income recorded');
@@ -537,7 +551,7 @@ async function renderPilot(id: string): Promise<void> {
     '#form-provincialSubmission',
     provincialSubmissionInputSchema,
     (d) => ({ requestId: d.requestId, ...(opt1(d.note) ? { note: d.note } : {}), actor: actor() }),
-    (d) => `/api/pilots/${enc}/provincial-requests/${encodeURIComponent(d.requestId ?? '')}/submissions`,
+    (d) => pathOf('submitProvincialMaterial', { id: p.id, sub: d.requestId ?? '' }),
     '已登记省厅材料报送',
     'provincial submission recorded',
   );
@@ -560,7 +574,7 @@ async function renderPilot(id: string): Promise<void> {
       ...(opt1(d.feeCapWaiverReason) ? { feeCapWaiverReason: d.feeCapWaiverReason } : {}),
       actor: actor(),
     }),
-    () => `/api/pilots/${enc}/assessments`,
+    () => pathOf('recordAssessment', { id: p.id }),
     '已登记考核',
     'assessment recorded',
   );
@@ -581,7 +595,7 @@ async function renderPilot(id: string): Promise<void> {
       funds: finding(d, 'funds'),
       problems: finding(d, 'problems'),
     }),
-    () => `/api/pilots/${enc}/inspections`,
+    () => pathOf('recordInspection', { id: p.id }),
     '已登记检查',
     'inspection recorded',
   );
@@ -597,7 +611,7 @@ async function renderPilot(id: string): Promise<void> {
       occurredOn: d.occurredOn,
       recordedBy: actor(),
     }),
-    () => `/api/pilots/${enc}/violations`,
+    () => pathOf('recordViolation', { id: p.id }),
     '已登记违规情形',
     'violation recorded',
   );
@@ -605,7 +619,7 @@ async function renderPilot(id: string): Promise<void> {
     '#form-cancel',
     cancelPilotInputSchema,
     (d) => ({ reason: d.reason ?? '', actor: actor() }),
-    () => `/api/pilots/${enc}/cancel`,
+    () => pathOf('cancelPilot', { id: p.id }),
     '试点已取消',
     'the pilot is cancelled',
   );
@@ -639,7 +653,7 @@ async function renderPilot(id: string): Promise<void> {
         submitApproval,
         approvalSubmissionInputSchema,
         build,
-        (b) => api<{ approvalId: string }>('POST', `/api/pilots/${enc}/approvals`, b),
+        (b) => api<{ approvalId: string }>('POST', pathOf('submitForApproval', { id: p.id }), b),
         (r) => {
           navigate(`/pilots/${enc}?do=approve&ref=${encodeURIComponent(r.approvalId)}`, true);
         },
@@ -671,7 +685,7 @@ const outcomeNames: Record<string, [string, string]> = {
 function approvalList(s: PilotView, ref: string | null): string {
   const enc = encodeURIComponent((s.current ?? s.pilot).id);
   const list = s.approvals ?? [];
-  const pilotSide = me?.role === 'pilotLead' || me?.role === 'collegeStaff' || me?.role === 'collegeLeader';
+  const pilotSide = hasRole(me, 'pilotLead', 'collegeStaff', 'collegeLeader');
   const rows = list
     .map(
       (a) =>
@@ -746,8 +760,7 @@ const subjectErrors = (kind: ApprovalKind, raw: unknown, fieldName = 'subject'):
 /** One approval: its chain, its decisions, and the forms the signed-in user may use on it. */
 async function renderApproval(s: PilotView, approvalId: string, flash: (zh: string, en: string) => void): Promise<void> {
   const p = s.current ?? s.pilot;
-  const enc = encodeURIComponent(p.id);
-  const path = `/api/pilots/${enc}/approvals/${encodeURIComponent(approvalId)}`;
+  const path = pathOf('approvalState', { id: p.id, approvalId });
   let a: ApprovalState;
   try {
     // Just submitted: the approval's workflow may take a moment to start.
@@ -773,9 +786,9 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
     ? a.delegations.find((d) => d.stepId === step.id && d.delegate.userId === me!.id && Date.parse(d.validUntil) > now)
     : undefined;
   const myStep =
-    !!step && me!.role === step.role && (!spec.chain.steps.find((x) => x.id === step.id)?.collegeScoped || me!.college === p.college.id);
+    !!step && hasRole(me, step.role) && (!spec.chain.steps.find((x) => x.id === step.id)?.collegeScoped || me!.college === p.college.id);
   const deciding = a.status === 'pending' && !!step && step.id !== 'provincialFiling' && (myStep || !!myDelegation);
-  const filing = a.status === 'awaitingFiling' && me!.role === 'academicAffairs';
+  const filing = a.status === 'awaitingFiling' && isAcademicAffairs(me);
   const mine = a.submittedBy.id === me!.id;
   const open = a.status === 'pending' || a.status === 'returned' || a.status === 'awaitingFiling';
   const index = step ? spec.chain.steps.findIndex((x) => x.id === step.id) : -1;
@@ -830,7 +843,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
       : ''
   }
   ${
-    open && (mine || myStep || me!.role === 'academicAffairs')
+    open && (mine || myStep || isAcademicAffairs(me))
       ? `<details class="card"><summary>${t('抄送', 'CC')}</summary><form id="form-cc" class="stack" novalidate>
     ${field('people', '抄送邮箱（逗号分隔）', 'E-mails to copy (comma-separated)', '<input name="people">')}
     <div class="form-error"></div><button class="secondary" type="submit">${plain('抄送', 'CC')}</button></form></details>`
@@ -858,7 +871,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
     sel: string,
     schema: z.ZodType,
     build: (d: Record<string, string>) => unknown,
-    action: string,
+    action: ActionName,
     zh: string,
     en: string,
     extra?: (body: unknown) => RuleResult[],
@@ -870,7 +883,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
       const data = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
       const more = extra?.(build(data)) ?? [];
       if (more.length) return showErrors(form, more);
-      void submitForm(form, schema, build, (b) => api('POST', `${path}/${action}`, b), again(zh, en));
+      void submitForm(form, schema, build, (b) => api('POST', pathOf(action, { id: p.id, approvalId }), b), again(zh, en));
     };
   };
   on(
@@ -883,7 +896,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
       ...(d.comment?.trim() ? { comment: d.comment } : {}),
       actor: actor(),
     }),
-    'decide',
+    'decideApproval',
     `已提交审批决定：${approvalId}`,
     `decision recorded on ${approvalId}`,
   );
@@ -891,7 +904,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
     '#form-filing',
     recordApprovalFilingInputSchema,
     (d) => ({ filedOn: d.filedOn, reference: d.reference ?? '', actor: actor() }),
-    'filing',
+    'recordApprovalFiling',
     '已登记备案',
     'filing recorded',
   );
@@ -899,7 +912,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
     '#form-resubmit',
     z.object({ subject: z.unknown(), note: z.string().optional() }),
     (d) => ({ subject: json(d.subject), ...(d.note?.trim() ? { note: d.note } : {}), actor: actor() }),
-    'resubmit',
+    'resubmitApproval',
     '已重新提交',
     'resubmitted',
     (b) => subjectErrors(a.kind, (b as { subject: unknown }).subject),
@@ -913,7 +926,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
       validUntil: d.validUntil ? new Date(`${d.validUntil}T23:59:59+08:00`).toISOString() : '',
       actor: actor(),
     }),
-    'delegate',
+    'delegateApproval',
     '已委托',
     'delegated',
   );
@@ -927,7 +940,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
         .map((email) => ({ email })),
       actor: actor(),
     }),
-    'cc',
+    'ccApproval',
     '已抄送',
     'copied',
   );
@@ -935,7 +948,7 @@ async function renderApproval(s: PilotView, approvalId: string, flash: (zh: stri
     '#form-withdraw',
     withdrawApprovalInputSchema,
     (d) => ({ ...(d.reason?.trim() ? { reason: d.reason } : {}), actor: actor() }),
-    'withdraw',
+    'withdrawApproval',
     '已撤回',
     'withdrawn',
   );
@@ -1011,7 +1024,7 @@ async function renderBulk(): Promise<void> {
   bulkForm(
     '#form-remind',
     '#remind-results',
-    '/api/bulk/remind-overdue',
+    pathOf('bulkRemindOverdue'),
     remindNowInputSchema.extend({ college: z.string().optional(), dryRun: z.boolean() }),
     (d) => ({ ...(d.college?.trim() ? { college: d.college.trim() } : {}), ...(d.note?.trim() ? { note: d.note } : {}) }),
     ['已发送提醒', 'reminders sent'],
@@ -1019,7 +1032,7 @@ async function renderBulk(): Promise<void> {
   bulkForm(
     '#form-extend',
     '#extend-results',
-    '/api/bulk/extend-deadline',
+    pathOf('bulkExtendDeadline'),
     extendDeadlineInputSchema.extend({
       pilotIds: z
         .array(z.string())
@@ -1060,7 +1073,7 @@ async function renderBulk(): Promise<void> {
     });
     if (errors.length || !checked.ok) return showErrors(form, [...errors, ...(checked.ok ? [] : checked.errors)]);
     showErrors(form, []);
-    api<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>('POST', '/api/provincial-requests', {
+    api<{ dryRun: boolean; results: { pilotId: string; ok: boolean; errors?: RuleResult[] }[] }>('POST', pathOf('bulkProvincialRequest'), {
       pilotIds,
       request,
       actor: { id: me!.id, role: me!.role },

@@ -8,9 +8,22 @@
  * - scheduled inspections whose date has come without a result: Academic Affairs;
  * - escalated pilots to chase: college leaders of the college.
  */
-import { addDays, shanghaiDate, type WorkingCalendar } from '../../domain/calendar';
+import { hasRole, isAcademicAffairs } from '../../domain/actor';
+import { WorkingCalendar, addDays, createChinaCalendar, shanghaiDate, type CalendarData } from '../../domain/calendar';
 import type { PublicUser } from '../auth/users';
-import type { InboxItem, PilotView } from './view';
+import type { InboxItem, InboxPilot } from './view';
+
+const bundled = createChinaCalendar();
+
+/**
+ * The working days a pilot counts by: the schedule it pinned (its `calendar`, refreshed only
+ * through refreshCalendar), so the inbox says what the pilot's own deadlines say; the bundled
+ * data only for a state that carries no pinned schedule.
+ */
+export function pinnedCalendar(s: InboxPilot): WorkingCalendar {
+  const data = (s as InboxPilot & { calendar?: CalendarData }).calendar;
+  return data ? new WorkingCalendar([data]) : bundled;
+}
 
 function timing(
   dueAt: string,
@@ -25,18 +38,24 @@ function timing(
   return { dueAt, overdue: false, workingDaysLeft: due > today ? cal.countWorkingDays(addDays(today, 1), due) : 0 };
 }
 
-export function inboxFor(user: PublicUser, states: PilotView[], now: number, cal: WorkingCalendar): InboxItem[] {
+export function inboxFor(
+  user: PublicUser,
+  states: InboxPilot[],
+  now: number,
+  calendarOf: WorkingCalendar | ((s: InboxPilot) => WorkingCalendar) = pinnedCalendar,
+): InboxItem[] {
   const items: InboxItem[] = [];
   for (const s of states) {
     if (s.status !== 'running') continue;
+    const cal = typeof calendarOf === 'function' ? calendarOf(s) : calendarOf;
     const p = s.current ?? s.pilot;
     const college = p.college.id;
     const base = { pilotId: p.id, pilotName: `${p.college.name} ${p.major.name} ${p.certificate.name}`, college };
     const page = `/pilots/${encodeURIComponent(p.id)}`;
-    const isLead = user.role === 'pilotLead' && (user.id === p.lead.userId || user.email.toLowerCase() === p.lead.email.toLowerCase());
-    const isStaff = user.role === 'collegeStaff' && user.college === college;
-    const isLeader = user.role === 'collegeLeader' && user.college === college;
-    const isAA = user.role === 'academicAffairs';
+    const isLead = hasRole(user, 'pilotLead') && (user.id === p.lead.userId || user.email.toLowerCase() === p.lead.email.toLowerCase());
+    const isStaff = hasRole(user, 'collegeStaff') && user.college === college;
+    const isLeader = hasRole(user, 'collegeLeader') && user.college === college;
+    const isAA = isAcademicAffairs(user);
 
     if (isLead || isStaff) {
       for (const period of s.periods) {
@@ -73,7 +92,7 @@ export function inboxFor(user: PublicUser, states: PilotView[], now: number, cal
         });
       }
     }
-    if (isLeader || isAA || user.role === 'schoolLeader') {
+    if (isLeader || isAA || hasRole(user, 'schoolLeader')) {
       for (const a of s.approvals ?? []) {
         if (a.status !== 'pending') continue;
         items.push({

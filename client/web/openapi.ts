@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 interface RouteDoc {
   summary: string;
+  description?: string;
   body?: z.ZodType;
   query?: z.ZodType;
   tag?: string;
@@ -106,6 +107,7 @@ export function collectRoutes(app: FastifyInstance): { document(): unknown } {
           : [];
         (paths[path] ??= {})[r.method.toLowerCase()] = {
           summary: doc?.summary ?? `${r.method} ${r.url}`,
+          ...(doc?.description ? { description: doc.description } : {}),
           tags: [doc?.tag ?? r.url.split('/')[2] ?? 'api'],
           ...(params.length + query.length ? { parameters: [...params, ...query] } : {}),
           ...(doc?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),

@@ -1,50 +1,29 @@
 /**
- * What the admin page reads of a pilot's state. The pilot workflow's state grows as its
- * lifecycle is built (issue 5), so everything beyond the weekly reports is optional here:
- * the page shows what the running workflow reports and nothing it does not.
+ * What the admin page reads: the pilot workflow's own state type (the `pilotState` query's
+ * answer, workflows/pilot-state.ts) — no copy of it — and the shapes of the inbox and the
+ * dashboard rows.
  */
-import type { Actor } from '../../domain/actor';
 import type { Bilingual } from '../../domain/errors';
+import type { PilotState } from '../../workflows/pilot-state';
+import type { PilotListItem } from '../service';
 
-export interface PilotView {
-  workflowId?: string;
-  status: string;
-  pilot: {
-    id: string;
-    college: { id: string; name: string };
-    major: { name: string };
-    certificate: { name: string; level: string; evaluationOrg?: string };
-    lead: { name: string; email: string; userId?: string };
-    startDate: string;
-    endDate: string;
-  };
-  current?: PilotView['pilot'];
-  periods: { id: string; dueAt: string; outcome: string; shifted?: boolean; submittedAt?: string; by?: Actor; excerpt?: string }[];
-  nextDue?: { periodId: string; dueAt: string };
-  consecutiveMisses: number;
-  escalated: boolean;
-  escalationLevel?: number;
-  overdue?: boolean;
-  waitingOn: Bilingual | Bilingual[];
-  emails: { eventKey: string; kind: string; to: { role: string; email: string }[]; at: string; periodId?: string; messageId: string }[];
-  provincial?: { id: string; title: string; dueDate: string; dueAt: string; outcome: string; submittedAt?: string }[];
-  ledger?: { balanceFen: number; incomeFen: Record<string, number>; spentFen: Record<string, number>; entries: number };
-  approvals?: { approvalId: string; kind: string; status: string; submittedAt: string; summary: Bilingual; submittedBy?: Actor }[];
-  rectifications?: { id: string; status: string; dueAt: string; noticeOn: string }[];
-  schedule?: { date: string; at: string; inspectionId?: string }[];
-  inspections?: { id: string; inspectedOn: string; outcome: string }[];
-  cancellationRisk?: { flagged: boolean; reasons: { at: string; reason: Bilingual }[] };
-  audit?: {
-    seq: number;
-    at: string;
-    action: string;
-    actor?: Actor;
-    summary: Bilingual;
-    before?: unknown;
-    after?: unknown;
-    ruleIds?: string[];
-  }[];
-}
+/** The pilot's state as the API answers it and the page shows it. */
+export type PilotView = PilotState;
+
+/** What the inbox reads of a pilot's state (the same type, narrowed to the fields it uses). */
+export type InboxPilot = Pick<
+  PilotState,
+  | 'status'
+  | 'pilot'
+  | 'current'
+  | 'periods'
+  | 'provincial'
+  | 'rectifications'
+  | 'approvals'
+  | 'schedule'
+  | 'escalated'
+  | 'consecutiveMisses'
+>;
 
 export type InboxKind = 'weeklyReport' | 'provincialSubmission' | 'rectification' | 'approval' | 'inspection' | 'chase';
 
@@ -66,13 +45,5 @@ export interface InboxItem {
   href: string;
 }
 
-export interface DashboardRow {
-  pilotId: string;
-  status: string;
-  college?: string;
-  stage?: string;
-  escalated?: boolean;
-  overdue?: boolean;
-  cancellationRisk?: boolean;
-  nextDue?: string;
-}
+/** One pilot of the dashboard: the pilot list's item. */
+export type DashboardRow = PilotListItem;

@@ -10,8 +10,9 @@
  *   GET    /                          HTML list
  *   GET    /messages/:id              HTML view of one message
  */
+import { formatShanghaiMinute } from '../../domain/calendar';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { beijingMinute, escapeHtml } from '../../activities/letter';
+import { escapeHtml } from '../../activities/letter';
 import type { Bilingual } from '../../domain/errors';
 import { ID_PATTERN, type MailStore, type StoredMessage, type StoredMessageSummary } from './store';
 
@@ -131,7 +132,7 @@ function indexPage(messages: StoredMessageSummary[]): string {
   ];
   const rows = messages.map(
     (m) =>
-      `<tr><td>${escapeHtml(beijingMinute(m.receivedAt))}</td><td>${escapeHtml(m.from)}</td><td>${escapeHtml(m.to.join(', '))}</td>` +
+      `<tr><td>${escapeHtml(formatShanghaiMinute(m.receivedAt))}</td><td>${escapeHtml(m.from)}</td><td>${escapeHtml(m.to.join(', '))}</td>` +
       `<td><a href="/messages/${escapeHtml(m.id)}">${escapeHtml(m.subject || '（无主题 / no subject）')}</a></td><td>${m.deliveries}</td></tr>`,
   );
   const table = messages.length
@@ -148,8 +149,8 @@ function messagePage(m: StoredMessage): string {
     [{ zh: '发件人', en: 'From' }, m.from],
     [{ zh: '收件人', en: 'To' }, m.to.join(', ')],
     [{ zh: '抄送', en: 'Cc' }, m.cc.join(', ') || '—'],
-    [{ zh: '日期（北京时间）', en: 'Date (Beijing time)' }, beijingMinute(m.date)],
-    [{ zh: '收到时间（北京时间）', en: 'Received (Beijing time)' }, beijingMinute(m.receivedAt)],
+    [{ zh: '日期（北京时间）', en: 'Date (Beijing time)' }, formatShanghaiMinute(m.date)],
+    [{ zh: '收到时间（北京时间）', en: 'Received (Beijing time)' }, formatShanghaiMinute(m.receivedAt)],
     [{ zh: '投递次数', en: 'Deliveries' }, String(m.deliveries)],
     [{ zh: '邮件标识', en: 'Message-ID' }, m.messageId ?? '—'],
   ];

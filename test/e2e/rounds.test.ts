@@ -187,3 +187,57 @@ describe('an application round through the CLI and the API (Art. 9)', () => {
     expect(shown.stdout).toMatch(/submitted.*\n.*signedOff college → academicAffairs\tli/);
   });
 });
+
+describe('round and application bodies are parsed whole at the edge (issue 11)', () => {
+  const chen = { id: 'chen', role: 'collegeStaff', college: 'forestry' };
+  const jwb = { id: 'jwb', role: 'academicAffairs' };
+  type Refusal = { error: { results: { ruleId: string; field: string; message: { zh: string; en: string } }[] } };
+  const refusal = async (res: Response) => ((await res.json()) as Refusal).error.results;
+
+  it('a bad application is a 400 naming the field, in Chinese and English, before any round is looked up', async () => {
+    // No such round: the body is refused first (400), so nothing is looked up (not a 404) and nothing starts.
+    const ghost = `nx${Date.now().toString(36)}`;
+    const badType = await api.as('chen', `/api/rounds/${ghost}/applications`, {
+      method: 'POST',
+      json: { application: { ...sampleApplication({ id: 'G1' }), plannedExaminees: 'many' }, actor: chen },
+    });
+    expect(badType.status).toBe(400);
+    const [first] = await refusal(badType);
+    expect(first).toMatchObject({ field: 'application.plannedExaminees' });
+    expect(first!.message.zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(first!.message.en).toMatch(/[a-z]/);
+
+    const unknown = await api.as('chen', `/api/rounds/${ghost}/applications`, {
+      method: 'POST',
+      json: { application: { ...sampleApplication({ id: 'G1' }), plannedExamines: 30 }, actor: chen },
+    });
+    expect(unknown.status).toBe(400);
+    expect(await refusal(unknown)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ruleId: 'input.unknownField', field: 'application.plannedExamines' })]),
+    );
+    await expect(api.client.workflow.getHandle(applicationWorkflowId(ghost, 'G1')).describe()).rejects.toThrow();
+  });
+
+  it('round and application actions refuse unknown fields and bad values at the edge (400), never 422 from the workflow', async () => {
+    const result = await api.as('jwb', `/api/rounds/${roundId}/results`, {
+      method: 'POST',
+      json: { applicationId: 'F1', outcome: 'maybe', actor: jwb },
+    });
+    expect(result.status).toBe(400);
+    expect((await refusal(result))[0]).toMatchObject({ field: 'outcome' });
+
+    const edit = await api.as('chen', `/api/rounds/${roundId}/applications/F1/edit`, {
+      method: 'POST',
+      json: { changes: { plannedExaminees: -3, colour: 'red' }, actor: chen },
+    });
+    expect(edit.status).toBe(400);
+    expect((await refusal(edit)).map((r) => r.field)).toEqual(expect.arrayContaining(['changes.colour', 'changes.plannedExaminees']));
+
+    const signOff = await api.as('li', `/api/rounds/${roundId}/applications/F1/sign-off`, {
+      method: 'POST',
+      json: { outcome: 'approve', declareAuthentic: true, signature: 'x', actor: { id: 'li', role: 'collegeLeader', college: 'forestry' } },
+    });
+    expect(signOff.status).toBe(400);
+    expect((await refusal(signOff))[0]).toMatchObject({ ruleId: 'input.unknownField', field: 'signature' });
+  });
+});

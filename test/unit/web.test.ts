@@ -7,27 +7,34 @@ import { describe, expect, it } from 'vitest';
 import { createChinaCalendar, shanghaiInstant } from '../../domain/calendar';
 import { toCsv } from '../../client/web/export';
 import { inboxFor } from '../../client/web/inbox';
-import { dashboardFilterSchema, dashboardQuery } from '../../client/web/routes';
-import type { PilotView } from '../../client/web/view';
+import { dashboardFilterSchema, pilotListQuery } from '../../client/visibility';
+import type { InboxPilot } from '../../client/web/view';
 
 const cal = createChinaCalendar();
-function pilot(id: string, college: string, over: Partial<PilotView> = {}): PilotView {
+function pilot(id: string, college: string, over: Partial<InboxPilot> = {}): InboxPilot {
+  const record = {
+    id,
+    college: { id: college, name: '林业学院' },
+    major: { name: '园林技术' },
+    certificate: { name: '花卉园艺', evaluationOrg: '某评价组织', level: 'intermediate' as const },
+    lead: { name: '张老师', email: 'lead@college.test', userId: 'zhang' },
+    startDate: '2026-09-01',
+    endDate: '2028-07-31',
+  } as InboxPilot['pilot'];
+  const dueAt = shanghaiInstant('2026-10-09', '17:00').toISOString();
   return {
     status: 'running',
-    pilot: {
-      id,
-      college: { id: college, name: '林业学院' },
-      major: { name: '园林技术' },
-      certificate: { name: '花卉园艺', level: 'intermediate' },
-      lead: { name: '张老师', email: 'lead@college.test', userId: 'zhang' },
-      startDate: '2026-09-01',
-      endDate: '2028-07-31',
-    },
-    periods: [{ id: '2026-W40', dueAt: shanghaiInstant('2026-10-09', '17:00').toISOString(), outcome: 'pending' }],
+    pilot: record,
+    current: record,
+    periods: [
+      { id: '2026-W40', dueAt, remindAt: dueAt, outcome: 'pending', shifted: false, reminded: false } as InboxPilot['periods'][number],
+    ],
+    provincial: [],
+    rectifications: [],
+    approvals: [],
+    schedule: [],
     consecutiveMisses: 0,
     escalated: false,
-    waitingOn: { zh: '', en: '' },
-    emails: [],
     ...over,
   };
 }
@@ -48,9 +55,18 @@ describe('我的待办 / the inbox', () => {
   it("shows a pilot's items to its lead and college staff only; approvals to leaders; inspections to Academic Affairs", () => {
     const s = pilot('p1', 'forestry', {
       approvals: [
-        { approvalId: 'b1', kind: 'budget', status: 'pending', submittedAt: '2026-10-01T00:00:00Z', summary: { zh: '预算', en: 'budget' } },
+        {
+          approvalId: 'b1',
+          kind: 'budget',
+          workflowId: 'pilot:p1:approval:budget:1',
+          status: 'pending',
+          submittedAt: '2026-10-01T00:00:00Z',
+          submittedBy: { id: 'zhang', role: 'pilotLead' },
+          subject: {},
+          summary: { zh: '预算', en: 'budget' },
+        },
       ],
-      schedule: [{ date: '2026-10-01', at: '2026-10-01T01:00:00Z' }],
+      schedule: [{ date: '2026-10-01', at: '2026-10-01T01:00:00Z', noticeSent: false }],
     });
     const now = Date.parse('2026-10-05T00:00:00Z');
     const kinds = (u: Parameters<typeof inboxFor>[0]) =>
@@ -66,10 +82,10 @@ describe('我的待办 / the inbox', () => {
   });
 });
 
-describe('the dashboard query', () => {
+describe("the dashboard query (the pilot list's)", () => {
   it('quotes every value; anything but a plain id or stage is refused before a query is built', () => {
     const f = dashboardFilterSchema.parse({ college: 'forestry', escalated: 'true', overdue: 'false', cancellationRisk: 'true' });
-    expect(dashboardQuery(f)).toBe(
+    expect(pilotListQuery(f)).toBe(
       'OnexKind = "pilot" AND ExecutionStatus != "ContinuedAsNew" AND OnexCollege = "forestry" AND OnexEscalated = true AND OnexOverdue = false AND OnexCancellationRisk = true',
     );
     for (const bad of [{ college: 'a" OR OnexKind = "x' }, { stage: 'x" OR 1=1' }, { escalated: 'yes' }, { overdue: 'true OR true' }]) {
@@ -89,5 +105,18 @@ describe('CSV export', () => {
       ],
     });
     expect(csv).toBe('\uFEFFa,b\r\n"x,y","say ""hi"""\r\n\'=SUM(A1),"多行\n文本"\r\n');
+  });
+});
+
+describe("the inbox counts by the pilot's pinned calendar", () => {
+  it('uses the schedule the pilot pinned, not the bundled one', () => {
+    const zhang = { id: 'zhang', name: '张', email: 'lead@college.test', role: 'pilotLead' as const, college: 'forestry' };
+    const now = shanghaiInstant('2026-09-30', '10:00').getTime();
+    // A pinned schedule with no holidays in 2026: 1–9 Oct count Mon–Fri (7 working days), not the bundled National Day week.
+    const pinned = Object.assign(pilot('p1', 'forestry'), { calendar: { holidays: {}, workdays: {}, coveredYears: [2026] } });
+    expect(inboxFor(zhang, [pinned], now)[0]!.workingDaysLeft).toBe(7);
+    const bundled = inboxFor(zhang, [pilot('p1', 'forestry')], now)[0]!.workingDaysLeft;
+    expect(bundled).toBe(cal.countWorkingDays('2026-10-01', '2026-10-09'));
+    expect(bundled).toBeLessThan(7);
   });
 });
