@@ -164,6 +164,8 @@ export interface ApprovalConcluded {
   concludedAt: string;
   /** Who concluded it: the last decider, the withdrawing submitter, or who recorded the filing (absent in older runs). */
   by?: Actor;
+  /** The addresses copied on it (absent in older runs). */
+  cc?: string[];
 }
 
 /** The workflow's result: the conclusion, or `cancelled` (pilot cancelled, Art. 19). */

@@ -140,6 +140,12 @@ export interface ApprovalRecord {
   documents?: DocumentRef[];
   summary: Bilingual;
   concludedAt?: string;
+  /** Who concluded it (the last decider, the withdrawing submitter, who recorded the filing). */
+  concludedBy?: Actor;
+  /** Who decided which step, as the approval reported at its conclusion (已办 of each decider). */
+  decisions?: { stepId: string; outcome: string; actor: Actor; at: string }[];
+  /** The addresses copied on it (抄送我). */
+  cc?: string[];
   /** The subject as submitted (budget plan, change request, examiner-training plan). */
   subject: unknown;
 }
@@ -209,6 +215,8 @@ export interface PilotState extends PilotCarriedState {
   /** What the pilot waits on now, for supervisors. */
   waitingOn: Bilingual[];
   historyLength: number;
+  /** The working-day schedule the pilot pinned (refreshed only by refreshCalendar); absent: the bundled one. */
+  calendar?: CalendarData;
 }
 
 export interface SubmitWeeklyReportResult {

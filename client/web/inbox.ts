@@ -4,14 +4,15 @@
  *
  * - reports due and provincial material requests: the pilot's lead, and its college's staff;
  * - open rectifications: the same, for the college to follow up;
- * - approvals pending: college leaders of the pilot's college, Academic Affairs, school leaders;
+ * - approvals: client/web/approval-inbox.ts (only the step that waits on the user, and the four tabs);
  * - scheduled inspections whose date has come without a result: Academic Affairs;
  * - escalated pilots to chase: college leaders of the college.
  */
-import { hasRole, isAcademicAffairs } from '../../domain/actor';
-import { WorkingCalendar, addDays, createChinaCalendar, shanghaiDate, type CalendarData } from '../../domain/calendar';
+import { hasRole, isAcademicAffairs, readOnlyRoles } from '../../domain/actor';
+import { WorkingCalendar, addDays, createChinaCalendar, shanghaiDate } from '../../domain/calendar';
 import type { PublicUser } from '../auth/users';
-import type { InboxItem, InboxPilot } from './view';
+import { approvalTabs, type ApprovalEntry } from './approval-inbox';
+import type { InboxItem, InboxPilot, InboxTab } from './view';
 
 const bundled = createChinaCalendar();
 
@@ -21,11 +22,10 @@ const bundled = createChinaCalendar();
  * data only for a state that carries no pinned schedule.
  */
 export function pinnedCalendar(s: InboxPilot): WorkingCalendar {
-  const data = (s as InboxPilot & { calendar?: CalendarData }).calendar;
-  return data ? new WorkingCalendar([data]) : bundled;
+  return s.calendar ? new WorkingCalendar([s.calendar]) : bundled;
 }
 
-function timing(
+export function timing(
   dueAt: string,
   now: number,
   cal: WorkingCalendar,
@@ -92,19 +92,6 @@ export function inboxFor(
         });
       }
     }
-    if (isLeader || isAA || hasRole(user, 'schoolLeader')) {
-      for (const a of s.approvals ?? []) {
-        if (a.status !== 'pending') continue;
-        items.push({
-          ...base,
-          kind: 'approval',
-          ref: a.approvalId,
-          title: { zh: `待审批：${a.summary.zh}`, en: `Awaiting approval: ${a.summary.en}` },
-          overdue: false,
-          href: `${page}?do=approve&ref=${encodeURIComponent(a.approvalId)}`,
-        });
-      }
-    }
     if (isAA) {
       for (const i of s.schedule ?? []) {
         if (i.inspectionId || Date.parse(i.at) > now) continue;
@@ -131,5 +118,26 @@ export function inboxFor(
       });
     }
   }
-  return items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9'));
+  return items.sort(bySoonest);
+}
+
+/** Overdue first, then by due date; items without one last. */
+export const bySoonest = (a: InboxItem, b: InboxItem) =>
+  Number(b.overdue) - Number(a.overdue) || (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9');
+
+/**
+ * The whole inbox: the pilots' obligations and the approvals' 待办, and the 已办 / 抄送我 /
+ * 我发起的 tabs, with counts. A supervisor (read-only) has nothing to do.
+ */
+export function inboxTabsFor(
+  user: PublicUser,
+  states: InboxPilot[],
+  approvals: readonly ApprovalEntry[],
+  now: number,
+  calendarOf: (s: InboxPilot) => WorkingCalendar = pinnedCalendar,
+): { tabs: Record<InboxTab, InboxItem[]>; counts: Record<InboxTab, number> } {
+  const a = approvalTabs(user, approvals, now, calendarOf, timing);
+  const todo = readOnlyRoles.includes(user.role) ? [] : [...inboxFor(user, states, now, calendarOf), ...a.todo].sort(bySoonest);
+  const tabs = { ...a, todo };
+  return { tabs, counts: { todo: todo.length, done: a.done.length, cc: a.cc.length, mine: a.mine.length } };
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { inputError } from '../../domain/errors';
 import { pilotWorkflowId } from '../../domain/pilot';
 import { parseOrRefuse } from '../../domain/validation';
-import { pilotStateQuery } from '../../workflows/messages';
+import { approvalStateQuery, pilotStateQuery } from '../../workflows/messages';
 import type { PilotState } from '../../workflows/pilot-state';
 import { exportQuerySchema, pageRoutes } from '../actions';
 import { isCollegeScoped, publicUser } from '../auth/users';
@@ -22,7 +22,8 @@ import { PilotService, ServiceError } from '../service';
 import { dashboardFilterSchema } from '../visibility';
 import { withWorkflowDeadline } from '../workflow-deadline';
 import { auditTable, ledgerTable, toCsv, toXlsx } from './export';
-import { inboxFor, pinnedCalendar } from './inbox';
+import type { ApprovalEntry } from './approval-inbox';
+import { inboxTabsFor, pinnedCalendar } from './inbox';
 import { describeRoute } from './openapi';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -134,7 +135,25 @@ export function webHandlers(deps: WebDeps): ActionHandlers {
           }),
         )
       ).filter((s): s is PilotState => s !== undefined);
-      return { user: publicUser(user), items: inboxFor(publicUser(user), states, Date.now(), pinnedCalendar) };
+      // Each approval in progress answers where it waits (its step, delegations, CC, a return);
+      // a concluded one is read from the pilot's record of it.
+      const approvals: ApprovalEntry[] = await Promise.all(
+        states.flatMap((s) =>
+          s.approvals.map(async (record) => {
+            if (record.status !== 'pending' && record.status !== 'starting') return { pilot: s, record };
+            const state = await withWorkflowDeadline(deps.client, () =>
+              deps.client.workflow.getHandle(record.workflowId).query(approvalStateQuery),
+            ).catch((err: unknown) => {
+              if (err instanceof WorkflowNotFoundError) return undefined; // still starting
+              throw err;
+            });
+            return state ? { pilot: s, record, state } : { pilot: s, record };
+          }),
+        ),
+      );
+      const me = publicUser(user);
+      const { tabs, counts } = inboxTabsFor(me, states, approvals, Date.now(), pinnedCalendar);
+      return { user: me, items: tabs.todo, tabs, counts };
     },
     // The supervisors' dashboard: pilots filtered through search attributes, counts per college.
     dashboard: async ({ req, input }) => {

@@ -23,6 +23,7 @@ export type InboxPilot = Pick<
   | 'schedule'
   | 'escalated'
   | 'consecutiveMisses'
+  | 'calendar'
 >;
 
 export type InboxKind = 'weeklyReport' | 'provincialSubmission' | 'rectification' | 'approval' | 'inspection' | 'chase';
@@ -43,7 +44,23 @@ export interface InboxItem {
   overdue: boolean;
   /** The page to open: the pilot page with the action's form. */
   href: string;
+  /** Where it stands (an approval's status and step), for 已办 / 抄送我 / 我发起的. */
+  stands?: Bilingual;
+  /** When the user acted on it (已办) or it was submitted (我发起的). */
+  at?: string;
+  /** Delegated to the user by this approver (while the delegation is valid). */
+  delegatedBy?: string;
 }
+
+/** The inbox's tabs, as OA users know them. */
+export const inboxTabs = ['todo', 'done', 'cc', 'mine'] as const;
+export type InboxTab = (typeof inboxTabs)[number];
+export const inboxTabNames: Record<InboxTab, Bilingual> = {
+  todo: { zh: '待办', en: 'to do' },
+  done: { zh: '已办', en: 'done' },
+  cc: { zh: '抄送我', en: 'copied to me' },
+  mine: { zh: '我发起的', en: 'submitted by me' },
+};
 
 /** One pilot of the dashboard: the pilot list's item. */
 export type DashboardRow = PilotListItem;

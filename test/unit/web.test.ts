@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { createChinaCalendar, shanghaiInstant } from '../../domain/calendar';
 import { toCsv } from '../../client/web/export';
-import { inboxFor } from '../../client/web/inbox';
+import type { PublicUser } from '../../client/auth/users';
+import type { ApprovalEntry } from '../../client/web/approval-inbox';
+import { inboxFor, inboxTabsFor } from '../../client/web/inbox';
+import type { InboxTab } from '../../client/web/view';
+import type { ApprovalState } from '../../workflows/approval-types';
+import type { ApprovalRecord } from '../../workflows/pilot-state';
 import { dashboardFilterSchema, pilotListQuery } from '../../client/visibility';
 import type { InboxPilot } from '../../client/web/view';
 
@@ -52,22 +57,8 @@ describe('我的待办 / the inbox', () => {
     expect(after[0]).toMatchObject({ overdue: true, workingDaysOverdue: 3 }); // Sat 10 Oct (调休 make-up workday), Mon 12 and today, Tue 13
   });
 
-  it("shows a pilot's items to its lead and college staff only; approvals to leaders; inspections to Academic Affairs", () => {
-    const s = pilot('p1', 'forestry', {
-      approvals: [
-        {
-          approvalId: 'b1',
-          kind: 'budget',
-          workflowId: 'pilot:p1:approval:budget:1',
-          status: 'pending',
-          submittedAt: '2026-10-01T00:00:00Z',
-          submittedBy: { id: 'zhang', role: 'pilotLead' },
-          subject: {},
-          summary: { zh: '预算', en: 'budget' },
-        },
-      ],
-      schedule: [{ date: '2026-10-01', at: '2026-10-01T01:00:00Z', noticeSent: false }],
-    });
+  it("shows a pilot's items to its lead and college staff only; inspections to Academic Affairs", () => {
+    const s = pilot('p1', 'forestry', { schedule: [{ date: '2026-10-01', at: '2026-10-01T01:00:00Z', noticeSent: false }] });
     const now = Date.parse('2026-10-05T00:00:00Z');
     const kinds = (u: Parameters<typeof inboxFor>[0]) =>
       inboxFor(u, [s], now, cal)
@@ -77,8 +68,138 @@ describe('我的待办 / the inbox', () => {
     expect(kinds({ ...zhang, id: 'other', email: 'other@college.test' })).toEqual([]);
     expect(kinds({ id: 'li', name: '李', email: 'li@x.test', role: 'collegeStaff', college: 'forestry' })).toEqual(['weeklyReport']);
     expect(kinds({ id: 'li', name: '李', email: 'li@x.test', role: 'collegeStaff', college: 'engineering' })).toEqual([]);
-    expect(kinds({ id: 'dean', name: '刘', email: 'd@x.test', role: 'collegeLeader', college: 'forestry' })).toEqual(['approval']);
-    expect(kinds({ id: 'jwb', name: '王', email: 'j@x.test', role: 'academicAffairs' })).toEqual(['approval', 'inspection']);
+    expect(kinds({ id: 'jwb', name: '王', email: 'j@x.test', role: 'academicAffairs' })).toEqual(['inspection']);
+  });
+});
+
+describe('我的待办: approvals in four tabs (issue 12, observation 3)', () => {
+  const now = shanghaiInstant('2026-10-12', '10:00').getTime();
+  const dueAt = shanghaiInstant('2026-10-16', '17:00').toISOString();
+  const s = pilot('p1', 'forestry');
+  const record = (id: string, status: ApprovalRecord['status'], submittedBy: ApprovalRecord['submittedBy']): ApprovalRecord => ({
+    approvalId: id,
+    kind: 'budget',
+    workflowId: `pilot:p1/budget/${id}`,
+    status,
+    submittedAt: '2026-10-09T02:00:00Z',
+    submittedBy,
+    subject: {},
+    summary: { zh: `预算 ${id}`, en: `budget ${id}` },
+  });
+  const state = (id: string, over: Partial<ApprovalState>): ApprovalState =>
+    ({
+      approvalId: id,
+      kind: 'budget',
+      workflowId: `pilot:p1/budget/${id}`,
+      parentWorkflowId: 'pilot:p1',
+      pilot: { id: 'p1', collegeId: 'forestry' },
+      title: { zh: id, en: id },
+      subject: {},
+      submittedBy: { id: 'dean', role: 'collegeLeader', college: 'forestry' },
+      submittedAt: '2026-10-09T02:00:00Z',
+      round: 1,
+      status: 'pending',
+      decisions: [],
+      delegations: [],
+      cc: [],
+      timeline: [],
+      emails: [],
+      rulesVersion: '2026.1',
+      ...over,
+    }) as ApprovalState;
+  const step = (id: 'college' | 'academicAffairs' | 'schoolLeader', role: ApprovalState['submittedBy']['role']) => ({
+    id,
+    role,
+    title: { zh: `${id} 审核`, en: `${id} review` },
+    openedAt: '2026-10-09T02:00:00Z',
+    dueDate: '2026-10-16',
+    dueAt,
+    remindAt: dueAt,
+    reminded: false,
+    escalated: false,
+  });
+  const dean = { id: 'dean', name: '刘', email: 'dean@college.test', role: 'collegeLeader' as const, college: 'forestry' };
+  const jwb = { id: 'jwb', name: '王', email: 'jwb@college.test', role: 'academicAffairs' as const };
+  const vp = { id: 'vp', name: '黄', email: 'vp@college.test', role: 'schoolLeader' as const };
+  const sec = { id: 'sec', name: '周', email: 'sec@college.test', role: 'collegeStaff' as const, college: 'forestry' };
+  const du = { id: 'du', name: '督', email: 'du@college.test', role: 'supervisor' as const };
+  const deanActor = { id: 'dean', role: 'collegeLeader' as const, college: 'forestry' };
+  const entries: ApprovalEntry[] = [
+    // At Academic Affairs, decided by the college step's delegate; finance copied.
+    {
+      pilot: s,
+      record: record('a1', 'pending', deanActor),
+      state: state('a1', {
+        currentStep: step('academicAffairs', 'academicAffairs'),
+        decisions: [
+          {
+            round: 1,
+            stepId: 'college',
+            stepTitle: { zh: '学院', en: 'college' },
+            outcome: 'approve',
+            actor: { ...sec, onBehalfOf: 'dean' },
+            at: '2026-10-10T01:00:00Z',
+          },
+        ],
+        cc: [{ email: 'vp@college.test', addedBy: 'dean', at: '2026-10-09T02:00:00Z' }],
+      }),
+    },
+    // Returned to its submitter, the college leader.
+    {
+      pilot: s,
+      record: record('a2', 'pending', deanActor),
+      state: state('a2', { status: 'returned', returnedBy: { stepId: 'academicAffairs', comment: '请按元填写' } }),
+    },
+    // At the college step, delegated to the secretary until tomorrow; submitted by the lead.
+    {
+      pilot: s,
+      record: record('a3', 'pending', { id: 'zhang', role: 'pilotLead' }),
+      state: state('a3', {
+        submittedBy: { id: 'zhang', role: 'pilotLead' },
+        currentStep: step('college', 'collegeLeader'),
+        delegations: [
+          {
+            stepId: 'college',
+            delegator: deanActor,
+            delegate: { userId: 'sec', email: 'sec@college.test' },
+            validFrom: '2026-10-09T00:00:00Z',
+            validUntil: '2026-10-13T00:00:00Z',
+          },
+        ],
+      }),
+    },
+    // Concluded: read from the pilot's record.
+    {
+      pilot: s,
+      record: {
+        ...record('a4', 'approved', deanActor),
+        decisions: [{ stepId: 'schoolLeader', outcome: 'approve', actor: { id: 'vp', role: 'schoolLeader' }, at: '2026-10-01T00:00:00Z' }],
+      },
+    },
+  ];
+  const tab = (u: PublicUser, t: InboxTab) => inboxTabsFor(u, [], entries, now, () => cal).tabs[t].map((i) => i.ref);
+
+  it('待办 holds only what waits on me now, with its due date in working days', () => {
+    expect(tab(jwb, 'todo')).toEqual(['a1']);
+    expect(tab(vp, 'todo')).toEqual([]); // not at the school leader's step
+    expect(tab(dean, 'todo')).toEqual(['a3', 'a2']); // his college step of the lead's item; his own returned item (no due date)
+    expect(tab(sec, 'todo')).toEqual(['a3']); // delegated to her while valid
+    expect(inboxTabsFor(sec, [], entries, Date.parse('2026-10-14T00:00:00Z'), () => cal).tabs.todo).toEqual([]); // delegation expired
+    const item = inboxTabsFor(jwb, [], entries, now, () => cal).tabs.todo[0]!;
+    expect(item).toMatchObject({ dueAt, overdue: false, workingDaysLeft: 4 });
+    const returned = inboxTabsFor(dean, [], entries, now, () => cal).tabs.todo.find((i) => i.ref === 'a2')!;
+    expect(returned.title.zh).toContain('已退回待修改');
+    expect(tab(du, 'todo')).toEqual([]); // the supervisor acts on nothing
+  });
+
+  it('已办, 抄送我 and 我发起的 with counts', () => {
+    expect(tab(sec, 'done')).toEqual(['a1']);
+    expect(tab(vp, 'done')).toEqual(['a4']);
+    expect(tab(vp, 'cc')).toEqual(['a1']);
+    expect(tab(dean, 'mine').sort()).toEqual(['a1', 'a2', 'a4']);
+    expect(inboxTabsFor(dean, [], entries, now, () => cal).counts).toEqual({ todo: 2, done: 0, cc: 0, mine: 3 });
+    const mine = inboxTabsFor(dean, [], entries, now, () => cal).tabs.mine.find((i) => i.ref === 'a1')!;
+    expect(mine.stands!.zh).toContain('academicAffairs 审核');
   });
 });
 

@@ -84,6 +84,7 @@ export function conclude(ctx: ApprovalContext, outcome: ApprovalConcluded['outco
     ...(s.filing ? { filing: s.filing } : {}),
     concludedAt: at,
     by,
+    ...(s.cc.length ? { cc: s.cc.map((c) => c.email) } : {}),
   };
 }
 

@@ -117,8 +117,11 @@ function approvalConcluded(ctx: PilotContext, c: ApprovalConcluded): void {
   rec.status = c.outcome;
   rec.concludedAt = c.concludedAt;
   rec.subject = c.subject;
+  rec.decisions = c.decisions.map((d) => ({ stepId: d.stepId, outcome: d.outcome, actor: d.actor, at: d.at }));
+  if (c.cc?.length) rec.cc = c.cc;
   // The person who concluded it (a withdrawal is the submitter's act, not the last decider's).
   const by = c.by ?? c.decisions[c.decisions.length - 1]?.actor;
+  if (by) rec.concludedBy = by;
   const outcomeName = {
     approved: { zh: '通过', en: 'approved' },
     rejected: { zh: '未通过', en: 'rejected' },

@@ -261,6 +261,7 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotOut
       overdue: ctx.overdue(),
       waitingOn: waitingOn(),
       historyLength: workflowInfo().historyLength,
+      ...(ctx.calendarData ? { calendar: ctx.calendarData } : {}),
     };
   }
 
