@@ -18,12 +18,14 @@ import { bookedEntry, bookingOf, fundRules, sameBooking, type LedgerBooking } fr
 import { expenseInputSchema, incomeInputSchema } from '../domain/pilot-actions';
 import {
   REFUSAL_FAILURE_TYPE,
+  approvalStateQuery,
   pilotAuditQuery,
   pilotStateQuery,
   recordExpense,
   recordIncome,
   submitWeeklyReport,
 } from '../workflows/messages';
+import type { ApprovalState } from '../workflows/approval-types';
 import { pilotWorkflow } from '../workflows/pilot';
 import { pilotStartOptions } from '../workflows/pilot-start';
 import type { ActionResult, AuditEntry, PilotState, SubmitWeeklyReportResult } from '../workflows/pilot-state';
@@ -211,6 +213,19 @@ export class PilotService {
       if (results) throw new ServiceError(422, results);
       throw err;
     }
+  }
+
+  /** The states of a pilot's approvals (one still starting has none yet and is left out). */
+  async approvalStates(state: Pick<PilotState, 'pilot' | 'approvals'>): Promise<ApprovalState[]> {
+    const all = await Promise.all(
+      state.approvals.map((a) =>
+        this.childQuery(state.pilot.id, a.workflowId, approvalStateQuery).catch((err: unknown) => {
+          if (err instanceof ServiceError && err.status === 404) return undefined;
+          throw err;
+        }),
+      ),
+    );
+    return all.filter((a): a is ApprovalState => a !== undefined);
   }
 
   async childQuery<Ret>(pilotId: string, workflowId: string, def: QueryDefinition<Ret>): Promise<Ret> {
