@@ -268,7 +268,9 @@ describe('the pilot lifecycle through the CLI and the API', () => {
     expect(s1.provincial[0]).toMatchObject({ id: 'rpt-1', outcome: 'submitted' });
     expect(s1.passYears[0]).toMatchObject({ candidates: 40, passed: 36, restricted: false });
 
-    const audit1 = (await cli(['--json', 'audit', p1], AA)).json() as AuditEntry[];
+    // The pilot's own acts; the calendar's warnings (a year not yet published) are the system's.
+    const acts = (audit: AuditEntry[]) => audit.filter((a) => a.action !== 'calendar.warning');
+    const audit1 = acts((await cli(['--json', 'audit', p1], AA)).json() as AuditEntry[]);
     expect(audit1.map((a) => [a.action, a.actor?.id, a.actor?.role])).toEqual([
       ['provincial.request', 'jwb', 'academicAffairs'],
       ['provincial.submit', 'zhang', 'pilotLead'],
@@ -279,13 +281,15 @@ describe('the pilot lifecycle through the CLI and the API', () => {
     expect(audit1[2]).toMatchObject({ before: { balanceFen: 0 }, after: { balanceFen: 300_000 } });
     expect(audit1[3]).toMatchObject({ before: { balanceFen: 300_000 }, after: { balanceFen: 179_950 } });
 
-    const audit2 = (await cli(['--json', 'audit', p2], AA)).json() as AuditEntry[];
-    expect(audit2.map((a) => a.action)).toEqual([
-      'provincial.request',
-      'inspection.record',
-      'rectification.open',
-      'violation.record',
-      'pilot.cancel',
+    const audit2 = acts((await cli(['--json', 'audit', p2], AA)).json() as AuditEntry[]);
+    // Every recorded action carries the person who did it (issue 12); the system's own have none.
+    expect(audit2.map((a) => [a.action, a.actor?.id ?? '-'])).toEqual([
+      ['provincial.request', 'jwb'],
+      ['inspection.record', 'jwb'],
+      ['rectification.open', '-'],
+      ['violation.record', 'jwb'],
+      ['pilot.riskFlagged', '-'], // the consequence: the risk flag with its reason (Art. 19)
+      ['pilot.cancel', 'jwb'],
     ]);
     const human = await cli(['audit', p2], AA);
     expect(human.stdout).toContain('jwb（academicAffairs）');
@@ -481,7 +485,7 @@ describe('the pilot lifecycle through the CLI and the API', () => {
       state = (await cli(['--json', 'pilot', 'show', p3], AA)).json() as PilotState;
     }
     expect(state.rectifications[0]).toMatchObject({ id: 'K-1', status: 'closed' });
-    const audit = (await cli(['--json', 'audit', p3], AA)).json() as AuditEntry[];
+    const audit = ((await cli(['--json', 'audit', p3], AA)).json() as AuditEntry[]).filter((a) => a.action !== 'calendar.warning');
     expect(audit.map((a) => a.action)).toEqual([
       'approval.submit',
       'budget.approved',
@@ -623,7 +627,7 @@ describe('the pilot lifecycle through the CLI and the API', () => {
     }
     expect(state.current.lead).toEqual({ name: '王老师', email: 'wang@college.test', userId: 'wang' });
     expect(state.passYears[0]).toMatchObject({ candidates: 30, passed: 27, restricted: false });
-    const audit = (await cli(['--json', 'audit', p4], AA)).json() as AuditEntry[];
+    const audit = ((await cli(['--json', 'audit', p4], AA)).json() as AuditEntry[]).filter((a) => a.action !== 'calendar.warning');
     expect(audit.map((a) => a.action)).toEqual([
       'approval.submit',
       'approval.withdrawn',
