@@ -251,7 +251,7 @@ describe('the admin web page in Chromium', () => {
     await page.screenshot({ path: join(shots, 'pilot.png'), fullPage: true });
 
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
-    expect(xlsx.suggestedFilename()).toBe(`onex-${pA}-all.xlsx`);
+    expect(xlsx.suggestedFilename()).toBe(`试点审计记录与专项资金账-${pA}.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync((await xlsx.path())!) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['审计记录 Audit trail', '专项资金账 Fund ledger']);
