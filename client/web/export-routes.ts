@@ -109,7 +109,7 @@ export function exportHandlers(deps: ExportDeps): ActionHandlers {
     title: (list: SummaryPilot[]) => string,
   ) => {
     const q = parseOrRefuse(manyExportQuerySchema, input);
-    const list = await summaryOf(await pilots.listPilotRows(filter, MAX_EXPORT_PILOTS));
+    const list = await summaryOf(await pilots.listPilotRows(filter, MAX_EXPORT_PILOTS, { ownTaskQueue: true }));
     const states = list.map((p) => p.state);
     const tables: Table[] = [];
     if (q.what === 'summary' || q.what === 'all') tables.push(summaryTable(list));
