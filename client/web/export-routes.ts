@@ -109,7 +109,18 @@ export function exportHandlers(deps: ExportDeps): ActionHandlers {
     title: (list: SummaryPilot[]) => string,
   ) => {
     const q = parseOrRefuse(manyExportQuerySchema, input);
-    const list = await summaryOf(await pilots.listPilotRows(filter, MAX_EXPORT_PILOTS, { ownTaskQueue: true }));
+    const rows = await pilots.listPilotRows(filter, MAX_EXPORT_PILOTS + 1, { ownTaskQueue: true });
+    // Never a workbook with pilots silently cut off.
+    if (rows.length > MAX_EXPORT_PILOTS)
+      throw new ServiceError(413, [
+        inputError(
+          '(pilots)',
+          `试点超过 ${MAX_EXPORT_PILOTS} 个，请按学院分别导出`,
+          `more than ${MAX_EXPORT_PILOTS} pilots: export college by college`,
+          'export.tooMany',
+        ),
+      ]);
+    const list = await summaryOf(rows);
     const states = list.map((p) => p.state);
     const tables: Table[] = [];
     if (q.what === 'summary' || q.what === 'all') tables.push(summaryTable(list));
