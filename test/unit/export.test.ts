@@ -353,3 +353,47 @@ describe('file names', () => {
     );
   });
 });
+
+describe('college and programme exports when the workflows cannot answer', () => {
+  it('answer 503 for the whole export, never a workbook with pilots missing', async () => {
+    const { exportHandlers } = await import('../../client/web/export-routes');
+    const { ServiceError } = await import('../../client/service-error');
+    const noPoller = Object.assign(new Error('No poller seen for task queue recently'), {
+      code: 9,
+      details: 'No poller seen for task queue recently',
+    });
+    const row = (id: string) => ({
+      workflowId: `pilot:${id}`,
+      status: { name: 'RUNNING' },
+      startTime: new Date(),
+      typedSearchAttributes: { get: () => undefined },
+    });
+    const client = {
+      withDeadline: (_deadline: number, fn: () => Promise<unknown>) => fn(),
+      workflow: {
+        list: async function* () {
+          yield row('p-1');
+          yield row('p-2');
+        },
+        // One pilot answers, the other's task queue has no worker.
+        getHandle: (id: string) => ({
+          query: async () => {
+            if (id === 'pilot:p-1') return pilotState('p-1');
+            throw noPoller;
+          },
+        }),
+      },
+    };
+    const sent: unknown[] = [];
+    const reply = { header: () => reply, send: (b: unknown) => void sent.push(b) };
+    const handlers = exportHandlers({ client: client as never, taskQueue: 'onex' });
+    const call = (name: 'exportProgramme' | 'exportCollege') =>
+      handlers[name]!({ req: {} as never, reply: reply as never, params: { collegeId: 'forestry' }, input: {}, key: undefined });
+    for (const name of ['exportProgramme', 'exportCollege'] as const) {
+      const err = await call(name).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(ServiceError);
+      expect((err as InstanceType<typeof ServiceError>).status).toBe(503);
+    }
+    expect(sent).toEqual([]);
+  });
+});
