@@ -99,13 +99,15 @@ export const MAX_BULK_PILOTS = 500;
 
 /**
  * Who may see a route, for college-scoped users (client/auth/scope.ts has the rules):
- * `pilot`/`application` the process's own college; `open` school-wide; `self` the route
+ * `pilot`/`application` the process's own college; `college` the path's college is
+ * theirs; `open` school-wide; `self` the route
  * scopes its answer itself; `deny` not open to college-scoped roles; the others check a
  * body or a list filter.
  */
 export type ScopeName =
   | 'pilot'
   | 'application'
+  | 'college'
   | 'open'
   | 'self'
   | 'deny'
@@ -246,6 +248,11 @@ export const openRoundSchema = z.object({ round: roundRecordSchema, actor: actor
 export const exportQuerySchema = z.object({
   format: z.enum(['csv', 'xlsx']).default('xlsx'),
   what: z.enum(['audit', 'ledger', 'all']).default('all'),
+});
+/** A college's or the programme's export: the summary (one row per pilot), the audit trails, the ledgers, or all. */
+export const manyExportQuerySchema = z.object({
+  format: z.enum(['csv', 'xlsx']).default('xlsx'),
+  what: z.enum(['summary', 'audit', 'ledger', 'all']).default('all'),
 });
 
 // ── Round bodies checked whole at the edge ──────────────────────────────────────────────
@@ -500,6 +507,34 @@ export const actions = {
     summary: {
       zh: '导出审计记录与专项资金账（CSV / XLSX，第十八条检查用）',
       en: 'export the audit trail and ledger (for inspections, Art. 18)',
+    },
+    tag: 'pilots',
+  },
+  exportCollege: {
+    method: 'GET',
+    route: '/api/exports/college/:collegeId',
+    target: 'service',
+    schema: manyExportQuerySchema,
+    roles: 'any',
+    scope: 'college',
+    cli: null,
+    summary: {
+      zh: '导出一个学院的试点汇总、审计记录与专项资金账（CSV / XLSX，第十八条检查用；学院用户只能导出本学院）',
+      en: "export a college's pilot summary, audit trails and ledgers (for inspections, Art. 18; college users only their own)",
+    },
+    tag: 'pilots',
+  },
+  exportProgramme: {
+    method: 'GET',
+    route: '/api/exports/programme',
+    target: 'service',
+    schema: manyExportQuerySchema,
+    roles: 'any',
+    scope: 'deny',
+    cli: null,
+    summary: {
+      zh: '导出全校试点汇总、审计记录与专项资金账（CSV / XLSX，第十八条检查用；教务部、校领导、督导、管理员）',
+      en: 'export the whole programme: summary, audit trails and ledgers (for inspections, Art. 18; school-wide readers)',
     },
     tag: 'pilots',
   },

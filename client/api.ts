@@ -23,6 +23,7 @@ import { bulkHandlers } from './routes/bulk';
 import { pilotHandlers } from './routes/pilots';
 import { roundHandlers } from './routes/rounds';
 import { webHandlers } from './web/routes';
+import { exportHandlers } from './web/export-routes';
 import { ServiceError } from './service';
 
 function errorBody(results: RuleResult[], requestId?: string) {
@@ -128,6 +129,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...approvalHandlers(deps),
     ...roundHandlers(deps),
     ...webHandlers(deps),
+    ...exportHandlers(deps),
     ...documentHandlers(deps),
   });
   registerUserRoutes(app, { users: deps.auth.users, state: deps.auth.state, securityLog: deps.auth.securityLog ?? defaultSecurityLog });

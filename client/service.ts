@@ -302,11 +302,19 @@ export class PilotService {
     return this.listPilotRows(filter, limit);
   }
 
-  /** The pilots a parsed filter selects, through search attributes (never raw input in the query). */
-  async listPilotRows(filter: Omit<PilotListFilter | DashboardFilter, 'limit'>, limit: number): Promise<PilotListItem[]> {
+  /**
+   * The pilots a parsed filter selects, through search attributes (never raw input in the
+   * query); `ownTaskQueue`: only those this API's task queue runs (the exports query each).
+   */
+  async listPilotRows(
+    filter: Omit<PilotListFilter | DashboardFilter, 'limit'>,
+    limit: number,
+    opts: { ownTaskQueue?: boolean } = {},
+  ): Promise<PilotListItem[]> {
+    const query = pilotListQuery(filter, opts.ownTaskQueue ? { taskQueue: this.taskQueue } : {});
     return withWorkflowDeadline(this.client, async () => {
       const items: PilotListItem[] = [];
-      for await (const wf of this.client.workflow.list({ query: pilotListQuery(filter), pageSize: Math.min(limit, 1000) })) {
+      for await (const wf of this.client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
         const sa = wf.typedSearchAttributes;
         items.push({
           pilotId: wf.workflowId.replace(/^pilot:/, ''),

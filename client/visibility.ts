@@ -50,9 +50,14 @@ export function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-export function pilotListQuery(filter: Omit<PilotListFilter | DashboardFilter, 'limit'>): string {
+/**
+ * `taskQueue`: only the pilots run on this task queue (the exports, which query every pilot
+ * listed: a pilot of another deployment sharing the namespace has no worker here to answer).
+ */
+export function pilotListQuery(filter: Omit<PilotListFilter | DashboardFilter, 'limit'>, opts: { taskQueue?: string } = {}): string {
   // A pilot that continued-as-new leaves closed runs behind; list each pilot once.
   const clauses = [`${OnexKind.name} = ${quote('pilot')}`, `ExecutionStatus != ${quote('ContinuedAsNew')}`];
+  if (opts.taskQueue !== undefined) clauses.push(`TaskQueue = ${quote(opts.taskQueue)}`);
   if (filter.college !== undefined) clauses.push(`${OnexCollege.name} = ${quote(filter.college)}`);
   if (filter.round !== undefined) clauses.push(`${OnexRound.name} = ${quote(filter.round)}`);
   if (filter.escalated !== undefined) clauses.push(`${OnexEscalated.name} = ${filter.escalated ? 'true' : 'false'}`);

@@ -12,11 +12,13 @@ import { assessmentFormNames } from './assessment';
 import { fundingSourceNames } from './budget';
 import { documentKindNames } from './documents';
 import type { Bilingual } from './errors';
-import { fundUseNames, incomeSourceNames } from './funds';
+import { fundUseNames, incomeSourceNames, type IncomeAccount } from './funds';
+import { contentNames } from './inspection';
 import type { NotificationKind } from './notifications';
 import { certificateLevelNames } from './pilot';
 import { applicationStatusNames, roundStageNames, stepNames } from './round';
 import type { RoundNotificationKind } from './round-notifications';
+import { violationGroundNames } from './violation';
 import type { PeriodOutcome } from './weekly';
 
 /** What each audit action of a pilot (its audit trail, timeline and exports) is called. */
@@ -133,6 +135,60 @@ export const rectificationStatusNames = {
   cancelled: { zh: '已取消', en: 'cancelled' },
 } as const satisfies Record<string, Bilingual>;
 
+/** Art. 19(1): where a provincial material request stands. */
+export const provincialOutcomeNames = {
+  pending: { zh: '待报送', en: 'pending' },
+  submitted: { zh: '按时报送', en: 'submitted on time' },
+  late: { zh: '逾期报送', en: 'submitted late' },
+  missed: { zh: '未按时报送', en: 'missed' },
+} as const satisfies Record<string, Bilingual>;
+
+/** Art. 18: an inspection's result. */
+export const inspectionOutcomeNames = {
+  pass: { zh: '通过', en: 'passed' },
+  fail: { zh: '未通过', en: 'failed' },
+} as const satisfies Record<string, Bilingual>;
+
+/** Where an income entry is booked (Art. 14). */
+export const incomeAccountNames: Record<IncomeAccount, Bilingual> = {
+  pilotSpecialFund: { zh: '试点专项资金', en: 'pilot special fund' },
+  schoolGeneral: { zh: '学校统筹经费', en: 'school general account' },
+};
+
+/**
+ * The fields of an audit entry's before and after values (workflows/pilot/*.ts `ctx.audit`),
+ * so an export reads 余额 3,000.00 元, never the field's code.
+ */
+export const auditFieldNames = {
+  balanceFen: { zh: '余额', en: 'balance' },
+  approvedBudgetFen: { zh: '批准预算', en: 'approved budget' },
+  publishedFeeFen: { zh: '公布的考核收费', en: 'published fee' },
+  waivers: { zh: '豁免', en: 'waivers' },
+  passed: { zh: '通过人数', en: 'passed' },
+  candidates: { zh: '考核人数', en: 'candidates' },
+  passRate: { zh: '通过率', en: 'pass rate' },
+  rateBp: { zh: '通过率', en: 'pass rate' },
+  year: { zh: '年度', en: 'year' },
+  restricted: { zh: '限制下一年申报', en: "restricts next year's application" },
+  approvalId: { zh: '审批事项编号', en: 'approval' },
+  kind: { zh: '事项类别', en: 'kind' },
+  outcome: { zh: '结果', en: 'outcome' },
+  lead: { zh: '试点负责人', en: 'pilot lead' },
+  startDate: { zh: '开始日期', en: 'start date' },
+  endDate: { zh: '结束日期', en: 'end date' },
+  dueAt: { zh: '截止时间', en: 'due' },
+  coveredYears: { zh: '工作日历覆盖年份', en: 'calendar years covered' },
+  items: { zh: '提醒事项', en: 'items' },
+  id: { zh: '编号', en: 'id' },
+  ground: { zh: '违规情形', en: 'ground' },
+  evidence: { zh: '证据', en: 'evidence' },
+  failed: { zh: '未通过的检查内容', en: 'failed contents' },
+  at: { zh: '时间', en: 'time' },
+  assessed: { zh: '已考核人数', en: 'assessed' },
+  approvedTask: { zh: '批准的考核任务', en: 'approved assessment task' },
+  accountability: { zh: '问责', en: 'accountability' },
+} as const satisfies Record<string, Bilingual>;
+
 /** Every category of code, by the name callers use. */
 export const dictionary = {
   role: roleNames as Record<Role, Bilingual>,
@@ -152,6 +208,12 @@ export const dictionary = {
   applicationStatus: applicationStatusNames,
   roundStage: roundStageNames,
   applicationStep: stepNames,
+  provincialOutcome: provincialOutcomeNames,
+  inspectionOutcome: inspectionOutcomeNames,
+  inspectionContent: contentNames,
+  violationGround: violationGroundNames,
+  incomeAccount: incomeAccountNames,
+  auditField: auditFieldNames,
 } satisfies Record<string, Record<string, Bilingual>>;
 export type NameCategory = keyof typeof dictionary;
 

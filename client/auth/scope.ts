@@ -43,6 +43,10 @@ export const scopeRules: Record<Exclude<ScopeName, 'self'>, ScopeRule> = {
   deny: (req) => `route ${req.method} ${req.routeOptions.url ?? req.url} is not open to college-scoped roles`,
   pilot: pilotRule,
   application: applicationRule,
+  college: (req, user) => {
+    const college = (req.params as { collegeId?: string }).collegeId;
+    return college === undefined || college === user.college ? null : `college ${college} is not the user's college`;
+  },
   pilotList: ownCollegeFilter('college'),
   applicationList: ownCollegeFilter('college'),
   passRecordList: ownCollegeFilter('collegeId'),

@@ -18,6 +18,7 @@ import { safeParseBilingual } from '../../domain/validation';
 import { actorOf, isCollegeScoped, type User } from '../auth/users';
 import { DocumentRefusal, type DocumentRecord, type DocumentStore } from '../documents/store';
 import type { ApiDeps } from '../api-deps';
+import { contentDisposition } from '../http-headers';
 import { PilotService, ServiceError } from '../service';
 import { submitWeeklyReport } from '../../workflows/messages';
 import type { ActionHandlers } from './action-types';
@@ -252,12 +253,6 @@ export async function withReportText(
   });
   const text = { id: doc.id, sha256: doc.sha256, name: doc.name, size: doc.size, type: doc.type };
   return { body: { ...(body as object), text }, undo: () => (fresh ? store.discard(id) : undefined) };
-}
-
-/** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987), so a Chinese name survives. */
-export function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 const badKind = {

@@ -267,6 +267,20 @@ async function renderInbox(): Promise<void> {
 const yesNo = (name: string, zh: string, en: string, v: string | null) =>
   `<div><label for="f-${name}">${t(zh, en)}</label><select id="f-${name}" name="${name}"><option value="">${plain('全部', 'any')}</option><option value="true" ${v === 'true' ? 'selected' : ''}>${plain('是', 'yes')}</option><option value="false" ${v === 'false' ? 'selected' : ''}>${plain('否', 'no')}</option></select></div>`;
 
+/** The exports a dashboard offers: the whole programme (school-wide readers), the chosen or own college. */
+function dashboardExports(college: string | null | undefined, scoped: boolean): string {
+  const links: string[] = [];
+  if (!scoped)
+    links.push(
+      `<a class="button" id="export-programme" href="${pathOf('exportProgramme')}?format=xlsx" download>${plain('全校试点汇总与审计记录 XLSX', 'Whole programme, XLSX')}</a>`,
+    );
+  if (college)
+    links.push(
+      `<a class="button" id="export-college" href="${pathOf('exportCollege', { collegeId: college })}?format=xlsx" download>${plain('本学院试点汇总与审计记录 XLSX', 'This college, XLSX')}</a>`,
+    );
+  return links.length ? `<p class="exports">${links.join(' ')}</p>` : '';
+}
+
 async function renderDashboard(): Promise<void> {
   const q = new URLSearchParams(location.search);
   const scoped = !readAll(me?.role);
@@ -281,7 +295,7 @@ async function renderDashboard(): Promise<void> {
         .join('')}</select></div>
       ${yesNo('escalated', '已升级督办', 'Escalated', q.get('escalated'))}${yesNo('overdue', '逾期', 'Overdue', q.get('overdue'))}${yesNo('cancellationRisk', '取消风险', 'Cancellation risk', q.get('cancellationRisk'))}
       <div><button class="primary" type="submit" id="apply">${plain('筛选', 'Filter')}</button></div>
-    </form><div class="form-error"></div><div id="results"><p class="muted">${t('加载中…', 'loading…')}</p></div>`;
+    </form><div class="form-error"></div>${dashboardExports(scoped ? me?.college : q.get('college'), scoped)}<div id="results"><p class="muted">${t('加载中…', 'loading…')}</p></div>`;
   const form = $('#filters') as HTMLFormElement;
   form.onsubmit = (e) => {
     e.preventDefault();

@@ -2,7 +2,7 @@
  * The admin web page and the routes only it needs: the page itself (one HTML shell for
  * every client path, the script bundled by esbuild from client/web/app.ts on first use,
  * the stylesheet), 我的待办 (/api/inbox), the supervisors' dashboard (/api/dashboard),
- * exports (CSV, XLSX) and /openapi.json.
+ * and /openapi.json (the exports are client/web/export-routes.ts).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { build } from 'esbuild';
@@ -15,13 +15,12 @@ import { pilotWorkflowId } from '../../domain/pilot';
 import { parseOrRefuse } from '../../domain/validation';
 import { approvalStateQuery, pilotStateQuery } from '../../workflows/messages';
 import type { PilotState } from '../../workflows/pilot-state';
-import { exportQuerySchema, pageRoutes } from '../actions';
+import { pageRoutes } from '../actions';
 import { isCollegeScoped, publicUser } from '../auth/users';
 import type { ActionHandlers } from '../routes/action-types';
 import { PilotService, ServiceError } from '../service';
 import { dashboardFilterSchema } from '../visibility';
 import { withWorkflowDeadline } from '../workflow-deadline';
-import { auditTable, ledgerTable, toCsv, toXlsx } from './export';
 import type { ApprovalEntry } from './approval-inbox';
 import { inboxTabsFor, pinnedCalendar } from './inbox';
 import { describeRoute } from './openapi';
@@ -106,7 +105,7 @@ export function registerWebRoutes(app: FastifyInstance, openapi: { document(): u
   });
 }
 
-/** The web page's reads: 我的待办, the supervisors' dashboard, exports (routes in client/actions.ts). */
+/** The web page's reads: 我的待办 and the supervisors' dashboard (routes in client/actions.ts). */
 export function webHandlers(deps: WebDeps): ActionHandlers {
   const pilots = new PilotService(deps.client, deps.taskQueue);
   // A pilot that cannot answer (no worker, server unreachable) fails the whole request with a
@@ -177,27 +176,6 @@ export function webHandlers(deps: WebDeps): ActionHandlers {
         if (r.cancellationRisk) c.cancellationRisk++;
       }
       return { filter, pilots: rows, counts };
-    },
-    // Exports for inspections: the audit trail and the ledger, CSV or XLSX. Scoped like every pilot route.
-    exportPilot: async ({ params, input, reply }) => {
-      const q = parseOrRefuse(exportQuerySchema, input);
-      const s = await stateOf(params.id!);
-      if (!s)
-        throw new ServiceError(404, [
-          inputError('pilotId', `试点 ${params.id} 不存在`, `pilot ${params.id} does not exist`, 'pilot.notFound'),
-        ]);
-      const tables = q.what === 'audit' ? [auditTable(s)] : q.what === 'ledger' ? [ledgerTable(s)] : [auditTable(s), ledgerTable(s)];
-      const name = `onex-${s.pilot.id}-${q.what}`;
-      if (q.format === 'csv') {
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}.csv"`)
-          .send(tables.map(toCsv).join('\r\n'));
-      }
-      return reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${name}.xlsx"`)
-        .send(await toXlsx(s, tables));
     },
   };
 }

@@ -201,6 +201,9 @@ describe('the admin web page in Chromium', () => {
     expect(rows).toContain(pA);
     expect(rows).not.toContain(pB);
     expect(await page.inputValue('#f-college')).toBe(forestry);
+    // Exports: the own college's workbook, never the programme's.
+    expect(await page.getAttribute('#export-college', 'href')).toBe(`/api/exports/college/${forestry}?format=xlsx`);
+    expect(await page.locator('#export-programme').count()).toBe(0);
 
     await page.goto(`${api.url}/pilots/${pB}`);
     await page.waitForSelector('#page-error');
@@ -238,6 +241,7 @@ describe('the admin web page in Chromium', () => {
     expect(ids).not.toContain(pB);
     expect(await rows.locator('.badge.escalated').count()).toBe(ids.length);
     expect(await page.innerText('#counts')).toContain(forestry);
+    expect(await page.getAttribute('#export-programme', 'href')).toBe('/api/exports/programme?format=xlsx');
     await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
     await page.context().close();
   });
@@ -251,7 +255,7 @@ describe('the admin web page in Chromium', () => {
     await page.screenshot({ path: join(shots, 'pilot.png'), fullPage: true });
 
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
-    expect(xlsx.suggestedFilename()).toBe(`onex-${pA}-all.xlsx`);
+    expect(xlsx.suggestedFilename()).toBe(`试点审计记录与专项资金账-${pA}.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync((await xlsx.path())!) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['审计记录 Audit trail', '专项资金账 Fund ledger']);

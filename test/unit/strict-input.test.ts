@@ -94,7 +94,11 @@ describe('control characters', () => {
     expect(stripControlCharacters('a\u001b[2Jb\u0000c\u202ed\ne')).toBe('a[2Jbcd\ne');
   });
   it('never writes them to a CSV export or the CLI', () => {
-    const csv = toCsv({ name: { zh: '表', en: 'table' }, header: ['内容'], rows: [['旧数据\u001b]0;pwned\u0007\u202e'], ['=1+1']] });
+    const csv = toCsv({
+      name: { zh: '表', en: 'table' },
+      columns: [{ header: '内容', kind: 'text' }],
+      rows: [['旧数据\u001b]0;pwned\u0007\u202e'], ['=1+1']],
+    });
     expect(csv).not.toMatch(CONTROL_CHARACTERS);
     expect(csv).toContain("'=1+1");
     const printed: string[] = [];

@@ -219,7 +219,10 @@ describe('CSV export', () => {
   it('quotes commas, quotes and newlines, guards formulas, and starts with a BOM', () => {
     const csv = toCsv({
       name: { zh: '表', en: 'T' },
-      header: ['a', 'b'],
+      columns: [
+        { header: 'a', kind: 'text' },
+        { header: 'b', kind: 'text' },
+      ],
       rows: [
         ['x,y', 'say "hi"'],
         ['=SUM(A1)', '多行\n文本'],
