@@ -15,6 +15,8 @@ import { inputError } from '../../domain/errors';
 import { pilotWorkflowId } from '../../domain/pilot';
 import { parseOrRefuse, stripControlCharacters } from '../../domain/validation';
 import { pilotStateQuery } from '../../workflows/messages';
+import type { DocumentStore } from '../documents/store';
+import { mergeTimeline } from './timeline';
 import type { PilotState } from '../../workflows/pilot-state';
 import { exportQuerySchema, manyExportQuerySchema } from '../actions';
 import type { UserStore } from '../auth/users';
@@ -30,6 +32,8 @@ export interface ExportDeps {
   client: Client;
   taskQueue: string;
   auth?: { users: Pick<UserStore, 'all'> };
+  /** For a pilot's export: its documents' uploads and restricted downloads in the audit trail. */
+  documents?: Pick<DocumentStore, 'accessLog'>;
 }
 
 /** The most pilots one college or programme export reads. */
@@ -133,11 +137,16 @@ export function exportHandlers(deps: ExportDeps): ActionHandlers {
   return {
     exportPilot: async ({ params, input, reply }) => {
       const q = parseOrRefuse(exportQuerySchema, input);
-      const s = await stateOf(params.id!);
-      if (!s)
+      const found = await stateOf(params.id!);
+      if (!found)
         throw new ServiceError(404, [
           inputError('pilotId', `试点 ${params.id} 不存在`, `pilot ${params.id} does not exist`, 'pilot.notFound'),
         ]);
+      // The whole timeline, as the page shows it: every approval event and the documents' access.
+      const s = {
+        ...found,
+        timeline: mergeTimeline(found.audit, await pilots.approvalStates(found), deps.documents?.accessLog(params.id!) ?? []),
+      };
       const tables =
         q.what === 'audit'
           ? [auditTable(s, names)]

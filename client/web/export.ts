@@ -26,10 +26,9 @@ import type { Bilingual } from '../../domain/errors';
 import { fenToYuan } from '../../domain/money';
 import { nameOf, type NameCategory } from '../../domain/names';
 import { stripControlCharacters } from '../../domain/validation';
-import type { Actor } from '../../domain/actor';
 import type { LedgerBooking } from '../../domain/funds';
-import type { AuditEntry, PilotState } from '../../workflows/pilot-state';
-import { timelineOf } from './timeline';
+import type { PilotState } from '../../workflows/pilot-state';
+import { timelineOf, type TimelineEntry } from './timeline';
 
 /** How a column's values are written: text, a whole number, yuan (the value in fen), a Beijing date-time (ISO instant), a date (yyyy-mm-dd). */
 export type ColumnKind = 'text' | 'int' | 'yuan' | 'datetime' | 'date';
@@ -80,7 +79,7 @@ function personName(names: ExportNames, id: string | undefined): string {
   return names.person(id) ?? id;
 }
 
-function actorCells(names: ExportNames, a: Actor | undefined): [string, string, string] {
+function actorCells(names: ExportNames, a: TimelineEntry['actor']): [string, string, string] {
   if (!a) return ['系统 system', '', ''];
   return [personName(names, a.id), zh('role', a.role), a.onBehalfOf ? personName(names, a.onBehalfOf) : ''];
 }
@@ -201,7 +200,7 @@ const balanceOf = (v: unknown): number | undefined => {
  * order (only since ids were kept, so the earliest entries of an old pilot may have none),
  * and a booking is used only where its kind and amount agree with the entry's balances.
  */
-function bookingsOf(s: PilotState, entries: AuditEntry[]): (LedgerBooking | undefined)[] {
+function bookingsOf(s: PilotState, entries: TimelineEntry[]): (LedgerBooking | undefined)[] {
   const booked = s.ledger.booked ?? [];
   const offset = entries.length - booked.length;
   return entries.map((a, i) => {
