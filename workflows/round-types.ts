@@ -119,6 +119,8 @@ export interface ApplicationProgress {
   collegeId: string;
   collegeName: string;
   majorName: string;
+  /** The major's code where the application gives one (the major's identity; the name is its label). */
+  majorCode?: string;
   majorKey: string;
   certificateName: string;
   level: CertificateLevel;

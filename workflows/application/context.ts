@@ -169,6 +169,7 @@ export function applicationContext(input: ApplicationWorkflowInput) {
       collegeId: a.college.id,
       collegeName: a.college.name,
       majorName: a.major.name,
+      ...(a.major.code ? { majorCode: a.major.code } : {}),
       majorKey: majorKey(a.college.id, a.major),
       certificateName: a.certificate.name,
       level: a.certificate.level,

@@ -72,6 +72,7 @@ export function registerCall(ctx: RoundContext): void {
         collegeId: application.college.id,
         collegeName: application.college.name,
         majorName: application.major.name,
+        ...(application.major.code ? { majorCode: application.major.code } : {}),
         majorKey: majorKey(application.college.id, application.major),
         certificateName: application.certificate.name,
         level: application.certificate.level,

@@ -9,7 +9,7 @@ import { actorSchema, type Actor } from '../../domain/actor';
 import type { Application } from '../../domain/application';
 import { createChinaCalendar, type CalendarWarning } from '../../domain/calendar';
 import { inputError, type Bilingual } from '../../domain/errors';
-import { majorKey } from '../../domain/organisation';
+import { sameMajor } from '../../domain/organisation';
 import type { ApplicationSummary, RoundSummary } from '../../domain/round-notifications';
 import {
   confirmationDeadline,
@@ -140,9 +140,16 @@ export function roundContext(input: RoundWorkflowInput) {
     resultOf,
     /** Art. 8(2): the round's other live applications for the same major (as checkApplication reads them). */
     sameMajor: (a: Application) => {
-      const key = majorKey(a.college.id, a.major);
+      const mine = { collegeId: a.college.id, major: a.major };
+      // The code where either side has one decides; progress recorded before codes were kept reads it from its key.
+      const codeOf = (p: ApplicationProgress) => p.majorCode ?? /\/code:(.+)$/.exec(p.majorKey)?.[1];
       return [...progressById.values()]
-        .filter((p) => p.applicationId !== a.id && LIVE_FOR_MAJOR(p) && p.majorKey === key)
+        .filter(
+          (p) =>
+            p.applicationId !== a.id &&
+            LIVE_FOR_MAJOR(p) &&
+            sameMajor(mine, { collegeId: p.collegeId, major: { code: codeOf(p), name: p.majorName } }),
+        )
         .map((p) => ({ id: p.applicationId, roundId: round.id, college: a.college, major: a.major }));
     },
     submittedIds,
