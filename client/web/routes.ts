@@ -124,7 +124,9 @@ export function webHandlers(deps: WebDeps): ActionHandlers {
     inbox: async ({ req }) => {
       const user = req.user!;
       const scoped = isCollegeScoped(user) ? { college: user.college } : {};
-      const rows = (await pilots.listPilotRows(scoped, 300)).filter((r) => r.status === 'RUNNING');
+      // The pilots this API's task queue runs (one queue per deployment): a process left on a
+      // queue no worker polls any more cannot answer, and would turn every inbox into a 503.
+      const rows = (await pilots.listPilotRows(scoped, 300, { ownTaskQueue: true })).filter((r) => r.status === 'RUNNING');
       // The escalation flag from the search attribute as well as the state: the list is what supervisors see.
       const states = (
         await Promise.all(
