@@ -92,26 +92,53 @@ function paragraphText(p: Paragraph): string {
   return p.map((piece) => (typeof piece === 'string' ? piece : piece.href)).join('');
 }
 
-function paragraphHtml(p: Paragraph): string {
-  const inner = p
-    .map((piece) => (typeof piece === 'string' ? escapeHtml(piece) : `<a href="${escapeHtml(piece.href)}">${escapeHtml(piece.href)}</a>`))
+const BUTTON =
+  'display:inline-block;padding:12px 28px;margin:4px 0;background:#1f6feb;color:#ffffff;text-decoration:none;border-radius:6px;font-size:16px;font-weight:bold;';
+
+/**
+ * A paragraph in HTML. Its link is a button (立即处理 / Open), not a 250-character address: the
+ * address itself follows in small grey type that wraps on a phone, for copying.
+ */
+function paragraphHtml(p: Paragraph, lang: keyof Bilingual): string {
+  const links = p.filter((piece): piece is { href: string } => typeof piece !== 'string');
+  const text = p
+    .filter((piece): piece is string => typeof piece === 'string')
+    .map(escapeHtml)
     .join('');
-  return `<p>${inner}</p>`;
+  if (links.length === 0) return `<p>${text}</p>`;
+  const label = lang === 'zh' ? '立即处理' : 'Open in onex';
+  const hint =
+    lang === 'zh'
+      ? '如页面要求登录，请用本人账号登录：为保护试点信息，链接只对收件人本人有效，登录后将直接打开该事项。'
+      : 'If asked to sign in, use your own account: the link works only for you, to protect the pilot’s records, and opens the item once you are signed in.';
+  return [
+    `<p>${text}</p>`,
+    ...links.map(
+      (l) =>
+        `<p><a href="${escapeHtml(l.href)}" style="${BUTTON}">${label}</a></p>` +
+        `<p style="color:#777;font-size:12px;word-break:break-all;">${escapeHtml(hint)}<br><a href="${escapeHtml(l.href)}" style="color:#777;">${escapeHtml(l.href)}</a></p>`,
+    ),
+  ].join('');
 }
 
+/**
+ * One e-mail from a letter: plain text, and HTML that reads on a phone (a single column at
+ * most 600 px wide, the action as a button, long addresses wrapping), Chinese first.
+ */
 export function compose(letter: Letter): RenderedEmail {
   const subject = `${letter.subject.zh} / ${letter.subject.en}`;
   const text =
     [...letter.zh.map(paragraphText), '——', ...letter.en.map(paragraphText), '——', `${FOOTER.zh} / ${FOOTER.en}`].join('\n\n') + '\n';
   const html = [
     '<!DOCTYPE html>',
-    `<html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
-    "<body style=\"font-family: -apple-system, 'PingFang SC', 'Microsoft YaHei', sans-serif; line-height: 1.6; color: #222;\">",
-    `<div lang="zh-CN">${letter.zh.map(paragraphHtml).join('')}</div>`,
-    '<hr>',
-    `<div lang="en">${letter.en.map(paragraphHtml).join('')}</div>`,
-    `<p style="color: #777; font-size: 12px;">${escapeHtml(FOOTER.zh)}<br><span lang="en">${escapeHtml(FOOTER.en)}</span></p>`,
-    '</body></html>',
+    `<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(subject)}</title></head>`,
+    "<body style=\"margin:0;padding:0;background:#f5f6f8;font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;line-height:1.6;color:#222;\">",
+    '<div style="max-width:600px;margin:0 auto;padding:16px;background:#ffffff;box-sizing:border-box;word-wrap:break-word;overflow-wrap:break-word;">',
+    `<div lang="zh-CN">${letter.zh.map((p) => paragraphHtml(p, 'zh')).join('')}</div>`,
+    '<hr style="border:none;border-top:1px solid #ddd;">',
+    `<div lang="en">${letter.en.map((p) => paragraphHtml(p, 'en')).join('')}</div>`,
+    `<p style="color:#777;font-size:12px;">${escapeHtml(FOOTER.zh)}<br><span lang="en">${escapeHtml(FOOTER.en)}</span></p>`,
+    '</div></body></html>',
   ].join('\n');
   return { subject, text, html };
 }

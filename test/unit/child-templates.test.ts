@@ -117,7 +117,7 @@ describe('approval templates', () => {
       expect(en).toContain('budget and funding plan 2027 (B-2027)');
       expect(zh).toContain(APPROVAL_LINK);
       expect(en).toContain(APPROVAL_LINK);
-      expect(mail.html).toContain(`<a href="${APPROVAL_LINK}">`);
+      expect(mail.html).toContain(`<a href="${APPROVAL_LINK}" style=`);
     },
   );
 

@@ -37,8 +37,12 @@ describe('weeklyReminder template', () => {
     );
   });
 
-  it('links the pilot in HTML, with the Chinese block before the English one', () => {
-    expect(mail.html).toContain(`<a href="${LINK}">${LINK}</a>`);
+  it('links the pilot in HTML as a 立即处理 button that reads on a phone, with the Chinese block before the English one', () => {
+    expect(mail.html).toMatch(new RegExp(`<a href="${LINK.replace(/[.?*+^$()[\]{}|\\/]/g, '\\$&')}" style="[^"]+">立即处理</a>`));
+    expect(mail.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(mail.html).toContain('max-width:600px');
+    expect(mail.html).toContain('word-break:break-all');
+    expect(mail.html).toContain('链接只对收件人本人有效'); // why a sign-in may be asked
     expect(mail.html.indexOf('<div lang="zh-CN">')).toBeGreaterThan(-1);
     expect(mail.html.indexOf('<div lang="zh-CN">')).toBeLessThan(mail.html.indexOf('<div lang="en">'));
     expect(mail.html.indexOf('第五条')).toBeLessThan(mail.html.indexOf('Art. 5'));
@@ -117,7 +121,7 @@ describe('escaping and links', () => {
     const mail = render(sampleReminder({ pilot: hostile }), { adminUrl: 'https://onex.example/?a=1&b=2' });
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;');
-    expect(mail.html).toContain('<a href="https://onex.example/?a=1&amp;b=2/pilots/P%261">');
+    expect(mail.html).toContain('<a href="https://onex.example/?a=1&amp;b=2/pilots/P%261" style=');
     expect(mail.text).toContain(`<script>alert("x")</script> & 'Co'`);
   });
 
