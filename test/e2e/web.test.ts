@@ -351,7 +351,13 @@ describe('the admin web page in Chromium', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const report = doc.paths['/api/pilots/{id}/weekly-reports']!.post!;
-    expect(Object.keys(report.requestBody!.content['application/json']!.schema.properties!)).toEqual(['periodId', 'content', 'text', 'documents', 'actor']);
+    expect(Object.keys(report.requestBody!.content['application/json']!.schema.properties!)).toEqual([
+      'periodId',
+      'content',
+      'text',
+      'documents',
+      'actor',
+    ]);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/api/pilots',
