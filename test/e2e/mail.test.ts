@@ -252,7 +252,8 @@ describe('sendNotification over SMTP', () => {
     expect(m.text).toContain('请在截止前登录管理端提交本周工作周报：http://127.0.0.1:3000/pilots/P2026-007');
     expect(m.text.indexOf('第五条')).toBeLessThan(m.text.indexOf('Art. 5'));
     expect(m.text.indexOf('致：试点负责人 张伟')).toBeLessThan(m.text.indexOf('To: pilot lead 张伟'));
-    expect(m.html).toContain('<a href="http://127.0.0.1:3000/pilots/P2026-007">');
+    expect(m.html).toContain('<a href="http://127.0.0.1:3000/pilots/P2026-007" style=');
+    expect(m.html).toContain('>立即处理</a>');
   });
 
   it('sends a level-3 miss to the lead, the college leader and Academic Affairs, saying the pilot is escalated', async () => {
