@@ -110,6 +110,17 @@ export const pilotStageNames = {
   cancelled: { zh: '已取消', en: 'cancelled' },
 } as const satisfies Record<string, Bilingual>;
 
+/** A process's state as Temporal reports it (the pilot list), in words. */
+export const processStatusNames = {
+  RUNNING: { zh: '进行中', en: 'running' },
+  COMPLETED: { zh: '已结束', en: 'completed' },
+  CANCELLED: { zh: '已取消', en: 'cancelled' },
+  TERMINATED: { zh: '已终止', en: 'terminated' },
+  FAILED: { zh: '运行失败', en: 'failed' },
+  TIMED_OUT: { zh: '已超时', en: 'timed out' },
+  CONTINUED_AS_NEW: { zh: '已续行', en: 'continued' },
+} as const satisfies Record<string, Bilingual>;
+
 export const approvalKindDisplayNames: Record<ApprovalKind, Bilingual> = {
   budget: { zh: '经费预算', en: 'budget' },
   changeRequest: { zh: '变更申请', en: 'change request' },
@@ -196,6 +207,7 @@ export const dictionary = {
   emailKind: emailKindNames,
   weeklyOutcome: weeklyOutcomeNames,
   pilotStage: pilotStageNames,
+  processStatus: processStatusNames,
   approvalKind: approvalKindDisplayNames,
   approvalStatus: approvalStatusNames,
   rectificationStatus: rectificationStatusNames,

@@ -41,6 +41,7 @@ import { requiredText, safeParseBilingual } from '../../domain/validation';
 import { provincialMaterialRequestSchema, violationGrounds } from '../../domain/violation';
 import { weeklyReportSchema } from '../../domain/weekly';
 import type { ApprovalState } from '../../workflows/approval-types';
+import { nameOf } from '../../domain/names';
 import { timelineOf } from './timeline';
 import type { DashboardRow, InboxItem, PilotView } from './view';
 
@@ -319,7 +320,7 @@ async function renderDashboard(): Promise<void> {
         )
         .join('')}</tbody></table></div>
       <h2>${t(`试点（${res.pilots.length}）`, `Pilots (${res.pilots.length})`)}</h2><div class="scroll"><table id="pilots"><thead><tr><th>${t('试点', 'Pilot')}</th><th>${t('学院', 'College')}</th><th class="hide-sm">${t('阶段', 'Stage')}</th><th>${t('状态', 'Flags')}</th><th class="hide-sm">${t('下次截止', 'Next due')}</th></tr></thead><tbody>
-      ${res.pilots.map((p) => `<tr data-pilot="${esc(p.pilotId)}"><td><a data-nav href="/pilots/${encodeURIComponent(p.pilotId)}">${esc(p.pilotId)}</a></td><td>${esc(p.college)}</td><td class="hide-sm">${esc(p.stage)}</td><td>${flag(p.escalated, 'escalated', '督办', 'escalated')}${flag(p.overdue, 'overdue', '逾期', 'overdue')}${flag(p.cancellationRisk, 'risk', '取消风险', 'at risk')}${p.status !== 'RUNNING' ? `<span class="badge">${esc(p.status)}</span>` : ''}</td><td class="hide-sm">${beijing(p.nextDue)}</td></tr>`).join('')}</tbody></table></div>`;
+      ${res.pilots.map((p) => `<tr data-pilot="${esc(p.pilotId)}"><td><a data-nav href="/pilots/${encodeURIComponent(p.pilotId)}">${esc(p.pilotId)}</a></td><td>${esc(p.college)}</td><td class="hide-sm">${p.stage ? tb(nameOf('pilotStage', p.stage)) : '—'}</td><td>${flag(p.escalated, 'escalated', '督办', 'escalated')}${flag(p.overdue, 'overdue', '逾期', 'overdue')}${flag(p.cancellationRisk, 'risk', '取消风险', 'at risk')}${p.status !== 'RUNNING' ? `<span class="badge">${tb(nameOf('processStatus', p.status))}</span>` : ''}</td><td class="hide-sm">${beijing(p.nextDue)}</td></tr>`).join('')}</tbody></table></div>`;
   } catch (err) {
     $('#results').innerHTML = `<div class="notice error">${esc(err instanceof Error ? err.message : String(err))}</div>`;
   }
@@ -464,7 +465,7 @@ async function renderPilot(id: string): Promise<void> {
         )
         .join('')}</tbody></table></div>
     <h2>${t('已发邮件', 'E-mails sent')}</h2><div class="scroll"><table id="emails"><thead><tr><th>${t('时间', 'When')}</th><th>${t('类型', 'Kind')}</th><th>${t('收件人', 'To')}</th></tr></thead><tbody>
-      ${s.emails.map((e) => `<tr><td>${beijing(e.at)}</td><td>${esc(e.kind)}${e.periodId ? ` ${esc(e.periodId)}` : ''}</td><td>${e.to.map((x) => esc(x.email)).join('<br>')}</td></tr>`).join('')}</tbody></table></div>`;
+      ${s.emails.map((e) => `<tr><td>${beijing(e.at)}</td><td>${tb(nameOf('emailKind', e.kind))}${e.periodId ? ` ${esc(e.periodId)}` : ''}</td><td>${e.to.map((x) => esc(x.email)).join('<br>')}</td></tr>`).join('')}</tbody></table></div>`;
 
   const actor = () => ({ id: me!.id, role: me!.role, ...(me!.college ? { college: me!.college } : {}) });
   const flash = (zh: string, en: string) => ($('#flash').innerHTML = `<div class="notice ok" id="flash-ok">${t(zh, en)}</div>`);

@@ -238,6 +238,10 @@ describe('the admin web page in Chromium', () => {
     const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-pilot')));
     expect(ids).toContain(pE);
     expect(ids).not.toContain(pA);
+    // The stage reads in words from the one dictionary, never as its code.
+    const table = await page.innerText('#pilots');
+    expect(table).toContain('实施中');
+    expect(table).not.toMatch(/\timplementation\t/); // the code alone in its cell, as before
     expect(ids).not.toContain(pB);
     expect(await rows.locator('.badge.escalated').count()).toBe(ids.length);
     expect(await page.innerText('#counts')).toContain(forestry);
