@@ -217,15 +217,16 @@ export class PilotService {
 
   /** The states of a pilot's approvals (one still starting has none yet and is left out). */
   async approvalStates(state: Pick<PilotState, 'pilot' | 'approvals'>): Promise<ApprovalState[]> {
-    const all = await Promise.all(
-      state.approvals.map((a) =>
-        this.childQuery(state.pilot.id, a.workflowId, approvalStateQuery).catch((err: unknown) => {
-          if (err instanceof ServiceError && err.status === 404) return undefined;
-          throw err;
-        }),
-      ),
-    );
+    const all = await Promise.all(state.approvals.map((a) => this.approvalState(state.pilot.id, a.workflowId)));
     return all.filter((a): a is ApprovalState => a !== undefined);
+  }
+
+  /** One approval's state; undefined while it is still starting (no workflow yet). */
+  async approvalState(pilotId: string, workflowId: string): Promise<ApprovalState | undefined> {
+    return this.childQuery(pilotId, workflowId, approvalStateQuery).catch((err: unknown) => {
+      if (err instanceof ServiceError && err.status === 404) return undefined;
+      throw err;
+    });
   }
 
   async childQuery<Ret>(pilotId: string, workflowId: string, def: QueryDefinition<Ret>): Promise<Ret> {

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { inputError } from '../../domain/errors';
 import { pilotWorkflowId } from '../../domain/pilot';
 import { parseOrRefuse } from '../../domain/validation';
-import { approvalStateQuery, pilotStateQuery } from '../../workflows/messages';
+import { pilotStateQuery } from '../../workflows/messages';
 import type { PilotState } from '../../workflows/pilot-state';
 import { pageRoutes } from '../actions';
 import { isCollegeScoped, publicUser } from '../auth/users';
@@ -142,12 +142,7 @@ export function webHandlers(deps: WebDeps): ActionHandlers {
         states.flatMap((s) =>
           s.approvals.map(async (record) => {
             if (record.status !== 'pending' && record.status !== 'starting') return { pilot: s, record };
-            const state = await withWorkflowDeadline(deps.client, () =>
-              deps.client.workflow.getHandle(record.workflowId).query(approvalStateQuery),
-            ).catch((err: unknown) => {
-              if (err instanceof WorkflowNotFoundError) return undefined; // still starting
-              throw err;
-            });
+            const state = await pilots.approvalState(s.pilot.id, record.workflowId);
             return state ? { pilot: s, record, state } : { pilot: s, record };
           }),
         ),
