@@ -65,7 +65,28 @@ export function stopProcess(child: ChildProcess, graceMs: number, onKill?: () =>
   });
 }
 
+/**
+ * Starts the dev server; when it exits during start-up (not a time-out) it is started again,
+ * up to three times. The dev server picks free ports of its own for its internal services
+ * (history, matching, worker, membership); on a busy 2-core machine running tests in parallel
+ * another process can take one of them between its probe and its bind, and the server exits.
+ * A clean-clone CI run once lost the stack test to that. The error carries the server's last
+ * output lines, so a real failure still says why.
+ */
 export async function startTemporalDevServer(o: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(o);
+    } catch (err) {
+      if (!(err instanceof EarlyExit) || attempt >= 3) throw err;
+      o.log?.write(`[onex] Temporal dev server exited during start-up (attempt ${attempt}); starting it again\n`);
+    }
+  }
+}
+
+class EarlyExit extends Error {}
+
+async function startOnce(o: DevServerOptions): Promise<DevServer> {
   const host = o.host ?? '127.0.0.1';
   const namespace = o.namespace ?? 'default';
   const args = [
@@ -87,10 +108,12 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<DevSe
     ...(o.uiPort ? ['--ui-port', String(o.uiPort), '--ui-ip', host, '--ui-disable-news-fetch'] : ['--headless']),
     ...searchAttributeFlags().flatMap((sa) => ['--search-attribute', sa]),
   ];
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', o.log ? 'pipe' : 'ignore', o.log ? 'pipe' : 'ignore'] });
-  if (o.log) {
-    child.stdout?.pipe(o.log, { end: false });
-    child.stderr?.pipe(o.log, { end: false });
+  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2_000)));
+    if (o.log) stream?.pipe(o.log, { end: false });
+    else stream?.resume();
   }
   const address = `${host}:${o.port}`;
   let connection: Connection | undefined;
@@ -106,7 +129,9 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<DevSe
       () => child.exitCode === null && child.signalCode === null,
     );
   } catch (err) {
+    const exited = child.exitCode !== null || child.signalCode !== null;
     child.kill('SIGKILL');
+    if (exited) throw new EarlyExit(`${(err as Error).message}: ${tail.trim().split('\n').slice(-5).join(' | ')}`);
     throw err;
   } finally {
     await connection?.close();
