@@ -27,6 +27,8 @@ COPY . .
 # The workflow code, bundled once here: the worker loads it (ONEX_WORKFLOW_BUNDLE) instead of
 # running webpack at every start (faster start, less memory; docs/benchmarks.md).
 RUN npm run bundle:workflows
+# The admin page (web/: Vue 3 + Element Plus), built by Vite into dist/web/, which the API serves.
+RUN npm run build:web
 ENV ONEX_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 
 ENV NODE_ENV=production

@@ -51,7 +51,7 @@ const notTest = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', 'data/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', '.tools/**', 'data/**', 'test-results/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

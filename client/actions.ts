@@ -5,7 +5,7 @@
  * (Chinese first, citing the article). The API registers its routes, their scoping and the
  * OpenAPI entries from this table (client/routes/actions.ts), the CLI builds its commands
  * from it (client/cli-common.ts `actionCommand`/`send`), and the web page receives each
- * action's method and route as data in its HTML (client/web/routes.ts, client/web/app.ts).
+ * action's method and route as data in its HTML (client/web/routes.ts, web/src/session.ts).
  *
  * A route path is written here and nowhere else in client/.
  */

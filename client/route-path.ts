@@ -1,6 +1,6 @@
 /**
  * A route of the action table with its parameters filled in. Its own module, free of
- * imports, so the web page (client/web/app.ts, bundled for the browser) can use it with the
+ * imports, so the web page (web/, built by Vite for the browser) can use it with the
  * routes the server writes into the page.
  */
 

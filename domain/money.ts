@@ -59,3 +59,28 @@ export const yuanStringSchema = z.string().transform((s, ctx) => {
   }
   return fen;
 });
+
+/**
+ * An amount as a person types it into a form, in yuan: full-width digits and punctuation
+ * (１００．５０), thousands separators (1,000.00 / 1，000) and a trailing 元 are accepted; every
+ * other mistake gets its own message (empty, negative, more than two decimals, not a number,
+ * too large) instead of a type error. Shared by the page's amount fields and anything else
+ * that reads typed yuan.
+ */
+export function parseYuanInput(text: string): { fen: Fen } | { error: { zh: string; en: string } } {
+  const s = text
+    .replace(/[\uff10-\uff19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, '.')
+    .replace(/[，]/g, ',')
+    .replace(/[－−]/g, '-')
+    .replace(/\s+/g, '')
+    .replace(/(元|圆|￥|¥|CNY|RMB)/gi, '');
+  if (s === '') return { error: { zh: '请输入金额（元）', en: 'enter an amount in yuan' } };
+  if (s.startsWith('-')) return { error: { zh: '金额不能为负数', en: 'an amount cannot be negative' } };
+  const plain = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(s) ? s.replace(/,/g, '') : s;
+  if (!/^\d+(\.\d+)?$/.test(plain)) return { error: { zh: '请输入数字金额，例如 1234.50', en: 'enter a number, e.g. 1234.50' } };
+  if ((plain.split('.')[1] ?? '').length > 2) return { error: { zh: '金额最多两位小数（精确到分）', en: 'at most two decimals (to the fen)' } };
+  const fen = yuanToFen(plain.replace(/^0+(?=\d)/, ''));
+  if (fen === null || fen > MAX_FEN) return { error: { zh: '金额过大', en: 'the amount is too large' } };
+  return { fen };
+}

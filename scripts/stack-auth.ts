@@ -21,6 +21,7 @@ export const demoAccounts: { id: string; name: string; email: string; role: Role
   { id: 'dean', name: '林业学院 刘院长', email: 'dean@example.edu', role: 'collegeLeader', college: 'forestry' },
   { id: 'chen', name: '陈老师（信息工程学院）', email: 'chen@example.edu', role: 'pilotLead', college: 'engineering' },
   { id: 'vp', name: '主管校领导 赵副校长', email: 'vp@example.edu', role: 'schoolLeader' },
+  { id: 'duban', name: '督导 孙老师', email: 'duban@example.edu', role: 'supervisor' },
   { id: 'admin', name: '系统管理员', email: 'admin@example.edu', role: 'admin' },
 ];
 

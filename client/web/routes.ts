@@ -1,13 +1,14 @@
 /**
- * The admin web page and the routes only it needs: the page itself (one HTML shell for
- * every client path, the script bundled by esbuild from client/web/app.ts on first use,
- * the stylesheet), 我的待办 (/api/inbox), the supervisors' dashboard (/api/dashboard),
+ * The admin web page and the routes only it needs: the page itself (the Vue application in
+ * web/, built by Vite into dist/web/: one HTML shell for every client path, its hashed
+ * files under /assets/), 我的待办 (/api/inbox), the supervisors' dashboard (/api/dashboard),
  * and /openapi.json (the exports are client/web/export-routes.ts).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { build } from 'esbuild';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { readFileSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { inputError } from '../../domain/errors';
@@ -24,28 +25,9 @@ import { withWorkflowDeadline } from '../workflow-deadline';
 import type { ApprovalEntry } from './approval-inbox';
 import { inboxTabsFor, pinnedCalendar } from './inbox';
 import { describeRoute } from './openapi';
+import { serverPaths } from '../../web/src/page-paths';
 
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-let bundle: Promise<string> | undefined;
-function appBundle(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [here('./app.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  })
-    .then((r) => r.outputFiles[0]!.text)
-    .catch((err: unknown) => {
-      bundle = undefined;
-      throw err;
-    });
-  return bundle;
-}
+const pageDir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 export interface WebDeps {
   client: Client;
@@ -58,33 +40,56 @@ export function pageHtml(html: string): string {
   return html.replace('</head>', `<script type="application/json" id="onex-routes">${data}</script>\n</head>`);
 }
 
+/** The built page's shell (dist/web/index.html, written by `npm run build:web`), read once. */
+let shell: string | undefined;
+function pageShell(): string | undefined {
+  if (shell === undefined && existsSync(join(pageDir, 'index.html'))) shell = pageHtml(readFileSync(join(pageDir, 'index.html'), 'utf8'));
+  return shell;
+}
+
 export function registerWebRoutes(app: FastifyInstance, openapi: { document(): unknown }): void {
-  const html = pageHtml(readFileSync(here('./index.html'), 'utf8'));
-  const css = readFileSync(here('./app.css'), 'utf8');
-  const page = async (_req: FastifyRequest, reply: FastifyReply) =>
-    reply
+  const page = async (_req: FastifyRequest, reply: FastifyReply) => {
+    const html = pageShell();
+    if (!html) {
+      return reply
+        .code(503)
+        .header('content-type', 'text/plain; charset=utf-8')
+        .send(
+          '管理页面尚未构建：请运行 npm run build:web（npm start 与 npm test 会自动构建）\nthe admin page is not built yet: run npm run build:web (npm start and npm test build it)\n',
+        );
+    }
+    return reply
       .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
       .header(
         'content-security-policy',
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
       )
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
       .send(html);
-  // `/l/*`: a signed link's token is longer than a path parameter may be.
-  // The page's shell and static files are public (they hold no data); everything they load is not.
+  };
+  // The page's shell and its built files are public (they hold no data); everything they load is not.
+  // Its paths are the router's own list (web/src/page-paths.ts); `/l/*`: a signed link's token
+  // is longer than a path parameter may be.
   const open = { config: { auth: 'public' as const, query: true } };
-  for (const path of ['/', '/signin', '/inbox', '/dashboard', '/bulk', '/pilots/:id', '/pilots/:id/approvals/:approvalId', '/l/*'])
-    app.get(path, open, page);
-  app.get('/assets/app.js', open, async (_req, reply) =>
-    reply
-      .header('content-type', 'text/javascript; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .send(await appBundle()),
-  );
-  app.get('/assets/app.css', open, async (_req, reply) =>
-    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css),
-  );
+  for (const path of serverPaths()) app.get(path, open, page);
+  // The built files (content-hashed names, so cached for good) through @fastify/static, made
+  // public by marking every route it adds.
+  void app.register(async (scope) => {
+    scope.addHook('onRoute', (r) => {
+      r.config = { ...(r.config as object | undefined), auth: 'public' };
+    });
+    await scope.register(fastifyStatic, {
+      root: join(pageDir, 'assets'),
+      prefix: '/assets/',
+      index: false,
+      immutable: true,
+      maxAge: '365d',
+      decorateReply: false,
+      allowedPath: (path) => !path.includes('..'),
+    });
+  });
   app.get('/openapi.json', { config: { auth: 'public' } }, async () => openapi.document());
 
   describeRoute('POST', '/api/session', {

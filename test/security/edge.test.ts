@@ -181,7 +181,13 @@ describe('1. deny by default: every spelling of every route needs a user', () =>
         .map(([meth]) => `${meth.toUpperCase()} ${p}`),
     );
     expect(open).toEqual(['POST /api/session']);
-    for (const p of ['/healthz', '/', '/signin', '/assets/app.css']) expect((await fetch(`${api.url}${p}`)).status, p).toBe(200);
+    for (const p of ['/healthz', '/', '/signin']) expect((await fetch(`${api.url}${p}`)).status, p).toBe(200);
+    // The page's built files (content-hashed names under /assets/) are public too; a missing one is a 404, not a sign-in.
+    const shell = await (await fetch(`${api.url}/`)).text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(shell)?.[1];
+    expect(asset, 'the shell names its script').toBeDefined();
+    expect((await fetch(`${api.url}${asset}`)).status).toBe(200);
+    expect((await fetch(`${api.url}/assets/no-such-file.js`)).status).toBe(404);
   });
 });
 

@@ -1,0 +1,48 @@
+/// <reference lib="dom" />
+/**
+ * The admin page (web/, Vue + Element Plus) in Chromium: sign in as a user of a TestApi, on a
+ * desktop or a phone-sized viewport; the axe-core check every page must pass (no serious or
+ * critical violation); and the check that no raw code identifier is visible in Chinese mode.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import type { TestApi } from './api';
+
+export const desktop = { width: 1280, height: 900 };
+export const phone = { width: 390, height: 844 };
+
+/** Signs in through the page's own form and waits until the frame shows the user. */
+export async function signInPage(browser: Browser, api: TestApi, user: string, path = '/signin', viewport = desktop): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${api.url}${path}`);
+  await page.locator('#signin-id').fill(user);
+  await page.locator('#signin-password').fill(api.users.password(user));
+  await page.locator('.signin button[type=submit]').click();
+  await page.locator('header .me').waitFor();
+  return page;
+}
+
+/** axe-core on the page as it is now: the serious and critical violations, one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // playwright-core's Page is the type @axe-core/playwright expects (its peer dependency).
+  const result = await new AxeBuilder({ page: page as never }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * Words on the page that look like code identifiers: camelCase words (pilotLead,
+ * weeklyMissed, teacherTraining) and snake/dotted ids (art8.minExaminees). Ids people do see
+ * (pilot ids such as `web-a-xyz`, user ids typed at sign-in) are lower-case with hyphens and
+ * are not matched; `allow` lists words the caller knows are data.
+ */
+export async function rawCodesOnPage(page: Page, allow: readonly string[] = []): Promise<string[]> {
+  const text = await page.evaluate(() => document.body.innerText);
+  const found = new Set<string>();
+  for (const m of text.matchAll(/\b[a-z]+(?:[A-Z][a-z0-9]+)+\b|\b[a-z]+\d*\.[a-z][A-Za-z]+\b|\b[a-z]+_[a-z_]+\b/g)) {
+    if (!allow.includes(m[0])) found.add(m[0]);
+  }
+  return [...found];
+}
