@@ -79,7 +79,8 @@ export function parseYuanInput(text: string): { fen: Fen } | { error: { zh: stri
   if (s.startsWith('-')) return { error: { zh: '金额不能为负数', en: 'an amount cannot be negative' } };
   const plain = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(s) ? s.replace(/,/g, '') : s;
   if (!/^\d+(\.\d+)?$/.test(plain)) return { error: { zh: '请输入数字金额，例如 1234.50', en: 'enter a number, e.g. 1234.50' } };
-  if ((plain.split('.')[1] ?? '').length > 2) return { error: { zh: '金额最多两位小数（精确到分）', en: 'at most two decimals (to the fen)' } };
+  if ((plain.split('.')[1] ?? '').length > 2)
+    return { error: { zh: '金额最多两位小数（精确到分）', en: 'at most two decimals (to the fen)' } };
   const fen = yuanToFen(plain.replace(/^0+(?=\d)/, ''));
   if (fen === null || fen > MAX_FEN) return { error: { zh: '金额过大', en: 'the amount is too large' } };
   return { fen };
