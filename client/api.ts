@@ -14,6 +14,7 @@ import { OnexRefusal, formatRuleResult, inputError, type RuleResult } from '../d
 import { defaultSecurityLog, registerAuth } from './auth/plugin';
 import type { ApiDeps } from './api-deps';
 import { documentHandlers, registerDocumentRefCheck, registerMultipart } from './routes/documents';
+import { registerDirectoryRoutes } from './routes/directory';
 import { registerUserRoutes } from './routes/users';
 import { collectRoutes } from './web/openapi';
 import { registerWebRoutes } from './web/routes';
@@ -132,6 +133,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...exportHandlers(deps),
     ...documentHandlers(deps),
   });
+  registerDirectoryRoutes(app, { users: deps.auth.users });
   registerUserRoutes(app, { users: deps.auth.users, state: deps.auth.state, securityLog: deps.auth.securityLog ?? defaultSecurityLog });
 
   return app;

@@ -18,6 +18,7 @@ beforeAll(async () => {
   api = await startTestApi(inject('temporalAddress'), [
     'jwb:academicAffairs',
     `zhang:pilotLead:${forestry}`,
+    `other:pilotLead:elsewhere-${suffix}`,
     'vp:schoolLeader',
     'ops:admin',
   ]);
@@ -26,6 +27,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+});
+
+describe('the people the page lets one choose (/api/directory)', () => {
+  it('names, roles and colleges only; a college-scoped user sees their college and the all-college roles', async () => {
+    const res = await api.as('jwb', '/api/directory');
+    const all = (await res.json()) as { people: Record<string, unknown>[] };
+    expect(res.status, JSON.stringify(all)).toBe(200);
+    expect(all.people.map((p) => p.id).sort()).toEqual(['jwb', 'ops', 'other', 'vp', 'zhang']);
+    for (const p of all.people) expect(Object.keys(p).sort()).toEqual(expect.arrayContaining(['id', 'name', 'role']));
+    expect(JSON.stringify(all)).not.toMatch(/@|hash|token/i);
+    const mine = (await (await api.as('zhang', '/api/directory')).json()) as { people: { id: string }[] };
+    expect(mine.people.map((p) => p.id).sort()).toEqual(['jwb', 'ops', 'vp', 'zhang']);
+    expect((await api.as('zhang', '/api/directory?x=1')).status).toBe(400);
+  });
 });
 
 describe('the admin page in Chromium', () => {
