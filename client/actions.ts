@@ -1073,6 +1073,13 @@ export const actions = {
 
 export type ActionName = keyof typeof actions;
 
+/** What the page receives of each action: its method and route, and who may take it (the page offers a form only to them). */
+export interface PageRoute {
+  method: string;
+  route: string;
+  roles: readonly Role[] | 'any';
+}
+
 export const actionNames = Object.keys(actions) as ActionName[];
 
 /** The action's route with its parameters filled in (each percent-encoded). */
@@ -1081,9 +1088,8 @@ export function actionPath(name: ActionName, params: Record<string, string> = {}
 }
 
 /** What the web page needs of each action: its method and route (emitted into the page as data). */
-export function pageRoutes(): Record<ActionName, { method: string; route: string }> {
-  return Object.fromEntries(actionNames.map((n) => [n, { method: actions[n].method, route: actions[n].route }])) as Record<
-    ActionName,
-    { method: string; route: string }
-  >;
+export function pageRoutes(): Record<ActionName, PageRoute> {
+  return Object.fromEntries(
+    actionNames.map((n) => [n, { method: actions[n].method, route: actions[n].route, roles: actions[n].roles }]),
+  ) as Record<ActionName, PageRoute>;
 }

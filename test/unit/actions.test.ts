@@ -101,12 +101,13 @@ describe('the action table', () => {
     const m = /<script type="application\/json" id="onex-routes">([^<]*)<\/script>/.exec(html);
     expect(m).not.toBeNull();
     expect(JSON.parse(m![1]!)).toEqual(pageRoutes());
-    expect(pageRoutes().recordExpense).toEqual({ method: 'POST', route: '/api/pilots/:id/expenses' });
+    expect(pageRoutes().recordExpense).toEqual({ method: 'POST', route: '/api/pilots/:id/expenses', roles: actions.recordExpense.roles });
+    expect(pageRoutes().recordExpense.roles).not.toContain('schoolLeader');
   });
 });
 
 describe('the API registers its routes from the table', () => {
-  it('every /api/ route but the sign-in, session, link and user-administration ones is an entry of the table', async () => {
+  it('every /api/ route but the sign-in, session, link, directory and user-administration ones is an entry of the table', async () => {
     const app = buildApi({
       client: {} as Client,
       taskQueue: 'onex',
@@ -130,6 +131,7 @@ describe('the API registers its routes from the table', () => {
     expect(outside.sort()).toEqual(
       [
         'DELETE /api/session',
+        'GET /api/directory',
         'GET /api/session',
         'GET /api/users',
         'POST /api/links/verify',

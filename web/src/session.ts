@@ -4,7 +4,7 @@
  */
 import { reactive } from 'vue';
 import { hasRole, isAcademicAffairs, type Role } from '../../domain/actor';
-import type { ActionName } from '../../client/actions';
+import type { ActionName, PageRoute } from '../../client/actions';
 import { fillRoute } from '../../client/route-path';
 import { api, setCsrf } from './api';
 
@@ -19,10 +19,14 @@ export interface Me {
 
 export const session = reactive<{ me: Me | undefined; loaded: boolean }>({ me: undefined, loaded: false });
 
-const routes = JSON.parse(document.getElementById('onex-routes')?.textContent ?? '{}') as Record<
-  ActionName,
-  { method: string; route: string }
->;
+const routes = JSON.parse(document.getElementById('onex-routes')?.textContent ?? '{}') as Record<ActionName, PageRoute>;
+
+/** The signed-in user may take this action (the action table's roles): forms are offered only then. */
+export function mayDo(name: ActionName): boolean {
+  const r = routes[name];
+  if (!r || !session.me) return false;
+  return r.roles === 'any' ? session.me.role !== 'supervisor' || r.method === 'GET' : r.roles.includes(session.me.role);
+}
 
 /** An action's method and path with its parameters filled in, each percent-encoded. */
 export function action(name: ActionName, params: Record<string, string> = {}): { method: string; path: string } {
