@@ -68,6 +68,15 @@ describe('the admin page in Chromium', () => {
     await context.close();
   });
 
+  it('the raw-code check finds what it looks for (negative control for every page walk)', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.setContent(
+      '<body><p>试点负责人 pilot lead</p><p>用途 teacherTraining；规则 art8.minExaminees；状态 not_started；试点 web-a-1x</p></body>',
+    );
+    expect(await rawCodesOnPage(page)).toEqual(['teacherTraining', 'art8.minExaminees', 'not_started']);
+    await page.context().close();
+  });
+
   it('each role signs in and lands on its main page, which names the role in Chinese and shows no code', async () => {
     for (const [user, path] of [
       ['zhang', '/inbox'],

@@ -5,7 +5,10 @@
  * critical violation); and the check that no raw code identifier is visible in Chinese mode.
  */
 import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { projectRoot } from '../../scripts/binaries';
 import type { TestApi } from './api';
 
 export const desktop = { width: 1280, height: 900 };
@@ -45,4 +48,15 @@ export async function rawCodesOnPage(page: Page, allow: readonly string[] = []):
     if (!allow.includes(m[0])) found.add(m[0]);
   }
   return [...found];
+}
+
+/**
+ * Where the browser tests put their screenshots: test-results/screenshots (git-ignored), so
+ * a test run never leaves the tree dirty. `npm run screenshots` runs the page walk with
+ * ONEX_SCREENSHOT_DIR=docs/screenshots to refresh the README's pictures on purpose.
+ */
+export function screenshotPath(name: string): string {
+  const dir = resolve(projectRoot, process.env.ONEX_SCREENSHOT_DIR ?? 'test-results/screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.png`);
 }
