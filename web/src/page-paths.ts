@@ -17,7 +17,8 @@ export interface PagePath {
 export const pageRoutes: PagePath[] = [
   { name: 'home', path: '/', view: 'Home', title: 'app.title' },
   { name: 'signin', path: '/signin', view: 'SignIn', title: 'signin.title', public: true },
-  { name: 'link', path: '/l/:token(.*)', view: 'LinkLanding', title: 'link.title', public: true },
+  // Not public: the router sends a signed-out reader to sign in first (saying why), then back here.
+  { name: 'link', path: '/l/:token(.*)', view: 'LinkLanding', title: 'link.title' },
   { name: 'inbox', path: '/inbox', view: 'Inbox', title: 'inbox.title' },
   { name: 'dashboard', path: '/dashboard', view: 'Dashboard', title: 'dashboard.title' },
   { name: 'pilots', path: '/pilots', view: 'Pilots', title: 'pilots.title' },
