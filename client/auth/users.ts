@@ -29,18 +29,24 @@ export const apiTokenSchema = z.object({
   createdAt: z.string(),
 });
 
+/** A user's own fields, shared by the users file and the administrator's forms (client/routes/users.ts). */
+export const userFields = {
+  id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._@-]+$/),
+  name: z.string().trim().min(1).max(100),
+  email: z.email().max(254),
+  role: z.enum(roles),
+  college: idSchema,
+};
+
 export const userSchema = z
   .object({
-    id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9._@-]+$/),
-    name: z.string().trim().min(1).max(100),
-    email: z.email().max(254),
-    role: z.enum(roles),
-    college: idSchema.optional(),
+    ...userFields,
+    college: userFields.college.optional(),
     passwordHash: z.string().optional(),
     tokens: z.array(apiTokenSchema).default([]),
     disabled: z.boolean().default(false),
