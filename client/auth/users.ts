@@ -12,12 +12,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { roles, type Actor, type Role } from '../../domain/actor';
+import { collegeScopedRoles, roles, type Actor, type Role } from '../../domain/actor';
 import { idSchema } from '../../domain/pilot';
 import { safeEqual } from '../../worker/signing';
 
-/** Roles whose users see and act only on their own college's processes. */
-export const collegeScopedRoles: readonly Role[] = ['collegeStaff', 'collegeLeader', 'pilotLead'];
+/** Roles whose users see and act only on their own college's processes (one list, in domain/actor.ts, shared with the page). */
+export { collegeScopedRoles };
 /** Roles that read every college's processes. */
 export const readAllRoles: readonly Role[] = ['academicAffairs', 'schoolLeader', 'supervisor', 'admin'];
 
