@@ -136,6 +136,23 @@ describe('user management in the page', () => {
     expect(signedIn.ok).toBe(true);
     await signedIn.page.waitForURL((u) => u.pathname === '/inbox');
     expect(await signedIn.page.locator('header .me').innerText()).toContain('刘老师');
+
+    // A new role (of the whole school: no college asked for) ends the new user's session.
+    await row.locator('.users-manage').click();
+    await page.locator('.user-panel .act-edit').click();
+    await form.locator('#user-name').waitFor();
+    expect(await form.locator('#user-id').count()).toBe(0);
+    await form.locator('.el-select', { has: page.locator('#user-role') }).click();
+    await form.locator('.el-select-dropdown__item', { hasText: '主管校领导' }).click();
+    await form.locator('.college-none').waitFor();
+    expect(await form.locator('#user-college').count()).toBe(0);
+    await form.locator('.user-form-submit').click();
+    await expect.poll(() => row.innerText()).toContain('主管校领导');
+    expect(await row.innerText()).toContain('全校');
+    expect(readUsersFile(api.users.file).users.find((u) => u.id === newId)).toMatchObject({ role: 'schoolLeader' });
+    expect(readUsersFile(api.users.file).users.find((u) => u.id === newId)?.college).toBeUndefined();
+    await signedIn.page.reload();
+    await signedIn.page.locator('#signin-id').waitFor();
     await signedIn.page.context().close();
     await page.context().close();
   });
