@@ -17,6 +17,9 @@ export const roleNames: Record<Role, { zh: string; en: string }> = {
   admin: { zh: '系统管理员', en: 'administrator' },
 };
 
+/** Roles whose users belong to one college, and see and act only on its processes (the users file and the API enforce it). */
+export const collegeScopedRoles: readonly Role[] = ['collegeStaff', 'collegeLeader', 'pilotLead'];
+
 /**
  * Roles that read everything and can act on nothing (督导: they see where every process
  * stands and what it waits on). The API refuses any change they send, whatever the route.

@@ -4,12 +4,14 @@
  *   disable <id>               停用：会话结束、API 令牌撤销 / disable: sessions end, API tokens revoked
  *   enable <id>                启用（旧会话与令牌不恢复）/ enable (old sessions and tokens stay ended)
  *   sign-out-everywhere <id>   在所有设备上退出 / end every session of the user
+ *   reset-password <id>        重置密码：生成新密码并只显示一次（会话结束、令牌撤销）/ reset: a generated password, shown once
+ *   issue-token <id> <label>   生成 API 令牌，只显示一次 / issue an API token, shown once
  *   revoke-token <id> <token>  撤销一个 API 令牌（onex_<令牌编号>_… 中的编号）/ revoke one API token by its id
  *
  * The API re-reads the users file when it changes, so each takes effect at once.
  */
 import { Command, Option } from 'commander';
-import { revokeToken, setDisabled, signOutEverywhere } from '../client/auth/accounts';
+import { issueToken, resetPassword, revokeToken, setDisabled, signOutEverywhere } from '../client/auth/accounts';
 import { isMainModule } from '../client/main-module';
 
 export function buildUserAdmin(): Command {
@@ -38,6 +40,25 @@ export function buildUserAdmin(): Command {
     .action((id: string, o: { file: string }) => {
       signOutEverywhere(o.file, id);
       console.log(`${id} 的所有会话已结束 / every session of ${id} has ended`);
+    });
+  program
+    .command('reset-password <id>')
+    .description('重置密码（生成，只显示一次）/ reset the password (generated, shown once)')
+    .addOption(file())
+    .action(async (id: string, o: { file: string }) => {
+      const { password } = await resetPassword(o.file, id);
+      console.log(
+        `${id} 的新密码（只显示这一次；其会话已结束，API 令牌已撤销）/ new password of ${id} (shown once; sessions ended, API tokens revoked):`,
+      );
+      console.log(`  ${password}`);
+    });
+  program
+    .command('issue-token <id> <label>')
+    .description('生成 API 令牌（只显示一次）/ issue an API token (shown once)')
+    .addOption(file())
+    .action((id: string, label: string, o: { file: string }) => {
+      const { token } = issueToken(o.file, id, label);
+      console.log(`API 令牌（只显示这一次）/ API token (shown once):\n  export ONEX_TOKEN=${token}`);
     });
   program
     .command('revoke-token <id> <tokenId>')

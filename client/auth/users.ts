@@ -12,12 +12,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { roles, type Actor, type Role } from '../../domain/actor';
+import { collegeScopedRoles, roles, type Actor, type Role } from '../../domain/actor';
 import { idSchema } from '../../domain/pilot';
 import { safeEqual } from '../../worker/signing';
 
-/** Roles whose users see and act only on their own college's processes. */
-export const collegeScopedRoles: readonly Role[] = ['collegeStaff', 'collegeLeader', 'pilotLead'];
+/** Roles whose users see and act only on their own college's processes (one list, in domain/actor.ts, shared with the page). */
+export { collegeScopedRoles };
 /** Roles that read every college's processes. */
 export const readAllRoles: readonly Role[] = ['academicAffairs', 'schoolLeader', 'supervisor', 'admin'];
 
@@ -29,18 +29,24 @@ export const apiTokenSchema = z.object({
   createdAt: z.string(),
 });
 
+/** A user's own fields, shared by the users file and the administrator's forms (client/routes/users.ts). */
+export const userFields = {
+  id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._@-]+$/),
+  name: z.string().trim().min(1).max(100),
+  email: z.email().max(254),
+  role: z.enum(roles),
+  college: idSchema,
+};
+
 export const userSchema = z
   .object({
-    id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9._@-]+$/),
-    name: z.string().trim().min(1).max(100),
-    email: z.email().max(254),
-    role: z.enum(roles),
-    college: idSchema.optional(),
+    ...userFields,
+    college: userFields.college.optional(),
     passwordHash: z.string().optional(),
     tokens: z.array(apiTokenSchema).default([]),
     disabled: z.boolean().default(false),

@@ -137,9 +137,14 @@ describe('the API registers its routes from the table', () => {
         'POST /api/links/verify',
         'POST /api/session',
         'POST /api/session/everywhere',
+        'POST /api/users',
+        'POST /api/users/:userId',
         'POST /api/users/:userId/disable',
         'POST /api/users/:userId/enable',
+        'POST /api/users/:userId/reset-password',
         'POST /api/users/:userId/sign-out-everywhere',
+        'POST /api/users/:userId/tokens',
+        'POST /api/users/:userId/tokens/:tokenId/revoke',
       ].sort(),
     );
     // …and every entry of the table is registered, with its summary in the description.
