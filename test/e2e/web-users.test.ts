@@ -3,15 +3,16 @@
  * administrator adds a user in the page (role by its Chinese name, the college asked for
  * because the role belongs to one), the password shown once signs the new user in; a reset
  * password shown once replaces the old one; an API token is issued (shown once) and revoked.
- * The page passes axe and shows no code, on a desktop and a phone. With ONEX_SCREENSHOTS=1
- * it writes docs/screenshots/admin-users-{desktop,phone}.png (otherwise the tree is left as it was).
+ * The page passes axe and shows no code, on a desktop and a phone; its screenshots go where
+ * test/helpers/web.ts screenshotPath says (docs/screenshots only under `npm run screenshots`).
  */
+import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readUsersFile } from '../../client/auth/users';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
-import { axeViolations, desktop, phone, rawCodesOnPage, signInPage } from '../helpers/web';
+import { axeViolations, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
 
 const suffix = Date.now().toString(36);
 const forestry = `forestry-${suffix}`;
@@ -31,10 +32,7 @@ afterAll(async () => {
 const screenshot = async (page: Page, name: string) => {
   const png = await page.screenshot({ fullPage: true });
   expect(png.length).toBeGreaterThan(1000);
-  if (process.env.ONEX_SCREENSHOTS === '1') {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(new URL(`../../docs/screenshots/${name}.png`, import.meta.url), png);
-  }
+  writeFileSync(screenshotPath(name), png);
 };
 
 /** Signs in through the sign-in form with a password the test read from the page. */
