@@ -335,4 +335,43 @@ describe('approvals and 我的待办 in Chromium', () => {
     await clean(lead, 'inbox filtered');
     await lead.context().close();
   });
+
+  it('a lead writes a change request (Art. 7) in its own form; after the reviews Academic Affairs records the provincial filing on the page', async () => {
+    const lead = await signInPage(browser, api, 'zhang', `/pilots/${pilot}/approvals/new?kind=changeRequest`);
+    await lead.waitForSelector('.change-form');
+    // Nothing ticked: refused, in words, before anything is sent.
+    await lead.locator('#change-reason').fill('合作企业调整，建设内容需相应变更。');
+    await lead.locator('#approval-submit').click();
+    await expect.poll(async () => (await lead.locator('main').innerText()).includes('变更申请至少须变更一项')).toBe(true);
+    expect(await lead.locator('main').innerText()).toContain('第七条');
+    await lead.locator('.change-form .el-checkbox', { hasText: '建设内容' }).click();
+    await lead.locator('#change-content').fill('增设智能温室实训项目，替换原露地花卉实训。');
+    await clean(lead, 'new change request');
+    await lead.locator('#approval-submit').click();
+    await lead.waitForURL((u) => /\/approvals\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith('/new'));
+    const id = decodeURIComponent(new URL(lead.url()).pathname.split('/').at(-1)!);
+    await lead.waitForSelector(`#approval-card[data-approval="${id}"]`);
+    expect(await lead.innerText('.subject')).toContain('增设智能温室实训项目');
+    await lead.context().close();
+
+    const state = async () => (await (await api.as('jwb', `/api/pilots/${pilot}/approvals/${id}`)).json()) as ApprovalState;
+    await eventually(async () => ((await state()).currentStep?.id === 'college' ? true : undefined), 'change request started', 20_000);
+    const decide = (user: string, stepId: string, actor: Record<string, string>) =>
+      api.as(user, `/api/pilots/${pilot}/approvals/${id}/decide`, { method: 'POST', json: { stepId, outcome: 'approve', actor } });
+    expect((await decide('dean', 'college', { id: 'dean', role: 'collegeLeader', college: forestry })).status).toBe(200);
+    expect((await decide('jwb', 'academicAffairs', { id: 'jwb', role: 'academicAffairs' })).status).toBe(200);
+    await eventually(async () => ((await state()).status === 'awaitingFiling' ? true : undefined), 'awaiting the filing', 20_000);
+
+    const jwb = await signInPage(browser, api, 'jwb', `/pilots/${pilot}/approvals/${id}`);
+    await jwb.waitForSelector('#form-filing');
+    expect(await jwb.locator('#form-decide').count()).toBe(0);
+    expect(await jwb.getAttribute('#approval-chain li[aria-current="step"]', 'data-step')).toBe('provincialFiling');
+    await jwb.locator('#filing-reference').fill('冀教职成备〔2026〕12号');
+    await clean(jwb, 'approval, filing');
+    await jwb.locator('#filing').click();
+    await after(jwb, '#approval-card[data-status="approved"]', '#form-filing');
+    expect(await jwb.innerText('#approval-filing')).toContain('冀教职成备〔2026〕12号');
+    expect((await state()).filing).toMatchObject({ reference: '冀教职成备〔2026〕12号' });
+    await jwb.context().close();
+  });
 });
