@@ -139,6 +139,23 @@ export const approvalStatusNames = {
   concluded: { zh: '已办结', en: 'concluded' },
 } as const satisfies Record<string, Bilingual>;
 
+/** An approver's decision at a step (domain/approval.ts approvalOutcomes). */
+export const approvalOutcomeNames = {
+  approve: { zh: '同意', en: 'approve' },
+  return: { zh: '退回修改', en: 'return for revision' },
+  reject: { zh: '不予通过', en: 'reject' },
+} as const satisfies Record<string, Bilingual>;
+
+/** What an item of 我的待办 is (client/web/view.ts InboxKind). */
+export const inboxKindNames = {
+  weeklyReport: { zh: '工作周报', en: 'weekly report' },
+  provincialSubmission: { zh: '省厅材料报送', en: 'provincial material' },
+  rectification: { zh: '限期整改', en: 'rectification' },
+  approval: { zh: '审批', en: 'approval' },
+  inspection: { zh: '定期检查', en: 'inspection' },
+  chase: { zh: '督办', en: 'follow-up' },
+} as const satisfies Record<string, Bilingual>;
+
 export const rectificationStatusNames = {
   open: { zh: '整改中', en: 'open' },
   overdue: { zh: '整改逾期', en: 'overdue' },
@@ -210,6 +227,8 @@ export const dictionary = {
   processStatus: processStatusNames,
   approvalKind: approvalKindDisplayNames,
   approvalStatus: approvalStatusNames,
+  approvalOutcome: approvalOutcomeNames,
+  inboxKind: inboxKindNames,
   rectificationStatus: rectificationStatusNames,
   fundUse: fundUseNames,
   incomeSource: incomeSourceNames,

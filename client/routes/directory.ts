@@ -7,12 +7,41 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseOrRefuse } from '../../domain/validation';
-import { isCollegeScoped, type UserStore } from '../auth/users';
+import { actions } from '../actions';
+import { isCollegeScoped, type User, type UserStore } from '../auth/users';
 import { describeRoute } from '../web/openapi';
 
 const directoryQuery = z.strictObject({});
 
+/** Whom `me` may choose: enabled accounts, of their own college when they are college-scoped. */
+function choosable(users: UserStore, me: User): User[] {
+  return users.all().filter((u) => !u.disabled && (!isCollegeScoped(me) || !u.college || u.college === me.college));
+}
+
+/** A person chosen by account (`userId`) without an address gets the account's e-mail and name. */
+function fill(person: unknown, people: User[]): void {
+  if (typeof person !== 'object' || person === null) return;
+  const p = person as { userId?: unknown; email?: unknown; name?: unknown };
+  if (typeof p.userId !== 'string' || p.email !== undefined) return;
+  const u = people.find((x) => x.id === p.userId);
+  if (!u) return;
+  p.email = u.email;
+  if (p.name === undefined) p.name = u.name;
+}
+
 export function registerDirectoryRoutes(app: FastifyInstance, deps: { users: UserStore }): void {
+  // The page chooses a delegate or people to copy by name (it never sees an address): the
+  // addresses come from the accounts here, before the action's schema parses the body.
+  const byAccount = new Set<string>([actions.delegateApproval.route, actions.ccApproval.route]);
+  app.addHook('preHandler', async (req) => {
+    if (req.method !== 'POST' || !byAccount.has(req.routeOptions.url ?? '') || !req.user) return;
+    const body = req.body as { delegate?: unknown; people?: unknown } | null;
+    if (typeof body !== 'object' || body === null) return;
+    const people = choosable(deps.users, req.user);
+    fill(body.delegate, people);
+    if (Array.isArray(body.people)) for (const p of body.people) fill(p, people);
+  });
+
   describeRoute('GET', '/api/directory', {
     summary: '可选择的人员（姓名、角色、学院）/ the people one may choose: name, role, college',
     tag: 'session',
@@ -21,10 +50,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: { users: Use
   app.get('/api/directory', { config: { query: true, scope: 'self' } }, async (req) => {
     parseOrRefuse(directoryQuery, req.query ?? {});
     const me = req.user!;
-    const people = deps.users
-      .all()
-      .filter((u) => !u.disabled)
-      .filter((u) => !isCollegeScoped(me) || !u.college || u.college === me.college)
+    const people = choosable(deps.users, me)
       .map((u) => ({ id: u.id, name: u.name, role: u.role, ...(u.college ? { college: u.college } : {}) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
     return { people };

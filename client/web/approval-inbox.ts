@@ -54,6 +54,7 @@ export function approvalTabs(
       pilotId: p.id,
       pilotName: `${p.college.name} ${p.major.name} ${p.certificate.name}`,
       college: p.college.id,
+      collegeName: p.college.name,
       ref: r.approvalId,
       href: `/pilots/${encodeURIComponent(p.id)}/approvals/${encodeURIComponent(r.approvalId)}`,
       stands: stands(r, state),

@@ -50,7 +50,12 @@ export function inboxFor(
     const cal = typeof calendarOf === 'function' ? calendarOf(s) : calendarOf;
     const p = s.current ?? s.pilot;
     const college = p.college.id;
-    const base = { pilotId: p.id, pilotName: `${p.college.name} ${p.major.name} ${p.certificate.name}`, college };
+    const base = {
+      pilotId: p.id,
+      pilotName: `${p.college.name} ${p.major.name} ${p.certificate.name}`,
+      college,
+      collegeName: p.college.name,
+    };
     const page = `/pilots/${encodeURIComponent(p.id)}`;
     const isLead = hasRole(user, 'pilotLead') && (user.id === p.lead.userId || user.email.toLowerCase() === p.lead.email.toLowerCase());
     const isStaff = hasRole(user, 'collegeStaff') && user.college === college;

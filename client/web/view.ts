@@ -33,6 +33,8 @@ export interface InboxItem {
   pilotId: string;
   pilotName: string;
   college: string;
+  /** The college's name, for the page's college filter. */
+  collegeName: string;
   title: Bilingual;
   /** The period, request, approval or inspection the item is about. */
   ref?: string;
