@@ -9,22 +9,18 @@
  * use is offered disabled with its article; a wrong amount gets its friendly message; a
  * supervisor sees no form. axe-core and the raw-code check pass on every page.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { projectRoot } from '../../scripts/binaries';
 import type { InboxItem, InboxTab } from '../../client/web/view';
 import type { ApprovalState } from '../../workflows/approval-types';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
 import { eventually } from '../helpers/wait';
-import { axeViolations, desktop, phone, rawCodesOnPage, signInPage } from '../helpers/web';
+import { axeViolations, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
 
 const suffix = Date.now().toString(36);
 const forestry = `forestry-${suffix}`;
 const pilot = `web-appr-${suffix}`;
-const shots = join(projectRoot, 'docs/screenshots');
 let api: TestApi;
 let browser: Browser;
 
@@ -42,7 +38,6 @@ beforeAll(async () => {
     collegeLeaderEmail: 'dean@college.test',
   });
   browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
   // The inbox lists pilots through search attributes: wait until this one is visible.
   await eventually(
     async () => {
@@ -141,7 +136,7 @@ describe('approvals and 我的待办 in Chromium', () => {
     await expect.poll(() => dean.getAttribute('#budget-check', 'data-ok')).toBe('true');
     expect(await dean.innerText('#budget-lines')).not.toMatch(/teacherTraining|certificateAssessment/);
     await clean(dean, 'new approval, filled in');
-    await dean.screenshot({ path: join(shots, 'college-leader-budget-desktop.png'), fullPage: true });
+    await dean.screenshot({ path: screenshotPath('college-leader-budget-desktop'), fullPage: true });
 
     await dean.locator('#approval-submit').click();
     await dean.waitForURL((u) => u.pathname === `/pilots/${pilot}/approvals/budget-1`);
@@ -245,7 +240,7 @@ describe('approvals and 我的待办 in Chromium', () => {
     await waitTab('dean', 'todo');
     await openTab(dean, 'dean', 'todo');
     expect(await card(dean).innerText()).toMatch(/已退回待修改/);
-    await dean.screenshot({ path: join(shots, 'college-leader-inbox-desktop.png'), fullPage: true });
+    await dean.screenshot({ path: screenshotPath('college-leader-inbox-desktop'), fullPage: true });
     await card(dean).locator('a.open-link').click();
     await dean.waitForSelector('#form-resubmit');
     expect(await dean.innerText('#approval-returned')).toContain('请压缩至 6,000 元');
@@ -305,7 +300,7 @@ describe('approvals and 我的待办 in Chromium', () => {
     await phoneDean.waitForSelector('#inbox[data-tab="mine"]');
     expect(await phoneDean.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await clean(phoneDean, 'inbox on a phone');
-    await phoneDean.screenshot({ path: join(shots, 'college-leader-inbox-phone.png'), fullPage: true });
+    await phoneDean.screenshot({ path: screenshotPath('college-leader-inbox-phone'), fullPage: true });
     await phoneDean.context().close();
   }, 400_000);
 
