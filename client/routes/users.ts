@@ -182,6 +182,12 @@ export function registerUserRoutes(
   app.post('/api/users', async (req, reply) => {
     adminOnly(req);
     const spec = parse(newUserSchema, req.body);
+    // The same request again under its Idempotency-Key (the page retrying after a lost answer):
+    // the account was made by the first; it is not made twice, and its password is not shown
+    // again (only its hash is kept; a reset makes a new one).
+    const replay = req.headers['idempotency-key'] !== undefined && req.idempotencyClaim === undefined;
+    const made = replay ? deps.users.all().find((u) => u.id === spec.id) : undefined;
+    if (made) return reply.send({ user: view(made), replayed: true });
     const { user, generatedPassword } = await createAccount(deps.users.path, spec).catch(conflict);
     log(req, 'user.created', { target: user.id, role: user.role, college: user.college, passwordGenerated: !!generatedPassword });
     return secret(reply)

@@ -110,6 +110,26 @@ describe('adding a user', () => {
     expect((await signIn(id, 'long enough 1')).status).toBe(200);
   });
 
+  it('the same request again under its Idempotency-Key makes the account once and shows no password again', async () => {
+    const id = `idem-${suffix}`;
+    const send = () =>
+      api.as('ops', '/api/users', {
+        method: 'POST',
+        json: { id, name: '吴老师', email: `${id}@college.test`, role: 'supervisor' },
+        headers: { 'idempotency-key': `create-${suffix}` },
+      });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const { password } = (await first.json()) as { password: string };
+    const again = await send();
+    expect(again.status).toBe(200);
+    const body = (await again.json()) as { user: UserView; replayed: boolean; password?: string };
+    expect(body).toMatchObject({ replayed: true, user: { id } });
+    expect(body.password).toBeUndefined();
+    expect((await signIn(id, password)).status).toBe(200);
+    expect(events('user.created').filter((e) => e.target === id)).toHaveLength(1);
+  });
+
   it('refuses an existing id or e-mail (409), a college where it does not belong and none where it does (400), naming the field bilingually', async () => {
     const dup = await admin('/api/users', { id: 'zhang', name: '张', email: `new-${suffix}@college.test`, role: 'admin' });
     expect(dup.status).toBe(409);

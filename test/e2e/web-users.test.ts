@@ -35,6 +35,9 @@ const screenshot = async (page: Page, name: string) => {
   writeFileSync(screenshotPath(name), png);
 };
 
+/** Waits until no transition runs (a dialog fading in is measured by axe at its final colours). */
+const settled = (page: Page) => page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+
 /** Signs in through the sign-in form with a password the test read from the page. */
 async function signInWith(id: string, password: string): Promise<{ page: Page; ok: boolean }> {
   const context = await browser.newContext({ viewport: desktop, locale: 'zh-CN' });
@@ -57,6 +60,7 @@ async function takeSecret(page: Page): Promise<{ value: string; warning: string 
   await dialog.locator('#secret-value').waitFor();
   const value = await dialog.locator('#secret-value').inputValue();
   const warning = await dialog.locator('.secret-warn').innerText();
+  await settled(page);
   expect(await axeViolations(page)).toEqual([]);
   await dialog.locator('.secret-close').click();
   await dialog.locator('#secret-value').waitFor({ state: 'detached' });
@@ -161,6 +165,7 @@ describe('user management in the page', () => {
     await row.locator('.users-manage').click();
     const panel = page.locator('.user-panel');
     await panel.locator('.act-reset').waitFor();
+    await settled(page);
     expect(await axeViolations(page)).toEqual([]);
     // The panel shows the e-mail address, whose domain (data) looks like a dotted name.
     expect(await rawCodesOnPage(page, ['college.test'])).toEqual([]);
@@ -193,6 +198,7 @@ describe('user management in the page', () => {
     await screenshot(page, 'admin-users-phone');
     await page.locator('.users-table tbody tr', { hasText: '刘老师' }).locator('.users-manage').click();
     await page.locator('.user-panel .act-disable').waitFor();
+    await settled(page);
     expect(await axeViolations(page)).toEqual([]);
     await page.locator('.user-panel .act-disable').click();
     await confirmBox(page);

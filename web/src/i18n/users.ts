@@ -53,6 +53,10 @@ export default {
       en: 'A new role or college ends the user’s sessions on every device: they sign in again.',
     },
     saved: { zh: '已保存', en: 'saved' },
+    replayed: {
+      zh: '该账号已在上一次提交时创建，其初始密码不会再次显示；如未记下，请在“管理”中重置密码。',
+      en: 'The account was made by the previous submit; its first password is not shown again. If it was not noted, reset the password under “manage”.',
+    },
     created: { zh: '已添加 {name}', en: '{name} added' },
     panel: { zh: '账号：{name}', en: 'Account: {name}' },
     email: { zh: '邮箱', en: 'e-mail' },
