@@ -157,6 +157,7 @@ describe("the pilot's page in Chromium", () => {
     await expect.poll(async () => (await state(pA)).ledger.balanceFen).toBe(90_000);
     await expect.poll(() => page.locator('#ledger').innerText()).toContain('师资培训');
     expect(await page.locator('#ledger-balance').innerText()).toContain('900.00');
+    expect(await page.locator('#ledger').innerText()).toContain('−¥100.00');
     expect(await axeViolations(page)).toEqual([]);
     expect(await rawCodesOnPage(page, allow)).toEqual([]);
     await page.context().close();
