@@ -28,6 +28,7 @@ const shots = join(projectRoot, 'docs/screenshots');
 /** E-mail addresses are data on the page (the mails sent), not codes. */
 const allow = ['college.test'];
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 let api: TestApi;
 let browser: Browser;
 
@@ -158,6 +159,32 @@ describe("the pilot's page in Chromium", () => {
     await expect.poll(() => page.locator('#ledger').innerText()).toContain('师资培训');
     expect(await page.locator('#ledger-balance').innerText()).toContain('900.00');
     expect(await page.locator('#ledger').innerText()).toContain('−¥100.00');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await rawCodesOnPage(page, allow)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the provincial-request link opens its form with the request chosen; the material is recorded with its file', async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const due = new Date(Date.now() + 8 * 3600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
+    const res = await api.as('jwb', `/api/pilots/${pA}/provincial-requests`, {
+      method: 'POST',
+      json: { id: 'PR-1', title: '年度试点工作总结', requestedOn: today, dueDate: due, recordedBy: { id: 'jwb', role: 'academicAffairs' } },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const page = await signInPage(browser, api, 'zhang', `/pilots/${pA}?do=provincialSubmission&ref=PR-1`, phone);
+    await page.locator('#form-provincialSubmission').waitFor();
+    expect(await page.locator('#form-provincialSubmission .el-select__placeholder').first().innerText()).toContain('年度试点工作总结');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('pv-note');
+    await page.locator('#pv-documents').setInputFiles({ name: '年度总结.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.locator('[data-testid="pv-documents-list"] li').waitFor();
+    await page.locator('#pv-note').fill('已通过省平台报送');
+    await page.locator('#form-provincialSubmission button[type=submit]').click();
+    await expect.poll(async () => (await state(pA)).provincial.find((r) => r.id === 'PR-1')?.outcome).toBe('submitted');
+    const record = (await state(pA)).provincial.find((r) => r.id === 'PR-1')!;
+    expect(record.documents?.map((d) => d.name)).toEqual(['年度总结.pdf']);
+    await expect.poll(() => page.locator('#timeline li[data-action="provincial.submit"]').count()).toBe(1);
+    expect(await page.locator('#timeline li[data-action="provincial.submit"]').innerText()).toContain('年度总结.pdf');
     expect(await axeViolations(page)).toEqual([]);
     expect(await rawCodesOnPage(page, allow)).toEqual([]);
     await page.context().close();
