@@ -17,9 +17,13 @@
  *   7. with `--cache-curve 250,1000,all`: the onex side again, once per workflow cache size
  *      (fresh worker process and fresh pilots each), RSS and Update latency per size.
  *
- * Both sides' workflow code is bundled once before the workers start and loaded from the file,
- * as production workers do (`npm run bundle:workflows`); `--bundle-at-start` bundles in each
- * worker instead. `--workers 2` runs two onex worker processes on one task queue and counts the
+ * Each worker bundles its workflow code at start (`workflowsPath`); `--prebundled` bundles both
+ * sides once before and the workers load the file, as the production image does
+ * (`npm run bundle:workflows`, ONEX_WORKFLOW_BUNDLE). Not the default, so that figures stay
+ * comparable with the earlier runs, and because two pre-bundled 1,000-pilot runs on 2026-12-02
+ * had onex Update p50 of 0.7 and 1.4 s where one bundling at start had 30 ms — under a load
+ * average of 5 to 13 from other work, which also slowed a baseline side to 218 ms, so not
+ * explained (docs/benchmarks.md). `--workers 2` runs two onex worker processes on one task queue and counts the
  * first workflow tasks and the Updates each one completed (from the histories' worker identity).
  * Memory guard: `--worker-heap MiB` starts every worker with `--max-old-space-size`, and
  * `--rss-limit MiB` stops the run as soon as one worker process's RSS goes above it (read every
@@ -47,7 +51,7 @@ import { samplePilot } from './support/pilots';
 import { refusalFrom } from '../client/service';
 import { pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
-import { OnexCollege, OnexEscalated, OnexKind, OnexStage } from '../workflows/search-attributes';
+import { pilotStartOptions } from '../workflows/pilot-start';
 import { recordingActivities } from './support/recording-activities';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
@@ -86,8 +90,8 @@ export interface BenchOptions {
   colleges: number;
   /** `GET /api/pilots?college=…` requests timed after the onex Updates; 0: none. */
   listRequests: number;
-  /** Bundle the workflow code in each worker at start instead of once before (the old way). */
-  bundleAtStart: boolean;
+  /** Bundle the workflow code once before the workers start and load it from the file (`--prebundled`), as production images do. */
+  prebundled: boolean;
 }
 
 interface SideFigures {
@@ -332,20 +336,15 @@ async function measureSide(
   const workerOf = (identity: string | undefined) => workers.findIndex((w) => identity?.startsWith(`${w.child.pid}@`));
   const starts = workers.map(() => 0);
   const updatesBy = workers.map(() => 0);
-  const typedSearchAttributes = (p: PilotRecord) => [
-    { key: OnexKind, value: 'pilot' },
-    { key: OnexCollege, value: p.college.id },
-    { key: OnexStage, value: 'implementation' },
-    { key: OnexEscalated, value: false },
-  ];
-  // The same start call on both sides: the pilot record as input, the same search attributes.
+  // The same start call on both sides, as the admin API starts a pilot (workflows/pilot-start.ts):
+  // the pilot record and its pinned working-day schedule as input, the same search attributes.
   log(`${label}: starting ${o.pilots} workflows (${o.concurrency} at a time)`);
   const t0 = performance.now();
   await pool(o.pilots, o.concurrency, async (i) => {
     const pilot = benchPilot(ids[i]!, today, benchCollege(i, o.colleges));
-    const opts = { taskQueue, workflowId: `pilot:${ids[i]}`, typedSearchAttributes: typedSearchAttributes(pilot) };
-    if (name === 'onex') await client.workflow.start(pilotWorkflow, { ...opts, args: [{ pilot }] });
-    else await client.workflow.start(baselineWorkflow, { ...opts, args: [{ pilot }] });
+    const opts = { ...pilotStartOptions(pilot), taskQueue };
+    if (name === 'onex') await client.workflow.start(pilotWorkflow, opts);
+    else await client.workflow.start(baselineWorkflow, opts);
   });
   const accepted = (performance.now() - t0) / 1000;
   // Running: the workflow's first task has completed (the same check on both sides).
@@ -520,7 +519,7 @@ async function pilotYear(): Promise<YearFigures[]> {
         const now = await env.currentTimeMs();
         const today = shanghaiDate(now);
         const pilot = pilotRecordSchema.parse(samplePilot({ id: `year-${out.length}`, startDate: today, endDate: addDays(today, 365) }));
-        const handle = await env.client.workflow.start(pilotWorkflow, { taskQueue, workflowId: `pilot:${pilot.id}`, args: [{ pilot }] });
+        const handle = await env.client.workflow.start(pilotWorkflow, { ...pilotStartOptions(pilot), taskQueue });
         if (behaviour === 'never reports') {
           await env.sleep('366 days');
         } else {
@@ -620,7 +619,7 @@ function report(
     o.workerHeapMiB !== undefined ? ` --worker-heap ${o.workerHeapMiB}` : '',
     o.rssLimitMiB !== undefined ? ` --rss-limit ${o.rssLimitMiB}` : '',
     o.cacheCurve.length ? ` --cache-curve ${o.cacheCurve.join(',')}` : '',
-    o.bundleAtStart ? ' --bundle-at-start' : '',
+    o.prebundled ? ' --prebundled' : '',
   ].join('');
   const spread =
     onex.perWorker.length > 1
@@ -656,7 +655,7 @@ function report(
   return [
     `## ${o.pilots.toLocaleString('en-US')} pilots — ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `\`npm run bench -- ${cmd}\`, finished in ${f(seconds, 0)} s. Dev server in memory, headless; ${o.workers} onex worker process(es) and one baseline worker process (\`node --import tsx\`${o.workerHeapMiB !== undefined ? `, \`--max-old-space-size=${o.workerHeapMiB}\`` : ''}), the sides run one after the other; workflow code ${o.bundleAtStart ? 'bundled by each worker at start' : 'pre-bundled once and loaded from the file (as production workers do)'}; workflow cache (maxCachedWorkflows) ${o.maxCached ?? 'the SDK default'} on both sides${o.rssLimitMiB !== undefined ? `; RSS watchdog at ${o.rssLimitMiB} MiB per worker process` : ''}.`,
+    `\`npm run bench -- ${cmd}\`, finished in ${f(seconds, 0)} s. Dev server in memory, headless; ${o.workers} onex worker process(es) and one baseline worker process (\`node --import tsx\`${o.workerHeapMiB !== undefined ? `, \`--max-old-space-size=${o.workerHeapMiB}\`` : ''}), the sides run one after the other; workflow code ${o.prebundled ? 'pre-bundled once and loaded from the file (as production workers do)' : 'bundled by each worker at start'}; workflow cache (maxCachedWorkflows) ${o.maxCached ?? 'the SDK default'} on both sides${o.rssLimitMiB !== undefined ? `; RSS watchdog at ${o.rssLimitMiB} MiB per worker process` : ''}.`,
     '',
     '| measure | onex | baseline | onex/baseline |',
     '|---|---:|---:|---:|',
@@ -733,9 +732,9 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const stopWatchdog = rssWatchdog(() => children, o.rssLimitMiB);
   try {
     const today = shanghaiDate(Date.now());
-    // Pre-bundled once, as production workers load it (ONEX_WORKFLOW_BUNDLE), unless --bundle-at-start.
+    // --prebundled: bundled once, loaded as production workers load it (ONEX_WORKFLOW_BUNDLE).
     const bundles: { onex?: string; baseline?: string } = {};
-    if (!o.bundleAtStart) {
+    if (o.prebundled) {
       const write = async (name: string, path: string, options: object) => {
         const file = join(dir, `${name}-bundle.js`);
         writeFileSync(file, (await bundleWorkflowCode({ workflowsPath: path, ...options, logger: quietLogger })).code);
@@ -847,7 +846,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'cache-curve': { type: 'string' },
       colleges: { type: 'string', default: '20' },
       'list-requests': { type: 'string', default: '50' },
-      'bundle-at-start': { type: 'boolean', default: false },
+      prebundled: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, v: string, min: number, max: number) => {
@@ -873,7 +872,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       .map((v) => (v.trim() === 'all' ? ('all' as const) : int('cache-curve', v.trim(), 1, 1_000_000))),
     colleges: int('colleges', values.colleges, 1, 100),
     listRequests: int('list-requests', values['list-requests'], 0, 10_000),
-    bundleAtStart: values['bundle-at-start'],
+    prebundled: values.prebundled,
   };
 }
 
