@@ -92,6 +92,8 @@ export interface BenchOptions {
   listRequests: number;
   /** Bundle the workflow code once before the workers start and load it from the file (`--prebundled`), as production images do. */
   prebundled: boolean;
+  /** With --prebundled: the onex bundle without the shared-modules preload (a copy of domain/ and zod per workflow, as before issue 14), for A/B runs. */
+  unshared: boolean;
 }
 
 interface SideFigures {
@@ -126,6 +128,9 @@ interface CurvePoint {
   p50: number;
   p99: number;
   startRunningPerSec: number;
+  /** Updates that failed (a small cache replays a pilot per Update: under load some time out). */
+  updateErrors: number;
+  updates: number;
 }
 
 interface YearFigures {
@@ -330,6 +335,8 @@ async function measureSide(
   o: BenchOptions,
   today: string,
   label: string = name,
+  /** Count failed Updates instead of failing the run (the cache curve). */
+  tolerateFailures = false,
 ): Promise<SideFigures> {
   const taskQueue = `bench-${label}`;
   const ids = Array.from({ length: o.pilots }, (_, i) => `bench-${label}-${i}`);
@@ -418,7 +425,8 @@ async function measureSide(
   log(
     `${label}: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, failed ${u.failures.count}; worker RSS ${mem.rss.toFixed(0)} MiB (peak ${mem.peak.toFixed(0)})`,
   );
-  if (u.failures.count > 0) throw new Error(`${label}: ${describeFailures(u.failures, count)}`);
+  if (u.failures.count > 0 && !tolerateFailures) throw new Error(`${label}: ${describeFailures(u.failures, count)}`);
+  if (u.failures.count > 0) log(`${label}: ${describeFailures(u.failures, count)} (counted in the curve)`);
   return figures;
 }
 
@@ -620,6 +628,7 @@ function report(
     o.rssLimitMiB !== undefined ? ` --rss-limit ${o.rssLimitMiB}` : '',
     o.cacheCurve.length ? ` --cache-curve ${o.cacheCurve.join(',')}` : '',
     o.prebundled ? ' --prebundled' : '',
+    o.unshared ? ' --unshared' : '',
   ].join('');
   const spread =
     onex.perWorker.length > 1
@@ -644,10 +653,11 @@ function report(
     ? [
         `Workflow cache curve (onex side only, one worker process, ${o.pilots.toLocaleString('en-US')} fresh pilots and the same Updates per size; \`all\` = maxCachedWorkflows ${o.pilots}):`,
         '',
-        '| maxCachedWorkflows | worker RSS (MiB) | peak RSS (MiB) | Update p50 (ms) | Update p99 (ms) | starts running per second |',
-        '|---|---:|---:|---:|---:|---:|',
+        '| maxCachedWorkflows | worker RSS (MiB) | peak RSS (MiB) | Update p50 (ms) | Update p99 (ms) | Updates failed | starts running per second |',
+        '|---|---:|---:|---:|---:|---:|---:|',
         ...curve.map(
-          (c) => `| ${c.cache} | ${f(c.rssMiB, 0)} | ${f(c.peakRssMiB, 0)} | ${f(c.p50)} | ${f(c.p99)} | ${f(c.startRunningPerSec)} |`,
+          (c) =>
+            `| ${c.cache} | ${f(c.rssMiB, 0)} | ${f(c.peakRssMiB, 0)} | ${f(c.p50)} | ${f(c.p99)} | ${c.updateErrors} of ${c.updates} | ${f(c.startRunningPerSec)} |`,
         ),
         '',
       ]
@@ -740,7 +750,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
         writeFileSync(file, (await bundleWorkflowCode({ workflowsPath: path, ...options, logger: quietLogger })).code);
         return file;
       };
-      bundles.onex = await write('onex', workflowsPath, workflowBundlerOptions);
+      bundles.onex = await write('onex', workflowsPath, o.unshared ? {} : workflowBundlerOptions);
       bundles.baseline = await write('baseline', fileURLToPath(new URL('./bench/baseline-workflows.ts', import.meta.url)), {});
       log('workflow code bundled for both sides');
     }
@@ -796,7 +806,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
       const cache = size === 'all' ? o.pilots : size;
       const label = `curve-${size}`;
       const [w] = await startOnexWorkers(1, `bench-${label}`, cache);
-      const figures = await measureSide('onex', client, [w!], o, today, label);
+      const figures = await measureSide('onex', client, [w!], o, today, label, true);
       curve.push({
         cache: size,
         rssMiB: figures.rssMiB,
@@ -804,6 +814,8 @@ export async function runBench(o: BenchOptions): Promise<string> {
         p50: figures.p50,
         p99: figures.p99,
         startRunningPerSec: figures.startRunningPerSec,
+        updateErrors: figures.updateErrors,
+        updates: figures.updates,
       });
       await stopProcess(w!.child, 30_000);
     }
@@ -847,6 +859,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       colleges: { type: 'string', default: '20' },
       'list-requests': { type: 'string', default: '50' },
       prebundled: { type: 'boolean', default: false },
+      unshared: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, v: string, min: number, max: number) => {
@@ -854,6 +867,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
     return n;
   };
+  if (values.unshared && !values.prebundled) throw new Error('--unshared needs --prebundled');
   return {
     pilots: int('pilots', values.pilots, 1, 100_000),
     updates: int('updates', values.updates, 1, 100_000),
@@ -873,6 +887,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     colleges: int('colleges', values.colleges, 1, 100),
     listRequests: int('list-requests', values['list-requests'], 0, 10_000),
     prebundled: values.prebundled,
+    unshared: values.unshared,
   };
 }
 
