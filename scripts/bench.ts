@@ -12,14 +12,33 @@
  *   5. history events per pilot-year, on the time-skipping test server: one pilot reporting
  *      on time every week, one never reporting (every run of the continue-as-new chain).
  *
+ *   6. the list of pilots by college through the admin API (`GET /api/pilots?college=…`,
+ *      in this process over the same dev server): latency p50/p95 (`--list-requests`, 0: none);
+ *   7. with `--cache-curve 250,1000,all`: the onex side again, once per workflow cache size
+ *      (fresh worker process and fresh pilots each), RSS and Update latency per size.
+ *
+ * Each worker bundles its workflow code at start (`workflowsPath`); `--prebundled` bundles both
+ * sides once before and the workers load the file, as the production image does
+ * (`npm run bundle:workflows`, ONEX_WORKFLOW_BUNDLE). Not the default, so that figures stay
+ * comparable with the earlier runs, and because two pre-bundled 1,000-pilot runs on 2026-12-02
+ * had onex Update p50 of 0.7 and 1.4 s where one bundling at start had 30 ms — under a load
+ * average of 5 to 13 from other work, which also slowed a baseline side to 218 ms, so not
+ * explained (docs/benchmarks.md). `--workers 2` runs two onex worker processes on one task queue and counts the
+ * first workflow tasks and the Updates each one completed (from the histories' worker identity).
+ * Memory guard: `--worker-heap MiB` starts every worker with `--max-old-space-size`, and
+ * `--rss-limit MiB` stops the run as soon as one worker process's RSS goes above it (read every
+ * second), so that a run can never take the machine down.
+ *
  * `--write` records the figures and the machine in docs/benchmarks.md. Every phase is
  * bounded in count and time; the whole run aborts after `--max-minutes` (default 9).
  *
  *   npm run bench
- *   npm run bench -- --pilots 10000 --write
+ *   npm run bench -- --pilots 10000 --max-cached 1000 --worker-heap 2048 --rss-limit 6144 --write
  *   npm run bench -- --pilots 1000 --max-cached 250 --skip-year   (both workers' cache bounded)
+ *   npm run bench -- --pilots 1000 --workers 2 --cache-curve 250,1000,all --skip-year
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -32,10 +51,15 @@ import { samplePilot } from './support/pilots';
 import { refusalFrom } from '../client/service';
 import { pilotStateQuery, submitWeeklyReport } from '../workflows/messages';
 import { pilotWorkflow } from '../workflows/pilot';
-import { OnexCollege, OnexEscalated, OnexKind, OnexStage } from '../workflows/search-attributes';
+import { pilotStartOptions } from '../workflows/pilot-start';
 import { recordingActivities } from './support/recording-activities';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { workflowsPath } from '../worker/paths';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { workflowBundlerOptions, workflowsPath } from '../worker/paths';
+import { buildApi } from '../client/api';
+import { addAccount } from '../client/auth/accounts';
+import { ApiStateStore } from '../client/auth/store';
+import { UserStore } from '../client/auth/users';
 import { baselineSubmit, baselineWorkflow } from './bench/baseline-workflows';
 import { projectRoot, temporalCliPath } from './binaries';
 import { freePorts } from './support/ports';
@@ -54,6 +78,22 @@ export interface BenchOptions {
   skipYear: boolean;
   /** Workflow cache size of both workers (maxCachedWorkflows); undefined: the SDK's default. */
   maxCached?: number;
+  /** onex worker processes on the one task queue (the baseline always has one). */
+  workers: number;
+  /** `--max-old-space-size` of every worker process, MiB. */
+  workerHeapMiB?: number;
+  /** Stop the run when a worker process's RSS goes above this, MiB. */
+  rssLimitMiB?: number;
+  /** Workflow cache sizes for the curve (`all`: as many as pilots); empty: no curve. */
+  cacheCurve: (number | 'all')[];
+  /** Colleges the pilots are spread over (college ids c00, c01, …). */
+  colleges: number;
+  /** `GET /api/pilots?college=…` requests timed after the onex Updates; 0: none. */
+  listRequests: number;
+  /** Bundle the workflow code once before the workers start and load it from the file (`--prebundled`), as production images do. */
+  prebundled: boolean;
+  /** With --prebundled: the onex bundle without the shared-modules preload (a copy of domain/ and zod per workflow, as before issue 14), for A/B runs. */
+  unshared: boolean;
 }
 
 interface SideFigures {
@@ -69,6 +109,28 @@ interface SideFigures {
   mean: number;
   rssMiB: number;
   peakRssMiB: number;
+  /** Per worker process (more than one with --workers): RSS and how many first tasks / Updates it completed. */
+  perWorker: { rssMiB: number; starts: number; updates: number }[];
+}
+
+interface ListFigures {
+  requests: number;
+  p50: number;
+  p95: number;
+  max: number;
+  rows: number[];
+}
+
+interface CurvePoint {
+  cache: number | 'all';
+  rssMiB: number;
+  peakRssMiB: number;
+  p50: number;
+  p99: number;
+  startRunningPerSec: number;
+  /** Updates that failed (a small cache replays a pilot per Update: under load some time out). */
+  updateErrors: number;
+  updates: number;
 }
 
 interface YearFigures {
@@ -82,8 +144,38 @@ const MiB = 1024 * 1024;
 let deadline = Infinity;
 let startLoad = NaN;
 
+/** Set by the RSS watchdog: why the run must stop. */
+let stopReason: string | undefined;
+
 function checkDeadline(what: string): void {
+  if (stopReason) throw new Error(`${stopReason} (during ${what})`);
   if (Date.now() > deadline) throw new Error(`benchmark over its time limit during ${what}`);
+}
+
+/**
+ * Reads every live worker process's RSS each second; above `limitMiB` it kills them all and
+ * records why, so that every phase stops at its next check (a run can never exhaust the machine).
+ */
+function rssWatchdog(children: () => Child[], limitMiB: number | undefined): () => void {
+  if (limitMiB === undefined) return () => undefined;
+  const timer = setInterval(() => {
+    for (const c of children()) {
+      if (c.child.exitCode !== null || c.child.signalCode !== null || !c.child.pid) continue;
+      let rss: number;
+      try {
+        rss = rssOf(c.child.pid).rss;
+      } catch {
+        continue;
+      }
+      if (rss > limitMiB && !stopReason) {
+        stopReason = `RSS watchdog: a worker process (pid ${c.child.pid}) reached ${rss.toFixed(0)} MiB, above the limit of ${limitMiB} MiB; run stopped`;
+        log(stopReason);
+        for (const k of children()) k.child.kill('SIGKILL');
+      }
+    }
+  }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function log(msg: string): void {
@@ -189,8 +281,13 @@ interface Child {
   output: () => string;
 }
 
-function spawnTs(entry: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, entry)], {
+function alive(c: Child): boolean {
+  return c.child.exitCode === null && c.child.signalCode === null && !stopReason;
+}
+
+function spawnTs(entry: string, env: Record<string, string>, heapMiB?: number): Child {
+  const heap = heapMiB !== undefined ? [`--max-old-space-size=${heapMiB}`] : [];
+  const child = spawn(process.execPath, [...heap, '--import', 'tsx', join(projectRoot, entry)], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -207,40 +304,75 @@ function spawnTs(entry: string, env: Record<string, string>): Child {
  * it is open at once and within the week a report may be filed ahead (the Updates send the
  * period each pilot's state names, never a computed one).
  */
-export function benchPilot(id: string, today: string): PilotRecord {
-  return pilotRecordSchema.parse(samplePilot({ id, startDate: today, endDate: addDays(today, 730) }));
+export function benchPilot(id: string, today: string, college = 'forestry'): PilotRecord {
+  return pilotRecordSchema.parse(
+    samplePilot({ id, startDate: today, endDate: addDays(today, 730), college: { id: college, name: `学院 ${college}` } }),
+  );
 }
 
-async function measureSide(name: 'onex' | 'baseline', client: Client, worker: Child, o: BenchOptions, today: string): Promise<SideFigures> {
-  const taskQueue = `bench-${name}`;
-  const ids = Array.from({ length: o.pilots }, (_, i) => `bench-${name}-${i}`);
-  const typedSearchAttributes = (p: PilotRecord) => [
-    { key: OnexKind, value: 'pilot' },
-    { key: OnexCollege, value: p.college.id },
-    { key: OnexStage, value: 'implementation' },
-    { key: OnexEscalated, value: false },
-  ];
-  // The same start call on both sides: the pilot record as input, the same search attributes.
-  log(`${name}: starting ${o.pilots} workflows (${o.concurrency} at a time)`);
+/** The college of the i-th bench pilot: c00, c01, … spread evenly. */
+export function benchCollege(i: number, colleges: number): string {
+  return `c${String(i % colleges).padStart(2, '0')}`;
+}
+
+/** The worker identity (SDK default `pid@host`) of the workflow task completed last before event `before` (or the first one). */
+function identityBefore(
+  events: { workflowTaskCompletedEventAttributes?: { identity?: string | null } | null }[],
+  before: number,
+): string | undefined {
+  let id: string | undefined;
+  for (let k = 0; k < Math.min(before, events.length); k++) {
+    const a = events[k]!.workflowTaskCompletedEventAttributes;
+    if (a) id = a.identity ?? undefined;
+  }
+  return id;
+}
+
+async function measureSide(
+  name: 'onex' | 'baseline',
+  client: Client,
+  workers: Child[],
+  o: BenchOptions,
+  today: string,
+  label: string = name,
+  /** Count failed Updates instead of failing the run (the cache curve). */
+  tolerateFailures = false,
+): Promise<SideFigures> {
+  const taskQueue = `bench-${label}`;
+  const ids = Array.from({ length: o.pilots }, (_, i) => `bench-${label}-${i}`);
+  const workerOf = (identity: string | undefined) => workers.findIndex((w) => identity?.startsWith(`${w.child.pid}@`));
+  const starts = workers.map(() => 0);
+  const updatesBy = workers.map(() => 0);
+  // The same start call on both sides, as the admin API starts a pilot (workflows/pilot-start.ts):
+  // the pilot record and its pinned working-day schedule as input, the same search attributes.
+  log(`${label}: starting ${o.pilots} workflows (${o.concurrency} at a time)`);
   const t0 = performance.now();
   await pool(o.pilots, o.concurrency, async (i) => {
-    const pilot = benchPilot(ids[i]!, today);
-    const opts = { taskQueue, workflowId: `pilot:${ids[i]}`, typedSearchAttributes: typedSearchAttributes(pilot) };
-    if (name === 'onex') await client.workflow.start(pilotWorkflow, { ...opts, args: [{ pilot }] });
-    else await client.workflow.start(baselineWorkflow, { ...opts, args: [{ pilot }] });
+    const pilot = benchPilot(ids[i]!, today, benchCollege(i, o.colleges));
+    const opts = { ...pilotStartOptions(pilot), taskQueue };
+    if (name === 'onex') await client.workflow.start(pilotWorkflow, opts);
+    else await client.workflow.start(baselineWorkflow, opts);
   });
   const accepted = (performance.now() - t0) / 1000;
   // Running: the workflow's first task has completed (the same check on both sides).
   await pool(o.pilots, o.concurrency, async (i) => {
     const h = client.workflow.getHandle(`pilot:${ids[i]}`);
     await waitFor(
-      `${name} ${i} running`,
-      async () => ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes),
+      `${label} ${i} running`,
+      async () => {
+        const events = (await h.fetchHistory()).events ?? [];
+        const first = events.findIndex((e) => e.workflowTaskCompletedEventAttributes);
+        if (first < 0) return false;
+        const w = workerOf(identityBefore(events, first + 1));
+        if (w >= 0) starts[w]!++;
+        return true;
+      },
       120_000,
+      () => !stopReason,
     );
   });
   const running = (performance.now() - t0) / 1000;
-  log(`${name}: ${o.pilots} accepted in ${accepted.toFixed(1)} s, all running after ${running.toFixed(1)} s`);
+  log(`${label}: ${o.pilots} accepted in ${accepted.toFixed(1)} s, all running after ${running.toFixed(1)} s`);
 
   const count = Math.min(o.updates, o.pilots);
   // The open period of each pilot that gets an Update, read from its state (onex only).
@@ -250,17 +382,27 @@ async function measureSide(name: 'onex' | 'baseline', client: Client, worker: Ch
       const s = await client.workflow.getHandle(`pilot:${ids[i]}`).query(pilotStateQuery);
       if (!s.nextDue) throw new Error(`pilot ${ids[i]} has no open period (status ${s.status})`);
       periodIds[i] = s.nextDue.periodId;
-      if (i === 0) log(`${name}: open period ${s.nextDue.periodId}, reminder at ${s.nextDue.remindAt}, due ${s.nextDue.dueAt}`);
+      if (i === 0) log(`${label}: open period ${s.nextDue.periodId}, reminder at ${s.nextDue.remindAt}, due ${s.nextDue.dueAt}`);
     });
   }
-  log(`${name}: ${count} weekly-report Updates at ${o.rate}/s`);
+  log(`${label}: ${count} weekly-report Updates at ${o.rate}/s`);
   const lead = { id: 'zhang', role: 'pilotLead' as const };
   const u = await steadyUpdates(count, o.rate, (i) => {
     const h = client.workflow.getHandle(`pilot:${ids[i]}`);
     const report = { periodId: periodIds[i]!, content: `第 ${i} 份工作周报：本周完成实训与考核准备。`, actor: lead };
     return name === 'onex' ? h.executeUpdate(submitWeeklyReport, { args: [report] }) : h.executeUpdate(baselineSubmit, { args: [report] });
   });
-  const mem = rssOf(worker.child.pid!);
+  const mems = workers.map((w) => rssOf(w.child.pid!));
+  const mem = { rss: mems.reduce((a, m) => a + m.rss, 0), peak: mems.reduce((a, m) => a + m.peak, 0) };
+  if (workers.length > 1) {
+    // Which process completed the workflow task that accepted each Update.
+    await pool(count, o.concurrency, async (i) => {
+      const events = (await client.workflow.getHandle(`pilot:${ids[i]}`).fetchHistory()).events ?? [];
+      const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      const w = accepted < 0 ? -1 : workerOf(identityBefore(events, accepted));
+      if (w >= 0) updatesBy[w]!++;
+    });
+  }
   const figures: SideFigures = {
     startAcceptedPerSec: o.pilots / accepted,
     startRunningPerSec: o.pilots / running,
@@ -274,12 +416,97 @@ async function measureSide(name: 'onex' | 'baseline', client: Client, worker: Ch
     mean: u.latencies.reduce((a, b) => a + b, 0) / Math.max(1, u.latencies.length),
     rssMiB: mem.rss,
     peakRssMiB: mem.peak,
+    perWorker: mems.map((m, w) => ({ rssMiB: m.rss, starts: starts[w]!, updates: updatesBy[w]! })),
   };
+  if (workers.length > 1)
+    log(
+      `${label}: per worker process: ${figures.perWorker.map((w, k) => `#${k + 1} ${w.starts} first tasks, ${w.updates} Updates, RSS ${w.rssMiB.toFixed(0)} MiB`).join('; ')}`,
+    );
   log(
-    `${name}: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, failed ${u.failures.count}; worker RSS ${mem.rss.toFixed(0)} MiB (peak ${mem.peak.toFixed(0)})`,
+    `${label}: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, failed ${u.failures.count}; worker RSS ${mem.rss.toFixed(0)} MiB (peak ${mem.peak.toFixed(0)})`,
   );
-  if (u.failures.count > 0) throw new Error(`${name}: ${describeFailures(u.failures, count)}`);
+  if (u.failures.count > 0 && !tolerateFailures) throw new Error(`${label}: ${describeFailures(u.failures, count)}`);
+  if (u.failures.count > 0) log(`${label}: ${describeFailures(u.failures, count)} (counted in the curve)`);
   return figures;
+}
+
+/**
+ * `GET /api/pilots?college=…&limit=1000` through the real admin API (built in this process,
+ * a real users file and token, the same dev server), one request at a time over the colleges.
+ * The first request per college waits (up to 60 s) until visibility lists every pilot of it.
+ */
+async function listLatency(connection: Connection, dir: string, o: BenchOptions): Promise<ListFigures> {
+  const file = join(dir, 'bench-users.json');
+  const { token } = await addAccount(file, {
+    id: 'jwb',
+    name: '教务部',
+    email: 'jwb@college.test',
+    role: 'academicAffairs',
+    password: 'bench-password-jwb',
+    token: 'bench',
+  });
+  const secret = () => randomBytes(32).toString('base64url');
+  const app = buildApi({
+    client: new Client({ connection, namespace: 'default' }),
+    taskQueue: 'bench-onex',
+    auth: {
+      users: new UserStore(file),
+      state: new ApiStateStore(join(dir, 'bench-api-state.sqlite')),
+      sessionSecret: secret(),
+      linkSecret: secret(),
+      securityLog: () => undefined,
+    },
+    logger: false,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const addr = app.server.address();
+    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const get = async (college: string) => {
+      const res = await fetch(`${base}/api/pilots?college=${college}&limit=1000`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`GET /api/pilots?college=${college}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+      return ((await res.json()) as { pilots: unknown[] }).pilots.length;
+    };
+    const perCollege = (c: number) => Math.min(1000, Math.floor(o.pilots / o.colleges) + (c < o.pilots % o.colleges ? 1 : 0));
+    // Visibility is eventually consistent: wait until each college lists all its pilots.
+    for (let c = 0; c < Math.min(o.colleges, o.listRequests); c++) {
+      const college = benchCollege(c, o.colleges);
+      let last = '';
+      await waitFor(
+        `visibility of ${college}`,
+        async () => {
+          const n = await get(college).catch((err: unknown) => ((last = String(err)), -1));
+          if (n >= 0) last = `${n} of ${perCollege(c)} listed`;
+          return n >= perCollege(c);
+        },
+        60_000,
+      ).catch((err: unknown) => {
+        throw new Error(`${String(err)}; last: ${last}`);
+      });
+    }
+    const latencies: number[] = [];
+    const rows: number[] = [];
+    for (let i = 0; i < o.listRequests; i++) {
+      checkDeadline('the list requests');
+      const t = performance.now();
+      rows.push(await get(benchCollege(i, o.colleges)));
+      latencies.push(performance.now() - t);
+    }
+    latencies.sort((a, b) => a - b);
+    const figures = {
+      requests: latencies.length,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      max: latencies.at(-1) ?? NaN,
+      rows,
+    };
+    log(
+      `list by college: ${figures.requests} requests, ${Math.min(...rows)}–${Math.max(...rows)} rows each, p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms`,
+    );
+    return figures;
+  } finally {
+    await app.close();
+  }
 }
 
 /** One pilot for a simulated year on the time-skipping server; events summed over every run. */
@@ -288,13 +515,19 @@ async function pilotYear(): Promise<YearFigures[]> {
   const out: YearFigures[] = [];
   try {
     const taskQueue = 'bench-year';
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: recordingActivities() });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath,
+      bundlerOptions: workflowBundlerOptions,
+      activities: recordingActivities(),
+    });
     await worker.runUntil(async () => {
       for (const behaviour of ['reports on time every week', 'never reports'] as const) {
         const now = await env.currentTimeMs();
         const today = shanghaiDate(now);
         const pilot = pilotRecordSchema.parse(samplePilot({ id: `year-${out.length}`, startDate: today, endDate: addDays(today, 365) }));
-        const handle = await env.client.workflow.start(pilotWorkflow, { taskQueue, workflowId: `pilot:${pilot.id}`, args: [{ pilot }] });
+        const handle = await env.client.workflow.start(pilotWorkflow, { ...pilotStartOptions(pilot), taskQueue });
         if (behaviour === 'never reports') {
           await env.sleep('366 days');
         } else {
@@ -349,7 +582,15 @@ function machine(): Record<string, string> {
   };
 }
 
-function report(o: BenchOptions, onex: SideFigures, base: SideFigures, year: YearFigures[], seconds: number): string {
+function report(
+  o: BenchOptions,
+  onex: SideFigures,
+  base: SideFigures,
+  year: YearFigures[],
+  seconds: number,
+  list: ListFigures | undefined,
+  curve: CurvePoint[],
+): string {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '—');
   const rows: [string, string, string, string][] = [
@@ -378,15 +619,61 @@ function report(o: BenchOptions, onex: SideFigures, base: SideFigures, year: Yea
     ['worker peak RSS (MiB)', f(onex.peakRssMiB, 0), f(base.peakRssMiB, 0), ratio(onex.peakRssMiB, base.peakRssMiB)],
   ];
   const m = machine();
+  const cmd = [
+    `--pilots ${o.pilots} --updates ${o.updates} --rate ${o.rate}`,
+    o.skipYear ? ' --skip-year' : '',
+    o.maxCached !== undefined ? ` --max-cached ${o.maxCached}` : '',
+    o.workers > 1 ? ` --workers ${o.workers}` : '',
+    o.workerHeapMiB !== undefined ? ` --worker-heap ${o.workerHeapMiB}` : '',
+    o.rssLimitMiB !== undefined ? ` --rss-limit ${o.rssLimitMiB}` : '',
+    o.cacheCurve.length ? ` --cache-curve ${o.cacheCurve.join(',')}` : '',
+    o.prebundled ? ' --prebundled' : '',
+    o.unshared ? ' --unshared' : '',
+  ].join('');
+  const spread =
+    onex.perWorker.length > 1
+      ? [
+          `Two onex worker processes on one task queue (\`--workers ${o.workers}\`); what each one did, read from the histories' worker identity (first workflow task of each pilot; the workflow task that accepted each Update):`,
+          '',
+          '| onex worker process | first tasks completed | Updates accepted | RSS at the end (MiB) |',
+          '|---|---:|---:|---:|',
+          ...onex.perWorker.map((w, k) => `| #${k + 1} | ${w.starts} | ${w.updates} | ${f(w.rssMiB, 0)} |`),
+          '',
+          'The onex RSS in the table above is the sum of the processes.',
+          '',
+        ]
+      : [];
+  const listRows = list
+    ? [
+        `List by college through the admin API (\`GET /api/pilots?college=…&limit=1000\`, ${list.requests} requests one at a time over ${o.colleges} colleges, ${Math.min(...list.rows)}–${Math.max(...list.rows)} rows each, ${o.pilots.toLocaleString('en-US')} pilots on the server): p50 ${f(list.p50)} ms, p95 ${f(list.p95)} ms, max ${f(list.max)} ms.`,
+        '',
+      ]
+    : [];
+  const curveRows = curve.length
+    ? [
+        `Workflow cache curve (onex side only, one worker process, ${o.pilots.toLocaleString('en-US')} fresh pilots and the same Updates per size; \`all\` = maxCachedWorkflows ${o.pilots}):`,
+        '',
+        '| maxCachedWorkflows | worker RSS (MiB) | peak RSS (MiB) | Update p50 (ms) | Update p99 (ms) | Updates failed | starts running per second |',
+        '|---|---:|---:|---:|---:|---:|---:|',
+        ...curve.map(
+          (c) =>
+            `| ${c.cache} | ${f(c.rssMiB, 0)} | ${f(c.peakRssMiB, 0)} | ${f(c.p50)} | ${f(c.p99)} | ${c.updateErrors} of ${c.updates} | ${f(c.startRunningPerSec)} |`,
+        ),
+        '',
+      ]
+    : [];
   return [
     `## ${o.pilots.toLocaleString('en-US')} pilots — ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `\`npm run bench -- --pilots ${o.pilots} --updates ${o.updates} --rate ${o.rate}${o.skipYear ? ' --skip-year' : ''}${o.maxCached !== undefined ? ` --max-cached ${o.maxCached}` : ''}\`, finished in ${f(seconds, 0)} s. Dev server in memory, headless; one worker process per side (\`node --import tsx\`), run one after the other; workflow cache (maxCachedWorkflows) ${o.maxCached ?? 'the SDK default'} on both sides.`,
+    `\`npm run bench -- ${cmd}\`, finished in ${f(seconds, 0)} s. Dev server in memory, headless; ${o.workers} onex worker process(es) and one baseline worker process (\`node --import tsx\`${o.workerHeapMiB !== undefined ? `, \`--max-old-space-size=${o.workerHeapMiB}\`` : ''}), the sides run one after the other; workflow code ${o.prebundled ? 'pre-bundled once and loaded from the file (as production workers do)' : 'bundled by each worker at start'}; workflow cache (maxCachedWorkflows) ${o.maxCached ?? 'the SDK default'} on both sides${o.rssLimitMiB !== undefined ? `; RSS watchdog at ${o.rssLimitMiB} MiB per worker process` : ''}.`,
     '',
     '| measure | onex | baseline | onex/baseline |',
     '|---|---:|---:|---:|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
+    ...spread,
+    ...listRows,
+    ...curveRows,
     ...(year.length === 0
       ? ['History events per pilot-year: not measured (`--skip-year`).', '']
       : [
@@ -438,7 +725,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const started = Date.now();
   deadline = started + o.maxMinutes * 60_000;
   const dir = mkdtempSync(join(tmpdir(), 'onex-bench-'));
-  const [port, httpPort, metricsPort, healthPort] = (await freePorts(4)) as [number, number, number, number];
+  const [port, httpPort, metricsPort] = (await freePorts(3)) as [number, number, number];
   log(`dev server on 127.0.0.1:${port} (in memory)`);
   const server = await startTemporalDevServer({ port, httpPort, metricsPort, startTimeoutMs: 90_000 });
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir: join(dir, 'mail'), warn: () => undefined });
@@ -451,44 +738,100 @@ export async function runBench(o: BenchOptions): Promise<string> {
     ONEX_LOG_LEVEL: 'WARN',
     ...(o.maxCached !== undefined ? { ONEX_MAX_CACHED_WORKFLOWS: String(o.maxCached) } : {}),
   };
+  const quietLogger = new DefaultLogger('WARN');
+  const stopWatchdog = rssWatchdog(() => children, o.rssLimitMiB);
   try {
     const today = shanghaiDate(Date.now());
-    const onexWorker = spawnTs('worker/main.ts', {
-      ...env,
-      ONEX_TASK_QUEUE: 'bench-onex',
-      ONEX_SMTP_URL: sink.smtpUrl,
-      ONEX_WORKER_HEALTH_PORT: String(healthPort),
-    });
-    children.push(onexWorker);
-    await waitFor(
-      'onex worker',
-      async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok,
-      90_000,
-      () => onexWorker.child.exitCode === null,
-    );
-    const onex = await measureSide('onex', client, onexWorker, o, today);
-    await stopProcess(onexWorker.child, 30_000);
+    // --prebundled: bundled once, loaded as production workers load it (ONEX_WORKFLOW_BUNDLE).
+    const bundles: { onex?: string; baseline?: string } = {};
+    if (o.prebundled) {
+      const write = async (name: string, path: string, options: object) => {
+        const file = join(dir, `${name}-bundle.js`);
+        writeFileSync(file, (await bundleWorkflowCode({ workflowsPath: path, ...options, logger: quietLogger })).code);
+        return file;
+      };
+      bundles.onex = await write('onex', workflowsPath, o.unshared ? {} : workflowBundlerOptions);
+      bundles.baseline = await write('baseline', fileURLToPath(new URL('./bench/baseline-workflows.ts', import.meta.url)), {});
+      log('workflow code bundled for both sides');
+    }
+    const startOnexWorkers = async (n: number, taskQueue: string, maxCached: number | undefined): Promise<Child[]> => {
+      const started: Child[] = [];
+      for (let k = 0; k < n; k++) {
+        const [health] = (await freePorts(1)) as [number];
+        const w = spawnTs(
+          'worker/main.ts',
+          {
+            ...env,
+            ONEX_TASK_QUEUE: taskQueue,
+            ONEX_SMTP_URL: sink.smtpUrl,
+            ONEX_WORKER_HEALTH_PORT: String(health),
+            ...(maxCached !== undefined ? { ONEX_MAX_CACHED_WORKFLOWS: String(maxCached) } : {}),
+            ...(bundles.onex ? { ONEX_WORKFLOW_BUNDLE: bundles.onex } : {}),
+          },
+          o.workerHeapMiB,
+        );
+        children.push(w);
+        started.push(w);
+        await waitFor(
+          'onex worker',
+          async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).ok,
+          90_000,
+          () => alive(w),
+        );
+      }
+      return started;
+    };
+    const onexWorkers = await startOnexWorkers(o.workers, 'bench-onex', o.maxCached);
+    const onex = await measureSide('onex', client, onexWorkers, o, today);
+    const list = o.listRequests > 0 ? await listLatency(connection, dir, o) : undefined;
+    for (const w of onexWorkers) await stopProcess(w.child, 30_000);
 
-    const baselineWorker = spawnTs('scripts/bench/baseline-worker.ts', { ...env, ONEX_TASK_QUEUE: 'bench-baseline' });
+    const baselineWorker = spawnTs(
+      'scripts/bench/baseline-worker.ts',
+      { ...env, ONEX_TASK_QUEUE: 'bench-baseline', ...(bundles.baseline ? { BASELINE_WORKFLOW_BUNDLE: bundles.baseline } : {}) },
+      o.workerHeapMiB,
+    );
     children.push(baselineWorker);
     await waitFor(
       'baseline worker',
       async () => baselineWorker.output().includes('ready'),
       90_000,
-      () => baselineWorker.child.exitCode === null,
+      () => alive(baselineWorker),
     );
-    const base = await measureSide('baseline', client, baselineWorker, o, today);
+    const base = await measureSide('baseline', client, [baselineWorker], o, today);
     await stopProcess(baselineWorker.child, 30_000);
 
+    const curve: CurvePoint[] = [];
+    for (const size of o.cacheCurve) {
+      const cache = size === 'all' ? o.pilots : size;
+      const label = `curve-${size}`;
+      const [w] = await startOnexWorkers(1, `bench-${label}`, cache);
+      const figures = await measureSide('onex', client, [w!], o, today, label, true);
+      curve.push({
+        cache: size,
+        rssMiB: figures.rssMiB,
+        peakRssMiB: figures.peakRssMiB,
+        p50: figures.p50,
+        p99: figures.p99,
+        startRunningPerSec: figures.startRunningPerSec,
+        updateErrors: figures.updateErrors,
+        updates: figures.updates,
+      });
+      await stopProcess(w!.child, 30_000);
+    }
+
     const year = o.skipYear ? [] : await pilotYear();
-    const text = report(o, onex, base, year, (Date.now() - started) / 1000);
+    const text = report(o, onex, base, year, (Date.now() - started) / 1000, list, curve);
     console.log(`\n${text}`);
     if (o.write) log(`written to ${writeDoc(text)}`);
     return text;
   } catch (err) {
     for (const c of children) console.error(c.output().slice(-2000));
+    // The watchdog's reason first: the phase that noticed only saw its worker gone.
+    if (stopReason) throw new Error(stopReason, { cause: err });
     throw err;
   } finally {
+    stopWatchdog();
     for (const c of children) await stopProcess(c.child, 10_000);
     await connection.close();
     await sink.close();
@@ -509,6 +852,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       write: { type: 'boolean', default: false },
       'skip-year': { type: 'boolean', default: false },
       'max-cached': { type: 'string' },
+      workers: { type: 'string', default: '1' },
+      'worker-heap': { type: 'string' },
+      'rss-limit': { type: 'string' },
+      'cache-curve': { type: 'string' },
+      colleges: { type: 'string', default: '20' },
+      'list-requests': { type: 'string', default: '50' },
+      prebundled: { type: 'boolean', default: false },
+      unshared: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, v: string, min: number, max: number) => {
@@ -516,6 +867,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
     return n;
   };
+  if (values.unshared && !values.prebundled) throw new Error('--unshared needs --prebundled');
   return {
     pilots: int('pilots', values.pilots, 1, 100_000),
     updates: int('updates', values.updates, 1, 100_000),
@@ -525,6 +877,17 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     write: values.write,
     skipYear: values['skip-year'],
     ...(values['max-cached'] !== undefined ? { maxCached: int('max-cached', values['max-cached'], 1, 1_000_000) } : {}),
+    workers: int('workers', values.workers, 1, 4),
+    ...(values['worker-heap'] !== undefined ? { workerHeapMiB: int('worker-heap', values['worker-heap'], 256, 65_536) } : {}),
+    ...(values['rss-limit'] !== undefined ? { rssLimitMiB: int('rss-limit', values['rss-limit'], 256, 65_536) } : {}),
+    cacheCurve: (values['cache-curve'] ?? '')
+      .split(',')
+      .filter((v) => v.trim() !== '')
+      .map((v) => (v.trim() === 'all' ? ('all' as const) : int('cache-curve', v.trim(), 1, 1_000_000))),
+    colleges: int('colleges', values.colleges, 1, 100),
+    listRequests: int('list-requests', values['list-requests'], 0, 10_000),
+    prebundled: values.prebundled,
+    unshared: values.unshared,
   };
 }
 

@@ -10,12 +10,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../worker/paths';
+import { workflowBundlerOptions, workflowsPath } from '../worker/paths';
 import { projectRoot } from './binaries';
 import { isMainModule } from '../client/main-module';
 
 export async function bundleWorkflows(out: string): Promise<{ path: string; bytes: number }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath });
+  const { code } = await bundleWorkflowCode({ workflowsPath, ...workflowBundlerOptions });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, code);
   return { path: out, bytes: Buffer.byteLength(code) };

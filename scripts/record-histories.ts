@@ -26,7 +26,7 @@ import { applicationWorkflowId, roundRecordSchema } from '../domain/round';
 import { samplePilot } from './support/pilots';
 import { aaActor, leader, sampleApplication, sampleRound, staff } from './support/rounds';
 import { recordingActivities } from './support/recording-activities';
-import { workflowsPath } from '../worker/paths';
+import { workflowBundlerOptions, workflowsPath } from '../worker/paths';
 import { registerSearchAttributes } from '../worker/temporal';
 import {
   confirmSubmission,
@@ -462,7 +462,13 @@ export async function recordHistories(filter?: string): Promise<string[]> {
   const written: string[] = [];
   try {
     const taskQueue = 'record-histories';
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: recordingActivities() });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath,
+      bundlerOptions: workflowBundlerOptions,
+      activities: recordingActivities(),
+    });
     await worker.runUntil(async () => {
       mkdirSync(historiesDir, { recursive: true });
       for (const [scenario, run] of Object.entries(scenarios)) {

@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index';
 import { linkSigner } from './links';
 import type { WorkerConfig } from './config';
-import { workflowsPath } from './paths';
+import { workflowBundlerOptions, workflowsPath } from './paths';
 
 export async function createOnexWorker(
   config: WorkerConfig,
@@ -16,7 +16,9 @@ export async function createOnexWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     // A pre-built bundle (production image) or webpack at start (development).
-    ...(config.ONEX_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.ONEX_WORKFLOW_BUNDLE } } : { workflowsPath }),
+    ...(config.ONEX_WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: config.ONEX_WORKFLOW_BUNDLE } }
+      : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
     activities: createActivities({
       transport: config.ONEX_SMTP_URL,
       from: config.ONEX_MAIL_FROM,

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    workflowsPath: fileURLToPath(new URL('./baseline-workflows.ts', import.meta.url)),
+    // Pre-bundled by the bench (as the onex side), or bundled here (--bundle-at-start).
+    ...(process.env.BASELINE_WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: process.env.BASELINE_WORKFLOW_BUNDLE } }
+      : { workflowsPath: fileURLToPath(new URL('./baseline-workflows.ts', import.meta.url)) }),
     // The same cache size as the onex worker when the bench sets one (--max-cached).
     ...(process.env.ONEX_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(process.env.ONEX_MAX_CACHED_WORKFLOWS) } : {}),
   });

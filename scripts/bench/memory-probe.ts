@@ -5,6 +5,9 @@
  * first workflow task is done, collects garbage and prints process.memoryUsage() and
  * v8.getHeapStatistics() before and after, per live pilot, as the worker runs today.
  *
+ * `--preload shared` (the default) builds the bundle as every onex worker does since issue 14
+ * (workflows/shared-modules.ts: one evaluated copy of domain/ and zod for every workflow);
+ * `--preload none` as before (a copy per workflow).
  * `--preload zod+domain` is an EXPERIMENT, not a fix: it lists zod and every `domain/` module
  * in the SDK's `bundlerOptions.preloadModules`, so they are evaluated once and shared by every
  * workflow — and deep-frozen by the SDK. It measures what sharing them would save on the
@@ -29,7 +32,7 @@ import { createActivities } from '../../activities/index';
 import { addDays, shanghaiDate } from '../../domain/calendar';
 import { pilotRecordSchema } from '../../domain/pilot';
 import { pilotWorkflow } from '../../workflows/pilot';
-import { workflowsPath } from '../../worker/paths';
+import { workflowBundlerOptions, workflowsPath } from '../../worker/paths';
 import { projectRoot } from '../binaries';
 import { samplePilot } from '../support/pilots';
 import { freePorts } from '../support/ports';
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       pilots: { type: 'string', default: '300' },
-      preload: { type: 'string', default: 'none' },
+      preload: { type: 'string', default: 'shared' },
       'max-minutes': { type: 'string', default: '5' },
       snapshot: { type: 'string' },
       'main-thread': { type: 'boolean', default: false },
@@ -87,20 +90,22 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const native = await NativeConnection.connect({ address: server.address });
-  if (values.preload !== 'none' && values.preload !== 'zod+domain') throw new Error('--preload is none or zod+domain');
+  if (!['none', 'zod+domain', 'shared'].includes(values.preload!)) throw new Error('--preload is shared, none or zod+domain');
   const domain = join(projectRoot, 'domain');
   const bundlerOptions =
     values.preload === 'none'
       ? {}
-      : {
-          preloadModules: [
-            'zod',
-            ...readdirSync(domain)
-              .filter((f) => f.endsWith('.ts'))
-              .sort()
-              .map((f) => join(domain, f)),
-          ],
-        };
+      : values.preload === 'shared'
+        ? workflowBundlerOptions
+        : {
+            preloadModules: [
+              'zod',
+              ...readdirSync(domain)
+                .filter((f) => f.endsWith('.ts'))
+                .sort()
+                .map((f) => join(domain, f)),
+            ],
+          };
   try {
     const before = await settle();
     const t0 = performance.now();

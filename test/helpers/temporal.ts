@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection as NativeConnectionImpl, Worker, type NativeConnection } from '@temporalio/worker';
 import { temporalTestServerPath } from '../../scripts/binaries';
 import type { OnexActivities } from '../../activities/types';
-import { workflowsPath } from '../../worker/paths';
+import { workflowBundlerOptions, workflowsPath } from '../../worker/paths';
 import { registerSearchAttributes } from '../../worker/temporal';
 
 export { workflowsPath };
@@ -30,7 +30,7 @@ export async function createTestWorker(
   namespace = 'default',
   bundle: string = workflowsPath,
 ): Promise<Worker> {
-  return Worker.create({ connection, namespace, taskQueue, workflowsPath: bundle, activities });
+  return Worker.create({ connection, namespace, taskQueue, workflowsPath: bundle, bundlerOptions: workflowBundlerOptions, activities });
 }
 
 /** A client + worker on the shared e2e dev server (see test/global-setup.ts). */

@@ -14,7 +14,7 @@ import { Worker, bundleWorkflowCode, type ReplayResult, type WorkflowBundle } fr
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { historiesDir, type RecordedHistory } from '../../scripts/record-histories';
-import { workflowsPath } from '../../worker/paths';
+import { workflowBundlerOptions, workflowsPath } from '../../worker/paths';
 import * as workflows from '../../workflows/index';
 
 const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
@@ -33,7 +33,7 @@ async function replay(bundle: WorkflowBundle, docs: typeof recorded): Promise<Ma
 
 let today: WorkflowBundle;
 beforeAll(async () => {
-  today = await bundleWorkflowCode({ workflowsPath });
+  today = await bundleWorkflowCode({ workflowsPath, ...workflowBundlerOptions });
 });
 
 describe('replay of recorded histories against today\'s workflow code', () => {

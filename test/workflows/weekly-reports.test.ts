@@ -100,6 +100,21 @@ describe('weekly work reports (Art. 5)', () => {
     await handle.terminate('test done');
   });
 
+  it('writes OnexOverdue only when it changes: three misses in a row are one upsert of it (issue 14, fewer events)', async () => {
+    const { handle, periods } = await startPilot('overdue-1', 1);
+    const p3 = periods[2]!;
+    await sleepUntil(p3.dueAt);
+    await queryUntil(handle, pilotStateQuery, (st) => st.consecutiveMisses === 3);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const overdueWrites = events.filter((e) =>
+      Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}).includes('OnexOverdue'),
+    );
+    // v1 wrote it at every miss (3 times); v2 once, when it turned true.
+    expect(overdueWrites).toHaveLength(1);
+    expect((await handle.describe()).typedSearchAttributes.getAll().find((p) => p.key.name === 'OnexOverdue')?.value).toBe(true);
+    await handle.terminate('test done');
+  });
+
   it('runs a two-year pilot across continue-as-new, keeping counts and every period', async () => {
     const { handle } = await startPilot('long-1', 2);
     await env.sleep('365 days');

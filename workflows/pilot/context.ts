@@ -4,7 +4,7 @@
  * risk and the search attributes. Each obligation module (weekly.ts, provincial.ts, …) is an
  * `Obligation` over this context; the spine (index.ts) runs them. Deterministic workflow code.
  */
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Actor } from '../../domain/actor';
 import { WorkingCalendar, createChinaCalendar, type CalendarData, type CalendarWarning } from '../../domain/calendar';
 import type { Bilingual } from '../../domain/errors';
@@ -64,6 +64,7 @@ export interface PilotContext {
   overdue(): boolean;
   /** Art. 19: marks the pilot at risk of cancellation and tells the college and Academic Affairs. */
   flagRisk(reason: Bilingual): void;
+  /** Sets the OnexOverdue search attribute to {@link overdue}; since v2 only when it changes. */
   syncOverdue(): void;
 }
 
@@ -98,6 +99,8 @@ export function createContext(input: PilotWorkflowInput, initial: (calendar: Wor
   const calendar = input.calendar ? new WorkingCalendar([input.calendar], onCalendarWarning) : createChinaCalendar(onCalendarWarning);
   const s = input.carried ?? initial(calendar);
   s.calendarWarnings = warnings;
+  // The OnexOverdue value this run last wrote (undefined: none yet; the first write of a run always goes out).
+  let overdueWritten: boolean | undefined;
 
   const ctx: PilotContext = {
     pilot: input.pilot,
@@ -203,7 +206,13 @@ export function createContext(input: PilotWorkflowInput, initial: (calendar: Wor
     },
 
     syncOverdue() {
-      upsertSearchAttributes([{ key: OnexOverdue, value: ctx.overdue() }]);
+      const value = ctx.overdue();
+      // v2 (issue 14, fewer events): no upsert event when the value is unchanged — an on-time
+      // report or a further miss used to write the same OnexOverdue every week. Histories
+      // recorded before replay the v1 path (an upsert on every call).
+      if (patched('pilot-overdue-upsert-on-change') && overdueWritten === value) return;
+      upsertSearchAttributes([{ key: OnexOverdue, value }]);
+      overdueWritten = value;
     },
   };
   recordWarning = (w) => void ctx.audit('calendar.warning', undefined, w.message);
