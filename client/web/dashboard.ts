@@ -45,7 +45,7 @@ export interface DashboardView {
 
 const WEEKS = 12;
 
-function escalationReasons(s: PilotState): Bilingual[] {
+function escalationReasons(s: PilotState, escalated: boolean): Bilingual[] {
   const out: Bilingual[] = [];
   if (s.consecutiveMisses > 0)
     out.push({ zh: `连续 ${s.consecutiveMisses} 周未按时提交周报`, en: `${s.consecutiveMisses} weekly reports in a row not on time` });
@@ -54,7 +54,7 @@ function escalationReasons(s: PilotState): Bilingual[] {
       zh: `连续 ${s.consecutiveProvincialMisses} 次未按时报送省级材料`,
       en: `${s.consecutiveProvincialMisses} provincial submissions in a row missed`,
     });
-  if (s.escalated && out.length === 0) out.push({ zh: '已上报督办', en: 'escalated' });
+  if (escalated && out.length === 0) out.push({ zh: '已上报督办', en: 'escalated' });
   return out;
 }
 
@@ -84,7 +84,7 @@ export function dashboardView(rows: PilotListItem[], states: (PilotState | undef
       name,
       collegeName: cname,
       ...(s ? { leadName: s.current.lead.name } : {}),
-      escalationReasons: s && escalated ? escalationReasons(s) : [],
+      escalationReasons: s && escalated ? escalationReasons(s, escalated) : [],
       riskReasons: s?.cancellationRisk.reasons.map((x) => x.reason) ?? [],
       waitingOn: s?.waitingOn ?? [],
     });

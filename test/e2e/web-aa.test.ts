@@ -172,13 +172,14 @@ describe("Academic Affairs' pages", () => {
     expect(review).toContain('林草资源调查');
     expect(review).toContain('¥12,000.00');
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'academic-affairs-new-pilot-desktop.png'), fullPage: true });
     await page.locator('button.submit').click();
     await page.locator('[data-step="2"]').waitFor({ state: 'visible' });
     await expect.poll(() => page.locator('#pn-end-error').innerText()).toMatch(/结束日期.*\/.*end date/);
     expect(await page.locator('#pn-end').getAttribute('aria-invalid')).toBe('true');
     await pickDate(page, '#pn-end', addDays(today, 400));
     await page.locator('button.next').click();
+    await page.locator('[data-step="3"]').waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(shots, 'academic-affairs-new-pilot-desktop.png'), fullPage: true });
     await page.locator('button.submit').click();
     await page.waitForURL((u) => u.pathname === `/pilots/${pNew}`);
     const s = await state(pNew);
@@ -285,6 +286,7 @@ describe("the supervisors' dashboard", () => {
     await attention.locator(`[data-pilot="${pEsc}"]`).waitFor();
     expect(await attention.locator(`[data-pilot="${pRisk}"]`).innerText()).toContain('教务部登记了第十九条规定的情形');
     expect(await attention.locator(`[data-pilot="${pEsc}"]`).innerText()).toContain('已督办');
+    expect(await attention.locator(`[data-pilot="${pEsc}"] .reasons`).innerText()).toContain('已上报督办');
     expect(await attention.locator(`[data-pilot="${p1}"]`).count()).toBe(0);
     const perCollege = await page.locator('.per-college').innerText();
     expect(perCollege).toContain(forestryName);
