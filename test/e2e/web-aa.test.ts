@@ -276,6 +276,19 @@ describe("Academic Affairs' pages", () => {
     await page.locator(`.row-${pRisk} a.pilot-link`).click();
     await page.waitForURL((u) => u.pathname === `/pilots/${pRisk}`);
     await page.context().close();
+
+    // On a phone, the list, the bulk page and the new-pilot form are as accessible.
+    for (const [path, ready] of [
+      ['/pilots', `.row-${p1}`],
+      ['/bulk', `.row-${p1}`],
+      ['/pilots/new', '#pn-college'],
+    ] as const) {
+      const small = await signInPage(browser, api, 'jwb', path, phone);
+      await small.locator(ready).waitFor();
+      expect(await axeViolations(small), path).toEqual([]);
+      expect(await rawCodesOnPage(small), path).toEqual([]);
+      await small.context().close();
+    }
   });
 });
 
