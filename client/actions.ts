@@ -1055,6 +1055,20 @@ export const actions = {
     summary: { zh: '我的待办：等待当前用户办理的事项', en: 'what waits on the signed-in user' },
     tag: 'web',
   },
+  catalogue: {
+    method: 'GET',
+    route: '/api/catalogue',
+    target: 'service',
+    schema: none,
+    roles: 'any',
+    scope: 'open',
+    cli: null,
+    summary: {
+      zh: '学院、专业与证书目录（新建试点时选择，含运行中试点已有的条目）',
+      en: 'the catalogue of colleges, majors and certificates (chosen when starting a pilot; includes what running pilots carry)',
+    },
+    tag: 'web',
+  },
   dashboard: {
     method: 'GET',
     route: '/api/dashboard',

@@ -1,12 +1,15 @@
 /**
  * The people the page lets a person choose (a pilot's lead, a delegate, whom to copy):
  * every enabled account's id, name, role and college — never an e-mail address, a password
- * hash or a token. Any signed-in user may read it (choosing a delegate is everyday work); a
+ * hash or a token — except that Academic Affairs, who starts pilots and must name the lead, the
+ * college leader and the school leader in the pilot record (Art. 4), also reads their e-mail
+ * addresses. Any signed-in user may read it (choosing a delegate is everyday work); a
  * college-scoped user sees the people of their own college and those who read every college.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseOrRefuse } from '../../domain/validation';
+import { isAcademicAffairs } from '../../domain/actor';
 import { actions } from '../actions';
 import { isCollegeScoped, type User, type UserStore } from '../auth/users';
 import { describeRoute } from '../web/openapi';
@@ -50,8 +53,15 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: { users: Use
   app.get('/api/directory', { config: { query: true, scope: 'self' } }, async (req) => {
     parseOrRefuse(directoryQuery, req.query ?? {});
     const me = req.user!;
+    const withEmail = isAcademicAffairs(me);
     const people = choosable(deps.users, me)
-      .map((u) => ({ id: u.id, name: u.name, role: u.role, ...(u.college ? { college: u.college } : {}) }))
+      .map((u) => ({
+        id: u.id,
+        name: u.name,
+        role: u.role,
+        ...(u.college ? { college: u.college } : {}),
+        ...(withEmail ? { email: u.email } : {}),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
     return { people };
   });

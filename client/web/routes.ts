@@ -26,6 +26,8 @@ import type { ApprovalEntry } from './approval-inbox';
 import { inboxTabsFor, pinnedCalendar } from './inbox';
 import { describeRoute } from './openapi';
 import { serverPaths } from '../../web/src/page-paths';
+import { deploymentCatalogue, mergeCatalogue, type Catalogue } from '../programme-catalogue';
+import { dashboardView } from './dashboard';
 
 const pageDir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
@@ -113,6 +115,8 @@ export function registerWebRoutes(app: FastifyInstance, openapi: { document(): u
 /** The web page's reads: 我的待办 and the supervisors' dashboard (routes in client/actions.ts). */
 export function webHandlers(deps: WebDeps): ActionHandlers {
   const pilots = new PilotService(deps.client, deps.taskQueue);
+  // Read (and checked) at start: a bad catalogue file stops the API with the field named.
+  deploymentCatalogue();
   // A pilot that cannot answer (no worker, server unreachable) fails the whole request with a
   // 503 (client/workflow-deadline.ts): an inbox that silently left it out would tell a lead
   // that nothing is waiting. Only a pilot that no longer exists is left out.
@@ -156,7 +160,10 @@ export function webHandlers(deps: WebDeps): ActionHandlers {
       const { tabs, counts } = inboxTabsFor(me, states, approvals, Date.now(), pinnedCalendar);
       return { user: me, items: tabs.todo, tabs, counts };
     },
-    // The supervisors' dashboard: pilots filtered through search attributes, counts per college.
+    // The supervisors' dashboard: pilots filtered through search attributes (this deployment's
+    // task queue), each pilot's state read for its name, college name and reasons; counts per
+    // college and stage; weekly reports per week and pass rates per year for the charts. Bounded
+    // by the filter's limit; a pilot that cannot answer makes it a 503, not a shorter list.
     dashboard: async ({ req, input }) => {
       const user = req.user!;
       const { limit, ...filter } = parseOrRefuse(dashboardFilterSchema, input);
@@ -168,16 +175,20 @@ export function webHandlers(deps: WebDeps): ActionHandlers {
         }
         filter.college = user.college;
       }
-      const rows = await pilots.listPilotRows(filter, limit);
-      const counts: Record<string, { total: number; escalated: number; overdue: number; cancellationRisk: number }> = {};
-      for (const r of rows) {
-        const c = (counts[r.college ?? '—'] ??= { total: 0, escalated: 0, overdue: 0, cancellationRisk: 0 });
-        c.total++;
-        if (r.escalated) c.escalated++;
-        if (r.overdue) c.overdue++;
-        if (r.cancellationRisk) c.cancellationRisk++;
-      }
-      return { filter, pilots: rows, counts };
+      const rows = await pilots.listPilotRows(filter, limit, { ownTaskQueue: true });
+      const states = await Promise.all(rows.map((r) => stateOf(r.pilotId)));
+      return { filter, ...dashboardView(rows, states, deploymentCatalogue()) };
+    },
+    // The catalogue the page chooses from, with what this deployment's pilots carry merged in.
+    catalogue: async ({ req }) => {
+      const user = req.user!;
+      const rows = await pilots.listPilotRows(isCollegeScoped(user) ? { college: user.college } : {}, 300, { ownTaskQueue: true });
+      const states = (await Promise.all(rows.map((r) => stateOf(r.pilotId)))).filter((s): s is PilotState => s !== undefined);
+      const merged: Catalogue = mergeCatalogue(
+        deploymentCatalogue(),
+        states.map((s) => s.current),
+      );
+      return isCollegeScoped(user) ? { ...merged, colleges: merged.colleges.filter((c) => c.id === user.college) } : merged;
     },
   };
 }
