@@ -9,8 +9,6 @@
  */
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shanghaiDate } from '../../domain/calendar';
@@ -18,9 +16,8 @@ import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
 import { eventually } from '../helpers/wait';
-import { axeViolations, desktop, phone, rawCodesOnPage, signInPage } from '../helpers/web';
+import { axeViolations, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const suffix = Date.now().toString(36);
 // A college of the shipped catalogue (deploy/catalogue.json): 林业工程学院.
 const forestry = 'forestry';
@@ -179,7 +176,7 @@ describe("Academic Affairs' pages", () => {
     await pickDate(page, '#pn-end', addDays(today, 400));
     await page.locator('button.next').click();
     await page.locator('[data-step="3"]').waitFor({ state: 'visible' });
-    await page.screenshot({ path: join(shots, 'academic-affairs-new-pilot-desktop.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('academic-affairs-new-pilot-desktop'), fullPage: true });
     await page.locator('button.submit').click();
     await page.waitForURL((u) => u.pathname === `/pilots/${pNew}`);
     const s = await state(pNew);
@@ -313,7 +310,7 @@ describe("the supervisors' dashboard", () => {
     expect(await axeViolations(page)).toEqual([]);
     expect(await rawCodesOnPage(page)).toEqual([]);
     await page.locator('.dash-escalated').click();
-    await page.screenshot({ path: join(shots, 'supervisor-dashboard-desktop.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('supervisor-dashboard-desktop'), fullPage: true });
     expect(await page.locator('a.export-programme').getAttribute('href')).toBe('/api/exports/programme?format=xlsx');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a.export-programme').click()]);
     const wb = new ExcelJS.Workbook();
@@ -338,7 +335,7 @@ describe("the supervisors' dashboard", () => {
     const small = await signInPage(browser, api, 'sup', '/dashboard', phone);
     await small.locator('.attention').locator(`[data-pilot="${pEsc}"]`).waitFor();
     expect(await axeViolations(small)).toEqual([]);
-    await small.screenshot({ path: join(shots, 'supervisor-dashboard-phone.png'), fullPage: true });
+    await small.screenshot({ path: screenshotPath('supervisor-dashboard-phone'), fullPage: true });
     await small.context().close();
   });
 

@@ -9,22 +9,19 @@
  * refused; English on request. Every state passes axe and shows no code.
  */
 import ExcelJS from 'exceljs';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { projectRoot } from '../../scripts/binaries';
 import { signLinkToken } from '../../worker/links';
 import { signToken } from '../../worker/signing';
 import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
-import { axeViolations, desktop, phone, rawCodesOnPage, signInPage } from '../helpers/web';
+import { axeViolations, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
 
 const suffix = Date.now().toString(36);
 const [forestry, engineering] = [`forestry-${suffix}`, `engineering-${suffix}`];
 const [pA, pB] = [`pp-a-${suffix}`, `pp-b-${suffix}`];
-const shots = join(projectRoot, 'docs/screenshots');
 /** E-mail addresses are data on the page (the mails sent), not codes. */
 const allow = ['college.test'];
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -43,7 +40,6 @@ beforeAll(async () => {
   await api.startPilot(pA, forestry, 'zhang', '林业学院');
   await api.startPilot(pB, engineering, 'chen', '信息工程学院');
   browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
@@ -118,7 +114,7 @@ describe("the pilot's page in Chromium", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await axeViolations(page)).toEqual([]);
     expect(await rawCodesOnPage(page, allow)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'pilot-lead-pilot-phone.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('pilot-lead-pilot-phone'), fullPage: true });
     await page.context().close();
   });
 
@@ -227,7 +223,7 @@ describe("the pilot's page in Chromium", () => {
       .toMatch(/[\u4e00-\u9fff]/);
     expect(await axeViolations(page)).toEqual([]);
     expect(await rawCodesOnPage(page, allow)).toEqual([]);
-    await page.screenshot({ path: join(shots, 'academic-affairs-pilot-desktop.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('academic-affairs-pilot-desktop'), fullPage: true });
 
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('#export-xlsx').click()]);
     expect(xlsx.suggestedFilename()).toBe(`试点审计记录与专项资金账-${pA}.xlsx`);

@@ -42,7 +42,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
  * are not matched; `allow` lists words the caller knows are data.
  */
 export async function rawCodesOnPage(page: Page, allow: readonly string[] = []): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
+  // E-mail addresses are data people read (a user's address), not code.
+  const text = (await page.evaluate(() => document.body.innerText)).replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ');
   const found = new Set<string>();
   for (const m of text.matchAll(/\b[a-z]+(?:[A-Z][a-z0-9]+)+\b|\b[a-z]+\d*\.[a-z][A-Za-z]+\b|\b[a-z]+_[a-z_]+\b/g)) {
     if (!allow.includes(m[0])) found.add(m[0]);
