@@ -129,8 +129,14 @@ describe("the pilot's page in Chromium", () => {
 
     await page.locator('.forms [data-form="expense"] .el-collapse-item__header').click();
     // The forbidden uses are there, disabled, citing the article.
-    await page.locator('#ex-category').click({ force: true });
+    // The select sits in a panel that is still unfolding on a loaded machine: a click may land
+    // before it can open its list, so open it until the list shows (each try waits for it).
     const forbidden = page.locator('.el-select-dropdown__item.is-disabled', { hasText: '偿还债务' });
+    await page.locator('#ex-category').waitFor({ state: 'visible' });
+    for (let tries = 0; !(await forbidden.isVisible()) && tries < 6; tries++) {
+      await page.locator('#ex-category').click({ force: true });
+      await forbidden.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
     await forbidden.waitFor();
     expect(await forbidden.innerText()).toContain('第十一条');
     await page.keyboard.press('Escape');
