@@ -10,7 +10,8 @@
  *   4. the same starts and Update pattern against a minimal baseline workflow
  *      (scripts/bench/baseline-workflows.ts, its own worker process) — the onex/baseline ratio;
  *   5. history events per pilot-year, on the time-skipping test server: one pilot reporting
- *      on time every week, one never reporting (every run of the continue-as-new chain).
+ *      on time every week, one never reporting (every run of the continue-as-new chain); then
+ *      the three-year pilot with every kind of event, timed, with the events of each run.
  *
  *   6. the list of pilots by college through the admin API (`GET /api/pilots?college=…`,
  *      in this process over the same dev server): latency p50/p95 (`--list-requests`, 0: none);
@@ -25,16 +26,20 @@
  * average of 5 to 13 from other work, which also slowed a baseline side to 218 ms, so not
  * explained (docs/benchmarks.md). `--workers 2` runs two onex worker processes on one task queue and counts the
  * first workflow tasks and the Updates each one completed (from the histories' worker identity).
- * Memory guard: `--worker-heap MiB` starts every worker with `--max-old-space-size`, and
- * `--rss-limit MiB` stops the run as soon as one worker process's RSS goes above it (read every
- * second), so that a run can never take the machine down.
+ * Workflow cache: `--max-cached N` on both sides, by default the onex worker's own default
+ * (1,000, what docs/deploy.md advises). Memory guard: `--worker-heap MiB` starts every worker
+ * with `--max-old-space-size`, and `--rss-limit MiB` (default 60 % of the machine's memory)
+ * stops the run as soon as one worker process's RSS goes above it (read every second), so
+ * that a run can never take the machine down.
  *
  * `--write` records the figures and the machine in docs/benchmarks.md. Every phase is
- * bounded in count and time; the whole run aborts after `--max-minutes` (default 9).
+ * bounded in count and time; the whole run aborts after `--max-minutes` (by default 9, more
+ * for many pilots or a cache curve: `defaultMaxMinutes`).
  *
  *   npm run bench
- *   npm run bench -- --pilots 10000 --max-cached 1000 --worker-heap 2048 --rss-limit 6144 --write
- *   npm run bench -- --pilots 1000 --max-cached 250 --skip-year   (both workers' cache bounded)
+ *   npm run bench -- --pilots 10000 --write
+ *   npm run bench -- --pilots 10000 --max-cached 2000 --cache-curve 250,1000,5000,all --write
+ *   npm run bench -- --pilots 1000 --max-cached 250 --skip-year   (both workers' cache smaller)
  *   npm run bench -- --pilots 1000 --workers 2 --cache-curve 250,1000,all --skip-year
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -56,6 +61,7 @@ import { recordingActivities } from './support/recording-activities';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { workflowBundlerOptions, workflowsPath } from '../worker/paths';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/config';
 import { buildApi } from '../client/api';
 import { addAccount } from '../client/auth/accounts';
 import { ApiStateStore } from '../client/auth/store';
@@ -66,6 +72,7 @@ import { freePorts } from './support/ports';
 import { isMainModule } from '../client/main-module';
 import { startMailSink } from './mail-sink';
 import { runsOf, startTimeSkipping } from './record-histories';
+import { runThreeYearPilot } from './support/three-year-pilot';
 import { startTemporalDevServer, stopProcess, waitFor } from './temporal-dev-server';
 
 export interface BenchOptions {
@@ -76,14 +83,15 @@ export interface BenchOptions {
   maxMinutes: number;
   write: boolean;
   skipYear: boolean;
-  /** Workflow cache size of both workers (maxCachedWorkflows); undefined: the SDK's default. */
-  maxCached?: number;
+  /** Workflow cache size of both workers (maxCachedWorkflows); default the onex worker's (1,000). */
+  maxCached: number;
   /** onex worker processes on the one task queue (the baseline always has one). */
   workers: number;
   /** `--max-old-space-size` of every worker process, MiB. */
   workerHeapMiB?: number;
   /** Stop the run when a worker process's RSS goes above this, MiB. */
-  rssLimitMiB?: number;
+  /** Default: 60 % of the machine's memory, so that no run can take the machine down. */
+  rssLimitMiB: number;
   /** Workflow cache sizes for the curve (`all`: as many as pilots); empty: no curve. */
   cacheCurve: (number | 'all')[];
   /** Colleges the pilots are spread over (college ids c00, c01, …). */
@@ -140,6 +148,21 @@ interface YearFigures {
   events: number;
 }
 
+/** The three-year pilot with every kind of event (scripts/support/three-year-pilot.ts). */
+interface ThreeYearFigures {
+  seconds: number;
+  periods: number;
+  runs: number;
+  events: number;
+  /** Events of the longest run of the continue-as-new chain. */
+  maxRunEvents: number;
+}
+
+interface SimulatedFigures {
+  year: YearFigures[];
+  threeYears: ThreeYearFigures;
+}
+
 const MiB = 1024 * 1024;
 let deadline = Infinity;
 let startLoad = NaN;
@@ -156,8 +179,21 @@ function checkDeadline(what: string): void {
  * Reads every live worker process's RSS each second; above `limitMiB` it kills them all and
  * records why, so that every phase stops at its next check (a run can never exhaust the machine).
  */
-function rssWatchdog(children: () => Child[], limitMiB: number | undefined): () => void {
-  if (limitMiB === undefined) return () => undefined;
+/**
+ * The default bound on a whole run: 5 minutes plus every side's starts (the two sides and each
+ * cache-curve point) at 15 pilots per second, a third of the rate of a quiet 2-core machine
+ * (10,000 pilots: 28 minutes; with a four-point curve 72); at least 9.
+ */
+export function defaultMaxMinutes(pilots: number, curvePoints: number): number {
+  return Math.max(9, Math.ceil(5 + ((2 + curvePoints) * pilots) / (15 * 60)));
+}
+
+/** The watchdog's default limit: 60 % of the machine's memory. */
+export function defaultRssLimitMiB(): number {
+  return Math.floor((totalmem() / MiB) * 0.6);
+}
+
+function rssWatchdog(children: () => Child[], limitMiB: number): () => void {
   const timer = setInterval(() => {
     for (const c of children()) {
       if (c.child.exitCode !== null || c.child.signalCode !== null || !c.child.pid) continue;
@@ -509,10 +545,14 @@ async function listLatency(connection: Connection, dir: string, o: BenchOptions)
   }
 }
 
-/** One pilot for a simulated year on the time-skipping server; events summed over every run. */
-async function pilotYear(): Promise<YearFigures[]> {
+/**
+ * On the time-skipping server: one pilot for a simulated year per behaviour (events summed
+ * over every run), then the three-year pilot with every kind of event, timed.
+ */
+async function simulated(): Promise<SimulatedFigures> {
   const env = await startTimeSkipping();
   const out: YearFigures[] = [];
+  let threeYears: ThreeYearFigures | undefined;
   try {
     const taskQueue = 'bench-year';
     const worker = await Worker.create({
@@ -554,11 +594,24 @@ async function pilotYear(): Promise<YearFigures[]> {
         out.push({ behaviour, periods: outcome.periods, runs: runs.length, events });
         log(`pilot-year (${behaviour}): ${outcome.periods} periods, ${runs.length} run(s), ${events} events`);
       }
+      const three = await runThreeYearPilot(env, taskQueue, 'three-years', () => checkDeadline('the three-year pilot'));
+      const runs = await runsOf(env.client, three.handle.workflowId, three.handle.firstExecutionRunId);
+      const lengths = runs.map((r) => r.history.events?.length ?? 0);
+      threeYears = {
+        seconds: three.seconds,
+        periods: three.outcome.periods,
+        runs: runs.length,
+        events: lengths.reduce((a, b) => a + b, 0),
+        maxRunEvents: Math.max(...lengths),
+      };
+      log(
+        `three-year pilot, every kind of event: ${three.seconds.toFixed(1)} s, ${threeYears.periods} periods, ${runs.length} run(s), ${threeYears.events} events, longest run ${threeYears.maxRunEvents}`,
+      );
     });
   } finally {
     await env.teardown();
   }
-  return out;
+  return { year: out, threeYears: threeYears! };
 }
 
 function machine(): Record<string, string> {
@@ -578,7 +631,11 @@ function machine(): Record<string, string> {
     'Temporal SDK': sdk,
     'Temporal CLI (dev server)': cli,
     OS: `${process.platform} ${process.arch}`,
-    'load average at the start / end (1 min)': `${startLoad.toFixed(2)} / ${loadavg()[0]!.toFixed(2)} (other work on the machine competes for its cores)`,
+    'load average at the start / end (1 min)': `${startLoad.toFixed(2)} / ${loadavg()[0]!.toFixed(2)}${
+      startLoad >= 1
+        ? ' (the machine was busy at the start: other work, or the tail of a run just ended)'
+        : ' (nothing else was running at the start)'
+    }`,
   };
 }
 
@@ -586,7 +643,7 @@ function report(
   o: BenchOptions,
   onex: SideFigures,
   base: SideFigures,
-  year: YearFigures[],
+  sim: SimulatedFigures | undefined,
   seconds: number,
   list: ListFigures | undefined,
   curve: CurvePoint[],
@@ -622,10 +679,10 @@ function report(
   const cmd = [
     `--pilots ${o.pilots} --updates ${o.updates} --rate ${o.rate}`,
     o.skipYear ? ' --skip-year' : '',
-    o.maxCached !== undefined ? ` --max-cached ${o.maxCached}` : '',
+    o.maxCached !== DEFAULT_MAX_CACHED_WORKFLOWS ? ` --max-cached ${o.maxCached}` : '',
     o.workers > 1 ? ` --workers ${o.workers}` : '',
     o.workerHeapMiB !== undefined ? ` --worker-heap ${o.workerHeapMiB}` : '',
-    o.rssLimitMiB !== undefined ? ` --rss-limit ${o.rssLimitMiB}` : '',
+    o.rssLimitMiB !== defaultRssLimitMiB() ? ` --rss-limit ${o.rssLimitMiB}` : '',
     o.cacheCurve.length ? ` --cache-curve ${o.cacheCurve.join(',')}` : '',
     o.prebundled ? ' --prebundled' : '',
     o.unshared ? ' --unshared' : '',
@@ -665,7 +722,7 @@ function report(
   return [
     `## ${o.pilots.toLocaleString('en-US')} pilots — ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `\`npm run bench -- ${cmd}\`, finished in ${f(seconds, 0)} s. Dev server in memory, headless; ${o.workers} onex worker process(es) and one baseline worker process (\`node --import tsx\`${o.workerHeapMiB !== undefined ? `, \`--max-old-space-size=${o.workerHeapMiB}\`` : ''}), the sides run one after the other; workflow code ${o.prebundled ? 'pre-bundled once and loaded from the file (as production workers do)' : 'bundled by each worker at start'}; workflow cache (maxCachedWorkflows) ${o.maxCached ?? 'the SDK default'} on both sides${o.rssLimitMiB !== undefined ? `; RSS watchdog at ${o.rssLimitMiB} MiB per worker process` : ''}.`,
+    `\`npm run bench -- ${cmd}\`, finished in ${f(seconds, 0)} s. Dev server in memory, headless; ${o.workers} onex worker process(es) and one baseline worker process (\`node --import tsx\`${o.workerHeapMiB !== undefined ? `, \`--max-old-space-size=${o.workerHeapMiB}\`` : ''}), the sides run one after the other; workflow code ${o.prebundled ? 'pre-bundled once and loaded from the file (as production workers do)' : 'bundled by each worker at start'}; workflow cache (maxCachedWorkflows) ${o.maxCached} on both sides; RSS watchdog at ${o.rssLimitMiB} MiB per worker process.`,
     '',
     '| measure | onex | baseline | onex/baseline |',
     '|---|---:|---:|---:|',
@@ -674,14 +731,16 @@ function report(
     ...spread,
     ...listRows,
     ...curveRows,
-    ...(year.length === 0
-      ? ['History events per pilot-year: not measured (`--skip-year`).', '']
+    ...(sim === undefined
+      ? ['History events per pilot-year and the three-year pilot: not measured (`--skip-year`).', '']
       : [
           'History events per pilot-year (time-skipping server, default continue-as-new at 2,000 events, every run counted):',
           '',
           '| behaviour | periods | runs | events | events per period |',
           '|---|---:|---:|---:|---:|',
-          ...year.map((y) => `| ${y.behaviour} | ${y.periods} | ${y.runs} | ${y.events} | ${f(y.events / Math.max(1, y.periods))} |`),
+          ...sim.year.map((y) => `| ${y.behaviour} | ${y.periods} | ${y.runs} | ${y.events} | ${f(y.events / Math.max(1, y.periods))} |`),
+          '',
+          `A three-year pilot with every kind of event (scripts/support/three-year-pilot.ts: weekly reports, provincial requests and material, income and expenses every month, an assessment and an inspection each year, to completion) on the time-skipping server: ${f(sim.threeYears.seconds)} s (target ≤ 20 s), ${sim.threeYears.periods} periods, ${sim.threeYears.runs} runs, ${sim.threeYears.events} events in all, the longest run ${sim.threeYears.maxRunEvents} events (target: every run under 4,096).`,
           '',
         ]),
     'Machine:',
@@ -698,8 +757,9 @@ Written by \`npm run bench -- --write\` (scripts/bench.ts); the tests run it onl
 smoke test (test/e2e/bench-smoke.test.ts), which writes nothing. Each run adds a section at the
 top. What is measured: starting N pilots on a local Temporal dev server
 (accepted by the server; running, i.e. their first workflow task done), weekly-report Update
-latency at a steady open-loop rate, the worker's memory with every pilot live, and history
-events per pilot-year on the time-skipping server. The baseline is a bench-only workflow that
+latency at a steady open-loop rate, the worker's memory with every pilot live, the list of
+pilots by college through the admin API, history events per pilot-year and the time of a
+three-year pilot with every kind of event on the time-skipping server. The baseline is a bench-only workflow that
 accepts the same Update and waits (scripts/bench/baseline-workflows.ts), started and updated
 the same way, so onex/baseline is onex's own cost over bare Temporal on the same machine.
 Latency ratios above 1 and throughput ratios below 1 mean onex is slower.
@@ -736,7 +796,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: 'default',
     ONEX_LOG_LEVEL: 'WARN',
-    ...(o.maxCached !== undefined ? { ONEX_MAX_CACHED_WORKFLOWS: String(o.maxCached) } : {}),
+    ONEX_MAX_CACHED_WORKFLOWS: String(o.maxCached),
   };
   const quietLogger = new DefaultLogger('WARN');
   const stopWatchdog = rssWatchdog(() => children, o.rssLimitMiB);
@@ -754,7 +814,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
       bundles.baseline = await write('baseline', fileURLToPath(new URL('./bench/baseline-workflows.ts', import.meta.url)), {});
       log('workflow code bundled for both sides');
     }
-    const startOnexWorkers = async (n: number, taskQueue: string, maxCached: number | undefined): Promise<Child[]> => {
+    const startOnexWorkers = async (n: number, taskQueue: string, maxCached: number): Promise<Child[]> => {
       const started: Child[] = [];
       for (let k = 0; k < n; k++) {
         const [health] = (await freePorts(1)) as [number];
@@ -765,7 +825,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
             ONEX_TASK_QUEUE: taskQueue,
             ONEX_SMTP_URL: sink.smtpUrl,
             ONEX_WORKER_HEALTH_PORT: String(health),
-            ...(maxCached !== undefined ? { ONEX_MAX_CACHED_WORKFLOWS: String(maxCached) } : {}),
+            ONEX_MAX_CACHED_WORKFLOWS: String(maxCached),
             ...(bundles.onex ? { ONEX_WORKFLOW_BUNDLE: bundles.onex } : {}),
           },
           o.workerHeapMiB,
@@ -820,8 +880,8 @@ export async function runBench(o: BenchOptions): Promise<string> {
       await stopProcess(w!.child, 30_000);
     }
 
-    const year = o.skipYear ? [] : await pilotYear();
-    const text = report(o, onex, base, year, (Date.now() - started) / 1000, list, curve);
+    const sim = o.skipYear ? undefined : await simulated();
+    const text = report(o, onex, base, sim, (Date.now() - started) / 1000, list, curve);
     console.log(`\n${text}`);
     if (o.write) log(`written to ${writeDoc(text)}`);
     return text;
@@ -848,7 +908,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       updates: { type: 'string', default: '500' },
       rate: { type: 'string', default: '25' },
       concurrency: { type: 'string', default: '50' },
-      'max-minutes': { type: 'string', default: '9' },
+      'max-minutes': { type: 'string' },
       write: { type: 'boolean', default: false },
       'skip-year': { type: 'boolean', default: false },
       'max-cached': { type: 'string' },
@@ -868,22 +928,24 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     return n;
   };
   if (values.unshared && !values.prebundled) throw new Error('--unshared needs --prebundled');
+  const pilots = int('pilots', values.pilots, 1, 100_000);
+  const cacheCurve = (values['cache-curve'] ?? '')
+    .split(',')
+    .filter((v) => v.trim() !== '')
+    .map((v) => (v.trim() === 'all' ? ('all' as const) : int('cache-curve', v.trim(), 1, 1_000_000)));
   return {
-    pilots: int('pilots', values.pilots, 1, 100_000),
+    pilots,
     updates: int('updates', values.updates, 1, 100_000),
     rate: int('rate', values.rate, 1, 1000),
     concurrency: int('concurrency', values.concurrency, 1, 500),
-    maxMinutes: int('max-minutes', values['max-minutes'], 1, 120),
+    maxMinutes: int('max-minutes', values['max-minutes'] ?? String(defaultMaxMinutes(pilots, cacheCurve.length)), 1, 240),
     write: values.write,
     skipYear: values['skip-year'],
-    ...(values['max-cached'] !== undefined ? { maxCached: int('max-cached', values['max-cached'], 1, 1_000_000) } : {}),
+    maxCached: int('max-cached', values['max-cached'] ?? String(DEFAULT_MAX_CACHED_WORKFLOWS), 1, 1_000_000),
     workers: int('workers', values.workers, 1, 4),
     ...(values['worker-heap'] !== undefined ? { workerHeapMiB: int('worker-heap', values['worker-heap'], 256, 65_536) } : {}),
-    ...(values['rss-limit'] !== undefined ? { rssLimitMiB: int('rss-limit', values['rss-limit'], 256, 65_536) } : {}),
-    cacheCurve: (values['cache-curve'] ?? '')
-      .split(',')
-      .filter((v) => v.trim() !== '')
-      .map((v) => (v.trim() === 'all' ? ('all' as const) : int('cache-curve', v.trim(), 1, 1_000_000))),
+    rssLimitMiB: int('rss-limit', values['rss-limit'] ?? String(defaultRssLimitMiB()), 256, 65_536),
+    cacheCurve,
     colleges: int('colleges', values.colleges, 1, 100),
     listRequests: int('list-requests', values['list-requests'], 0, 10_000),
     prebundled: values.prebundled,

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { logFormats, logLevels } from './logging';
 import { loadTemporalSettings, type TemporalSettings } from './temporal';
 
+/** The workflow cache size docs/deploy.md advises per worker (issue 14's 10,000-pilot runs). */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
+
 export const workerEnvSchema = z.object({
   /** SMTP server for notifications (the local sink by default). */
   ONEX_SMTP_URL: z.url().default('smtp://127.0.0.1:2525'),
@@ -22,11 +25,13 @@ export const workerEnvSchema = z.object({
   ONEX_LOG_FORMAT: z.enum(logFormats).default('json'),
   ONEX_LOG_LEVEL: z.enum(logLevels).default('INFO'),
   /**
-   * Workflows kept in the worker's cache (the SDK sizes it from the heap by default). Each
-   * live pilot costs ~2.8 MiB of RSS (docs/benchmarks.md, 2026-12-01): cap it to bound memory; evicted
-   * workflows are replayed from history when they next have work.
+   * Workflows kept in the worker's cache. A cached pilot costs ~0.4 MiB of RSS; evicted
+   * workflows are replayed from history when they next have work. 1,000 held 10,000 live
+   * pilots in 913 MiB (peak 1,313) with Update p50 as fast as any larger cache
+   * (docs/benchmarks.md, docs/deploy.md "Worker count and sizing"); the SDK's own default,
+   * derived from the heap limit, holds about 2,300 on a 4 GiB heap. 0: no cache.
    */
-  ONEX_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  ONEX_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   /**
    * A workflow bundle made by `npm run bundle:workflows` (the image sets it): the worker loads
    * it instead of bundling the workflow code with webpack at start. Unset: bundles at start.

@@ -30,7 +30,7 @@ export async function createOnexWorker(
     }),
     maxConcurrentActivityTaskExecutions: config.ONEX_MAX_ACTIVITIES,
     shutdownGraceTime: config.ONEX_SHUTDOWN_GRACE_SECONDS * 1000,
-    ...(config.ONEX_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.ONEX_MAX_CACHED_WORKFLOWS } : {}),
+    maxCachedWorkflows: config.ONEX_MAX_CACHED_WORKFLOWS,
   });
   return { worker, connection: conn };
 }

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { createChinaCalendar, shanghaiDate, shanghaiInstant } from '../../domain/calendar';
 import type { RuleResult } from '../../domain/errors';
 import { firstWeeklyPeriod } from '../../domain/weekly';
-import { benchPilot, describeFailures, failureReason } from '../../scripts/bench';
+import { benchPilot, defaultRssLimitMiB, describeFailures, failureReason, parseBenchArgs } from '../../scripts/bench';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../worker/config';
+import { totalmem } from 'node:os';
 import { REFUSAL_FAILURE_TYPE } from '../../workflows/messages';
 
 const ahead: RuleResult = {
@@ -70,5 +72,23 @@ describe('bench pilots', () => {
       if (!first || now < shanghaiInstant(first.monday, '00:00').getTime() - 7 * 86_400_000) refused.push(new Date(now).toISOString());
     }
     expect(refused).toEqual([]);
+  });
+});
+
+describe('bench defaults', () => {
+  it('size the cache as the worker does, guard the machine, and give many pilots the time they need', () => {
+    const small = parseBenchArgs([]);
+    expect(small).toMatchObject({ pilots: 1000, maxCached: DEFAULT_MAX_CACHED_WORKFLOWS, maxMinutes: 9 });
+    expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBe(1000);
+    expect(small.rssLimitMiB).toBe(defaultRssLimitMiB());
+    expect(small.rssLimitMiB).toBeLessThan(totalmem() / 1024 / 1024);
+    // 10,000 pilots on two sides at a third of a quiet machine's start rate: 5 + 2 × 11.1 minutes.
+    expect(parseBenchArgs(['--pilots', '10000']).maxMinutes).toBe(28);
+    expect(parseBenchArgs(['--pilots', '10000', '--cache-curve', '250,1000,5000,all']).maxMinutes).toBe(72);
+    expect(parseBenchArgs(['--pilots', '10000', '--max-minutes', '5', '--max-cached', '250', '--rss-limit', '2048'])).toMatchObject({
+      maxMinutes: 5,
+      maxCached: 250,
+      rssLimitMiB: 2048,
+    });
   });
 });
