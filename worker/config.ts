@@ -27,7 +27,7 @@ export const workerEnvSchema = z.object({
   /**
    * Workflows kept in the worker's cache. A cached pilot costs ~0.4 MiB of RSS; evicted
    * workflows are replayed from history when they next have work. 1,000 held 10,000 live
-   * pilots in 913 MiB (peak 1,313) with Update p50 as fast as any larger cache
+   * pilots in 913–1,071 MiB (peaks about 1,320) with Update p50 as fast as any larger cache
    * (docs/benchmarks.md, docs/deploy.md "Worker count and sizing"); the SDK's own default,
    * derived from the heap limit, holds about 2,300 on a 4 GiB heap. 0: no cache.
    */
