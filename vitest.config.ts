@@ -33,6 +33,10 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // expect.poll waits for what a page or an Update makes true; its default of 1 s was
+          // shorter than one Update's round trip on a loaded CI machine (the pilot page's
+          // income, 2026-12-02). A value that never comes still fails the poll, after 15 s.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],
