@@ -16,7 +16,7 @@ import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
 import { eventually } from '../helpers/wait';
-import { axeViolations, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
+import { axeViolations, chooseOption, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
 
 const suffix = Date.now().toString(36);
 // A college of the shipped catalogue (deploy/catalogue.json): 林业工程学院.
@@ -52,19 +52,6 @@ async function listed(ids: string[], flag?: 'escalated' | 'cancellationRisk'): P
     `pilots ${ids.join(', ')} listed`,
     30_000,
   );
-}
-
-/** Chooses an option of an Element Plus select by its visible text. */
-async function choose(page: Page, selector: string, text: string): Promise<void> {
-  // The options of this select's own list (another select's closing list may hold the same name).
-  const list = await page.locator(selector).getAttribute('aria-controls');
-  const option = page.locator(`[id="${list}"] .el-select-dropdown__item`, { hasText: text }).first();
-  // A click that lands while the previous select's list is still closing leaves this one shut: click again.
-  for (let i = 0; i < 3 && !(await option.isVisible()); i++) {
-    await page.locator(selector).click({ force: true });
-    await option.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
-  }
-  await option.click();
 }
 
 /** Types a date into an Element Plus date picker and closes it. */
@@ -142,20 +129,20 @@ describe("Academic Affairs' pages", () => {
     // Step 1: nothing chosen → the fields say so beside themselves.
     await page.locator('button.next').click();
     await expect.poll(() => page.locator('#pn-college-error').innerText()).toMatch(/请选择.*\/.*choose/);
-    await choose(page, '#pn-college', forestryName);
+    await chooseOption(page, '#pn-college', forestryName);
     await page.locator('#pn-id').fill(pNew);
     await page.locator('button.next').click();
     // Step 2: the college's majors and certificates.
     await page.locator('#pn-major').waitFor({ state: 'visible' });
-    await choose(page, '#pn-major', '林业技术');
-    await choose(page, '#pn-certificate', '林草资源调查');
+    await chooseOption(page, '#pn-major', '林业技术');
+    await chooseOption(page, '#pn-certificate', '林草资源调查');
     expect(await page.locator('[data-step="1"]').innerText()).toContain('国家林业和草原局职业技能鉴定指导中心');
     await page.locator('button.next').click();
     // Step 3: people of the college, dates from the pickers, the budget in 元.
     await page.locator('#pn-lead').waitFor({ state: 'visible' });
-    await choose(page, '#pn-lead', '测试 lead1');
-    await choose(page, '#pn-college-leader', '测试 dean1');
-    await choose(page, '#pn-school-leader', '测试 vp');
+    await chooseOption(page, '#pn-lead', '测试 lead1');
+    await chooseOption(page, '#pn-college-leader', '测试 dean1');
+    await chooseOption(page, '#pn-school-leader', '测试 vp');
     await pickDate(page, '#pn-start', today);
     // The end before the start: the server's refusal comes back to this step, beside the field.
     await pickDate(page, '#pn-end', addDays(today, -30));
@@ -195,7 +182,7 @@ describe("Academic Affairs' pages", () => {
     const page = await signInPage(browser, api, 'jwb', '/bulk');
     await page.locator('.row-' + p1).waitFor();
     expect(await page.locator('button.real-run').isDisabled()).toBe(true);
-    await choose(page, '#bulk-college', forestryName);
+    await chooseOption(page, '#bulk-college', forestryName);
     await page.locator('#bulk-q').fill(suffix);
     // The three started here, and the one the form started (when that test ran first).
     await expect.poll(() => page.locator('.pilot-row').count()).toBeGreaterThanOrEqual(3);
@@ -243,7 +230,7 @@ describe("Academic Affairs' pages", () => {
     const page = await signInPage(browser, api, 'jwb', '/bulk');
     await page.locator('.el-tabs__item', { hasText: '延长截止日期' }).click();
     await page.locator(`.pick-${p2}`).click();
-    await choose(page, '#bulk-ext-kind', '周报');
+    await chooseOption(page, '#bulk-ext-kind', '周报');
     await page.locator('#bulk-ext-id').fill(before.id);
     await pickDate(page, '#bulk-ext-due', newDue);
     // No reason: refused beside the field, in Chinese with English.

@@ -16,7 +16,7 @@ import type { ApprovalState } from '../../workflows/approval-types';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
 import { eventually } from '../helpers/wait';
-import { axeViolations, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
+import { axeViolations, chooseOption, desktop, openOption, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
 
 const suffix = Date.now().toString(36);
 const forestry = `forestry-${suffix}`;
@@ -70,12 +70,6 @@ async function openTab(page: Page, user: string, tab: InboxTab): Promise<void> {
 }
 const card = (page: Page) => page.locator(`#inbox .inbox-item[data-kind="approval"][data-pilot="${pilot}"][data-ref="budget-1"]`);
 
-/** Chooses an option of an Element Plus select by its visible text. */
-async function choose(page: Page, selectId: string, text: string | RegExp): Promise<void> {
-  await page.locator(`.el-select:has(#${selectId})`).click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-}
-
 /** Waits for `ok`; a refusal shown in `form` instead fails at once with its words. */
 async function after(page: Page, ok: string, form: string): Promise<void> {
   const refused = `${form} .form-error-line, ${form} .field-error`;
@@ -102,12 +96,11 @@ describe('approvals and 我的待办 in Chromium', () => {
     await clean(dean, 'new approval');
 
     // A forbidden use is offered, disabled, with the article that forbids it.
-    await dean.locator('.el-select:has(#budget-line-0-category)').click();
-    const forbidden = dean.locator('.fund-use-options:visible .el-select-dropdown__item', { hasText: '偿还债务' });
+    const forbidden = await openOption(dean, '#budget-line-0-category', '偿还债务');
     await expect.poll(() => forbidden.getAttribute('class')).toContain('is-disabled');
     expect(await forbidden.innerText()).toContain('第十一条');
     expect(await dean.innerText('#forbidden-uses')).toMatch(/偿还债务.*第十一条/s);
-    await dean.locator('.fund-use-options:visible .el-select-dropdown__item', { hasText: '师资培训' }).click();
+    await chooseOption(dean, '#budget-line-0-category', '师资培训');
     await dean.locator('#budget-rationale').fill('考评员培训与考核场地建设，保障年度考核任务。');
     await dean.locator('#budget-line-0-description').fill('考评员培训');
     // A wrong amount gets its friendly message beside the field, and nothing is sent.
@@ -124,11 +117,11 @@ describe('approvals and 我的待办 in Chromium', () => {
 
     // A second line; live totals per use and overall; the funding check follows the typing.
     await dean.locator('#budget-add-line').click();
-    await choose(dean, 'budget-line-1-category', '证书考核');
+    await chooseOption(dean, '#budget-line-1-category', '证书考核');
     await dean.locator('#budget-line-1-description').fill('考核场地与耗材');
     await dean.locator('#budget-line-1-amount').fill('８０００'); // full-width digits, as a Chinese keyboard types them
     await expect.poll(() => dean.innerText('#budget-total')).toBe('¥20,000.50');
-    await choose(dean, 'budget-funding-0-source', '1+X 专项资金');
+    await chooseOption(dean, '#budget-funding-0-source', '1+X 专项资金');
     await dean.locator('#budget-funding-0-amount').fill('15000');
     await expect.poll(() => dean.getAttribute('#budget-check', 'data-ok')).toBe('false');
     expect(await dean.innerText('#budget-check')).toMatch(/不足以保障.*¥5,000.50.*第十三条/s);
@@ -168,11 +161,11 @@ describe('approvals and 我的待办 in Chromium', () => {
     // ── He delegates the college step to a colleague chosen by name, and copies the lead ──
     await dean.goto(`${api.url}/pilots/${pilot}/approvals/budget-1`);
     await dean.waitForSelector('#form-delegate');
-    await choose(dean, 'delegate-person', '测试 wang');
+    await chooseOption(dean, '#delegate-person', '测试 wang');
     await dean.locator('#delegate').click();
     await after(dean, '#approval-delegations', '#form-delegate');
     expect(await dean.innerText('#approval-delegations')).toMatch(/测试 dean.*测试 wang/);
-    await choose(dean, 'cc-people', '测试 zhang');
+    await chooseOption(dean, '#cc-people', '测试 zhang');
     await dean.keyboard.press('Escape');
     await dean.locator('#cc').click();
     await after(dean, '#approval-cc', '#form-cc');

@@ -17,7 +17,7 @@ import { signToken } from '../../worker/signing';
 import type { PilotState } from '../../workflows/pilot-state';
 import { startTestApi, type TestApi } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
-import { axeViolations, desktop, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
+import { axeViolations, desktop, openOption, phone, rawCodesOnPage, screenshotPath, signInPage } from '../helpers/web';
 
 const suffix = Date.now().toString(36);
 const [forestry, engineering] = [`forestry-${suffix}`, `engineering-${suffix}`];
@@ -129,15 +129,9 @@ describe("the pilot's page in Chromium", () => {
 
     await page.locator('.forms [data-form="expense"] .el-collapse-item__header').click();
     // The forbidden uses are there, disabled, citing the article.
-    // The select sits in a panel that is still unfolding on a loaded machine: a click may land
-    // before it can open its list, so open it until the list shows (each try waits for it).
-    const forbidden = page.locator('.el-select-dropdown__item.is-disabled', { hasText: '偿还债务' });
-    await page.locator('#ex-category').waitFor({ state: 'visible' });
-    for (let tries = 0; !(await forbidden.isVisible()) && tries < 6; tries++) {
-      await page.locator('#ex-category').click({ force: true });
-      await forbidden.waitFor({ timeout: 3_000 }).catch(() => undefined);
-    }
-    await forbidden.waitFor();
+    // The select sits in a panel that is still unfolding on a loaded machine (openOption clicks again).
+    const forbidden = await openOption(page, '#ex-category', '偿还债务');
+    expect(await forbidden.getAttribute('class')).toContain('is-disabled');
     expect(await forbidden.innerText()).toContain('第十一条');
     await page.keyboard.press('Escape');
     for (const bad of ['-100', '100.123']) {

@@ -65,3 +65,41 @@ export function screenshotPath(name: string): string {
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.png`);
 }
+
+/**
+ * Opens an Element Plus select (its input, `selector`) until the option with `text` shows in
+ * its own list (the input's aria-controls; another select's closing list may hold the same
+ * name), and returns that option. A click that lands while the select's panel is unfolding,
+ * or while another list is closing, leaves it shut on a loaded machine: it clicks again.
+ */
+export async function openOption(page: Page, selector: string, text: string | RegExp, tries = 6) {
+  const input = page.locator(selector);
+  await input.waitFor({ state: 'visible' });
+  const list = await input.getAttribute('aria-controls');
+  const option = page.locator(`[id="${list}"] .el-select-dropdown__item`, { hasText: text }).first();
+  for (let i = 0; i < tries && !(await option.isVisible()); i++) {
+    await input.click({ force: true });
+    await option.waitFor({ state: 'visible', timeout: 3_000 }).catch(() => undefined);
+  }
+  await option.waitFor({ state: 'visible' });
+  return option;
+}
+
+/**
+ * Chooses an option of an Element Plus select by its visible text ({@link openOption}); when
+ * the list closes or re-renders under the click (the option "not visible" until the click times
+ * out, as a people list loading did in CI), it opens the list again and retries.
+ */
+export async function chooseOption(page: Page, selector: string, text: string | RegExp): Promise<void> {
+  let last: unknown;
+  for (let i = 0; i < 4; i++) {
+    const option = await openOption(page, selector, text);
+    try {
+      await option.click({ timeout: 5_000 });
+      return;
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
